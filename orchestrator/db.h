@@ -1,0 +1,38 @@
+/* Asynchronous PostgreSQL on the libuv loop: a small pool of libpq connections, each
+ * non-blocking under a uv_poll_t on PQsocket(), one query in flight per connection.
+ * The loop never blocks on the database. Connections that break are re-established in
+ * the background; while none is up, queries fail at once (the API answers 503). */
+#ifndef DB_H
+#define DB_H
+
+#include <libpq-fe.h>
+#include <uv.h>
+
+struct db;
+
+/* Called once per query. On success res is the (last) result of the statement and err
+ * is NULL; res is owned by the db layer and cleared after the callback returns. On
+ * failure res may be NULL or an error result, and err is a one-line message. */
+typedef void (*db_cb)(PGresult *res, const char *err, void *arg);
+
+/* Starts `pool` connections (>= 1) to conninfo (a libpq URL or key=value string; host
+ * must be a unix socket directory or an IP: PQconnectStart resolves names synchronously).
+ * Returns 0, or -1 if conninfo cannot be parsed. Connecting continues on the loop. */
+int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool);
+
+/* Fails pending queries with "database closed" (callbacks run now), closes the handles;
+ * memory is released in the last close callback. */
+void db_close(struct db *db);
+
+/* Queues a parameterised statement (text parameters; NULL entries are SQL NULL). sql and
+ * params are copied. The callback always runs, never inside this call. */
+void db_query(struct db *db, const char *sql, int nparams, const char *const *params,
+              db_cb cb, void *arg);
+
+/* 1 when at least one connection is up. */
+int db_ready(const struct db *db);
+
+/* Count of statements queued or in flight (for metrics and back-pressure). */
+int db_pending(const struct db *db);
+
+#endif

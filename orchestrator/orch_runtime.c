@@ -1,0 +1,373 @@
+#include "orch_runtime.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include <unistd.h>
+
+#include "cf_log.h"
+#include "ocpp_version.h"
+
+#define CLAIM_TICK_MS 1000
+#define FLUSH_TICK_MS 200
+
+/* Takes claimable steps: never claimed, or whose lease ran out (a runtime died).
+ * FAILED steps have ended and are never taken again. */
+static const char SQL_CLAIM[] =
+    "WITH c AS (SELECT id FROM chargers "
+    "  WHERE status <> 'FAILED' AND (lease_until IS NULL OR lease_until < now()) "
+    "  ORDER BY lease_until NULLS FIRST, seq LIMIT $2 FOR UPDATE SKIP LOCKED) "
+    "UPDATE chargers ch SET lease_owner = $1, "
+    "  lease_until = now() + make_interval(secs => $3::int), "
+    "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
+    "  updated_at = now() "
+    "FROM c WHERE ch.id = c.id "
+    "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
+    "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status";
+
+static const char SQL_RENEW[] =
+    "UPDATE chargers SET lease_until = now() + make_interval(secs => $2::int) "
+    "WHERE lease_owner = $1 AND status <> 'FAILED'";
+
+/* One statement for a whole batch of outcomes; a READY step never goes back, a FAILED
+ * step gives its lease up. */
+static const char SQL_FLUSH[] =
+    "UPDATE chargers ch SET "
+    "  status = CASE WHEN u.status IS NULL OR ch.status IN ('READY','FAILED') "
+    "                THEN ch.status ELSE u.status END, "
+    "  error = CASE WHEN u.status = 'FAILED' AND ch.status <> 'READY' THEN u.error "
+    "               WHEN u.status = 'READY' THEN NULL ELSE ch.error END, "
+    "  connected = COALESCE(u.connected, ch.connected), "
+    "  ready_at = CASE WHEN u.status = 'READY' THEN COALESCE(ch.ready_at, now()) "
+    "                  ELSE ch.ready_at END, "
+    "  lease_owner = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_owner END, "
+    "  lease_until = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_until END, "
+    "  updated_at = now() "
+    "FROM json_to_recordset($2::json) AS u(id uuid, status text, error text, connected boolean) "
+    "WHERE ch.id = u.id AND ch.lease_owner = $1";
+
+static const char SQL_RELEASE[] =
+    "UPDATE chargers SET lease_owner = NULL, lease_until = NULL, connected = false "
+    "WHERE lease_owner = $1";
+
+struct orch_charger {
+    char id[37];
+    struct sim_charger *ch;
+};
+
+struct orch_runtime {
+    uv_loop_t *loop;
+    struct db *db;
+    struct sim_runtime *sim;
+    struct orch_runtime_opts opts;
+    char owner[48];
+    uv_timer_t claim_timer, renew_timer, flush_timer;
+    int claiming, flushing, stopping;
+    int held;
+    json_t *updates;        /* id -> {status?, error?, connected?}: merged, newest wins */
+    json_t *in_flight;      /* the batch being written */
+    void (*done)(void *);
+    void *done_arg;
+    int handles_open;
+};
+
+void orch_runtime_opts_default(struct orch_runtime_opts *o)
+{
+    o->lease_s = 15;
+    o->capacity = 19000;
+    o->claim_batch = 1000;
+    sim_runtime_opts_default(&o->sim);
+}
+
+static void update(struct orch_runtime *r, const char *id, const char *key, json_t *value)
+{
+    json_t *u = json_object_get(r->updates, id);
+    if (!u) {
+        u = json_object();
+        json_object_set_new(r->updates, id, u);
+    }
+    json_object_set_new(u, key, value);
+}
+
+static void ev_ready(struct sim_charger *ch, int first, void *arg)
+{
+    struct orch_runtime *r = arg;
+    struct orch_charger *oc = sim_charger_owner(ch);
+    update(r, oc->id, "status", json_string("READY"));
+    update(r, oc->id, "connected", json_true());
+}
+
+static void ev_failed(struct sim_charger *ch, const char *reason, void *arg)
+{
+    struct orch_runtime *r = arg;
+    struct orch_charger *oc = sim_charger_owner(ch);
+    update(r, oc->id, "status", json_string("FAILED"));
+    update(r, oc->id, "error", json_string(reason));
+    update(r, oc->id, "connected", json_false());
+}
+
+static void ev_connection(struct sim_charger *ch, int up, void *arg)
+{
+    struct orch_runtime *r = arg;
+    struct orch_charger *oc = sim_charger_owner(ch);
+    if (!up) /* "up" is written with READY: connected means booted and accepted */
+        update(r, oc->id, "connected", json_false());
+}
+
+static void finish_stop(struct orch_runtime *r);
+
+static void ev_gone(struct sim_charger *ch, void *arg)
+{
+    struct orch_runtime *r = arg;
+    free(sim_charger_owner(ch));
+    r->held--;
+    if (r->stopping && r->held == 0)
+        finish_stop(r);
+}
+
+static void flush_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->flushing = 0;
+    if (err) {
+        /* Keep the outcomes: merge the failed batch under anything newer. */
+        CF_LOG_WARN("orch", "cannot write charger outcomes (will retry): %s", err);
+        const char *id;
+        json_t *u;
+        json_object_foreach(r->in_flight, id, u) {
+            json_t *newer = json_object_get(r->updates, id);
+            if (newer)
+                json_object_update_missing(newer, u);
+            else
+                json_object_set(r->updates, id, u);
+        }
+    }
+    json_decref(r->in_flight);
+    r->in_flight = NULL;
+    if (r->stopping)
+        finish_stop(r);
+}
+
+static void flush(struct orch_runtime *r)
+{
+    if (r->flushing || json_object_size(r->updates) == 0)
+        return;
+    json_t *rows = json_array();
+    const char *id;
+    json_t *u;
+    json_object_foreach(r->updates, id, u) {
+        json_t *row = json_deep_copy(u);
+        json_object_set_new(row, "id", json_string(id));
+        json_array_append_new(rows, row);
+    }
+    char *text = json_dumps(rows, JSON_COMPACT);
+    json_decref(rows);
+    r->in_flight = r->updates;
+    r->updates = json_object();
+    r->flushing = 1;
+    const char *params[2] = {r->owner, text};
+    db_query(r->db, SQL_FLUSH, 2, params, flush_done, r);
+    free(text);
+}
+
+static void flush_cb(uv_timer_t *t)
+{
+    flush(t->data);
+}
+
+static char *field(PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+static void claim(struct orch_runtime *r);
+
+static void claim_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->claiming = 0;
+    if (r->stopping) {
+        finish_stop(r);  /* rows claimed now are released by SQL_RELEASE */
+        return;
+    }
+    if (err) {
+        CF_LOG_DEBUG("orch", "claim failed: %s", err);
+        return;
+    }
+    int n = PQntuples(res);
+    for (int i = 0; i < n; i++) {
+        const struct ocpp_version *v = ocpp_version_by_name(field(res, i, 2));
+        struct orch_charger *oc = calloc(1, sizeof *oc);
+        snprintf(oc->id, sizeof oc->id, "%s", field(res, i, 0));
+        struct sim_charger_cfg cfg = {
+            .identity = field(res, i, 1),
+            .ws_url = field(res, i, 3),
+            .ca_file = field(res, i, 4),
+            .version = v,
+            .info = {.vendor = field(res, i, 5), .model = field(res, i, 6),
+                     .serial = field(res, i, 7), .firmware = field(res, i, 8),
+                     .connectors = atoi(field(res, i, 9))},
+            .provisioned = !strcmp(field(res, i, 10), "READY"),
+        };
+        oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
+        if (!oc->ch) {
+            update(r, oc->id, "status", json_string("FAILED"));
+            update(r, oc->id, "error", json_string(v ? "bad ws_url" : "unknown ocpp_version"));
+            free(oc);
+            continue;
+        }
+        r->held++;
+    }
+    if (n > 0)
+        CF_LOG_INFO("orch", "claimed %d charger%s (holding %d)", n, n == 1 ? "" : "s", r->held);
+    if (n == r->opts.claim_batch)
+        claim(r); /* there may be more */
+}
+
+static void claim(struct orch_runtime *r)
+{
+    if (r->claiming || r->stopping || !db_ready(r->db))
+        return;
+    int room = r->opts.capacity - r->held;
+    if (room <= 0)
+        return;
+    if (room > r->opts.claim_batch)
+        room = r->opts.claim_batch;
+    char limit[16], lease[16];
+    snprintf(limit, sizeof limit, "%d", room);
+    snprintf(lease, sizeof lease, "%d", r->opts.lease_s);
+    const char *params[3] = {r->owner, limit, lease};
+    r->claiming = 1;
+    db_query(r->db, SQL_CLAIM, 3, params, claim_done, r);
+}
+
+static void claim_cb(uv_timer_t *t)
+{
+    claim(t->data);
+}
+
+static void renew_done(PGresult *res, const char *err, void *arg)
+{
+    if (err)
+        CF_LOG_WARN("orch", "cannot renew leases: %s", err);
+}
+
+static void renew_cb(uv_timer_t *t)
+{
+    struct orch_runtime *r = t->data;
+    if (r->held == 0 || !db_ready(r->db))
+        return;
+    char lease[16];
+    snprintf(lease, sizeof lease, "%d", r->opts.lease_s);
+    const char *params[2] = {r->owner, lease};
+    db_query(r->db, SQL_RENEW, 2, params, renew_done, r);
+}
+
+struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws_context *ctx,
+                                      const struct orch_runtime_opts *o)
+{
+    static const struct sim_events ev = {
+        .ready = ev_ready, .failed = ev_failed, .connection = ev_connection, .gone = ev_gone,
+    };
+    struct orch_runtime *r = calloc(1, sizeof *r);
+    r->loop = loop;
+    r->db = db;
+    r->opts = *o;
+    if (r->opts.lease_s < 2)
+        r->opts.lease_s = 2;
+    r->updates = json_object();
+    unsigned char raw[8];
+    RAND_bytes(raw, sizeof raw);
+    char host[32] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(r->owner, sizeof r->owner, "%.20s-%d-%02x%02x%02x%02x", host, (int)getpid(), raw[0],
+             raw[1], raw[2], raw[3]);
+    r->sim = sim_runtime_new(loop, ctx, &r->opts.sim, &ev, r);
+    if (!r->sim) {
+        json_decref(r->updates);
+        free(r);
+        return NULL;
+    }
+    uv_timer_init(loop, &r->claim_timer);
+    uv_timer_init(loop, &r->renew_timer);
+    uv_timer_init(loop, &r->flush_timer);
+    r->claim_timer.data = r->renew_timer.data = r->flush_timer.data = r;
+    uv_timer_start(&r->claim_timer, claim_cb, 100, CLAIM_TICK_MS);
+    uint64_t renew_ms = (uint64_t)r->opts.lease_s * 1000 / 3;
+    uv_timer_start(&r->renew_timer, renew_cb, renew_ms, renew_ms);
+    uv_timer_start(&r->flush_timer, flush_cb, FLUSH_TICK_MS, FLUSH_TICK_MS);
+    CF_LOG_INFO("orch", "runtime %s: lease %d s, capacity %d", r->owner, r->opts.lease_s,
+                r->opts.capacity);
+    return r;
+}
+
+void orch_runtime_kick(struct orch_runtime *r)
+{
+    claim(r);
+}
+
+static void handle_closed(uv_handle_t *h)
+{
+    struct orch_runtime *r = h->data;
+    if (--r->handles_open > 0)
+        return;
+    void (*done)(void *) = r->done;
+    void *arg = r->done_arg;
+    sim_runtime_free(r->sim);
+    json_decref(r->updates);
+    free(r);
+    done(arg);
+}
+
+static void release_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    if (err)
+        CF_LOG_WARN("orch", "cannot release leases (they expire in %d s): %s", r->opts.lease_s,
+                    err);
+    r->handles_open = 3;
+    uv_close((uv_handle_t *)&r->claim_timer, handle_closed);
+    uv_close((uv_handle_t *)&r->renew_timer, handle_closed);
+    uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
+}
+
+/* Stop sequence: chargers stop (their last outcomes merge into r->updates), the
+ * outcomes are written, then the leases are released. */
+static void finish_stop(struct orch_runtime *r)
+{
+    if (r->claiming || r->flushing || r->held > 0)
+        return;
+    if (json_object_size(r->updates) > 0 && db_ready(r->db)) {
+        flush(r);
+        return;
+    }
+    if (r->stopping == 2)
+        return;
+    r->stopping = 2;
+    const char *params[1] = {r->owner};
+    db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
+}
+
+void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *arg)
+{
+    r->stopping = 1;
+    r->done = done;
+    r->done_arg = arg;
+    uv_timer_stop(&r->claim_timer);
+    uv_timer_stop(&r->renew_timer);
+    uv_timer_stop(&r->flush_timer);
+    sim_runtime_stop_all(r->sim);
+    finish_stop(r);
+}
+
+int orch_runtime_held(const struct orch_runtime *r)
+{
+    return r->held;
+}
+
+int orch_runtime_connected(const struct orch_runtime *r)
+{
+    return sim_runtime_connected(r->sim);
+}

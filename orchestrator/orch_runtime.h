@@ -1,0 +1,38 @@
+/* The durable side of a simulator runtime: claims provisioning steps (charger rows)
+ * from PostgreSQL with leases (FOR UPDATE SKIP LOCKED, so several runtimes never take
+ * the same charger and a dead runtime's chargers are taken over when its leases
+ * expire), renews the leases, starts the chargers in the simulator and writes their
+ * outcome back in batches. */
+#ifndef ORCH_RUNTIME_H
+#define ORCH_RUNTIME_H
+
+#include "db.h"
+#include "sim_runtime.h"
+
+struct orch_runtime;
+
+struct orch_runtime_opts {
+    int lease_s;        /* lease length; renewed every lease_s/3 (15) */
+    int capacity;       /* most chargers this runtime holds at once */
+    int claim_batch;    /* rows per claim statement (1000) */
+    struct sim_runtime_opts sim;
+};
+
+void orch_runtime_opts_default(struct orch_runtime_opts *o);
+
+/* db and ctx are borrowed and must outlive the runtime. Returns NULL on failure. */
+struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws_context *ctx,
+                                      const struct orch_runtime_opts *o);
+
+/* Claim now instead of at the next tick (after a job was written). */
+void orch_runtime_kick(struct orch_runtime *r);
+
+/* Stops every charger (clean websocket close), writes the last outcomes, releases this
+ * runtime's leases so a restart takes the fleet back at once, then calls done(arg) and
+ * frees the runtime. */
+void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *arg);
+
+int orch_runtime_held(const struct orch_runtime *r);
+int orch_runtime_connected(const struct orch_runtime *r);
+
+#endif

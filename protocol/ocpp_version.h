@@ -1,0 +1,99 @@
+/* One table per OCPP version. Everything that differs between 1.6 and 2.0.1 is reached
+ * through a `const struct ocpp_version *`; no code outside protocol/ compares version
+ * strings. Pure: jansson only. All json_t * returned by builders are new references. */
+#ifndef OCPP_VERSION_H
+#define OCPP_VERSION_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "ocpp_wire.h"
+
+/* What a charge point says about itself in BootNotification. */
+struct ocpp_station_info {
+    const char *vendor;          /* 1.6 chargePointVendor / 2.0.1 vendorName (<= 20 chars) */
+    const char *model;           /* 1.6 chargePointModel / 2.0.1 model (<= 20 chars) */
+    const char *serial;          /* serial number (<= 25 chars), may be NULL */
+    const char *firmware;        /* firmware version (<= 50 chars), may be NULL */
+    int connectors;              /* physical connectors, >= 1 */
+};
+
+enum ocpp_boot_status {
+    OCPP_BOOT_ACCEPTED,
+    OCPP_BOOT_PENDING,
+    OCPP_BOOT_REJECTED,
+};
+
+struct ocpp_boot_result {
+    enum ocpp_boot_status status;
+    int interval;                /* seconds, as the CSMS gave it (>= 0) */
+};
+
+enum ocpp_connector_status {
+    OCPP_CONN_AVAILABLE,
+    OCPP_CONN_OCCUPIED,          /* 1.6: Preparing/Charging...; 2.0.1: Occupied */
+    OCPP_CONN_RESERVED,
+    OCPP_CONN_UNAVAILABLE,
+    OCPP_CONN_FAULTED,
+};
+
+/* One StatusNotification target: 1.6 uses connector_id only (0 = the whole charge point),
+ * 2.0.1 uses evse_id + connector_id. */
+struct ocpp_status_target {
+    int evse_id;
+    int connector_id;
+};
+
+/* Direction of an action, from the charge point's point of view. */
+enum ocpp_direction {
+    OCPP_CP_TO_CSMS,
+    OCPP_CSMS_TO_CP,
+};
+
+struct ocpp_action {
+    const char *name;
+    enum ocpp_direction direction;
+};
+
+struct ocpp_version {
+    const char *name;            /* "OCPP1.6" or "OCPP2.0.1": the API's spelling */
+    const char *subprotocol;     /* OCPP_SUBPROTOCOL_16 / _201 */
+    const char *const *error_names;      /* [OCPP_ERR__COUNT], the spec's spelling */
+    const struct ocpp_action *actions;   /* every action the version defines */
+    int n_actions;
+
+    /* BootNotification.req payload (1.6: chargePointVendor/Model, chargePointSerialNumber,
+     * firmwareVersion; 2.0.1: reason PowerUp, chargingStation{...}). */
+    json_t *(*boot_request)(const struct ocpp_station_info *info);
+    /* Reads a BootNotification.conf payload (borrowed). Returns 0, or -1 with a reason
+     * naming the bad field in reason[len]. */
+    int (*boot_result)(json_t *payload, struct ocpp_boot_result *out, char *reason, size_t len);
+    json_t *(*heartbeat_request)(void);
+    /* Fills targets[max] with the StatusNotifications to send after an accepted boot for a
+     * charger with `connectors` connectors (1.6: 0..n; 2.0.1: EVSE i connector 1 for
+     * i = 1..n). Returns the count. */
+    int (*status_targets)(int connectors, struct ocpp_status_target *targets, int max);
+    /* StatusNotification.req payload; timestamp is an RFC 3339 UTC string. */
+    json_t *(*status_request)(const struct ocpp_status_target *t, enum ocpp_connector_status st,
+                              const char *timestamp);
+
+    /* CSMS side (used by the built-in `chargefleet csms`). */
+    json_t *(*boot_response)(enum ocpp_boot_status st, int interval, const char *now);
+    json_t *(*heartbeat_response)(const char *now);
+};
+
+extern const struct ocpp_version ocpp_v16;
+extern const struct ocpp_version ocpp_v201;
+
+/* Lookups; NULL when unknown. by_name takes the API spelling ("OCPP1.6", "OCPP2.0.1"),
+ * by_subprotocol the websocket one ("ocpp1.6", "ocpp2.0.1"). */
+const struct ocpp_version *ocpp_version_by_name(const char *name);
+const struct ocpp_version *ocpp_version_by_subprotocol(const char *subprotocol);
+
+/* The action entry of `name` in v, or NULL when the version does not define it. */
+const struct ocpp_action *ocpp_version_action(const struct ocpp_version *v, const char *name);
+
+/* The spec's spelling of an error kind in this version. */
+const char *ocpp_error_name(const struct ocpp_version *v, enum ocpp_error e);
+
+#endif

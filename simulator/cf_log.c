@@ -1,0 +1,42 @@
+#include "cf_log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+enum cf_log_level cf_log_level = CF_LOG_LEVEL_INFO;
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+int cf_log_set_level(const char *name)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, level_names[i]) == 0) {
+            cf_log_level = (enum cf_log_level)i;
+            return 0;
+        }
+    return -1;
+}
+
+void cf_now_rfc3339(char *out)
+{
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    snprintf(out, 25, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
+}
+
+void cf_log_write(enum cf_log_level lvl, const char *tag, const char *fmt, ...)
+{
+    char ts[25], msg[1024];
+    va_list ap;
+    cf_now_rfc3339(ts);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_names[lvl], tag, msg);
+}

@@ -1,0 +1,660 @@
+/* One simulated charge point: state + two embedded timers + one websocket on the loop.
+ * Connect (paced by the runtime) → BootNotification → Accepted: StatusNotification for
+ * every connector, then Heartbeat at the CSMS's interval; Pending/Rejected: boot again
+ * after the interval; connection lost: reconnect with exponential backoff and jitter.
+ * Version differences come only through ch->version (protocol/ocpp_version.h). */
+#include "sim_internal.h"
+
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_log.h"
+
+#define RX_KEEP_MAX 4096
+
+static void charger_maybe_free(struct sim_charger *ch);
+static void send_next_call(struct sim_charger *ch);
+static void conn_lost(struct sim_charger *ch, const char *reason);
+
+static uint32_t rand_u32(void)
+{
+    uint32_t v = 0;
+    RAND_bytes((unsigned char *)&v, sizeof v);
+    return v;
+}
+
+/* Exponential backoff with jitter: base * 2^(attempt-1), capped, then a random point in
+ * [delay/2, delay] so a CSMS restart does not see every charger at the same instant. */
+static uint64_t backoff_ms(const struct sim_charger *ch)
+{
+    const struct sim_runtime_opts *o = &ch->rt->opts;
+    uint64_t d = (uint64_t)o->backoff_min_ms;
+    for (int i = 1; i < ch->attempts && d < (uint64_t)o->backoff_max_ms; i++)
+        d *= 2;
+    if (d > (uint64_t)o->backoff_max_ms)
+        d = (uint64_t)o->backoff_max_ms;
+    return d / 2 + (d / 2 ? rand_u32() % (d / 2 + 1) : 0);
+}
+
+static void set_error(struct sim_charger *ch, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_error(struct sim_charger *ch, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ch->last_error, sizeof ch->last_error, fmt, ap);
+    va_end(ap);
+}
+
+static void tx_push(struct sim_charger *ch, char *text)
+{
+    if (!text)
+        return;
+    size_t len = strlen(text);
+    struct sim_out *o = malloc(sizeof *o + LWS_PRE + len);
+    o->next = NULL;
+    o->len = len;
+    memcpy(o->buf + LWS_PRE, text, len);
+    free(text);
+    if (ch->tx_tail)
+        ch->tx_tail->next = o;
+    else
+        ch->tx_head = o;
+    ch->tx_tail = o;
+    CF_LOG_DEBUG(ch->identity, "-> %.*s", (int)len, (char *)o->buf + LWS_PRE);
+    if (ch->wsi)
+        lws_callback_on_writable(ch->wsi);
+}
+
+static void clear_session(struct sim_charger *ch)
+{
+    while (ch->tx_head) {
+        struct sim_out *o = ch->tx_head;
+        ch->tx_head = o->next;
+        free(o);
+    }
+    ch->tx_tail = NULL;
+    while (ch->calls_head) {
+        struct sim_call *c = ch->calls_head;
+        ch->calls_head = c->next;
+        json_decref(c->payload);
+        free(c);
+    }
+    ch->calls_tail = NULL;
+    ch->out_id[0] = '\0';
+    ch->out_action = NULL;
+    free(ch->rx);
+    ch->rx = NULL;
+    ch->rx_len = ch->rx_cap = 0;
+    if (ch->handles_open == 2)
+        uv_timer_stop(&ch->call_timer);
+}
+
+/* Queues a CALL; only one is outstanding at a time (OCPP-J), the rest wait in order.
+ * payload is stolen. */
+static void call(struct sim_charger *ch, const char *action, json_t *payload)
+{
+    struct sim_call *c = malloc(sizeof *c);
+    c->next = NULL;
+    c->action = action;
+    c->payload = payload;
+    if (ch->calls_tail)
+        ch->calls_tail->next = c;
+    else
+        ch->calls_head = c;
+    ch->calls_tail = c;
+    send_next_call(ch);
+}
+
+static void call_timeout_cb(uv_timer_t *t)
+{
+    struct sim_charger *ch = t->data;
+    if (!ch->out_id[0])
+        return;
+    CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out_action,
+                ch->rt->opts.call_timeout_s);
+    if (!strcmp(ch->out_action, "BootNotification")) {
+        set_error(ch, "BootNotification: no response from CSMS within %d s",
+                  ch->rt->opts.call_timeout_s);
+        ch->want_close = 1;          /* reconnect and boot again */
+        if (ch->wsi)
+            lws_callback_on_writable(ch->wsi);
+        return;
+    }
+    ch->out_id[0] = '\0';
+    ch->out_action = NULL;
+    send_next_call(ch);
+}
+
+static void send_next_call(struct sim_charger *ch)
+{
+    if (ch->out_id[0] || !ch->calls_head || !ch->wsi || ch->want_close)
+        return;
+    if (ch->state != SIM_BOOTING && ch->state != SIM_ACCEPTED)
+        return;
+    struct sim_call *c = ch->calls_head;
+    ch->calls_head = c->next;
+    if (!ch->calls_head)
+        ch->calls_tail = NULL;
+    ocpp_msgid_format(ch->out_id, ch->msgid_prefix, ++ch->msgid_seq);
+    ch->out_action = c->action;
+    tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload));
+    json_decref(c->payload);
+    free(c);
+    uint64_t to = (uint64_t)ch->rt->opts.call_timeout_s * 1000;
+    uv_timer_start(&ch->call_timer, call_timeout_cb, to, 0);
+}
+
+static void send_boot(struct sim_charger *ch)
+{
+    struct ocpp_station_info info = {
+        .vendor = ch->vendor, .model = ch->model, .serial = ch->serial,
+        .firmware = ch->firmware, .connectors = ch->connectors,
+    };
+    call(ch, "BootNotification", ch->version->boot_request(&info));
+}
+
+static void fail(struct sim_charger *ch)
+{
+    char reason[256];
+    snprintf(reason, sizeof reason, "%s (gave up after %d s)",
+             ch->last_error[0] ? ch->last_error : "no BootNotification accepted",
+             ch->rt->opts.provision_timeout_s);
+    CF_LOG_WARN(ch->identity, "provisioning failed: %s", reason);
+    if (ch->rt->ev.failed)
+        ch->rt->ev.failed(ch, reason, ch->rt->ev_arg);
+    sim_charger_stop(ch);
+}
+
+static int past_deadline(const struct sim_charger *ch)
+{
+    return !ch->provisioned && ch->deadline && uv_now(ch->rt->loop) >= ch->deadline;
+}
+
+/* Arms the main timer, clamped to the provision deadline so a charger that keeps
+ * failing is declared FAILED on time. */
+static void timer_arm(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb)
+{
+    if (!ch->provisioned && ch->deadline) {
+        uint64_t now = uv_now(ch->rt->loop);
+        uint64_t left = ch->deadline > now ? ch->deadline - now : 0;
+        if (delay_ms > left)
+            delay_ms = left;
+    }
+    uv_timer_start(&ch->timer, cb, delay_ms, 0);
+}
+
+static void heartbeat_cb(uv_timer_t *t)
+{
+    struct sim_charger *ch = t->data;
+    if (ch->state != SIM_ACCEPTED)
+        return;
+    call(ch, "Heartbeat", ch->version->heartbeat_request());
+    uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
+}
+
+static void reconnect_cb(uv_timer_t *t)
+{
+    struct sim_charger *ch = t->data;
+    if (ch->state != SIM_IDLE)
+        return;
+    if (past_deadline(ch)) {
+        fail(ch);
+        return;
+    }
+    sim_runtime_want_connect(ch->rt, ch);
+}
+
+static void reboot_cb(uv_timer_t *t)
+{
+    struct sim_charger *ch = t->data;
+    if (ch->state != SIM_BOOTING)
+        return;
+    if (past_deadline(ch)) {
+        fail(ch);
+        return;
+    }
+    send_boot(ch);
+}
+
+static void on_boot_result(struct sim_charger *ch, json_t *payload)
+{
+    struct ocpp_boot_result r;
+    char reason[160];
+    if (ch->version->boot_result(payload, &r, reason, sizeof reason) != 0) {
+        set_error(ch, "%s", reason);
+        CF_LOG_WARN(ch->identity, "%s", reason);
+        timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
+        return;
+    }
+    switch (r.status) {
+    case OCPP_BOOT_ACCEPTED: {
+        int first = !ch->provisioned;
+        ch->state = SIM_ACCEPTED;
+        ch->provisioned = 1;
+        ch->deadline = 0;
+        ch->last_error[0] = '\0';
+        ch->heartbeat_s = r.interval > 0 ? r.interval : ch->rt->opts.default_heartbeat_s;
+        CF_LOG_DEBUG(ch->identity, "BootNotification accepted, heartbeat every %d s",
+                     ch->heartbeat_s);
+        if (ch->rt->ev.ready)
+            ch->rt->ev.ready(ch, first, ch->rt->ev_arg);
+        if (ch->state != SIM_ACCEPTED)
+            return; /* the owner stopped it */
+        struct ocpp_status_target targets[64];
+        char ts[25];
+        cf_now_rfc3339(ts);
+        int n = ch->version->status_targets(ch->connectors, targets, 64);
+        for (int i = 0; i < n; i++)
+            call(ch, "StatusNotification",
+                 ch->version->status_request(&targets[i], OCPP_CONN_AVAILABLE, ts));
+        uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
+        return;
+    }
+    case OCPP_BOOT_PENDING:
+        set_error(ch, "BootNotification Pending at CSMS (never Accepted)");
+        timer_arm(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb);
+        return;
+    case OCPP_BOOT_REJECTED:
+        set_error(ch, "BootNotification Rejected by CSMS");
+        timer_arm(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb);
+        return;
+    }
+}
+
+static void answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
+                         const char *desc)
+{
+    tx_push(ch, ocpp_frame_error(id, ocpp_error_name(ch->version, e), desc, NULL));
+}
+
+static void on_message(struct sim_charger *ch, const char *buf, size_t len)
+{
+    struct ocpp_frame f;
+    char reason[160];
+    CF_LOG_DEBUG(ch->identity, "<- %.*s", (int)len, buf);
+    enum ocpp_error e = ocpp_frame_parse(buf, len, &f, reason, sizeof reason);
+    if (e != OCPP_ERR_NONE) {
+        CF_LOG_WARN(ch->identity, "malformed frame from CSMS: %s", reason);
+        if (f.id[0])
+            answer_error(ch, f.id, e, reason);
+        return;
+    }
+    switch (f.type) {
+    case OCPP_CALL: {
+        /* Nothing CSMS-initiated is implemented in this slice: say so, never stay
+         * silent (the CSMS would otherwise wait for its own timeout). */
+        char desc[160];
+        snprintf(desc, sizeof desc, "%s is not implemented by this charge point", f.action);
+        answer_error(ch, f.id, OCPP_ERR_NOT_IMPLEMENTED, desc);
+        break;
+    }
+    case OCPP_CALLRESULT:
+    case OCPP_CALLERROR:
+        if (!ch->out_id[0] || strcmp(f.id, ch->out_id) != 0) {
+            CF_LOG_WARN(ch->identity, "response to unknown message id %s dropped", f.id);
+            break;
+        }
+        uv_timer_stop(&ch->call_timer);
+        const char *action = ch->out_action;
+        ch->out_id[0] = '\0';
+        ch->out_action = NULL;
+        if (f.type == OCPP_CALLERROR) {
+            CF_LOG_WARN(ch->identity, "%s answered CallError %s: %s", action, f.error_code,
+                        f.error_description);
+            if (!strcmp(action, "BootNotification")) {
+                set_error(ch, "BootNotification answered CallError %s: %s", f.error_code,
+                          f.error_description);
+                timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
+            }
+        } else if (!strcmp(action, "BootNotification")) {
+            on_boot_result(ch, f.payload);
+        }
+        send_next_call(ch);
+        break;
+    }
+    ocpp_frame_clear(&f);
+}
+
+/* A connection attempt or session ended (error, close, or destroy): runs once per
+ * attempt, then schedules the reconnect unless the charger is stopping. */
+static void conn_lost(struct sim_charger *ch, const char *reason)
+{
+    struct sim_runtime *rt = ch->rt;
+    enum sim_state was = ch->state;
+    if (was == SIM_CONNECTING)
+        sim_runtime_connect_done(rt, ch);
+    if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
+        rt->connected--;
+        if (rt->ev.connection)
+            rt->ev.connection(ch, 0, rt->ev_arg);
+    }
+    if (reason && was != SIM_STOPPING)
+        set_error(ch, "%s", reason);
+    clear_session(ch);
+    ch->want_close = 0;
+    if (was == SIM_STOPPING)
+        return;
+    ch->state = SIM_IDLE;
+    ch->attempts++;                  /* reset when a websocket comes up */
+    if (was == SIM_ACCEPTED)
+        CF_LOG_INFO(ch->identity, "connection lost: %s", reason ? reason : "closed");
+    timer_arm(ch, backoff_ms(ch), reconnect_cb);
+}
+
+/* Turns the text libwebsockets gives for a failed connect into a precise reason. */
+static void connect_error_reason(struct sim_charger *ch, struct lws *wsi, const char *in,
+                                 char *out, size_t n)
+{
+    unsigned int status = wsi ? lws_http_client_http_response(wsi) : 0;
+    if (status && status != 101)
+        snprintf(out, n, "websocket handshake: HTTP %u", status);
+    else if (in && strstr(in, "refused"))
+        snprintf(out, n, "connect: connection refused");
+    else if (in && (strstr(in, "timed out") || strstr(in, "timeout")))
+        snprintf(out, n, "connect: timed out");
+    else if (in && (strstr(in, "resolve") || strstr(in, "DNS") || strstr(in, "getaddrinfo")))
+        snprintf(out, n, "connect: cannot resolve host");
+    else
+        snprintf(out, n, "connect: %s", in && *in ? in : "failed");
+}
+
+static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                     size_t len)
+{
+    struct sim_charger *ch = wsi ? lws_get_opaque_user_data(wsi) : NULL;
+    char msg[200];
+
+    if (!ch)
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+
+    switch ((int)reason) {
+    case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+        if (!len) {
+            X509_STORE_CTX *x = user;
+            int err = X509_STORE_CTX_get_error(x);
+            snprintf(ch->conn_error, sizeof ch->conn_error, "TLS: certificate verify failed: %s",
+                     X509_verify_cert_error_string(err));
+        }
+        return 0;
+
+    case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH: {
+        char proto[64] = "";
+        int n = lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL);
+        if (n <= 0 || strcmp(proto, ch->version->subprotocol) != 0) {
+            snprintf(ch->conn_error, sizeof ch->conn_error,
+                     "websocket handshake: CSMS did not agree subprotocol %s%s%s%s",
+                     ch->version->subprotocol, n > 0 ? " (it chose " : "", n > 0 ? proto : "",
+                     n > 0 ? ")" : "");
+            return 1;
+        }
+        return 0;
+    }
+
+    case LWS_CALLBACK_CLIENT_ESTABLISHED:
+        sim_runtime_connect_done(ch->rt, ch);
+        ch->state = SIM_BOOTING;
+        ch->attempts = 0;
+        ch->conn_error[0] = '\0';
+        ch->rt->connected++;
+        if (ch->rt->ev.connection)
+            ch->rt->ev.connection(ch, 1, ch->rt->ev_arg);
+        if (ch->state == SIM_BOOTING)
+            send_boot(ch);
+        return 0;
+
+    case LWS_CALLBACK_CLIENT_RECEIVE:
+        if (ch->rx_len + len + 1 > ch->rx_cap) {
+            size_t cap = ch->rx_cap ? ch->rx_cap : 1024;
+            while (cap < ch->rx_len + len + 1)
+                cap *= 2;
+            ch->rx = realloc(ch->rx, cap);
+            ch->rx_cap = cap;
+        }
+        memcpy(ch->rx + ch->rx_len, in, len);
+        ch->rx_len += len;
+        if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+            ch->rx[ch->rx_len] = '\0';
+            size_t n = ch->rx_len;
+            ch->rx_len = 0;
+            on_message(ch, ch->rx, n);
+            if (ch->rx_cap > RX_KEEP_MAX) {
+                free(ch->rx);
+                ch->rx = NULL;
+                ch->rx_cap = 0;
+            }
+        }
+        return 0;
+
+    case LWS_CALLBACK_CLIENT_WRITEABLE: {
+        if (ch->want_close) {
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
+            return -1;
+        }
+        struct sim_out *o = ch->tx_head;
+        if (!o)
+            return 0;
+        ch->tx_head = o->next;
+        if (!ch->tx_head)
+            ch->tx_tail = NULL;
+        int w = lws_write(wsi, o->buf + LWS_PRE, o->len, LWS_WRITE_TEXT);
+        int short_write = w < (int)o->len;
+        free(o);
+        if (short_write)
+            return -1;
+        if (ch->tx_head)
+            lws_callback_on_writable(wsi);
+        return 0;
+    }
+
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+        if (ch->conn_error[0])
+            snprintf(msg, sizeof msg, "%s", ch->conn_error);
+        else
+            connect_error_reason(ch, wsi, in, msg, sizeof msg);
+        conn_lost(ch, msg);
+        return 0;
+
+    case LWS_CALLBACK_CLIENT_CLOSED:
+        conn_lost(ch, ch->conn_error[0] ? ch->conn_error : "connection closed by CSMS");
+        return 0;
+
+    case LWS_CALLBACK_WSI_DESTROY:
+        /* The last event of every wsi (NOTES-deps: a CSMS that never sends the 101 gives
+         * no CONNECTION_ERROR, only this). */
+        if (ch->wsi == wsi) {
+            ch->wsi = NULL;
+            if (ch->state == SIM_CONNECTING || ch->state == SIM_BOOTING ||
+                ch->state == SIM_ACCEPTED)
+                conn_lost(ch, ch->conn_error[0] ? ch->conn_error
+                                                : "websocket handshake: no answer from CSMS");
+            ch->wsi_alive = 0;
+            lws_set_opaque_user_data(wsi, NULL);
+            charger_maybe_free(ch);
+        }
+        return 0;
+
+    default:
+        return 0;
+    }
+}
+
+const struct lws_protocols sim_client_protocols[] = {
+    {"ocpp-client", client_cb, 0, 0, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+int sim_charger_connect(struct sim_charger *ch)
+{
+    struct sim_url u;
+    struct lws_client_connect_info ci;
+    char host_hdr[300];
+
+    if (sim_url_parse(ch->ws_url, ch->identity, &u) != 0) {
+        ch->state = SIM_CONNECTING;
+        conn_lost(ch, "bad ws_url");
+        return 0;
+    }
+    struct lws_vhost *vh = sim_runtime_vhost(ch->rt, u.tls ? ch->ca_file : NULL);
+    if (!vh) {
+        ch->state = SIM_CONNECTING;
+        conn_lost(ch, ch->ca_file ? "TLS: cannot load the CA file" : "cannot create client");
+        return 0;
+    }
+    if ((u.tls && u.port == 443) || (!u.tls && u.port == 80))
+        snprintf(host_hdr, sizeof host_hdr, "%s", u.host);
+    else
+        snprintf(host_hdr, sizeof host_hdr, "%s:%d", u.host, u.port);
+
+    memset(&ci, 0, sizeof ci);
+    ci.context = ch->rt->ctx;
+    ci.vhost = vh;
+    ci.address = u.host;
+    ci.port = u.port;
+    ci.path = u.path;
+    ci.host = host_hdr;
+    ci.origin = host_hdr;
+    ci.protocol = ch->version->subprotocol;
+    ci.local_protocol_name = "ocpp-client";
+    ci.ssl_connection = u.tls ? LCCSCF_USE_SSL : 0;
+    ci.opaque_user_data = ch;
+    ci.pwsi = &ch->wsi;
+
+    ch->state = SIM_CONNECTING;
+    ch->conn_error[0] = '\0';
+    ch->wsi_alive = 1;
+    struct lws *w = lws_client_connect_via_info(&ci);
+    if (!w) {
+        /* CONNECTION_ERROR may already have run conn_lost (state moved on): do not
+         * count the failure twice (NOTES-deps). */
+        ch->wsi = NULL;
+        ch->wsi_alive = 0;
+        if (ch->state == SIM_CONNECTING)
+            conn_lost(ch, "connect: cannot start the connection");
+        charger_maybe_free(ch);
+    }
+    return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_charger_cfg *cfg,
+                                      void *owner)
+{
+    struct sim_url u;
+    if (sim_url_parse(cfg->ws_url, cfg->identity, &u) != 0)
+        return NULL;
+    struct sim_charger *ch = calloc(1, sizeof *ch);
+    ch->rt = rt;
+    ch->owner = owner;
+    ch->identity = strdup(cfg->identity);
+    ch->ws_url = strdup(cfg->ws_url);
+    ch->ca_file = dup_or_null(cfg->ca_file);
+    ch->vendor = dup_or_null(cfg->info.vendor);
+    ch->model = dup_or_null(cfg->info.model);
+    ch->serial = dup_or_null(cfg->info.serial);
+    ch->firmware = dup_or_null(cfg->info.firmware);
+    ch->connectors = cfg->info.connectors > 0 ? cfg->info.connectors : 1;
+    ch->version = cfg->version;
+    ch->provisioned = cfg->provisioned;
+    ch->msgid_prefix = rand_u32();
+    if (!ch->provisioned)
+        ch->deadline = uv_now(rt->loop) + (uint64_t)rt->opts.provision_timeout_s * 1000;
+    uv_timer_init(rt->loop, &ch->timer);
+    uv_timer_init(rt->loop, &ch->call_timer);
+    ch->timer.data = ch;
+    ch->call_timer.data = ch;
+    ch->handles_open = 2;
+    ch->next = rt->all;
+    if (rt->all)
+        rt->all->prev = ch;
+    rt->all = ch;
+    rt->count++;
+    ch->state = SIM_IDLE;
+    sim_runtime_want_connect(rt, ch);
+    return ch;
+}
+
+static void charger_free(struct sim_charger *ch)
+{
+    clear_session(ch);
+    free(ch->identity);
+    free(ch->ws_url);
+    free(ch->ca_file);
+    free(ch->vendor);
+    free(ch->model);
+    free(ch->serial);
+    free(ch->firmware);
+    free(ch);
+}
+
+/* Free late: only when both timers are closed and the wsi is destroyed. */
+static void charger_maybe_free(struct sim_charger *ch)
+{
+    if (ch->state != SIM_STOPPING || ch->handles_open || ch->wsi_alive)
+        return;
+    if (!ch->gone_sent) {
+        ch->gone_sent = 1;
+        if (ch->rt->ev.gone)
+            ch->rt->ev.gone(ch, ch->rt->ev_arg);
+    }
+    charger_free(ch);
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+    struct sim_charger *ch = h->data;
+    ch->handles_open--;
+    charger_maybe_free(ch);
+}
+
+void sim_charger_stop(struct sim_charger *ch)
+{
+    if (ch->state == SIM_STOPPING)
+        return;
+    sim_runtime_unlink(ch->rt, ch);
+    enum sim_state was = ch->state;
+    if (was == SIM_CONNECTING)
+        sim_runtime_connect_done(ch->rt, ch);
+    if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
+        ch->rt->connected--;
+        if (ch->rt->ev.connection)
+            ch->rt->ev.connection(ch, 0, ch->rt->ev_arg);
+    }
+    ch->state = SIM_STOPPING;
+    clear_session(ch);
+    uv_timer_stop(&ch->timer);
+    uv_timer_stop(&ch->call_timer);
+    uv_close((uv_handle_t *)&ch->timer, timer_closed);
+    uv_close((uv_handle_t *)&ch->call_timer, timer_closed);
+    if (ch->wsi) {
+        if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
+            ch->want_close = 1;
+            lws_callback_on_writable(ch->wsi);
+        } else {
+            lws_set_timeout(ch->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        }
+    }
+}
+
+void *sim_charger_owner(const struct sim_charger *ch)
+{
+    return ch->owner;
+}
+
+const char *sim_charger_identity(const struct sim_charger *ch)
+{
+    return ch->identity;
+}
+
+const char *sim_charger_last_error(const struct sim_charger *ch)
+{
+    return ch->last_error;
+}

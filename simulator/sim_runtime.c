@@ -1,0 +1,290 @@
+#include "sim_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_log.h"
+
+void sim_runtime_opts_default(struct sim_runtime_opts *o)
+{
+    o->provision_timeout_s = 120;
+    o->call_timeout_s = 30;
+    o->backoff_min_ms = 1000;
+    o->backoff_max_ms = 30000;
+    o->max_connecting = 500;
+    o->default_heartbeat_s = 300;
+}
+
+static void lws_log_line(int level, const char *line)
+{
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        n--;
+    CF_LOG_WARN("lws", "%.*s", (int)n, line);
+}
+
+struct lws_context *sim_lws_context_new(uv_loop_t *loop)
+{
+    struct lws_context_creation_info info;
+    void *foreign[1] = {loop};
+
+    lws_set_log_level(cf_log_level >= CF_LOG_LEVEL_DEBUG ? LLL_ERR | LLL_WARN : LLL_ERR,
+                      lws_log_line);
+    memset(&info, 0, sizeof info);
+    info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+                   LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.foreign_loops = foreign;
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.timeout_secs = 10;          /* bounds the wait for the 101 (NOTES-deps) */
+    info.pt_serv_buf_size = 16384;
+    struct lws_context *ctx = lws_create_context(&info);
+    if (!ctx)
+        CF_LOG_ERROR("lws", "cannot create the libwebsockets context (is package "
+                            "libwebsockets-evlib-uv installed?)");
+    return ctx;
+}
+
+/* One client vhost per CA file: the CA is a vhost property in libwebsockets. */
+struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file)
+{
+    for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
+        if ((!v->ca_file && !ca_file) || (v->ca_file && ca_file && !strcmp(v->ca_file, ca_file)))
+            return v->vh;
+
+    struct lws_context_creation_info info;
+    char name[32];
+    int n = 0;
+    for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
+        n++;
+    snprintf(name, sizeof name, "sim-client-%d", n);
+    memset(&info, 0, sizeof info);
+    info.vhost_name = name;
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = sim_client_protocols;
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.client_ssl_ca_filepath = ca_file;
+    info.connect_timeout_secs = 10;
+    struct lws_vhost *vh = lws_create_vhost(rt->ctx, &info);
+    if (!vh) {
+        CF_LOG_ERROR("sim", "cannot create a client vhost%s%s", ca_file ? " with CA file " : "",
+                     ca_file ? ca_file : "");
+        return NULL;
+    }
+    struct sim_vhost *v = calloc(1, sizeof *v);
+    v->ca_file = ca_file ? strdup(ca_file) : NULL;
+    v->vh = vh;
+    v->next = rt->vhosts;
+    rt->vhosts = v;
+    return vh;
+}
+
+static void pump_cb(uv_idle_t *h)
+{
+    struct sim_runtime *rt = h->data;
+    while (rt->wait_head && rt->connecting < rt->opts.max_connecting) {
+        struct sim_charger *ch = rt->wait_head;
+        rt->wait_head = ch->wait_next;
+        if (!rt->wait_head)
+            rt->wait_tail = NULL;
+        ch->wait_next = NULL;
+        rt->connecting++;
+        if (sim_charger_connect(ch) != 0)
+            rt->connecting--;
+    }
+    if (!rt->wait_head || rt->connecting >= rt->opts.max_connecting) {
+        uv_idle_stop(h);
+        rt->pump_active = 0;
+    }
+}
+
+static void pump_kick(struct sim_runtime *rt)
+{
+    if (!rt->pump_active && rt->wait_head && rt->connecting < rt->opts.max_connecting) {
+        uv_idle_start(&rt->pump, pump_cb);
+        rt->pump_active = 1;
+    }
+}
+
+/* Connects are paced: at most max_connecting handshakes in flight (each holds ~5 kB of
+ * headers in lws), the rest wait in FIFO order. */
+void sim_runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch)
+{
+    ch->state = SIM_QUEUED;
+    ch->wait_next = NULL;
+    if (rt->wait_tail)
+        rt->wait_tail->wait_next = ch;
+    else
+        rt->wait_head = ch;
+    rt->wait_tail = ch;
+    pump_kick(rt);
+}
+
+void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch)
+{
+    rt->connecting--;
+    pump_kick(rt);
+}
+
+void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch)
+{
+    if (ch->state == SIM_QUEUED) {
+        struct sim_charger **pp = &rt->wait_head, *prev = NULL;
+        while (*pp && *pp != ch) {
+            prev = *pp;
+            pp = &(*pp)->wait_next;
+        }
+        if (*pp) {
+            *pp = ch->wait_next;
+            if (rt->wait_tail == ch)
+                rt->wait_tail = prev;
+        }
+    }
+    if (ch->prev)
+        ch->prev->next = ch->next;
+    else if (rt->all == ch)
+        rt->all = ch->next;
+    if (ch->next)
+        ch->next->prev = ch->prev;
+    ch->prev = ch->next = NULL;
+    rt->count--;
+}
+
+struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
+                                    const struct sim_runtime_opts *o,
+                                    const struct sim_events *ev, void *arg)
+{
+    struct sim_runtime *rt = calloc(1, sizeof *rt);
+    rt->loop = loop;
+    rt->ctx = ctx;
+    rt->opts = *o;
+    rt->ev = *ev;
+    rt->ev_arg = arg;
+    uv_idle_init(loop, &rt->pump);
+    rt->pump.data = rt;
+    if (!sim_runtime_vhost(rt, NULL)) {
+        uv_close((uv_handle_t *)&rt->pump, NULL);
+        free(rt);
+        return NULL;
+    }
+    return rt;
+}
+
+void sim_runtime_stop_all(struct sim_runtime *rt)
+{
+    struct sim_charger *ch = rt->all, *next;
+    for (; ch; ch = next) {
+        next = ch->next;
+        sim_charger_stop(ch);
+    }
+}
+
+static void pump_closed(uv_handle_t *h)
+{
+    struct sim_runtime *rt = h->data;
+    while (rt->vhosts) {
+        struct sim_vhost *v = rt->vhosts;
+        rt->vhosts = v->next;
+        free(v->ca_file);
+        free(v);
+    }
+    free(rt);
+}
+
+void sim_runtime_free(struct sim_runtime *rt)
+{
+    if (!rt)
+        return;
+    uv_idle_stop(&rt->pump);
+    uv_close((uv_handle_t *)&rt->pump, pump_closed);
+}
+
+int sim_runtime_count(const struct sim_runtime *rt)
+{
+    return rt->count;
+}
+
+int sim_runtime_connected(const struct sim_runtime *rt)
+{
+    return rt->connected;
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int sim_url_parse(const char *ws_url, const char *identity, struct sim_url *out)
+{
+    const char *p;
+    memset(out, 0, sizeof *out);
+    if (!strncmp(ws_url, "ws://", 5)) {
+        p = ws_url + 5;
+        out->port = 80;
+    } else if (!strncmp(ws_url, "wss://", 6)) {
+        p = ws_url + 6;
+        out->tls = 1;
+        out->port = 443;
+    } else {
+        return -1;
+    }
+    size_t hl = strcspn(p, "/?#");
+    const char *rest = p + hl;
+    const char *hend = p + hl;
+    /* [v6]:port or host:port */
+    const char *colon = NULL;
+    if (*p == '[') {
+        const char *rb = memchr(p, ']', hl);
+        if (!rb)
+            return -1;
+        if (rb + 1 < hend && rb[1] == ':')
+            colon = rb + 1;
+        if ((size_t)(rb - p - 1) >= sizeof out->host)
+            return -1;
+        memcpy(out->host, p + 1, (size_t)(rb - p - 1));
+    } else {
+        colon = memchr(p, ':', hl);
+        size_t n = colon ? (size_t)(colon - p) : hl;
+        if (n >= sizeof out->host)
+            return -1;
+        memcpy(out->host, p, n);
+    }
+    if (!out->host[0])
+        return -1;
+    if (colon) {
+        char *end;
+        long port = strtol(colon + 1, &end, 10);
+        if (end != hend || port < 1 || port > 65535)
+            return -1;
+        out->port = (int)port;
+    }
+    /* base path without query/fragment and without trailing slashes */
+    size_t pl = strcspn(rest, "?#");
+    while (pl && rest[pl - 1] == '/')
+        pl--;
+    size_t o = 0;
+    if (pl) {
+        if (pl + 1 >= sizeof out->path)
+            return -1;
+        memcpy(out->path, rest, pl);
+        o = pl;
+    }
+    if (o + 1 >= sizeof out->path)
+        return -1;
+    out->path[o++] = '/';
+    for (const unsigned char *s = (const unsigned char *)identity; *s; s++) {
+        if (o + 4 >= sizeof out->path)
+            return -1;
+        if (is_unreserved(*s)) {
+            out->path[o++] = (char)*s;
+        } else {
+            static const char hex[] = "0123456789ABCDEF";
+            out->path[o++] = '%';
+            out->path[o++] = hex[*s >> 4];
+            out->path[o++] = hex[*s & 15];
+        }
+    }
+    out->path[o] = '\0';
+    return 0;
+}

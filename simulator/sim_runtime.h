@@ -1,0 +1,91 @@
+/* The simulator runtime: one libwebsockets context on the process's libuv loop, the
+ * client vhosts (one per CA file), connect pacing, and the chargers it runs.
+ * Nothing here touches the database: the owner (orchestrator, or `run`) hears about
+ * each charger through struct sim_events. */
+#ifndef SIM_RUNTIME_H
+#define SIM_RUNTIME_H
+
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include "ocpp_version.h"
+
+struct sim_charger;
+struct sim_runtime;
+
+struct sim_runtime_opts {
+    int provision_timeout_s;   /* give up on an unprovisioned charger after this (120) */
+    int call_timeout_s;        /* CSMS response timeout for a CALL (30) */
+    int backoff_min_ms;        /* first reconnect delay (1000) */
+    int backoff_max_ms;        /* reconnect delay cap (30000) */
+    int max_connecting;        /* websocket handshakes in flight at once (500) */
+    int default_heartbeat_s;   /* when the CSMS gives interval 0 (300) */
+};
+
+/* Callbacks to the owner. All run on the loop; none may free the charger itself
+ * (call sim_charger_stop instead). */
+struct sim_events {
+    /* The CSMS accepted a BootNotification; first is 1 the first time for this charger
+     * object (the provisioning step is READY), 0 after a reconnect. */
+    void (*ready)(struct sim_charger *ch, int first, void *arg);
+    /* Provisioning gave up (provision timeout): the charger is stopping. */
+    void (*failed)(struct sim_charger *ch, const char *reason, void *arg);
+    /* The websocket came up (1) or went down (0). */
+    void (*connection)(struct sim_charger *ch, int up, void *arg);
+    /* The charger is gone (after sim_charger_stop or failed); its owner data may go. */
+    void (*gone)(struct sim_charger *ch, void *arg);
+};
+
+struct sim_charger_cfg {
+    const char *identity;
+    const char *ws_url;        /* ws:// or wss://, the identity is appended as a segment */
+    const char *ca_file;       /* NULL: the system CAs */
+    const struct ocpp_version *version;
+    struct ocpp_station_info info;
+    int provisioned;           /* already READY once: no provision deadline */
+};
+
+void sim_runtime_opts_default(struct sim_runtime_opts *o);
+
+/* A libwebsockets context on `loop` with no vhost yet: the simulator adds its client
+ * vhosts, the API its server vhost. Returns NULL on failure (message logged). */
+struct lws_context *sim_lws_context_new(uv_loop_t *loop);
+
+/* Creates a runtime on ctx (borrowed; must outlive the runtime). */
+struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
+                                    const struct sim_runtime_opts *o,
+                                    const struct sim_events *ev, void *arg);
+
+/* Stops every charger (clean websocket close); `gone` fires for each. The runtime is
+ * freed by sim_runtime_free once sim_runtime_count() is 0 or the context is destroyed. */
+void sim_runtime_stop_all(struct sim_runtime *rt);
+void sim_runtime_free(struct sim_runtime *rt);
+int sim_runtime_count(const struct sim_runtime *rt);
+int sim_runtime_connected(const struct sim_runtime *rt);
+
+/* Starts a charger: it connects (paced), boots and keeps living. cfg strings are
+ * copied. owner is opaque data for the owner's callbacks. NULL on a bad ws_url (the
+ * API validates it first). */
+struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_charger_cfg *cfg,
+                                      void *owner);
+
+/* Closes the websocket cleanly and frees the charger later; `gone` fires once. */
+void sim_charger_stop(struct sim_charger *ch);
+
+void *sim_charger_owner(const struct sim_charger *ch);
+const char *sim_charger_identity(const struct sim_charger *ch);
+/* The last connection/boot error ("" if none). */
+const char *sim_charger_last_error(const struct sim_charger *ch);
+
+/* Builds the websocket path "/<base path>/<url-encoded identity>" without a double slash
+ * into out[n]; splits ws_url into its parts. Returns 0 or -1 (not ws/wss, no host).
+ * Exposed for unit tests. */
+struct sim_url {
+    int tls;
+    char host[256];
+    int port;
+    char path[512];
+};
+int sim_url_parse(const char *ws_url, const char *identity, struct sim_url *out);
+
+#endif
