@@ -1,0 +1,319 @@
+#include "api_http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_log.h"
+
+#define WRITE_CHUNK 16384
+
+struct api_server {
+    struct lws_vhost *vh;
+    size_t max_body;
+    api_dispatch_fn dispatch;
+    void *arg;
+    struct lws_protocols protocols[2];
+};
+
+struct api_req {
+    struct lws *wsi;             /* NULL once the connection closed */
+    struct api_server *srv;
+    enum api_method method;
+    char path[1024];
+    char query[1024];
+    char auth[512];
+    char *body;
+    size_t body_len, content_length;
+    int dispatched, responded, headers_sent, close_after;
+    int status;
+    unsigned char *out;          /* LWS_PRE headroom, then the response body */
+    size_t out_len, out_off;
+};
+
+struct pss {
+    struct api_req *req;
+};
+
+static void req_free(struct api_req *r)
+{
+    if (!r)
+        return;
+    free(r->body);
+    free(r->out);
+    free(r);
+}
+
+static void dispatch(struct api_req *r)
+{
+    if (r->dispatched)
+        return;
+    r->dispatched = 1;
+    r->srv->dispatch(r, r->srv->arg);
+}
+
+static enum api_method method_of(struct lws *wsi)
+{
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI))
+        return API_GET;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
+        return API_POST;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI))
+        return API_PUT;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI))
+        return API_DELETE;
+    return API_OTHER;
+}
+
+/* A new request on the connection: headers are in, the body (if any) follows. */
+static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, const char *uri)
+{
+    struct api_req *r = calloc(1, sizeof(*r));
+    char cl[32];
+
+    if (!r)
+        return -1;
+    if (pss->req) {
+        /* A pipelined request whose handler has not answered yet: orphan it (freed
+         * when the answer comes), as if its connection had closed. */
+        if (pss->req->dispatched && !pss->req->responded)
+            pss->req->wsi = NULL;
+        else
+            req_free(pss->req);
+    }
+    pss->req = r;
+    r->wsi = wsi;
+    r->srv = s;
+    r->method = method_of(wsi);
+    snprintf(r->path, sizeof(r->path), "%s", uri ? uri : "/");
+    if (lws_hdr_copy(wsi, r->query, sizeof(r->query), WSI_TOKEN_HTTP_URI_ARGS) < 0)
+        r->query[0] = '\0';
+    if (lws_hdr_copy(wsi, r->auth, sizeof(r->auth), WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
+        r->auth[0] = '\0';
+
+    if (r->method != API_POST && r->method != API_PUT) {
+        dispatch(r);
+        return 0;
+    }
+    /* lws does not decode chunked request bodies (the request would hang). */
+    if (lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0) {
+        r->dispatched = 1;
+        r->close_after = 1;
+        api_req_error(r, 411, "a request body needs a Content-Length header "
+                              "(chunked transfer encoding is not supported)");
+        return 0;
+    }
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    if (*end || n > s->max_body) {
+        r->dispatched = 1;
+        r->close_after = 1;
+        api_req_error(r, 413, "request body exceeds %zu bytes (serve --max-body raises it)",
+                      s->max_body);
+        return 0;
+    }
+    r->content_length = (size_t)n;
+    r->body = malloc(r->content_length + 1);
+    if (!r->body)
+        return -1;
+    r->body[0] = '\0';
+    if (n == 0)
+        dispatch(r);
+    return 0;
+}
+
+static void on_body(struct api_req *r, const void *in, size_t len)
+{
+    if (!r || !r->body || r->dispatched)
+        return;
+    if (len > r->content_length - r->body_len)
+        len = r->content_length - r->body_len;
+    memcpy(r->body + r->body_len, in, len);
+    r->body_len += len;
+    r->body[r->body_len] = '\0';
+}
+
+/* Writes headers, then the body in chunks, one lws_write per WRITEABLE. Returns
+ * what the lws callback should return. */
+static int on_writeable(struct pss *pss, struct lws *wsi)
+{
+    struct api_req *r = pss->req;
+
+    if (!r || !r->responded)
+        return 0;
+    if (!r->headers_sent) {
+        unsigned char hdr[LWS_PRE + 1024];
+        unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+
+        if (lws_add_http_common_headers(wsi, (unsigned int)r->status, "application/json",
+                                        r->out_len, &p, end))
+            return -1;
+        if (r->close_after &&
+            lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+                                         (const unsigned char *)"close", 5, &p, end))
+            return -1;
+        if (lws_finalize_write_http_header(wsi, start, &p, end))
+            return -1;
+        r->headers_sent = 1;
+        if (r->out_len) {
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+    } else {
+        size_t n = r->out_len - r->out_off;
+        int last = n <= WRITE_CHUNK;
+
+        if (!last)
+            n = WRITE_CHUNK;
+        /* The bytes before out_off were sent already: they serve as LWS_PRE headroom. */
+        if (lws_write(wsi, r->out + LWS_PRE + r->out_off, n,
+                      last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
+            return -1;
+        r->out_off += n;
+        if (!last) {
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+    }
+    int close_after = r->close_after;
+    req_free(r);
+    pss->req = NULL;
+    if (close_after)
+        return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                   size_t len)
+{
+    struct pss *pss = user;
+    struct api_server *s = lws_vhost_user(lws_get_vhost(wsi));
+
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        return on_request(s, pss, wsi, in);
+    case LWS_CALLBACK_HTTP_BODY:
+        on_body(pss->req, in, len);
+        return 0;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (pss->req && !pss->req->dispatched)
+            dispatch(pss->req);
+        return 0;
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return on_writeable(pss, wsi);
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (pss && pss->req) {
+            struct api_req *r = pss->req;
+            pss->req = NULL;
+            r->wsi = NULL;
+            /* A handler still owes an answer: the request is freed when it comes. */
+            if (!(r->dispatched && !r->responded))
+                req_free(r);
+        }
+        return 0;
+    default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+}
+
+struct api_server *api_server_new(struct lws_context *ctx, const char *iface, int port,
+                                  size_t max_body, api_dispatch_fn dispatch_fn, void *arg)
+{
+    struct api_server *s = calloc(1, sizeof(*s));
+    struct lws_context_creation_info info;
+
+    if (!s)
+        return NULL;
+    s->max_body = max_body;
+    s->dispatch = dispatch_fn;
+    s->arg = arg;
+    s->protocols[0].name = "http";
+    s->protocols[0].callback = http_cb;
+    s->protocols[0].per_session_data_size = sizeof(struct pss);
+    s->protocols[0].rx_buffer_size = 16384;
+
+    memset(&info, 0, sizeof(info));
+    info.vhost_name = "api";
+    info.port = port;
+    info.iface = iface;
+    info.protocols = s->protocols;
+    info.user = s;
+    info.keepalive_timeout = 30;
+    s->vh = lws_create_vhost(ctx, &info);
+    if (!s->vh) {
+        CF_LOG_ERROR("api", "cannot listen on %s:%d (in use?)", iface ? iface : "*", port);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void api_server_free(struct api_server *s)
+{
+    free(s);
+}
+
+enum api_method api_req_method(const struct api_req *r) { return r->method; }
+const char *api_req_path(const struct api_req *r) { return r->path; }
+const char *api_req_query(const struct api_req *r) { return r->query; }
+const char *api_req_authorization(const struct api_req *r) { return r->auth; }
+
+const char *api_req_body(const struct api_req *r, size_t *len)
+{
+    if (len)
+        *len = r->body ? r->body_len : 0;
+    return r->body ? r->body : "";
+}
+
+/* Takes ownership of text (malloc'd, n bytes). */
+static void respond(struct api_req *r, int status, char *text, size_t n)
+{
+    if (r->responded) {
+        free(text);
+        return;
+    }
+    r->responded = 1;
+    if (!r->wsi) {                 /* the client is gone */
+        free(text);
+        req_free(r);
+        return;
+    }
+    r->status = status;
+    r->out = malloc(LWS_PRE + n + 1);
+    if (r->out) {
+        memcpy(r->out + LWS_PRE, text, n);
+        r->out_len = n;
+    }
+    free(text);
+    lws_callback_on_writable(r->wsi);
+}
+
+void api_req_respond_json(struct api_req *r, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+    json_decref(body);
+    if (!text) {
+        text = strdup("{\"detail\":\"out of memory\"}");
+        status = 500;
+    }
+    respond(r, status, text, text ? strlen(text) : 0);
+}
+
+void api_req_respond_text(struct api_req *r, int status, const char *json_text)
+{
+    char *text = strdup(json_text);
+    respond(r, text ? status : 500, text, text ? strlen(text) : 0);
+}
+
+void api_req_error(struct api_req *r, int status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    api_req_respond_json(r, status, json_pack("{s:s}", "detail", msg));
+}

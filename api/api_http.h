@@ -1,0 +1,46 @@
+/* The HTTP server of the API: a libwebsockets server vhost on the process's context
+ * (and so its libuv loop). It reads a whole request (Content-Length bodies only, up to
+ * a limit), hands it to the dispatcher, and writes the response whenever the handler
+ * answers — at once or after database round trips. */
+#ifndef API_HTTP_H
+#define API_HTTP_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include <libwebsockets.h>
+
+enum api_method { API_GET, API_POST, API_PUT, API_DELETE, API_OTHER };
+
+struct api_req;
+struct api_server;
+
+/* Called once per complete request; the handler must answer exactly once, now or
+ * later, with api_req_respond*(). If the client went away meanwhile, the answer is
+ * dropped and the request freed then. */
+typedef void (*api_dispatch_fn)(struct api_req *req, void *arg);
+
+/* Listens on iface:port (iface NULL = all). max_body: larger bodies get 413.
+ * Returns NULL on failure (e.g. port in use), logged. */
+struct api_server *api_server_new(struct lws_context *ctx, const char *iface, int port,
+                                  size_t max_body, api_dispatch_fn dispatch, void *arg);
+/* Stops accepting (the vhost goes with the context); frees the server. */
+void api_server_free(struct api_server *s);
+
+enum api_method api_req_method(const struct api_req *r);
+const char *api_req_path(const struct api_req *r);
+/* The query string without '?', "" if none. */
+const char *api_req_query(const struct api_req *r);
+/* The body (NUL-terminated; len may be NULL), "" when there is none. */
+const char *api_req_body(const struct api_req *r, size_t *len);
+/* The Authorization header value, "" if none. */
+const char *api_req_authorization(const struct api_req *r);
+
+/* Answers with body as JSON (reference stolen). */
+void api_req_respond_json(struct api_req *r, int status, json_t *body);
+/* Answers with a JSON text (copied). */
+void api_req_respond_text(struct api_req *r, int status, const char *json_text);
+/* Answers {"detail": "<formatted message>"}. */
+void api_req_error(struct api_req *r, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

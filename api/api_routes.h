@@ -1,0 +1,29 @@
+/* The REST API: a route table with the generic checks done once before any handler
+ * (bearer token, method, path parameters, JSON body), then one handler per route.
+ * Handlers validate the whole body first (api_validate) and only then write, through
+ * the orchestrator, in one statement: a rejected request changes nothing. */
+#ifndef API_ROUTES_H
+#define API_ROUTES_H
+
+#include "api_http.h"
+#include "db.h"
+
+struct api_opts {
+    struct db *db;                 /* borrowed */
+    const char *token;             /* the bearer token every route but /healthz needs */
+    const char *default_ws_url;    /* chargers' CSMS when neither group nor CPO gives one */
+    const char *public_url;        /* how clients reach us, e.g. http://127.0.0.1:8080 */
+    void (*kick)(void *arg);       /* called after steps were written (claim them now) */
+    void *kick_arg;
+};
+
+struct api;
+
+/* Strings in o are copied. */
+struct api *api_new(const struct api_opts *o);
+void api_free(struct api *a);
+
+/* The api_dispatch_fn for api_server_new; arg is the struct api. */
+void api_dispatch(struct api_req *req, void *arg);
+
+#endif

@@ -1,0 +1,398 @@
+/* chargefleet: one binary, one command per run. main owns the process's libuv loop
+ * and wires the layers for the command: serve (API + orchestrator + simulator),
+ * worker (orchestrator + simulator) or csms (the built-in CSMS). */
+#include <errno.h>
+#include <getopt.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "api_http.h"
+#include "api_routes.h"
+#include "cf_log.h"
+#include "db.h"
+#include "orch_migrate.h"
+#include "orch_pg.h"
+#include "orch_runtime.h"
+#include "sim_csms.h"
+#include "sim_runtime.h"
+
+static const char USAGE[] =
+    "usage: chargefleet <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve    REST API + orchestrator + simulator runtime in one process\n"
+    "  worker   simulator runtime only: claims chargers from a shared database (--db)\n"
+    "  csms     a small built-in CSMS that accepts everything (demos, benchmarks)\n"
+    "\n"
+    "`chargefleet <command> --help` lists the options of a command.\n";
+
+static const char SERVE_USAGE[] =
+    "usage: chargefleet serve [options]\n"
+    "\n"
+    "  --listen HOST:PORT          where the REST API listens (127.0.0.1:8080)\n"
+    "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL; without\n"
+    "                              either, a private embedded PostgreSQL under --state-dir)\n"
+    "  --state-dir DIR             embedded PostgreSQL's home (/var/lib/chargefleet as root,\n"
+    "                              else ~/.local/state/chargefleet)\n"
+    "  --api-token TOKEN           bearer token of the API (default: $CHARGEFLEET_API_TOKEN;\n"
+    "                              without either a random one is made and printed)\n"
+    "  --provision-timeout SECONDS a charger not accepted by its CSMS by then is FAILED (120)\n"
+    "  --default-ws-url URL        CSMS for chargers whose group and CPO give no ws_url\n"
+    "  --max-body BYTES            largest request body accepted (1048576)\n"
+    "  --lease-seconds SECONDS     claim lease; a dead process's chargers move after it (15)\n"
+    "  --capacity N                most chargers this process runs (open-files limit - 200)\n"
+    "  --log-level LEVEL           error, warn, info or debug (info)\n"
+    "  --help                      this text\n";
+
+static const char WORKER_USAGE[] =
+    "usage: chargefleet worker --db URL [options]\n"
+    "\n"
+    "Runs chargers written by `chargefleet serve` to the same database.\n"
+    "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL)\n"
+    "  --provision-timeout SECONDS (120)\n"
+    "  --lease-seconds SECONDS     (15)\n"
+    "  --capacity N                (open-files limit - 200)\n"
+    "  --log-level LEVEL           error, warn, info or debug (info)\n"
+    "  --help                      this text\n";
+
+struct app {
+    uv_loop_t loop;
+    uv_signal_t sigint, sigterm;
+    struct lws_context *ctx;
+    struct db *db;
+    struct orch_runtime *rt;
+    struct api *api;
+    struct api_server *server;
+    int stopping;
+};
+
+struct cfg {
+    char host[256];
+    int port;
+    const char *db;
+    const char *state_dir;
+    const char *token;
+    const char *default_ws_url;
+    long max_body;
+    int provision_timeout;
+    int lease_s;
+    int capacity;
+};
+
+/* The open-files limit bounds the sockets (chargers) one process holds. */
+static int raise_nofile(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1024;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        getrlimit(RLIMIT_NOFILE, &rl);
+    return rl.rlim_cur > 1000000 ? 1000000 : (int)rl.rlim_cur;
+}
+
+static int parse_listen(const char *s, char *host, size_t n, int *port)
+{
+    const char *colon = strrchr(s, ':');
+    char *end;
+    long p;
+
+    if (!colon || colon == s || (size_t)(colon - s) >= n)
+        return -1;
+    p = strtol(colon + 1, &end, 10);
+    if (*end || p < 1 || p > 65535)
+        return -1;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = (int)p;
+    return 0;
+}
+
+static int parse_int(const char *flag, const char *v, long min, long max, long *out)
+{
+    char *end;
+    long x;
+
+    errno = 0;
+    x = strtol(v, &end, 10);
+    if (errno || *end || end == v || x < min || x > max) {
+        fprintf(stderr, "chargefleet: %s wants an integer in %ld..%ld, got '%s'\n", flag, min,
+                max, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+static int parse_level(const char *v)
+{
+    static const char *names[] = {"error", "warn", "info", "debug"};
+
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            cf_log_set_level((enum cf_log_level)i);
+            return 0;
+        }
+    }
+    fprintf(stderr, "chargefleet: --log-level wants error, warn, info or debug\n");
+    return -1;
+}
+
+/* ---- shutdown: stop chargers (clean close, leases released), then the rest ---- */
+
+static void close_rest(void *arg)
+{
+    struct app *a = arg;
+
+    a->rt = NULL;
+    uv_close((uv_handle_t *)&a->sigint, NULL);
+    uv_close((uv_handle_t *)&a->sigterm, NULL);
+    if (a->db)
+        db_close(a->db);
+    a->db = NULL;
+    lws_context_destroy(a->ctx);
+    a->ctx = NULL;
+    api_server_free(a->server);
+    a->server = NULL;
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    struct app *a = s->data;
+
+    if (a->stopping) {
+        CF_LOG_WARN("main", "second signal: exiting now");
+        exit(1);
+    }
+    a->stopping = 1;
+    CF_LOG_INFO("main", "%s: stopping chargers (again to force)",
+                signum == SIGINT ? "SIGINT" : "SIGTERM");
+    if (a->rt)
+        orch_runtime_stop(a->rt, close_rest, a);
+    else
+        close_rest(a);
+}
+
+static void kick_runtime(void *arg)
+{
+    struct app *a = arg;
+
+    if (a->rt && !a->stopping)
+        orch_runtime_kick(a->rt);
+}
+
+static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, int with_api)
+{
+    struct orch_runtime_opts ro;
+    char public_url[300];
+    int rc = 0;
+
+    uv_loop_init(&a->loop);
+    a->sigint.data = a->sigterm.data = a;
+    uv_signal_init(&a->loop, &a->sigint);
+    uv_signal_init(&a->loop, &a->sigterm);
+    uv_signal_start(&a->sigint, on_signal, SIGINT);
+    uv_signal_start(&a->sigterm, on_signal, SIGTERM);
+
+    a->ctx = sim_lws_context_new(&a->loop);
+    if (!a->ctx || db_open(&a->db, &a->loop, conninfo, 4) != 0) {
+        CF_LOG_ERROR("main", a->ctx ? "bad database conninfo" : "cannot create lws context");
+        rc = 1;
+        goto fail;
+    }
+    orch_runtime_opts_default(&ro);
+    ro.lease_s = c->lease_s;
+    ro.capacity = c->capacity;
+    ro.sim.provision_timeout_s = c->provision_timeout;
+    a->rt = orch_runtime_new(&a->loop, a->db, a->ctx, &ro);
+    if (!a->rt) {
+        rc = 1;
+        goto fail;
+    }
+    if (with_api) {
+        struct api_opts ao = {
+            .db = a->db, .token = c->token, .default_ws_url = c->default_ws_url,
+            .kick = kick_runtime, .kick_arg = a,
+        };
+        snprintf(public_url, sizeof(public_url), "http://%s:%d", c->host, c->port);
+        ao.public_url = public_url;
+        a->api = api_new(&ao);
+        a->server = api_server_new(a->ctx, c->host, c->port, (size_t)c->max_body,
+                                   api_dispatch, a->api);
+        if (!a->server) {
+            rc = 1;
+            a->stopping = 1;
+            orch_runtime_stop(a->rt, close_rest, a);
+            goto run;
+        }
+        printf("chargefleet: listening on %s\n", public_url);
+        fflush(stdout);
+    }
+run:
+    uv_run(&a->loop, UV_RUN_DEFAULT);
+    api_free(a->api);
+    if (uv_loop_close(&a->loop) != 0)
+        CF_LOG_WARN("main", "the loop still had open handles at exit");
+    return rc;
+fail:
+    a->rt = NULL;
+    close_rest(a);
+    uv_run(&a->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&a->loop);
+    return rc;
+}
+
+static int parse_common(int argc, char **argv, struct cfg *c, int serve)
+{
+    enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TIMEOUT, O_WSURL, O_MAXBODY, O_LEASE,
+           O_CAPACITY, O_LOG, O_HELP };
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, O_LISTEN},
+        {"db", required_argument, NULL, O_DB},
+        {"state-dir", required_argument, NULL, O_STATE},
+        {"api-token", required_argument, NULL, O_TOKEN},
+        {"provision-timeout", required_argument, NULL, O_TIMEOUT},
+        {"default-ws-url", required_argument, NULL, O_WSURL},
+        {"max-body", required_argument, NULL, O_MAXBODY},
+        {"lease-seconds", required_argument, NULL, O_LEASE},
+        {"capacity", required_argument, NULL, O_CAPACITY},
+        {"log-level", required_argument, NULL, O_LOG},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *usage = serve ? SERVE_USAGE : WORKER_USAGE;
+    long v;
+    int o;
+
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_LISTEN:
+            if (parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
+                fprintf(stderr, "chargefleet: --listen wants HOST:PORT, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case O_DB: c->db = optarg; break;
+        case O_STATE: c->state_dir = optarg; break;
+        case O_TOKEN: c->token = optarg; break;
+        case O_WSURL:
+            if (strncmp(optarg, "ws://", 5) != 0 && strncmp(optarg, "wss://", 6) != 0) {
+                fprintf(stderr, "chargefleet: --default-ws-url must start with ws:// or wss://\n");
+                return 2;
+            }
+            c->default_ws_url = optarg;
+            break;
+        case O_TIMEOUT:
+            if (parse_int("--provision-timeout", optarg, 1, 86400, &v)) return 2;
+            c->provision_timeout = (int)v;
+            break;
+        case O_MAXBODY:
+            if (parse_int("--max-body", optarg, 1024, 1L << 30, &v)) return 2;
+            c->max_body = v;
+            break;
+        case O_LEASE:
+            if (parse_int("--lease-seconds", optarg, 3, 3600, &v)) return 2;
+            c->lease_s = (int)v;
+            break;
+        case O_CAPACITY:
+            if (parse_int("--capacity", optarg, 1, 10000000, &v)) return 2;
+            c->capacity = (int)v;
+            break;
+        case O_LOG:
+            if (parse_level(optarg)) return 2;
+            break;
+        case O_HELP:
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "chargefleet: unexpected argument '%s'\n%s", argv[optind], usage);
+        return 2;
+    }
+    return -1;
+}
+
+static int cmd_serve_or_worker(int argc, char **argv, int serve)
+{
+    struct cfg c = {.host = "127.0.0.1", .port = 8080, .max_body = 1048576,
+                    .provision_timeout = 120, .lease_s = 15};
+    struct orch_pg pg = {0};
+    char conninfo[1024], state_dir[512], token[65];
+    struct app a;
+    int nofile, rc;
+
+    c.db = getenv("DATABASE_URL");
+    c.token = getenv("CHARGEFLEET_API_TOKEN");
+    if ((rc = parse_common(argc, argv, &c, serve)) >= 0)
+        return rc;
+    nofile = raise_nofile();
+    if (!c.capacity)
+        c.capacity = nofile > 400 ? nofile - 200 : 200;
+    if (c.db && !*c.db)
+        c.db = NULL;
+
+    if (serve && (!c.token || !*c.token)) {
+        unsigned char raw[16];
+        if (RAND_bytes(raw, sizeof(raw)) != 1) {
+            fprintf(stderr, "chargefleet: no randomness for an API token\n");
+            return 1;
+        }
+        for (size_t i = 0; i < sizeof(raw); i++)
+            sprintf(token + 2 * i, "%02x", raw[i]);
+        c.token = token;
+        printf("chargefleet: API token (generated; set --api-token to choose): %s\n", token);
+        fflush(stdout);
+    }
+    if (!c.db) {
+        if (!serve) {
+            fprintf(stderr, "chargefleet: worker needs --db URL (or DATABASE_URL)\n");
+            return 2;
+        }
+        if (!c.state_dir) {
+            orch_pg_default_state_dir(state_dir, sizeof(state_dir));
+            c.state_dir = state_dir;
+        }
+        if (orch_pg_start(&pg, c.state_dir, conninfo, sizeof(conninfo)) != 0)
+            return 1;
+    } else {
+        snprintf(conninfo, sizeof(conninfo), "%s", c.db);
+    }
+    if (orch_migrate(conninfo, 30) < 0) {
+        orch_pg_stop(&pg);
+        return 1;
+    }
+    memset(&a, 0, sizeof(a));
+    rc = run_loop(&a, &c, conninfo, serve);
+    orch_pg_stop(&pg);
+    CF_LOG_INFO("main", "stopped");
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "serve") == 0)
+        return cmd_serve_or_worker(argc - 1, argv + 1, 1);
+    if (strcmp(argv[1], "worker") == 0)
+        return cmd_serve_or_worker(argc - 1, argv + 1, 0);
+    if (strcmp(argv[1], "csms") == 0)
+        return sim_csms_main(argc - 1, argv + 1);
+    fprintf(stderr, "chargefleet: unknown command '%s'\n%s", argv[1], USAGE);
+    return 2;
+}

@@ -1,0 +1,50 @@
+/* The durable side of the REST API: every statement that writes or reads jobs, CPOs,
+ * locations and chargers for a request. Each write is ONE statement (data-modifying
+ * CTEs), so a job and all its steps exist together or not at all, before the 202.
+ * Each call answers through an orch_json_cb with one JSON document built in SQL. */
+#ifndef ORCH_JOBS_H
+#define ORCH_JOBS_H
+
+#include "db.h"
+
+enum orch_status {
+    ORCH_OK = 0,
+    ORCH_NOT_FOUND,   /* the location / CPO / job does not exist */
+    ORCH_CONFLICT,    /* a unique constraint: an identity was taken meanwhile */
+    ORCH_DB_ERROR,    /* database unavailable or failed: detail says why */
+};
+
+/* json is the document (borrowed, valid during the call) when status is ORCH_OK, else
+ * NULL; detail is a one-line reason for the other statuses. */
+typedef void (*orch_json_cb)(enum orch_status status, const char *json, const char *detail,
+                             void *arg);
+
+/* {"ws_url": <the CPO's ws_url or null>, "taken": {identity: true, ...}} */
+void orch_location_context(struct db *db, const char *location_id, orch_json_cb cb, void *arg);
+/* {"ws_url": <the CPO's ws_url or null>} */
+void orch_cpo_context(struct db *db, const char *cpo_id, orch_json_cb cb, void *arg);
+
+/* Writes a job and one step per row of plan (a JSON array of charger rows, see
+ * api_validate.h). {"job_id": "...", "count": N} */
+void orch_create_chargers(struct db *db, const char *location_id, const char *plan,
+                          orch_json_cb cb, void *arg);
+/* plan: JSON array of locations, each with its "chargers" rows.
+ * {"job_id": "...", "locations": N, "chargers": M} */
+void orch_create_locations(struct db *db, const char *cpo_id, const char *plan,
+                           orch_json_cb cb, void *arg);
+/* plan: the CPO plan with its "locations"; token_hash: hex SHA-256 of token A.
+ * {"cpo_id": "1", "job_id": "...", "expires_at": "...Z" or null} */
+void orch_create_cpo(struct db *db, const char *plan, const char *token_hash,
+                     orch_json_cb cb, void *arg);
+
+/* Job status documents (see sql/002_job_status.sql). */
+void orch_chargers_job(struct db *db, const char *location_id, const char *job_id,
+                       orch_json_cb cb, void *arg);
+void orch_locations_job(struct db *db, const char *cpo_id, const char *job_id,
+                        orch_json_cb cb, void *arg);
+void orch_cpo_status(struct db *db, const char *cpo_id, orch_json_cb cb, void *arg);
+
+/* {"location_id": "...", "data": [...], "total": N} */
+void orch_list_chargers(struct db *db, const char *location_id, orch_json_cb cb, void *arg);
+
+#endif
