@@ -190,7 +190,7 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     struct pss *pss = user;
     struct api_server *s = lws_vhost_user(lws_get_vhost(wsi));
 
-    switch (reason) {
+    switch ((int)reason) {   /* lws has ~100 reasons: only these matter here */
     case LWS_CALLBACK_HTTP:
         return on_request(s, pss, wsi, in);
     case LWS_CALLBACK_HTTP_BODY:
