@@ -65,6 +65,7 @@ struct orch_runtime {
     char owner[48];
     uv_timer_t claim_timer, renew_timer, flush_timer;
     int claiming, flushing, stopping;
+    int stop_flush_failures;  /* a stop does not retry a failing write forever */
     int held;
     json_t *updates;        /* id -> {status?, error?, connected?}: merged, newest wins */
     json_t *in_flight;      /* the batch being written */
@@ -134,6 +135,8 @@ static void flush_done(PGresult *res, const char *err, void *arg)
     if (err) {
         /* Keep the outcomes: merge the failed batch under anything newer. */
         CF_LOG_WARN("orch", "cannot write charger outcomes (will retry): %s", err);
+        if (r->stopping)
+            r->stop_flush_failures++;
         const char *id;
         json_t *u;
         json_object_foreach(r->in_flight, id, u) {
@@ -339,7 +342,7 @@ static void finish_stop(struct orch_runtime *r)
 {
     if (r->claiming || r->flushing || r->held > 0)
         return;
-    if (json_object_size(r->updates) > 0 && db_ready(r->db)) {
+    if (json_object_size(r->updates) > 0 && db_ready(r->db) && r->stop_flush_failures < 3) {
         flush(r);
         return;
     }
