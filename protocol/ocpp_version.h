@@ -5,6 +5,7 @@
 #define OCPP_VERSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <jansson.h>
 
 #include "ocpp_wire.h"
@@ -48,6 +49,7 @@ struct ocpp_status_target {
 enum ocpp_direction {
     OCPP_CP_TO_CSMS,
     OCPP_CSMS_TO_CP,
+    OCPP_BOTH,                   /* DataTransfer */
 };
 
 struct ocpp_action {
@@ -95,5 +97,12 @@ const struct ocpp_action *ocpp_version_action(const struct ocpp_version *v, cons
 
 /* The spec's spelling of an error kind in this version. */
 const char *ocpp_error_name(const struct ocpp_version *v, enum ocpp_error e);
+
+/* Helpers shared by the version tables (same wire shape in both versions). */
+const char *ocpp_boot_status_name(enum ocpp_boot_status st);
+int ocpp_boot_result_parse(json_t *payload, struct ocpp_boot_result *out, char *reason,
+                           size_t len);
+/* A new JSON string of s cut to at most max bytes (schema maxLength). */
+json_t *ocpp_str_max(const char *s, int max);
 
 #endif

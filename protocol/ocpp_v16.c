@@ -1,0 +1,127 @@
+/* OCPP 1.6-J: the version table. Field names and limits from the 1.6 JSON schemas. */
+#include <stdio.h>
+
+#include "ocpp_version.h"
+
+#define V16_ACTIONS(X)                                  \
+    X(Authorize, OCPP_CP_TO_CSMS)                       \
+    X(BootNotification, OCPP_CP_TO_CSMS)                \
+    X(DataTransfer, OCPP_BOTH)                          \
+    X(DiagnosticsStatusNotification, OCPP_CP_TO_CSMS)   \
+    X(FirmwareStatusNotification, OCPP_CP_TO_CSMS)      \
+    X(Heartbeat, OCPP_CP_TO_CSMS)                       \
+    X(MeterValues, OCPP_CP_TO_CSMS)                     \
+    X(StartTransaction, OCPP_CP_TO_CSMS)                \
+    X(StatusNotification, OCPP_CP_TO_CSMS)              \
+    X(StopTransaction, OCPP_CP_TO_CSMS)                 \
+    X(CancelReservation, OCPP_CSMS_TO_CP)               \
+    X(ChangeAvailability, OCPP_CSMS_TO_CP)              \
+    X(ChangeConfiguration, OCPP_CSMS_TO_CP)             \
+    X(ClearCache, OCPP_CSMS_TO_CP)                      \
+    X(ClearChargingProfile, OCPP_CSMS_TO_CP)            \
+    X(GetCompositeSchedule, OCPP_CSMS_TO_CP)            \
+    X(GetConfiguration, OCPP_CSMS_TO_CP)                \
+    X(GetDiagnostics, OCPP_CSMS_TO_CP)                  \
+    X(GetLocalListVersion, OCPP_CSMS_TO_CP)             \
+    X(RemoteStartTransaction, OCPP_CSMS_TO_CP)          \
+    X(RemoteStopTransaction, OCPP_CSMS_TO_CP)           \
+    X(ReserveNow, OCPP_CSMS_TO_CP)                      \
+    X(Reset, OCPP_CSMS_TO_CP)                           \
+    X(SendLocalList, OCPP_CSMS_TO_CP)                   \
+    X(SetChargingProfile, OCPP_CSMS_TO_CP)              \
+    X(TriggerMessage, OCPP_CSMS_TO_CP)                  \
+    X(UnlockConnector, OCPP_CSMS_TO_CP)                 \
+    X(UpdateFirmware, OCPP_CSMS_TO_CP)
+
+#define X(name, dir) {#name, dir},
+static const struct ocpp_action actions[] = {V16_ACTIONS(X)};
+#undef X
+
+/* 1.6 has neither RpcFrameworkError nor MessageTypeNotSupported: the nearest codes. */
+static const char *const error_names[OCPP_ERR__COUNT] = {
+    [OCPP_ERR_NONE] = "",
+    [OCPP_ERR_NOT_IMPLEMENTED] = "NotImplemented",
+    [OCPP_ERR_NOT_SUPPORTED] = "NotSupported",
+    [OCPP_ERR_INTERNAL] = "InternalError",
+    [OCPP_ERR_PROTOCOL] = "ProtocolError",
+    [OCPP_ERR_SECURITY] = "SecurityError",
+    [OCPP_ERR_FORMAT] = "FormationViolation",
+    [OCPP_ERR_PROPERTY_CONSTRAINT] = "PropertyConstraintViolation",
+    [OCPP_ERR_OCCURRENCE_CONSTRAINT] = "OccurenceConstraintViolation", /* sic, 1.6 spelling */
+    [OCPP_ERR_TYPE_CONSTRAINT] = "TypeConstraintViolation",
+    [OCPP_ERR_GENERIC] = "GenericError",
+    [OCPP_ERR_RPC_FRAMEWORK] = "FormationViolation",
+    [OCPP_ERR_MESSAGE_TYPE_NOT_SUPPORTED] = "NotSupported",
+};
+
+static json_t *boot_request(const struct ocpp_station_info *info)
+{
+    json_t *p = json_object();
+
+    json_object_set_new(p, "chargePointVendor", ocpp_str_max(info->vendor, 20));
+    json_object_set_new(p, "chargePointModel", ocpp_str_max(info->model, 20));
+    if (info->serial && *info->serial)
+        json_object_set_new(p, "chargePointSerialNumber", ocpp_str_max(info->serial, 25));
+    if (info->firmware && *info->firmware)
+        json_object_set_new(p, "firmwareVersion", ocpp_str_max(info->firmware, 50));
+    return p;
+}
+
+static json_t *heartbeat_request(void)
+{
+    return json_object();
+}
+
+/* Connector 0 is the charge point as a whole; 1..n the connectors. */
+static int status_targets(int connectors, struct ocpp_status_target *t, int max)
+{
+    int n = 0;
+
+    for (int i = 0; i <= connectors && n < max; i++, n++) {
+        t[n].evse_id = 0;
+        t[n].connector_id = i;
+    }
+    return n;
+}
+
+static json_t *status_request(const struct ocpp_status_target *t, enum ocpp_connector_status st,
+                              const char *timestamp)
+{
+    const char *status = "Available", *code = "NoError";
+
+    switch (st) {
+    case OCPP_CONN_AVAILABLE: status = "Available"; break;
+    case OCPP_CONN_OCCUPIED: status = "Preparing"; break;
+    case OCPP_CONN_RESERVED: status = "Reserved"; break;
+    case OCPP_CONN_UNAVAILABLE: status = "Unavailable"; break;
+    case OCPP_CONN_FAULTED: status = "Faulted"; code = "OtherError"; break;
+    }
+    return json_pack("{s:i,s:s,s:s,s:s}", "connectorId", t->connector_id, "errorCode", code,
+                     "status", status, "timestamp", timestamp);
+}
+
+static json_t *boot_response(enum ocpp_boot_status st, int interval, const char *now)
+{
+    return json_pack("{s:s,s:s,s:i}", "status", ocpp_boot_status_name(st), "currentTime", now,
+                     "interval", interval);
+}
+
+static json_t *heartbeat_response(const char *now)
+{
+    return json_pack("{s:s}", "currentTime", now);
+}
+
+const struct ocpp_version ocpp_v16 = {
+    .name = "OCPP1.6",
+    .subprotocol = OCPP_SUBPROTOCOL_16,
+    .error_names = error_names,
+    .actions = actions,
+    .n_actions = (int)(sizeof(actions) / sizeof(actions[0])),
+    .boot_request = boot_request,
+    .boot_result = ocpp_boot_result_parse,
+    .heartbeat_request = heartbeat_request,
+    .status_targets = status_targets,
+    .status_request = status_request,
+    .boot_response = boot_response,
+    .heartbeat_response = heartbeat_response,
+};

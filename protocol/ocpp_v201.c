@@ -1,0 +1,162 @@
+/* OCPP 2.0.1: the version table. Field names and limits from the 2.0.1 JSON schemas. */
+#include <stdio.h>
+
+#include "ocpp_version.h"
+
+#define V201_ACTIONS(X)                                 \
+    X(Authorize, OCPP_CP_TO_CSMS)                       \
+    X(BootNotification, OCPP_CP_TO_CSMS)                \
+    X(ClearedChargingLimit, OCPP_CP_TO_CSMS)            \
+    X(DataTransfer, OCPP_BOTH)                          \
+    X(FirmwareStatusNotification, OCPP_CP_TO_CSMS)      \
+    X(Get15118EVCertificate, OCPP_CP_TO_CSMS)           \
+    X(GetCertificateStatus, OCPP_CP_TO_CSMS)            \
+    X(Heartbeat, OCPP_CP_TO_CSMS)                       \
+    X(LogStatusNotification, OCPP_CP_TO_CSMS)           \
+    X(MeterValues, OCPP_CP_TO_CSMS)                     \
+    X(NotifyChargingLimit, OCPP_CP_TO_CSMS)             \
+    X(NotifyCustomerInformation, OCPP_CP_TO_CSMS)       \
+    X(NotifyDisplayMessages, OCPP_CP_TO_CSMS)           \
+    X(NotifyEVChargingNeeds, OCPP_CP_TO_CSMS)           \
+    X(NotifyEVChargingSchedule, OCPP_CP_TO_CSMS)        \
+    X(NotifyEvent, OCPP_CP_TO_CSMS)                     \
+    X(NotifyMonitoringReport, OCPP_CP_TO_CSMS)          \
+    X(NotifyReport, OCPP_CP_TO_CSMS)                    \
+    X(PublishFirmwareStatusNotification, OCPP_CP_TO_CSMS) \
+    X(ReportChargingProfiles, OCPP_CP_TO_CSMS)          \
+    X(ReservationStatusUpdate, OCPP_CP_TO_CSMS)         \
+    X(SecurityEventNotification, OCPP_CP_TO_CSMS)       \
+    X(SignCertificate, OCPP_CP_TO_CSMS)                 \
+    X(StatusNotification, OCPP_CP_TO_CSMS)              \
+    X(TransactionEvent, OCPP_CP_TO_CSMS)                \
+    X(CancelReservation, OCPP_CSMS_TO_CP)               \
+    X(CertificateSigned, OCPP_CSMS_TO_CP)               \
+    X(ChangeAvailability, OCPP_CSMS_TO_CP)              \
+    X(ClearCache, OCPP_CSMS_TO_CP)                      \
+    X(ClearChargingProfile, OCPP_CSMS_TO_CP)            \
+    X(ClearDisplayMessage, OCPP_CSMS_TO_CP)             \
+    X(ClearVariableMonitoring, OCPP_CSMS_TO_CP)         \
+    X(CostUpdated, OCPP_CSMS_TO_CP)                     \
+    X(CustomerInformation, OCPP_CSMS_TO_CP)             \
+    X(DeleteCertificate, OCPP_CSMS_TO_CP)               \
+    X(GetBaseReport, OCPP_CSMS_TO_CP)                   \
+    X(GetChargingProfiles, OCPP_CSMS_TO_CP)             \
+    X(GetCompositeSchedule, OCPP_CSMS_TO_CP)            \
+    X(GetDisplayMessages, OCPP_CSMS_TO_CP)              \
+    X(GetInstalledCertificateIds, OCPP_CSMS_TO_CP)      \
+    X(GetLocalListVersion, OCPP_CSMS_TO_CP)             \
+    X(GetLog, OCPP_CSMS_TO_CP)                          \
+    X(GetMonitoringReport, OCPP_CSMS_TO_CP)             \
+    X(GetReport, OCPP_CSMS_TO_CP)                       \
+    X(GetTransactionStatus, OCPP_CSMS_TO_CP)            \
+    X(GetVariables, OCPP_CSMS_TO_CP)                    \
+    X(InstallCertificate, OCPP_CSMS_TO_CP)              \
+    X(PublishFirmware, OCPP_CSMS_TO_CP)                 \
+    X(RequestStartTransaction, OCPP_CSMS_TO_CP)         \
+    X(RequestStopTransaction, OCPP_CSMS_TO_CP)          \
+    X(ReserveNow, OCPP_CSMS_TO_CP)                      \
+    X(Reset, OCPP_CSMS_TO_CP)                           \
+    X(SendLocalList, OCPP_CSMS_TO_CP)                   \
+    X(SetChargingProfile, OCPP_CSMS_TO_CP)              \
+    X(SetDisplayMessage, OCPP_CSMS_TO_CP)               \
+    X(SetMonitoringBase, OCPP_CSMS_TO_CP)               \
+    X(SetMonitoringLevel, OCPP_CSMS_TO_CP)              \
+    X(SetNetworkProfile, OCPP_CSMS_TO_CP)               \
+    X(SetVariableMonitoring, OCPP_CSMS_TO_CP)           \
+    X(SetVariables, OCPP_CSMS_TO_CP)                    \
+    X(TriggerMessage, OCPP_CSMS_TO_CP)                  \
+    X(UnlockConnector, OCPP_CSMS_TO_CP)                 \
+    X(UnpublishFirmware, OCPP_CSMS_TO_CP)               \
+    X(UpdateFirmware, OCPP_CSMS_TO_CP)
+
+#define X(name, dir) {#name, dir},
+static const struct ocpp_action actions[] = {V201_ACTIONS(X)};
+#undef X
+
+static const char *const error_names[OCPP_ERR__COUNT] = {
+    [OCPP_ERR_NONE] = "",
+    [OCPP_ERR_NOT_IMPLEMENTED] = "NotImplemented",
+    [OCPP_ERR_NOT_SUPPORTED] = "NotSupported",
+    [OCPP_ERR_INTERNAL] = "InternalError",
+    [OCPP_ERR_PROTOCOL] = "ProtocolError",
+    [OCPP_ERR_SECURITY] = "SecurityError",
+    [OCPP_ERR_FORMAT] = "FormatViolation",
+    [OCPP_ERR_PROPERTY_CONSTRAINT] = "PropertyConstraintViolation",
+    [OCPP_ERR_OCCURRENCE_CONSTRAINT] = "OccurrenceConstraintViolation",
+    [OCPP_ERR_TYPE_CONSTRAINT] = "TypeConstraintViolation",
+    [OCPP_ERR_GENERIC] = "GenericError",
+    [OCPP_ERR_RPC_FRAMEWORK] = "RpcFrameworkError",
+    [OCPP_ERR_MESSAGE_TYPE_NOT_SUPPORTED] = "MessageTypeNotSupported",
+};
+
+static json_t *boot_request(const struct ocpp_station_info *info)
+{
+    json_t *cs = json_object();
+
+    json_object_set_new(cs, "model", ocpp_str_max(info->model, 20));
+    json_object_set_new(cs, "vendorName", ocpp_str_max(info->vendor, 50));
+    if (info->serial && *info->serial)
+        json_object_set_new(cs, "serialNumber", ocpp_str_max(info->serial, 25));
+    if (info->firmware && *info->firmware)
+        json_object_set_new(cs, "firmwareVersion", ocpp_str_max(info->firmware, 50));
+    return json_pack("{s:s,s:o}", "reason", "PowerUp", "chargingStation", cs);
+}
+
+static json_t *heartbeat_request(void)
+{
+    return json_object();
+}
+
+/* One connector per EVSE, EVSEs numbered from 1 (2.0.1 has no "connector 0"). */
+static int status_targets(int connectors, struct ocpp_status_target *t, int max)
+{
+    int n = 0;
+
+    for (int i = 1; i <= connectors && n < max; i++, n++) {
+        t[n].evse_id = i;
+        t[n].connector_id = 1;
+    }
+    return n;
+}
+
+static json_t *status_request(const struct ocpp_status_target *t, enum ocpp_connector_status st,
+                              const char *timestamp)
+{
+    const char *status = "Available";
+
+    switch (st) {
+    case OCPP_CONN_AVAILABLE: status = "Available"; break;
+    case OCPP_CONN_OCCUPIED: status = "Occupied"; break;
+    case OCPP_CONN_RESERVED: status = "Reserved"; break;
+    case OCPP_CONN_UNAVAILABLE: status = "Unavailable"; break;
+    case OCPP_CONN_FAULTED: status = "Faulted"; break;
+    }
+    return json_pack("{s:s,s:s,s:i,s:i}", "timestamp", timestamp, "connectorStatus", status,
+                     "evseId", t->evse_id, "connectorId", t->connector_id);
+}
+
+static json_t *boot_response(enum ocpp_boot_status st, int interval, const char *now)
+{
+    return json_pack("{s:s,s:i,s:s}", "currentTime", now, "interval", interval, "status",
+                     ocpp_boot_status_name(st));
+}
+
+static json_t *heartbeat_response(const char *now)
+{
+    return json_pack("{s:s}", "currentTime", now);
+}
+
+const struct ocpp_version ocpp_v201 = {
+    .name = "OCPP2.0.1",
+    .subprotocol = OCPP_SUBPROTOCOL_201,
+    .error_names = error_names,
+    .actions = actions,
+    .n_actions = (int)(sizeof(actions) / sizeof(actions[0])),
+    .boot_request = boot_request,
+    .boot_result = ocpp_boot_result_parse,
+    .heartbeat_request = heartbeat_request,
+    .status_targets = status_targets,
+    .status_request = status_request,
+    .boot_response = boot_response,
+    .heartbeat_response = heartbeat_response,
+};

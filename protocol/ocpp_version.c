@@ -1,0 +1,86 @@
+#include "ocpp_version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct ocpp_version *const versions[] = {&ocpp_v16, &ocpp_v201};
+
+const struct ocpp_version *ocpp_version_by_name(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof(versions) / sizeof(versions[0]); i++) {
+        if (strcmp(versions[i]->name, name) == 0)
+            return versions[i];
+    }
+    return NULL;
+}
+
+const struct ocpp_version *ocpp_version_by_subprotocol(const char *subprotocol)
+{
+    for (size_t i = 0; subprotocol && i < sizeof(versions) / sizeof(versions[0]); i++) {
+        if (strcmp(versions[i]->subprotocol, subprotocol) == 0)
+            return versions[i];
+    }
+    return NULL;
+}
+
+const struct ocpp_action *ocpp_version_action(const struct ocpp_version *v, const char *name)
+{
+    for (int i = 0; name && i < v->n_actions; i++) {
+        if (strcmp(v->actions[i].name, name) == 0)
+            return &v->actions[i];
+    }
+    return NULL;
+}
+
+const char *ocpp_error_name(const struct ocpp_version *v, enum ocpp_error e)
+{
+    if ((int)e < 0 || e >= OCPP_ERR__COUNT)
+        return v->error_names[OCPP_ERR_GENERIC];
+    return v->error_names[e];
+}
+
+/* Shared by the version tables: both versions answer BootNotification with the same
+ * three status strings. */
+const char *ocpp_boot_status_name(enum ocpp_boot_status st)
+{
+    switch (st) {
+    case OCPP_BOOT_ACCEPTED: return "Accepted";
+    case OCPP_BOOT_PENDING: return "Pending";
+    case OCPP_BOOT_REJECTED: return "Rejected";
+    }
+    return "Rejected";
+}
+
+int ocpp_boot_result_parse(json_t *payload, struct ocpp_boot_result *out, char *reason,
+                           size_t len)
+{
+    const char *st = json_string_value(json_object_get(payload, "status"));
+    json_t *interval = json_object_get(payload, "interval");
+
+    if (!st) {
+        snprintf(reason, len, "BootNotification response: status missing or not a string");
+        return -1;
+    }
+    if (strcmp(st, "Accepted") == 0)
+        out->status = OCPP_BOOT_ACCEPTED;
+    else if (strcmp(st, "Pending") == 0)
+        out->status = OCPP_BOOT_PENDING;
+    else if (strcmp(st, "Rejected") == 0)
+        out->status = OCPP_BOOT_REJECTED;
+    else {
+        snprintf(reason, len, "BootNotification response: unknown status '%.40s'", st);
+        return -1;
+    }
+    if (!json_is_integer(interval) || json_integer_value(interval) < 0) {
+        snprintf(reason, len, "BootNotification response: interval missing or not an integer >= 0");
+        return -1;
+    }
+    out->interval = json_integer_value(interval) > 86400 ? 86400
+                                                          : (int)json_integer_value(interval);
+    return 0;
+}
+
+json_t *ocpp_str_max(const char *s, int max)
+{
+    return json_stringn(s, strnlen(s, (size_t)max));
+}
