@@ -132,14 +132,8 @@ static int parse_int(const char *flag, const char *v, long min, long max, long *
 
 static int parse_level(const char *v)
 {
-    static const char *names[] = {"error", "warn", "info", "debug"};
-
-    for (int i = 0; i < 4; i++) {
-        if (strcmp(v, names[i]) == 0) {
-            cf_log_set_level((enum cf_log_level)i);
-            return 0;
-        }
-    }
+    if (cf_log_set_level(v) == 0)
+        return 0;
     fprintf(stderr, "chargefleet: --log-level wants error, warn, info or debug\n");
     return -1;
 }

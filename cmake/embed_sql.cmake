@@ -1,5 +1,7 @@
-# Writes OUT: a C file with every migration in FILES as a string, in order.
-set(body "/* generated from sql/*.sql by cmake/embed_sql.cmake: do not edit */\n#include <stddef.h>\n#include \"orch_migrations.h\"\n")
+# Writes OUT: a C file with every migration in SQL_DIR (NNN_name.sql) as a string, in order.
+file(GLOB FILES ${SQL_DIR}/*.sql)
+list(SORT FILES)
+set(body "/* generated from the sql/ migrations by cmake/embed_sql.cmake: do not edit */\n#include <stddef.h>\n#include \"orch_migrations.h\"\n")
 set(table "const struct orch_migration orch_migrations[] = {\n")
 set(i 0)
 foreach(f ${FILES})

@@ -26,8 +26,8 @@ void cf_now_rfc3339(char *out)
     struct tm tm;
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
-    snprintf(out, 25, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
+    size_t n = strftime(out, 25, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 25 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
 }
 
 void cf_log_write(enum cf_log_level lvl, const char *tag, const char *fmt, ...)

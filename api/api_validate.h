@@ -1,0 +1,46 @@
+/* Request validation: checks a whole body and turns it into a plan (JSON) that the
+ * orchestrator writes in one statement. Nothing here writes anything; every problem is
+ * reported (not only the first) as the seed's HTTPValidationError detail list:
+ * [{"loc": ["body", ...path], "msg": "...", "type": "..."}].
+ *
+ * Identity rules: 1..48 characters (OCPP CiString48), printable ASCII without '/' or
+ * spaces (the identity is the last segment of the websocket URL, percent-encoded).
+ *
+ * A charger row of a plan: {"identity", "charge_point_name", "brand_slug",
+ * "model_slug", "ocpp_version", "ws_url", "connector_type", "connectors", "vendor",
+ * "model", "serial", "firmware", "max_power_kw", "ca_file"} (orch_jobs.c reads it).
+ * A location of a plan: {"name", "address", "city", "postal_code", "country",
+ * "latitude", "longitude", "template", "ocpi", "chargers": [rows]}. */
+#ifndef API_VALIDATE_H
+#define API_VALIDATE_H
+
+#include <jansson.h>
+
+#define API_MAX_CHARGERS 100000   /* per request */
+
+enum api_valid { API_VALID_OK = 0, API_VALID_INVALID = -1, API_VALID_NOT_FOUND = -2 };
+
+/* Body borrowed. OK: *plan is a new reference. INVALID: *errors is a new reference to
+ * the detail array. NOT_FOUND: *errors is a new JSON string (the 404 detail). */
+
+/* A chargers body (array of groups) for one location. taken: JSON object whose keys
+ * are the identities the location already has (borrowed, not modified).
+ * ws_url_fallback: the CPO's ws_url or --default-ws-url (NULL: groups must give one). */
+enum api_valid api_validate_chargers(json_t *body, json_t *taken, const char *ws_url_fallback,
+                                     json_t **plan, json_t **errors);
+
+/* A locations body: an array (or {"locations": [...]}) of raw locations or
+ * {"template", "overrides"}. A template used several times without an
+ * identity_prefix override gets "L01_", "L02_", ... (its nth use) before its prefixes. */
+enum api_valid api_validate_locations(json_t *body, const char *ws_url_fallback,
+                                      json_t **plan, json_t **errors);
+
+/* A CPO body: {"template", "overrides": {"locations", "chargers_per_location"}, "seed",
+ * "ttl_seconds", "ws_url", "country_code", "party_id", "name_prefix"}. An unknown
+ * template is NOT_FOUND. The plan: {"country_code", "party_id", "name_prefix",
+ * "template", "template_version", "seed", "ttl_seconds", "ws_url", "locations": [...]};
+ * with a seed, the same body gives the same plan. */
+enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
+                                json_t **errors);
+
+#endif

@@ -1,0 +1,62 @@
+/* The catalog of real charger models and the CPO / location templates: static data,
+ * lookups, and the JSON the galleries serve. Pure (jansson only). */
+#ifndef ORCH_CATALOG_H
+#define ORCH_CATALOG_H
+
+#include <jansson.h>
+
+#define ORCH_MAX_CONNECTOR_TYPES 3
+#define ORCH_MAX_GROUPS 4
+#define ORCH_MAX_CYCLE 4
+
+struct orch_model {
+    const char *brand_slug, *brand_name;
+    const char *model_slug, *model_name;
+    const char *vendor;           /* OCPP chargePointVendor / vendorName (<= 20 chars) */
+    const char *model;            /* OCPP chargePointModel / model (<= 20 chars) */
+    const char *current;          /* "AC" or "DC" */
+    double max_power_kw;
+    int connectors;
+    const char *connector_types[ORCH_MAX_CONNECTOR_TYPES];   /* NULL-terminated */
+    const char *firmware;
+    const char *ocpp_version;     /* the version it ships with: the default */
+};
+
+struct orch_group_tmpl {
+    const char *brand_slug, *model_slug, *ocpp_version;
+    int chargers_number;
+    const char *identity_prefix, *template_name;
+};
+
+struct orch_location_tmpl {
+    const char *slug, *description, *name, *address, *city, *postal_code, *country;
+    const char *parking_type, *latitude, *longitude;
+    struct orch_group_tmpl groups[ORCH_MAX_GROUPS];   /* ended by brand_slug NULL */
+};
+
+struct orch_cpo_tmpl {
+    const char *slug, *description;
+    int version;
+    const char *country_code, *party_id, *name_prefix;
+    const char *locations[ORCH_MAX_CYCLE];   /* location templates, cycled; NULL-ended */
+    int default_locations;
+};
+
+/* Lookups: NULL when unknown. */
+const struct orch_model *orch_catalog_model(const char *brand, const char *model);
+int orch_catalog_has_brand(const char *brand);
+const struct orch_location_tmpl *orch_location_template(const char *slug);
+const struct orch_cpo_tmpl *orch_cpo_template(const char *slug);
+int orch_catalog_model_count(void);
+
+/* Charger count of a location template with its own group sizes. */
+int orch_location_template_chargers(const struct orch_location_tmpl *t);
+
+/* Gallery / catalog documents (new references; NULL when brand/model unknown). */
+json_t *orch_catalog_brands_json(void);
+json_t *orch_catalog_models_json(const char *brand);
+json_t *orch_catalog_model_json(const char *brand, const char *model);
+json_t *orch_templates_cpo_json(void);
+json_t *orch_templates_location_json(void);
+
+#endif

@@ -1,0 +1,93 @@
+#include "orch_expand.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+void orch_rng_init_random(struct orch_rng *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+void orch_rng_init_seeded(struct orch_rng *r, const char *seed)
+{
+    unsigned int n = 0;
+
+    memset(r, 0, sizeof(*r));
+    r->seeded = 1;
+    EVP_Digest(seed, strlen(seed), r->key, &n, EVP_sha256(), NULL);
+    r->used = sizeof(r->block);
+}
+
+/* Seeded stream: block i = SHA-256(key || i), consumed byte by byte. */
+int orch_rng_bytes(struct orch_rng *r, unsigned char *out, size_t n)
+{
+    if (!r->seeded)
+        return RAND_bytes(out, (int)n) == 1 ? 0 : -1;
+    while (n > 0) {
+        if (r->used == sizeof(r->block)) {
+            unsigned char in[40];
+            unsigned int len = 0;
+            memcpy(in, r->key, 32);
+            for (int i = 0; i < 8; i++)
+                in[32 + i] = (unsigned char)(r->counter >> (8 * i));
+            r->counter++;
+            if (EVP_Digest(in, sizeof(in), r->block, &len, EVP_sha256(), NULL) != 1)
+                return -1;
+            r->used = 0;
+        }
+        *out++ = r->block[r->used++];
+        n--;
+    }
+    return 0;
+}
+
+static int append(json_t *out, json_t *taken, const char *identity)
+{
+    json_object_set_new(taken, identity, json_true());
+    return json_array_append_new(out, json_string(identity));
+}
+
+int orch_expand_identities(const char *prefix, json_t *ids, long number, json_t *taken,
+                           struct orch_rng *r, json_t *out)
+{
+    char identity[256];
+    long made = 0;
+    size_t i;
+    json_t *id;
+
+    json_array_foreach(ids, i, id) {
+        if (number >= 0 && made >= number)
+            break;
+        snprintf(identity, sizeof(identity), "%s%s", prefix, json_string_value(id));
+        append(out, taken, identity);
+        made++;
+    }
+    /* 16^6 suffixes: collisions are rare, but the taken set can be large; give up
+     * only after many misses in a row. */
+    for (int misses = 0; made < number;) {
+        unsigned char b[3];
+        if (orch_rng_bytes(r, b, sizeof(b)) != 0)
+            return -1;
+        snprintf(identity, sizeof(identity), "%s%02X%02X%02X", prefix, b[0], b[1], b[2]);
+        if (json_object_get(taken, identity)) {
+            if (++misses > 10000)
+                return -1;
+            continue;
+        }
+        misses = 0;
+        append(out, taken, identity);
+        made++;
+    }
+    return 0;
+}
+
+void orch_serial_for(const char *identity, char out[16])
+{
+    unsigned char d[32];
+    unsigned int n = 0;
+
+    EVP_Digest(identity, strlen(identity), d, &n, EVP_sha256(), NULL);
+    snprintf(out, 16, "CF%02X%02X%02X%02X%02X", d[0], d[1], d[2], d[3], d[4]);
+}

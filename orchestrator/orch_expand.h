@@ -1,0 +1,41 @@
+/* Identity expansion: a group's explicit charger_ids first, then random 6-hex-digit
+ * suffixes up to chargers_number, never colliding with identities already taken.
+ * Randomness from OpenSSL: RAND_bytes, or a deterministic SHA-256 stream when a seed
+ * is given (same seed + template => the same fleet). Pure: no I/O. */
+#ifndef ORCH_EXPAND_H
+#define ORCH_EXPAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#define ORCH_SUFFIX_HEX 6
+#define ORCH_IDENTITY_MAX 48   /* OCPP: identity is CiString48 */
+
+struct orch_rng {
+    int seeded;
+    unsigned char key[32];
+    uint64_t counter;
+    unsigned char block[32];
+    size_t used;                 /* bytes of block consumed */
+};
+
+void orch_rng_init_random(struct orch_rng *r);
+/* A deterministic stream from seed (any text). */
+void orch_rng_init_seeded(struct orch_rng *r, const char *seed);
+/* Fills out[n]. Returns 0, or -1 if the system has no randomness. */
+int orch_rng_bytes(struct orch_rng *r, unsigned char *out, size_t n);
+
+/* Appends to `out` (a JSON array) the identities of one group: prefix + each string of
+ * ids (borrowed array, may be NULL) in order, truncated at `number` when number >= 0;
+ * then prefix + 6 uppercase hex digits until `number` identities. `taken` is a JSON
+ * object used as a set: every identity appended is added to it, and random ones never
+ * hit a key already there (explicit ids are not checked: the caller validated them).
+ * Returns 0, or -1 when no free suffix could be found or randomness failed. */
+int orch_expand_identities(const char *prefix, json_t *ids, long number, json_t *taken,
+                           struct orch_rng *r, json_t *out);
+
+/* A stable serial number for an identity ("CF" + 10 hex of SHA-256(identity)). */
+void orch_serial_for(const char *identity, char out[16]);
+
+#endif

@@ -1,0 +1,312 @@
+#include "sim_csms.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include "cf_log.h"
+#include "ocpp_frame.h"
+#include "ocpp_version.h"
+
+static const char USAGE[] =
+    "usage: chargefleet csms [options]\n"
+    "\n"
+    "A small CSMS for demos and benchmarks: accepts every charger (OCPP 1.6 and 2.0.1).\n"
+    "  --listen HOST:PORT          where to listen (127.0.0.1:9000); chargers connect to\n"
+    "                              ws://HOST:PORT/<any path>/<identity>\n"
+    "  --boot-status STATUS        answer BootNotification with Accepted, Pending or\n"
+    "                              Rejected (Accepted)\n"
+    "  --heartbeat-interval S      interval given in the BootNotification answer (300)\n"
+    "  --log-level LEVEL           error, warn, info or debug (info)\n"
+    "  --help                      this text\n";
+
+struct csms {
+    uv_loop_t loop;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t stats;
+    struct lws_context *ctx;
+    enum ocpp_boot_status boot_status;
+    int interval;
+    long connections, total_connections, boots, frames;
+};
+
+struct out {
+    struct out *next;
+    size_t len;
+    unsigned char buf[];      /* LWS_PRE, then the text */
+};
+
+struct session {
+    const struct ocpp_version *v;
+    struct out *head, *tail;
+    char *rx;
+    size_t rx_len, rx_cap;
+};
+
+static struct csms *g_csms;   /* the lws protocol callbacks reach it through the vhost */
+
+static void queue(struct lws *wsi, struct session *s, char *text)
+{
+    size_t n;
+    struct out *o;
+
+    if (!text)
+        return;
+    n = strlen(text);
+    o = malloc(sizeof(*o) + LWS_PRE + n);
+    if (o) {
+        o->next = NULL;
+        o->len = n;
+        memcpy(o->buf + LWS_PRE, text, n);
+        if (s->tail)
+            s->tail->next = o;
+        else
+            s->head = o;
+        s->tail = o;
+        lws_callback_on_writable(wsi);
+    }
+    free(text);
+}
+
+/* Answers one complete frame. */
+static void handle(struct csms *c, struct lws *wsi, struct session *s)
+{
+    struct ocpp_frame f;
+    char reason[160], now[25];
+    json_t *res = NULL;
+    enum ocpp_error e = ocpp_frame_parse(s->rx, s->rx_len, &f, reason, sizeof(reason));
+
+    c->frames++;
+    if (e != OCPP_ERR_NONE) {
+        if (f.id[0] && f.type == OCPP_CALL)
+            queue(wsi, s, ocpp_frame_error(f.id, ocpp_error_name(s->v, e), reason, NULL));
+        return;
+    }
+    if (f.type != OCPP_CALL) {          /* we never call: nothing to match */
+        ocpp_frame_clear(&f);
+        return;
+    }
+    cf_now_rfc3339(now);
+    if (strcmp(f.action, "BootNotification") == 0) {
+        c->boots++;
+        res = s->v->boot_response(c->boot_status, c->interval, now);
+    } else if (strcmp(f.action, "Heartbeat") == 0) {
+        res = s->v->heartbeat_response(now);
+    } else if (strcmp(f.action, "StatusNotification") == 0) {
+        res = json_object();
+    }
+    if (res)
+        queue(wsi, s, ocpp_frame_result(f.id, res));
+    else
+        queue(wsi, s, ocpp_frame_error(f.id, ocpp_error_name(s->v, OCPP_ERR_NOT_IMPLEMENTED),
+                                       "not implemented by the built-in CSMS", NULL));
+    json_decref(res);
+    ocpp_frame_clear(&f);
+}
+
+static int ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                 size_t len)
+{
+    struct session *s = user;
+    struct csms *c = g_csms;
+
+    switch ((int)reason) {   /* lws has ~100 reasons: only these matter here */
+    case LWS_CALLBACK_ESTABLISHED:
+        memset(s, 0, sizeof(*s));
+        s->v = ocpp_version_by_subprotocol(lws_get_protocol(wsi)->name);
+        c->connections++;
+        c->total_connections++;
+        return 0;
+    case LWS_CALLBACK_RECEIVE:
+        if (s->rx_len + len + 1 > s->rx_cap) {
+            size_t cap = (s->rx_len + len + 1) * 2;
+            char *p = realloc(s->rx, cap);
+            if (!p)
+                return -1;
+            s->rx = p;
+            s->rx_cap = cap;
+        }
+        memcpy(s->rx + s->rx_len, in, len);
+        s->rx_len += len;
+        s->rx[s->rx_len] = '\0';
+        if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+            handle(c, wsi, s);
+            s->rx_len = 0;
+        }
+        return 0;
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
+        struct out *o = s->head;
+        if (!o)
+            return 0;
+        if (lws_write(wsi, o->buf + LWS_PRE, o->len, LWS_WRITE_TEXT) < (int)o->len)
+            return -1;
+        s->head = o->next;
+        if (!s->head)
+            s->tail = NULL;
+        free(o);
+        if (s->head)
+            lws_callback_on_writable(wsi);
+        return 0;
+    }
+    case LWS_CALLBACK_CLOSED:
+        c->connections--;
+        while (s->head) {
+            struct out *o = s->head;
+            s->head = o->next;
+            free(o);
+        }
+        free(s->rx);
+        s->rx = NULL;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static const struct lws_protocols protocols[] = {
+    {"http", lws_callback_http_dummy, 0, 0, 0, NULL, 0},
+    {OCPP_SUBPROTOCOL_16, ws_cb, sizeof(struct session), 4096, 0, NULL, 0},
+    {OCPP_SUBPROTOCOL_201, ws_cb, sizeof(struct session), 4096, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static void stats_cb(uv_timer_t *t)
+{
+    struct csms *c = t->data;
+    CF_LOG_INFO("csms", "connected %ld (total %ld), boots %ld, frames %ld", c->connections,
+                c->total_connections, c->boots, c->frames);
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    struct csms *c = sig->data;
+
+    CF_LOG_INFO("csms", "stopping");
+    uv_close((uv_handle_t *)&c->sigint, NULL);
+    uv_close((uv_handle_t *)&c->sigterm, NULL);
+    uv_close((uv_handle_t *)&c->stats, NULL);
+    lws_context_destroy(c->ctx);
+    c->ctx = NULL;
+}
+
+int sim_csms_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},
+        {"boot-status", required_argument, NULL, 'b'},
+        {"heartbeat-interval", required_argument, NULL, 'i'},
+        {"log-level", required_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct csms c;
+    char host[256] = "127.0.0.1";
+    int port = 9000, o;
+    struct rlimit rl;
+
+    memset(&c, 0, sizeof(c));
+    c.boot_status = OCPP_BOOT_ACCEPTED;
+    c.interval = 300;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 'l': {
+            const char *colon = strrchr(optarg, ':');
+            char *end;
+            long p = colon ? strtol(colon + 1, &end, 10) : 0;
+            if (!colon || colon == optarg || *end || p < 1 || p > 65535 ||
+                (size_t)(colon - optarg) >= sizeof(host)) {
+                fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT\n");
+                return 2;
+            }
+            snprintf(host, sizeof(host), "%.*s", (int)(colon - optarg), optarg);
+            port = (int)p;
+            break;
+        }
+        case 'b':
+            if (strcmp(optarg, "Accepted") == 0)
+                c.boot_status = OCPP_BOOT_ACCEPTED;
+            else if (strcmp(optarg, "Pending") == 0)
+                c.boot_status = OCPP_BOOT_PENDING;
+            else if (strcmp(optarg, "Rejected") == 0)
+                c.boot_status = OCPP_BOOT_REJECTED;
+            else {
+                fprintf(stderr, "chargefleet csms: --boot-status is Accepted, Pending or Rejected\n");
+                return 2;
+            }
+            break;
+        case 'i': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 86400) {
+                fprintf(stderr, "chargefleet csms: --heartbeat-interval wants 0..86400\n");
+                return 2;
+            }
+            c.interval = (int)v;
+            break;
+        }
+        case 'v':
+            if (cf_log_set_level(optarg) != 0) {
+                fprintf(stderr, "chargefleet csms: --log-level is error, warn, info or debug\n");
+                return 2;
+            }
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return 0;
+        default:
+            fputs(USAGE, stderr);
+            return 2;
+        }
+    }
+    /* every charger is a socket: take the whole open-files allowance */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+
+    g_csms = &c;
+    uv_loop_init(&c.loop);
+    struct lws_context_creation_info info;
+    void *foreign[1] = {&c.loop};
+    lws_set_log_level(LLL_ERR, NULL);
+    memset(&info, 0, sizeof(info));
+    info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+    info.foreign_loops = foreign;
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    c.ctx = lws_create_context(&info);
+    if (!c.ctx) {
+        CF_LOG_ERROR("csms", "cannot create the libwebsockets context "
+                             "(is package libwebsockets-evlib-uv installed?)");
+        return 1;
+    }
+    memset(&info, 0, sizeof(info));
+    info.vhost_name = "csms";
+    info.port = port;
+    info.iface = host;
+    info.protocols = protocols;
+    info.keepalive_timeout = 60;
+    if (!lws_create_vhost(c.ctx, &info)) {
+        CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", host, port);
+        lws_context_destroy(c.ctx);
+        uv_run(&c.loop, UV_RUN_DEFAULT);
+        uv_loop_close(&c.loop);
+        return 1;
+    }
+    c.sigint.data = c.sigterm.data = c.stats.data = &c;
+    uv_signal_init(&c.loop, &c.sigint);
+    uv_signal_init(&c.loop, &c.sigterm);
+    uv_signal_start(&c.sigint, on_signal, SIGINT);
+    uv_signal_start(&c.sigterm, on_signal, SIGTERM);
+    uv_timer_init(&c.loop, &c.stats);
+    uv_timer_start(&c.stats, stats_cb, 5000, 5000);
+    printf("csms: listening on ws://%s:%d\n", host, port);
+    fflush(stdout);
+    uv_run(&c.loop, UV_RUN_DEFAULT);
+    stats_cb(&c.stats);
+    return uv_loop_close(&c.loop) == 0 ? 0 : 1;
+}

@@ -1,0 +1,12 @@
+/* The built-in CSMS (`chargefleet csms`): a websocket server on its own libuv loop
+ * that agrees ocpp1.6 and ocpp2.0.1, accepts every BootNotification (or answers the
+ * status given), Heartbeats and StatusNotifications, and answers any other CALL with
+ * NotImplemented. For demos, self-checks and as a fast load sink for benchmarks —
+ * never a test oracle. */
+#ifndef SIM_CSMS_H
+#define SIM_CSMS_H
+
+/* argv[0] is "csms". Returns the process exit code. */
+int sim_csms_main(int argc, char **argv);
+
+#endif
