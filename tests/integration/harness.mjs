@@ -1,0 +1,216 @@
+// Shared by the integration tests: a throwaway PostgreSQL, the independent OCPP peer
+// (ocpp-rpc in strictMode: every frame is checked against the official OCPP JSON
+// schemas) and the real `chargefleet serve` binary. Everything stops by itself.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync } from 'node:fs';
+import net from 'node:net';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RPCServer } from 'ocpp-rpc';
+
+export const BIN = process.env.CHARGEFLEET_BIN ?? new URL('../../build/chargefleet', import.meta.url).pathname;
+export const TOKEN = 'test-token-0123456789';
+const isRoot = process.getuid() === 0;
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function pgBin(name) {
+  const root = '/usr/lib/postgresql';
+  const major = readdirSync(root).map(Number).filter(n => existsSync(`${root}/${n}/bin/${name}`)).sort((a, b) => b - a)[0];
+  return `${root}/${major}/bin/${name}`;
+}
+
+function asPostgres(cmd, args) {
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
+// A private PostgreSQL cluster on a unix socket in a temp dir.
+export async function startPostgres() {
+  const dir = mkdtempSync('/tmp/cf-test-pg-');
+  if (isRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+    chownSync(dir, uid, gid);
+  }
+  chmodSync(dir, 0o700);
+  const port = await freePort();
+  const run = (cmd, args) => { const [c, a] = asPostgres(cmd, args); execFileSync(c, a, { stdio: 'pipe' }); };
+  run(pgBin('initdb'), ['-D', `${dir}/data`, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-l', `${dir}/server.log`, '-w', '-t', '30', '-o',
+    `-p ${port} -k ${dir} -c listen_addresses='' -c fsync=off -c max_connections=50`, 'start']);
+  return {
+    url: `postgresql://postgres@/postgres?host=${dir}&port=${port}`,
+    dir, port,
+    async stop() {
+      try { run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-m', 'immediate', '-w', 'stop']); } catch { /* already down */ }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The independent CSMS. boot(identity, params, n) returns the BootNotification answer
+// fields {status, interval} (n = 1 for the first boot of that identity).
+// reject(handshake) → an HTTP status to refuse the websocket upgrade with, or 0.
+export async function startPeer({ boot, reject } = {}) {
+  const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
+  const peer = {
+    boots: new Map(),        // identity → [params...]
+    statuses: new Map(),     // identity → [params...]
+    heartbeats: new Map(),   // identity → count
+    protocols: new Map(),    // identity → negotiated subprotocol
+    endpoints: new Map(),    // identity → path before the identity
+    live: new Map(),         // identity → open connections now
+    connects: new Map(),     // identity → connections so far
+    maxLive: 0,
+    failures: [],            // strictValidationFailure events
+    clients: new Set(),
+  };
+  server.auth((accept, rej, hs) => {
+    const code = reject ? reject(hs) : 0;
+    if (code) return rej(code, 'refused by test peer');
+    peer.endpoints.set(hs.identity, hs.endpoint);
+    accept();
+  });
+  const push = (m, id, v) => { if (!m.has(id)) m.set(id, []); m.get(id).push(v); };
+  server.on('client', client => {
+    const id = client.identity;
+    peer.clients.add(client);
+    peer.protocols.set(id, client.protocol);
+    peer.connects.set(id, (peer.connects.get(id) ?? 0) + 1);
+    peer.live.set(id, (peer.live.get(id) ?? 0) + 1);
+    peer.maxLive = Math.max(peer.maxLive, peer.live.get(id));
+    client.on('strictValidationFailure', ev => peer.failures.push({ identity: id, method: ev.method, error: String(ev.error), outbound: ev.outbound }));
+    client.on('close', () => { peer.live.set(id, peer.live.get(id) - 1); peer.clients.delete(client); });
+    client.handle('BootNotification', ({ params }) => {
+      push(peer.boots, id, params);
+      const ans = boot ? boot(id, params, peer.boots.get(id).length) : { status: 'Accepted', interval: 300 };
+      return { status: ans.status, interval: ans.interval ?? 300, currentTime: new Date().toISOString() };
+    });
+    client.handle('StatusNotification', ({ params }) => { push(peer.statuses, id, params); return {}; });
+    client.handle('Heartbeat', () => {
+      peer.heartbeats.set(id, (peer.heartbeats.get(id) ?? 0) + 1);
+      return { currentTime: new Date().toISOString() };
+    });
+  });
+  const port = await freePort();
+  const httpServer = await server.listen(port, '127.0.0.1');
+  peer.port = port;
+  peer.url = `ws://127.0.0.1:${port}/ocpp`;
+  peer.server = server;
+  peer.client = id => [...peer.clients].find(c => c.identity === id);
+  peer.close = async () => { await server.close({ code: 1001, force: true, awaitPending: false }); httpServer.close?.(); };
+  return peer;
+}
+
+// One HTTP request; resolves {status, body (parsed JSON or raw text), headers}.
+export function request(base, method, path, { body, token = TOKEN, rawBody, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+    const h = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    if (data !== undefined && !('transfer-encoding' in h)) h['content-length'] = Buffer.byteLength(data);
+    if (data !== undefined) h['content-type'] = 'application/json';
+    const req = http.request(base + path, { method, headers: h, timeout: 30000 }, res => {
+      const chunks = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let parsed = text;
+        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, body: parsed, headers: res.headers });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
+    req.on('error', reject);
+    if (data !== undefined) req.write(data);
+    req.end();
+  });
+}
+
+// Starts `chargefleet serve`; resolves once GET /healthz answers 200.
+export async function startServe({ db, port, provisionTimeout = 30, defaultWsUrl, extraArgs = [] } = {}) {
+  port = port ?? await freePort();
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--api-token', TOKEN,
+    '--provision-timeout', String(provisionTimeout), '--lease-seconds', '5', ...extraArgs];
+  if (defaultWsUrl) args.push('--default-ws-url', defaultWsUrl);
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', d => { log += d; });
+  child.stderr.on('data', d => { log += d; });
+  const exited = new Promise(resolve => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const base = `http://127.0.0.1:${port}`;
+  const srv = {
+    base, port, child, exited,
+    get log() { return log; },
+    api: (method, path, opts) => request(base, method, path, opts),
+    kill(sig = 'SIGKILL') { child.kill(sig); return exited; },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 30000);
+      const r = await exited;
+      clearTimeout(t);
+      return r;
+    },
+  };
+  const until = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`serve exited (${child.exitCode}):\n${log}`);
+    try {
+      const r = await srv.api('GET', '/healthz', { token: null });
+      if (r.status === 200) return srv;
+    } catch { /* not up yet */ }
+    if (Date.now() > until) { child.kill('SIGKILL'); throw new Error(`serve not healthy in 30 s:\n${log}`); }
+    await sleep(100);
+  }
+}
+
+// Polls a job status URL until READY or FAILED.
+export async function waitJob(srv, statusUrl, { timeoutMs = 60000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    last = await srv.api('GET', statusUrl);
+    if (last.status !== 200) throw new Error(`GET ${statusUrl}: ${last.status} ${JSON.stringify(last.body)}`);
+    if (last.body.status === 'READY' || last.body.status === 'FAILED') return last.body;
+    await sleep(150);
+  }
+  throw new Error(`job ${statusUrl} not finished in ${timeoutMs} ms: ${JSON.stringify(last?.body)?.slice(0, 500)}`);
+}
+
+// A CPO with one empty raw location; returns {cpoId, locationId}.
+export async function createLocation(srv, wsUrl, name = 'Test site') {
+  const cpo = await srv.api('POST', '/ocpi/cpos', {
+    body: { template: 'small-urban-ac', ws_url: wsUrl, overrides: { locations: 1, chargers_per_location: 0 } },
+  });
+  if (cpo.status !== 202) throw new Error(`POST /ocpi/cpos: ${cpo.status} ${JSON.stringify(cpo.body)}`);
+  const loc = await srv.api('POST', `/ocpi/cpos/${cpo.body.cpo_id}/locations`, {
+    body: [{ name, address: '1 Test St', city: 'Testville', postal_code: '1000', country: 'NLD',
+      coordinates: { latitude: '52.37', longitude: '4.89' }, charges: [] }],
+  });
+  if (loc.status !== 202) throw new Error(`POST locations: ${loc.status} ${JSON.stringify(loc.body)}`);
+  const job = await waitJob(srv, loc.body.status_url);
+  return { cpoId: cpo.body.cpo_id, locationId: job.results.created[0].location_id };
+}
+
+export function group(tmpl, extra = {}) {
+  return { template: { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6', ...tmpl }, ...extra };
+}
+
+export async function until(fn, { timeoutMs = 30000, what = 'condition' } = {}) {
+  const t = Date.now() + timeoutMs;
+  while (Date.now() < t) {
+    if (await fn()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
