@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "cf_log.h"
@@ -351,7 +353,20 @@ static void connect_error_reason(struct sim_charger *ch, struct lws *wsi, const 
                                  char *out, size_t n)
 {
     unsigned int status = wsi ? lws_http_client_http_response(wsi) : 0;
-    if (status && status != 101)
+    int fd = wsi ? (int)lws_get_socket_fd(wsi) : -1, soerr = 0;
+    socklen_t slen = sizeof(soerr);
+
+    /* lws 4.1 says only "closed before established" for a failed TCP connect: the
+     * socket's pending error says what happened. */
+    if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) == 0 && soerr)
+        CF_LOG_DEBUG(ch->identity, "connect: socket error %d", soerr);
+    if (soerr == ECONNREFUSED)
+        snprintf(out, n, "connect: connection refused");
+    else if (soerr == ETIMEDOUT)
+        snprintf(out, n, "connect: timed out");
+    else if (soerr == EHOSTUNREACH || soerr == ENETUNREACH)
+        snprintf(out, n, "connect: %s", strerror(soerr));
+    else if (status && status != 101)
         snprintf(out, n, "websocket handshake: HTTP %u", status);
     else if (in && strstr(in, "refused"))
         snprintf(out, n, "connect: connection refused");
