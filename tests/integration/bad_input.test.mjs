@@ -1,0 +1,195 @@
+// Bad input gets a clear error with `detail` and changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { startPostgres, startPeer, startServe, group, createLocation, request } from './harness.mjs';
+
+let pg, peer, srv, locationId, cpoId;
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  srv = await startServe({ db: pg.url, extraArgs: ['--max-body', '4096'] });
+  ({ locationId, cpoId } = await createLocation(srv, peer.url));
+  // one existing charger, to collide with
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'HAS_' }, { charger_ids: ['1'] })] });
+  assert.equal(r.status, 202);
+});
+after(async () => {
+  const r = await srv?.stop();
+  await peer?.close();
+  await pg?.stop();
+  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
+});
+
+const total = async () => (await srv.api('GET', `/ocpp/locations/${locationId}/chargers`)).body.total;
+const cpoCount = async () => {
+  let n = 0;
+  for (let id = 1; id < 50; id++) if ((await srv.api('GET', `/ocpi/cpos/${id}/status`)).status === 200) n++;
+  return n;
+};
+
+function assertDetail(r, status) {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.equal(typeof r.body, 'object', `body is not JSON: ${r.body}`);
+  assert.ok('detail' in r.body, JSON.stringify(r.body));
+}
+
+// Posts a chargers body; expects a 422 with an item at `loc`; checks nothing was written.
+async function reject422(body, loc, type) {
+  const before = await total();
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body });
+  assertDetail(r, 422);
+  assert.ok(Array.isArray(r.body.detail));
+  for (const d of r.body.detail) {
+    assert.equal(d.loc[0], 'body');
+    assert.equal(typeof d.msg, 'string');
+    assert.equal(typeof d.type, 'string');
+  }
+  const hit = r.body.detail.find(d => JSON.stringify(d.loc) === JSON.stringify(loc));
+  assert.ok(hit, `no error at ${JSON.stringify(loc)}: ${JSON.stringify(r.body.detail)}`);
+  if (type) assert.equal(hit.type, type);
+  assert.equal(await total(), before, 'something was written');
+  return hit;
+}
+
+test('401 without or with a wrong token', async () => {
+  assertDetail(await srv.api('GET', `/ocpp/locations/${locationId}/chargers`, { token: null }), 401);
+  assertDetail(await srv.api('GET', `/ocpp/locations/${locationId}/chargers`, { token: 'wrong' }), 401);
+  const before = await total();
+  assertDetail(await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { token: 'wrong', body: [group({}, { chargers_number: 1 })] }), 401);
+  assert.equal(await total(), before);
+});
+
+test('400 on malformed JSON', async () => {
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { rawBody: '[{"template": ' });
+  assertDetail(r, 400);
+  assert.match(r.body.detail, /malformed JSON/);
+  assertDetail(await srv.api('POST', '/ocpi/cpos', { rawBody: 'nope' }), 400);
+});
+
+test('411 without Content-Length (chunked body)', async () => {
+  const r = await new Promise((resolve, reject) => {
+    const req = http.request(`${srv.base}/ocpp/locations/${locationId}/chargers`, {
+      method: 'POST', headers: { authorization: 'Bearer test-token-0123456789', 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, timeout: 10000,
+    }, res => { let t = ''; res.on('data', c => { t += c; }); res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(t) })); });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout: the server hung on a chunked body')));
+    req.write('[]');
+    req.end();
+  });
+  assertDetail(r, 411);
+});
+
+test('413 when the body is over --max-body', async () => {
+  const before = await total();
+  const ids = Array.from({ length: 600 }, (_, i) => `ID${i}`);
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({}, { charger_ids: ids })] });
+  assertDetail(r, 413);
+  assert.match(r.body.detail, /4096/);
+  assert.equal(await total(), before);
+});
+
+test('422: missing and wrong-typed fields, wrong shape', async () => {
+  await reject422({ template: {} }, ['body'], 'type_error.list');
+  await reject422([{ chargers_number: 1 }], ['body', 0, 'template'], 'value_error.missing');
+  await reject422([group({}, { chargers_number: '5' })], ['body', 0, 'chargers_number'], 'type_error.integer');
+  await reject422([group({}, { charger_ids: 'abc' })], ['body', 0, 'charger_ids']);
+  await reject422([group({}, { charger_ids: [1] })], ['body', 0, 'charger_ids', 0]);
+  await reject422([{ template: { model_slug: 'x' }, chargers_number: 1 }], ['body', 0, 'template', 'brand_slug'], 'value_error.missing');
+  await reject422([group({})], ['body', 0, 'chargers_number'], 'value_error.missing');
+  await reject422(['nope'], ['body', 0]);
+});
+
+test('422: duplicate identities in the body, across groups, already in the location', async () => {
+  await reject422([group({ identity_prefix: 'D_' }, { charger_ids: ['1', '1'] })], ['body', 0, 'charger_ids', 1], 'value_error.duplicate');
+  await reject422([group({ identity_prefix: 'D_' }, { charger_ids: ['1'] }), group({ identity_prefix: 'D_' }, { charger_ids: ['1'] })],
+    ['body', 1, 'charger_ids', 0], 'value_error.duplicate');
+  await reject422([group({ identity_prefix: 'HAS_' }, { charger_ids: ['1'] })], ['body', 0, 'charger_ids', 0], 'value_error.duplicate');
+});
+
+test('422: ws_url scheme, ocpp_version, unknown model, connector type', async () => {
+  await reject422([group({ ws_url: 'http://127.0.0.1:1/ocpp' }, { chargers_number: 1 })], ['body', 0, 'template', 'ws_url'], 'value_error.url.scheme');
+  await reject422([group({ ocpp_version: 'OCPP2.1' }, { chargers_number: 1 })], ['body', 0, 'template', 'ocpp_version']);
+  const hit = await reject422([group({ model_slug: 'no-such-model' }, { chargers_number: 1 })], ['body', 0, 'template', 'model_slug'], 'value_error.unknown_model');
+  assert.match(hit.msg, /\/ocpp\/catalog\/brands/);
+  await reject422([group({ brand_slug: 'acme' }, { chargers_number: 1 })], ['body', 0, 'template', 'brand_slug'], 'value_error.unknown_model');
+  await reject422([group({ connector_type: 'CHADEMO' }, { chargers_number: 1 })], ['body', 0, 'template', 'connector_type']);
+});
+
+test('422: chargers_number negative or too large', async () => {
+  await reject422([group({}, { chargers_number: -1 })], ['body', 0, 'chargers_number'], 'value_error.number.not_ge');
+  await reject422([group({}, { chargers_number: 100001 })], ['body', 0, 'chargers_number'], 'value_error.number.not_le');
+  await reject422([group({ identity_prefix: 'A_' }, { chargers_number: 60000 }), group({ identity_prefix: 'B_' }, { chargers_number: 60000 })],
+    ['body', 1, 'chargers_number'], 'value_error.number.not_le');
+});
+
+test('422: every problem is reported, not only the first', async () => {
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+    body: [group({ ws_url: 'ftp://x' }, { chargers_number: -1 }), group({ ocpp_version: 'v9' }, { chargers_number: 1 })],
+  });
+  assertDetail(r, 422);
+  assert.ok(r.body.detail.length >= 3, JSON.stringify(r.body.detail));
+});
+
+test('422: a raw location without coordinates; unknown location template', async () => {
+  const job = async () => (await srv.api('GET', `/ocpi/cpos/${cpoId}/status`)).body;
+  const r = await srv.api('POST', `/ocpi/cpos/${cpoId}/locations`, { body: [{ name: 'No coords', charges: [] }] });
+  assertDetail(r, 422);
+  assert.ok(r.body.detail.some(d => JSON.stringify(d.loc) === JSON.stringify(['body', 0, 'coordinates'])), JSON.stringify(r.body));
+  const r2 = await srv.api('POST', `/ocpi/cpos/${cpoId}/locations`, { body: [{ template: 'moon-base' }] });
+  assertDetail(r2, 422);
+  assert.deepEqual(r2.body.detail[0].loc, ['body', 0, 'template']);
+  const r3 = await srv.api('POST', `/ocpi/cpos/${cpoId}/locations`, { body: { locations: 'x' } });
+  assertDetail(r3, 422);
+  assert.equal((await job()).status, 'READY');
+});
+
+test('422 on CPO fields; 404 on an unknown CPO template', async () => {
+  const before = await cpoCount();
+  const bad = await srv.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', ttl_seconds: 5, ws_url: 'http://x', overrides: { locations: 0 } } });
+  assertDetail(bad, 422);
+  const locs = bad.body.detail.map(d => JSON.stringify(d.loc));
+  for (const l of [['body', 'ttl_seconds'], ['body', 'ws_url'], ['body', 'overrides', 'locations']])
+    assert.ok(locs.includes(JSON.stringify(l)), `${JSON.stringify(l)} in ${locs}`);
+  assertDetail(await srv.api('POST', '/ocpi/cpos', { body: {} }), 422);
+  const nf = await srv.api('POST', '/ocpi/cpos', { body: { template: 'no-such-template' } });
+  assertDetail(nf, 404);
+  assert.match(nf.body.detail, /no-such-template/);
+  assert.equal(await cpoCount(), before);
+});
+
+test('404: unknown location, CPO, job, route', async () => {
+  const uuid = '00000000-0000-4000-8000-000000000000';
+  assertDetail(await srv.api('POST', `/ocpp/locations/${uuid}/chargers`, { body: [group({}, { chargers_number: 1 })] }), 404);
+  assertDetail(await srv.api('GET', `/ocpp/locations/${uuid}/chargers`), 404);
+  assertDetail(await srv.api('POST', '/ocpp/locations/not-a-uuid/chargers', { body: [group({}, { chargers_number: 1 })] }), 404);
+  assertDetail(await srv.api('GET', `/ocpp/locations/${locationId}/chargers/jobs/${uuid}`), 404);
+  assertDetail(await srv.api('GET', '/ocpi/cpos/999999/status'), 404);
+  assertDetail(await srv.api('POST', '/ocpi/cpos/999999/locations', { body: [{ template: 'urban-ac-hub' }] }), 404);
+  assertDetail(await srv.api('GET', `/ocpi/cpos/${cpoId}/locations/jobs/${uuid}`), 404);
+  assertDetail(await srv.api('GET', '/no/such/route'), 404);
+});
+
+test('the default 1 MiB limit', async () => {
+  const other = await startServe({ db: pg.url });
+  try {
+    // headers only: the server answers 413 from Content-Length, before any body is sent
+    const big = await new Promise((resolve, reject) => {
+      const sock = net.connect(other.port, '127.0.0.1', () => sock.write(
+        `POST /ocpp/locations/${locationId}/chargers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-token-0123456789\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 1100000\r\n\r\n'));
+      let t = '';
+      sock.setTimeout(10000, () => sock.destroy(new Error('no answer to an oversized body')));
+      sock.on('data', d => { t += d; if (t.includes('\r\n\r\n') && t.endsWith('}')) sock.end(); });
+      sock.on('close', () => resolve({ status: Number(t.split(' ')[1]), body: JSON.parse(t.slice(t.indexOf('\r\n\r\n') + 4)) }));
+      sock.on('error', reject);
+    });
+    assertDetail(big, 413);
+    assert.match(big.body.detail, /1048576/);
+    const ok = await request(other.base, 'POST', `/ocpp/locations/${locationId}/chargers`, { rawBody: '[' + ' '.repeat(900000) + ']' });
+    assertDetail(ok, 422);   // under the limit: read, then validated (an empty list)
+  } finally {
+    assert.deepEqual(await other.stop(), { code: 0, signal: null });
+  }
+});
