@@ -1,0 +1,95 @@
+/* The catalog and the templates: the models the issue names, template integrity (every
+ * group names a catalog model), gallery documents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "orch_catalog.h"
+#include "ocpp_version.h"
+
+static void models(void **state)
+{
+    const struct orch_model *m = orch_catalog_model("schneider", "evlink-pro-ac-22kw");
+    int ac = 0, dc = 0;
+
+    assert_true(orch_catalog_model_count() >= 8);
+    assert_non_null(m);
+    assert_string_equal(m->current, "AC");
+    assert_true(m->max_power_kw == 22);
+    assert_non_null(orch_catalog_model("wallbox", "wallbox-pulsar-plus"));
+    assert_null(orch_catalog_model("wallbox", "evlink-pro-ac-22kw"));
+    assert_null(orch_catalog_model(NULL, "x"));
+    json_t *brands = orch_catalog_brands_json();
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(brands, "data"), i, b) {
+        json_t *ms = orch_catalog_models_json(json_string_value(json_object_get(b, "slug")));
+        size_t j;
+        json_t *mj;
+        json_array_foreach(json_object_get(ms, "data"), j, mj) {
+            const char *cur = json_string_value(json_object_get(mj, "current_type"));
+            ac += strcmp(cur, "AC") == 0;
+            dc += strcmp(cur, "DC") == 0;
+            /* OCPP 1.6 CiString20 limits */
+            assert_true(strlen(json_string_value(json_object_get(mj, "vendor"))) <= 20);
+            assert_true(strlen(json_string_value(json_object_get(mj, "model"))) <= 20);
+        }
+        json_decref(ms);
+    }
+    assert_int_equal(ac + dc, orch_catalog_model_count());
+    assert_true(ac >= 3 && dc >= 3);
+    json_decref(brands);
+    assert_null(orch_catalog_models_json("acme"));
+    assert_null(orch_catalog_model_json("schneider", "nope"));
+}
+
+static void location_templates(void **state)
+{
+    const char *slugs[] = {"urban-ac-hub", "highway-dc-station", "residential-ac-single"};
+
+    for (size_t i = 0; i < 3; i++) {
+        const struct orch_location_tmpl *t = orch_location_template(slugs[i]);
+        assert_non_null(t);
+        assert_true(orch_location_template_chargers(t) >= 1);
+        for (int g = 0; g < ORCH_MAX_GROUPS && t->groups[g].brand_slug; g++) {
+            assert_non_null(orch_catalog_model(t->groups[g].brand_slug, t->groups[g].model_slug));
+            assert_non_null(ocpp_version_by_name(t->groups[g].ocpp_version));
+        }
+    }
+    assert_null(orch_location_template("moon-base"));
+    json_t *doc = orch_templates_location_json();
+    assert_int_equal(json_integer_value(json_object_get(doc, "total")), 3);
+    json_decref(doc);
+}
+
+static void cpo_templates(void **state)
+{
+    json_t *doc = orch_templates_cpo_json();
+    size_t i;
+    json_t *t;
+
+    assert_true(json_array_size(json_object_get(doc, "data")) >= 3);
+    assert_non_null(orch_cpo_template("small-urban-ac"));
+    json_array_foreach(json_object_get(doc, "data"), i, t) {
+        const struct orch_cpo_tmpl *c = orch_cpo_template(json_string_value(json_object_get(t, "slug")));
+        assert_non_null(c);
+        assert_true(c->version >= 1);
+        for (int k = 0; k < ORCH_MAX_CYCLE && c->locations[k]; k++)
+            assert_non_null(orch_location_template(c->locations[k]));
+        assert_true(json_integer_value(json_object_get(t, "chargers")) > 0);
+    }
+    json_decref(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(models),
+        cmocka_unit_test(location_templates),
+        cmocka_unit_test(cpo_templates),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,127 @@
+/* Identity expansion: ids first, padding, truncation, no collision, seeded determinism. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "orch_expand.h"
+
+static int is_suffixed(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(s, prefix, n) != 0 || strlen(s) != n + ORCH_SUFFIX_HEX)
+        return 0;
+    for (const char *p = s + n; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')))
+            return 0;
+    return 1;
+}
+
+static void ids_then_padding(void **state)
+{
+    struct orch_rng r;
+    json_t *ids = json_pack("[s,s]", "001", "002"), *taken = json_object(), *out = json_array();
+
+    orch_rng_init_random(&r);
+    assert_int_equal(orch_expand_identities("SITE_", ids, 5, taken, &r, out), 0);
+    assert_int_equal(json_array_size(out), 5);
+    assert_string_equal(json_string_value(json_array_get(out, 0)), "SITE_001");
+    assert_string_equal(json_string_value(json_array_get(out, 1)), "SITE_002");
+    for (size_t i = 2; i < 5; i++)
+        assert_true(is_suffixed(json_string_value(json_array_get(out, i)), "SITE_"));
+    assert_int_equal(json_object_size(taken), 5);
+    json_decref(ids);
+    json_decref(taken);
+    json_decref(out);
+}
+
+static void truncation_and_no_number(void **state)
+{
+    struct orch_rng r;
+    json_t *ids = json_pack("[s,s,s]", "a", "b", "c"), *taken = json_object(), *out = json_array();
+
+    orch_rng_init_random(&r);
+    assert_int_equal(orch_expand_identities("P", ids, 2, taken, &r, out), 0);
+    assert_int_equal(json_array_size(out), 2);
+    assert_string_equal(json_string_value(json_array_get(out, 1)), "Pb");
+    json_array_clear(out);
+    assert_int_equal(orch_expand_identities("Q", ids, -1, taken, &r, out), 0);
+    assert_int_equal(json_array_size(out), 3);
+    json_array_clear(out);
+    assert_int_equal(orch_expand_identities("R", NULL, 0, taken, &r, out), 0);
+    assert_int_equal(json_array_size(out), 0);
+    json_decref(ids);
+    json_decref(taken);
+    json_decref(out);
+}
+
+/* With most of a small space taken, random suffixes still never collide. */
+static void never_collides_with_taken(void **state)
+{
+    struct orch_rng r;
+    json_t *taken = json_object(), *out = json_array();
+    char id[32];
+
+    /* take every suffix whose first byte is < 0xF0: 15/16 of the space's first byte */
+    for (int b = 0; b < 0xF0; b += 1)
+        for (int c = 0; c < 256; c += 64) {
+            snprintf(id, sizeof(id), "X%02X%02X00", b, c);
+            json_object_set_new(taken, id, json_true());
+        }
+    size_t before = json_object_size(taken);
+    orch_rng_init_seeded(&r, "collide");
+    assert_int_equal(orch_expand_identities("X", NULL, 2000, taken, &r, out), 0);
+    assert_int_equal(json_object_size(taken), before + 2000);   /* all new, all distinct */
+    json_decref(taken);
+    json_decref(out);
+}
+
+static json_t *seeded(const char *seed, int n)
+{
+    struct orch_rng r;
+    json_t *taken = json_object(), *out = json_array();
+
+    orch_rng_init_seeded(&r, seed);
+    assert_int_equal(orch_expand_identities("S_", NULL, n, taken, &r, out), 0);
+    json_decref(taken);
+    return out;
+}
+
+static void seeded_is_deterministic(void **state)
+{
+    json_t *a = seeded("42:small-urban-ac", 50), *b = seeded("42:small-urban-ac", 50);
+    json_t *c = seeded("43:small-urban-ac", 50);
+
+    assert_true(json_equal(a, b));
+    assert_false(json_equal(a, c));
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+}
+
+static void serials(void **state)
+{
+    char a[16], b[16];
+
+    orch_serial_for("SITE_001", a);
+    orch_serial_for("SITE_001", b);
+    assert_string_equal(a, b);
+    assert_int_equal(strlen(a), 12);
+    orch_serial_for("SITE_002", b);
+    assert_string_not_equal(a, b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ids_then_padding),
+        cmocka_unit_test(truncation_and_no_number),
+        cmocka_unit_test(never_collides_with_taken),
+        cmocka_unit_test(seeded_is_deterministic),
+        cmocka_unit_test(serials),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
