@@ -150,8 +150,7 @@ static void close_rest(void *arg)
     if (a->db)
         db_close(a->db);
     a->db = NULL;
-    lws_context_destroy(a->ctx);
-    a->ctx = NULL;
+    lws_context_destroy(a->ctx);   /* finishes on the loop; see run_loop */
     api_server_free(a->server);
     a->server = NULL;
 }
@@ -229,6 +228,10 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         fflush(stdout);
     }
 run:
+    uv_run(&a->loop, UV_RUN_DEFAULT);
+    /* On a foreign loop lws may still hold its context after the loop drained: a
+     * second destroy completes it (a no-op when it is already gone). */
+    lws_context_destroy(a->ctx);
     uv_run(&a->loop, UV_RUN_DEFAULT);
     api_free(a->api);
     if (uv_loop_close(&a->loop) != 0)

@@ -114,21 +114,23 @@ static int identity_chars_ok(const char *s)
     return 1;
 }
 
+/* The ws_url to use: given (checked) or the fallback. Takes loc. */
 static const char *check_ws_url(struct vctx *v, const char *given, const char *fallback,
                                 json_t *loc)
 {
-    if (given) {
-        if (!ws_url_ok(given)) {
-            err(v, loc, "value_error.url.scheme", "ws_url must be a ws:// or wss:// URL with a host");
-            return NULL;
-        }
-        return given;
+    const char *ws = given ? given : fallback;
+
+    if (given && !ws_url_ok(given)) {
+        err(v, loc, "value_error.url.scheme", "ws_url must be a ws:// or wss:// URL with a host");
+        return NULL;
     }
-    if (fallback)
-        return fallback;
-    err(v, loc, "value_error.missing",
-        "ws_url required: no CPO ws_url and no server --default-ws-url to fall back on");
-    return NULL;
+    if (!ws) {
+        err(v, loc, "value_error.missing",
+            "ws_url required: no CPO ws_url and no server --default-ws-url to fall back on");
+        return NULL;
+    }
+    json_decref(loc);
+    return ws;
 }
 
 /* ---- charger groups ---- */
