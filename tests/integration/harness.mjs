@@ -60,7 +60,7 @@ export async function startPostgres() {
 // The independent CSMS. boot(identity, params, n) returns the BootNotification answer
 // fields {status, interval} (n = 1 for the first boot of that identity).
 // reject(handshake) → an HTTP status to refuse the websocket upgrade with, or 0.
-export async function startPeer({ boot, reject } = {}) {
+export async function startPeer({ boot, reject, tls } = {}) {
   const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
   const peer = {
     boots: new Map(),        // identity → [params...]
@@ -102,12 +102,24 @@ export async function startPeer({ boot, reject } = {}) {
     });
   });
   const port = await freePort();
-  const httpServer = await server.listen(port, '127.0.0.1');
+  let httpServer;
+  if (tls) {   // wss: an https server handing upgrades to the RPC server
+    const https = await import('node:https');
+    httpServer = https.createServer({ key: tls.key, cert: tls.cert });
+    httpServer.on('upgrade', server.handleUpgrade);
+    await new Promise(r => httpServer.listen(port, '127.0.0.1', r));
+  } else {
+    httpServer = await server.listen(port, '127.0.0.1');
+  }
   peer.port = port;
-  peer.url = `ws://127.0.0.1:${port}/ocpp`;
+  peer.url = `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp`;
   peer.server = server;
   peer.client = id => [...peer.clients].find(c => c.identity === id);
-  peer.close = async () => { await server.close({ code: 1001, force: true, awaitPending: false }); httpServer.close?.(); };
+  peer.close = async () => {
+    await server.close({ code: 1001, force: true, awaitPending: false });
+    httpServer.closeAllConnections?.();
+    httpServer.close?.();
+  };
   return peer;
 }
 
