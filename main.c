@@ -265,10 +265,16 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
     };
     const char *usage = serve ? SERVE_USAGE : WORKER_USAGE;
     long v;
-    int o;
+    int o, idx = 0;
 
     optind = 1;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+        if (!serve && (o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_WSURL ||
+                       o == O_MAXBODY)) {
+            fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n%s",
+                    opts[idx].name, usage);
+            return 2;
+        }
         switch (o) {
         case O_LISTEN:
             if (parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
