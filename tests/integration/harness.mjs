@@ -226,3 +226,19 @@ export async function until(fn, { timeoutMs = 30000, what = 'condition' } = {}) 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+// Starts `chargefleet worker` on the same database; resolves once it is running.
+export async function startWorker({ db, extraArgs = [] } = {}) {
+  const child = spawn(BIN, ['worker', '--db', db, '--lease-seconds', '5', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', d => { log += d; });
+  child.stderr.on('data', d => { log += d; });
+  const exited = new Promise(resolve => child.on('exit', (code, signal) => resolve({ code, signal })));
+  await until(() => log.includes('[orch] runtime') || child.exitCode !== null, { what: 'worker start' });
+  if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${log}`);
+  return {
+    child, exited,
+    get log() { return log; },
+    async stop() { child.kill('SIGTERM'); return exited; },
+  };
+}

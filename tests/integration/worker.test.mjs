@@ -1,0 +1,50 @@
+// Scale-out: serve (capacity 5) and a worker share one database; every charger is
+// claimed by exactly one of them (FOR UPDATE SKIP LOCKED leases).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until } from './harness.mjs';
+
+let pg, peer, srv, worker, locationId;
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  srv = await startServe({ db: pg.url, extraArgs: ['--capacity', '5'] });
+  worker = await startWorker({ db: pg.url });
+  ({ locationId } = await createLocation(srv, peer.url));
+});
+after(async () => {
+  const w = await worker?.stop();
+  const r = await srv?.stop();
+  await peer?.close();
+  await pg?.stop();
+  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
+  assert.deepEqual(w, { code: 0, signal: null }, `worker did not exit cleanly:\n${worker?.log}`);
+});
+
+test('serve and a worker split one job; no charger runs twice', async () => {
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+    body: [group({ identity_prefix: 'W_' }, { chargers_number: 40 })],
+  });
+  assert.equal(r.status, 202);
+  const job = await waitJob(srv, r.body.status_url);
+  assert.equal(job.status, 'READY', JSON.stringify(job.progress));
+  const ids = job.results.created.map(c => c.identity);
+  await until(() => ids.every(id => peer.live.get(id) === 1), { what: 'all connected once' });
+  assert.equal(peer.maxLive, 1);
+  for (const id of ids) assert.equal(peer.boots.get(id).length, 1, id);
+  const held = n => [...srv.log.matchAll(/claimed (\d+) charger/g)].reduce((a, m) => a + Number(m[1]), 0) + n;
+  assert.ok(held(0) <= 5, `serve took more than its capacity:\n${srv.log}`);
+  assert.ok(/claimed \d+ charger/.test(worker.log), 'the worker took none');
+});
+
+test('a worker that stops hands its chargers back', async () => {
+  const before = new Map([...peer.connects]);
+  assert.deepEqual(await worker.stop(), { code: 0, signal: null });
+  worker = await startWorker({ db: pg.url });
+  // the new worker reconnects every charger the old one had (leases were released)
+  await until(() => [...before.keys()].filter(id => id.startsWith('W_')).every(id => peer.live.get(id) === 1),
+    { what: 'every charger back', timeoutMs: 30000 });
+  assert.ok([...peer.connects].some(([id, n]) => n > (before.get(id) ?? 0)), 'nobody reconnected');
+  assert.equal(peer.maxLive, 1);
+  assert.deepEqual(peer.failures, []);
+});
