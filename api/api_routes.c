@@ -143,23 +143,60 @@ static void job_through(enum orch_status st, const char *json, const char *detai
     op_free(op);
 }
 
+/* ---- the two job-creating routes share their flow ----
+ * context (does the parent exist, its ws_url, taken identities) → validate → one
+ * write → 202 {job_id, status, status_url, workflow_run_id, counts}. */
+
+typedef void (*create_fn)(struct db *db, const char *parent_id, const char *plan,
+                          orch_json_cb cb, void *arg);
+
+/* The 202 of a job; url_fmt takes the parent id and the job id. Extra counts of the
+ * created document (locations, chargers) are passed on. */
+static void respond_job_accepted(struct op *op, const char *json, const char *url_fmt)
+{
+    json_t *doc = parse_doc(json);
+    const char *job = json_string_value(json_object_get(doc, "job_id"));
+    char url[256];
+
+    snprintf(url, sizeof(url), url_fmt, op->p[0], job);
+    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "job_id", job, "status", "PENDING",
+                             "status_url", url, "workflow_run_id", job);
+    json_object_del(doc, "job_id");
+    json_object_update(body, doc);
+    api_req_respond_json(op->req, 202, body);
+    json_decref(doc);
+    op->api->kick(op->api->kick_arg);
+}
+
+/* Answers the validation failure, or writes the plan with create. */
+static void write_plan(struct op *op, enum api_valid v, json_t *plan, json_t *errors,
+                       create_fn create, orch_json_cb done)
+{
+    if (answer_invalid(op, v, errors)) {
+        op_free(op);
+        return;
+    }
+    char *text = json_dumps(plan, JSON_COMPACT);
+    json_decref(plan);
+    create(op->api->db, op->p[0], text, done, op);
+    free(text);
+}
+
+static const char *context_ws_url(const struct api *a, json_t *ctx)
+{
+    const char *ws_url = json_string_value(json_object_get(ctx, "ws_url"));
+    return ws_url ? ws_url : a->default_ws_url;
+}
+
 /* ---- POST /ocpp/locations/{location_id}/chargers ---- */
 
 static void chargers_created(enum orch_status st, const char *json, const char *detail,
                              void *arg)
 {
     struct op *op = arg;
-    char url[256];
 
-    if (!answer_failure(op, st, detail, "location")) {
-        json_t *doc = parse_doc(json);
-        const char *job = json_string_value(json_object_get(doc, "job_id"));
-        snprintf(url, sizeof(url), "/ocpp/locations/%s/chargers/jobs/%s", op->p[0], job);
-        api_req_respond_json(op->req, 202, json_pack("{s:s,s:s,s:s,s:s}", "job_id", job,
-            "status", "PENDING", "status_url", url, "workflow_run_id", job));
-        json_decref(doc);
-        op->api->kick(op->api->kick_arg);
-    }
+    if (!answer_failure(op, st, detail, "location"))
+        respond_job_accepted(op, json, "/ocpp/locations/%s/chargers/jobs/%s");
     op_free(op);
 }
 
@@ -168,26 +205,16 @@ static void chargers_context(enum orch_status st, const char *json, const char *
 {
     struct op *op = arg;
     json_t *ctx, *plan = NULL, *errors = NULL;
-    const char *ws_url;
 
     if (answer_failure(op, st, detail, "location")) {
         op_free(op);
         return;
     }
     ctx = parse_doc(json);
-    ws_url = json_string_value(json_object_get(ctx, "ws_url"));
     enum api_valid v = api_validate_chargers(op->body, json_object_get(ctx, "taken"),
-                                             ws_url ? ws_url : op->api->default_ws_url,
-                                             &plan, &errors);
+                                             context_ws_url(op->api, ctx), &plan, &errors);
     json_decref(ctx);
-    if (answer_invalid(op, v, errors)) {
-        op_free(op);
-        return;
-    }
-    char *text = json_dumps(plan, JSON_COMPACT);
-    json_decref(plan);
-    orch_create_chargers(op->api->db, op->p[0], text, chargers_created, op);
-    free(text);
+    write_plan(op, v, plan, errors, orch_create_chargers, chargers_created);
 }
 
 static void post_chargers(struct op *op)
@@ -226,18 +253,9 @@ static void locations_created(enum orch_status st, const char *json, const char 
                               void *arg)
 {
     struct op *op = arg;
-    char url[256];
 
-    if (!answer_failure(op, st, detail, "CPO")) {
-        json_t *doc = parse_doc(json);
-        const char *job = json_string_value(json_object_get(doc, "job_id"));
-        snprintf(url, sizeof(url), "/ocpi/cpos/%s/locations/jobs/%s", op->p[0], job);
-        api_req_respond_json(op->req, 202, json_pack("{s:s,s:s,s:s,s:s,s:O}", "job_id", job,
-            "status", "PENDING", "status_url", url, "workflow_run_id", job,
-            "locations", json_object_get(doc, "locations")));
-        json_decref(doc);
-        op->api->kick(op->api->kick_arg);
-    }
+    if (!answer_failure(op, st, detail, "CPO"))
+        respond_job_accepted(op, json, "/ocpi/cpos/%s/locations/jobs/%s");
     op_free(op);
 }
 
@@ -246,25 +264,16 @@ static void locations_context(enum orch_status st, const char *json, const char 
 {
     struct op *op = arg;
     json_t *ctx, *plan = NULL, *errors = NULL;
-    const char *ws_url;
 
     if (answer_failure(op, st, detail, "CPO")) {
         op_free(op);
         return;
     }
     ctx = parse_doc(json);
-    ws_url = json_string_value(json_object_get(ctx, "ws_url"));
-    enum api_valid v = api_validate_locations(op->body, ws_url ? ws_url : op->api->default_ws_url,
-                                              &plan, &errors);
+    enum api_valid v = api_validate_locations(op->body, context_ws_url(op->api, ctx), &plan,
+                                              &errors);
     json_decref(ctx);
-    if (answer_invalid(op, v, errors)) {
-        op_free(op);
-        return;
-    }
-    char *text = json_dumps(plan, JSON_COMPACT);
-    json_decref(plan);
-    orch_create_locations(op->api->db, op->p[0], text, locations_created, op);
-    free(text);
+    write_plan(op, v, plan, errors, orch_create_locations, locations_created);
 }
 
 static void post_locations(struct op *op)

@@ -67,11 +67,6 @@ static json_t *boot_request(const struct ocpp_station_info *info)
     return p;
 }
 
-static json_t *heartbeat_request(void)
-{
-    return json_object();
-}
-
 /* Connector 0 is the charge point as a whole; 1..n the connectors. */
 static int status_targets(int connectors, struct ocpp_status_target *t, int max)
 {
@@ -100,17 +95,6 @@ static json_t *status_request(const struct ocpp_status_target *t, enum ocpp_conn
                      "status", status, "timestamp", timestamp);
 }
 
-static json_t *boot_response(enum ocpp_boot_status st, int interval, const char *now)
-{
-    return json_pack("{s:s,s:s,s:i}", "status", ocpp_boot_status_name(st), "currentTime", now,
-                     "interval", interval);
-}
-
-static json_t *heartbeat_response(const char *now)
-{
-    return json_pack("{s:s}", "currentTime", now);
-}
-
 const struct ocpp_version ocpp_v16 = {
     .name = "OCPP1.6",
     .subprotocol = OCPP_SUBPROTOCOL_16,
@@ -119,9 +103,9 @@ const struct ocpp_version ocpp_v16 = {
     .n_actions = (int)(sizeof(actions) / sizeof(actions[0])),
     .boot_request = boot_request,
     .boot_result = ocpp_boot_result_parse,
-    .heartbeat_request = heartbeat_request,
+    .heartbeat_request = ocpp_empty_payload,
     .status_targets = status_targets,
     .status_request = status_request,
-    .boot_response = boot_response,
-    .heartbeat_response = heartbeat_response,
+    .boot_response = ocpp_boot_response_payload,
+    .heartbeat_response = ocpp_current_time_payload,
 };

@@ -102,11 +102,6 @@ static json_t *boot_request(const struct ocpp_station_info *info)
     return json_pack("{s:s,s:o}", "reason", "PowerUp", "chargingStation", cs);
 }
 
-static json_t *heartbeat_request(void)
-{
-    return json_object();
-}
-
 /* One connector per EVSE, EVSEs numbered from 1 (2.0.1 has no "connector 0"). */
 static int status_targets(int connectors, struct ocpp_status_target *t, int max)
 {
@@ -135,17 +130,6 @@ static json_t *status_request(const struct ocpp_status_target *t, enum ocpp_conn
                      "evseId", t->evse_id, "connectorId", t->connector_id);
 }
 
-static json_t *boot_response(enum ocpp_boot_status st, int interval, const char *now)
-{
-    return json_pack("{s:s,s:i,s:s}", "currentTime", now, "interval", interval, "status",
-                     ocpp_boot_status_name(st));
-}
-
-static json_t *heartbeat_response(const char *now)
-{
-    return json_pack("{s:s}", "currentTime", now);
-}
-
 const struct ocpp_version ocpp_v201 = {
     .name = "OCPP2.0.1",
     .subprotocol = OCPP_SUBPROTOCOL_201,
@@ -154,9 +138,9 @@ const struct ocpp_version ocpp_v201 = {
     .n_actions = (int)(sizeof(actions) / sizeof(actions[0])),
     .boot_request = boot_request,
     .boot_result = ocpp_boot_result_parse,
-    .heartbeat_request = heartbeat_request,
+    .heartbeat_request = ocpp_empty_payload,
     .status_targets = status_targets,
     .status_request = status_request,
-    .boot_response = boot_response,
-    .heartbeat_response = heartbeat_response,
+    .boot_response = ocpp_boot_response_payload,
+    .heartbeat_response = ocpp_current_time_payload,
 };

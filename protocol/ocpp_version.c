@@ -84,3 +84,19 @@ json_t *ocpp_str_max(const char *s, int max)
 {
     return json_stringn(s, strnlen(s, (size_t)max));
 }
+
+json_t *ocpp_empty_payload(void)
+{
+    return json_object();
+}
+
+json_t *ocpp_boot_response_payload(enum ocpp_boot_status st, int interval, const char *now)
+{
+    return json_pack("{s:s,s:s,s:i}", "status", ocpp_boot_status_name(st), "currentTime", now,
+                     "interval", interval);
+}
+
+json_t *ocpp_current_time_payload(const char *now)
+{
+    return json_pack("{s:s}", "currentTime", now);
+}

@@ -102,6 +102,11 @@ const char *ocpp_error_name(const struct ocpp_version *v, enum ocpp_error e);
 const char *ocpp_boot_status_name(enum ocpp_boot_status st);
 int ocpp_boot_result_parse(json_t *payload, struct ocpp_boot_result *out, char *reason,
                            size_t len);
+/* Payloads with the same shape in both versions: {} (Heartbeat request),
+ * {status, currentTime, interval} (BootNotification response), {currentTime}. */
+json_t *ocpp_empty_payload(void);
+json_t *ocpp_boot_response_payload(enum ocpp_boot_status st, int interval, const char *now);
+json_t *ocpp_current_time_payload(const char *now);
 /* A new JSON string of s cut to at most max bytes (schema maxLength). */
 json_t *ocpp_str_max(const char *s, int max);
 

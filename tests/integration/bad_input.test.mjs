@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { startPostgres, startPeer, startServe, group, createLocation, request } from './harness.mjs';
+import { startPostgres, startPeer, startServe, group, createLocation, request, stopAll } from './harness.mjs';
 
 let pg, peer, srv, locationId, cpoId;
 before(async () => {
@@ -15,12 +15,7 @@ before(async () => {
   const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'HAS_' }, { charger_ids: ['1'] })] });
   assert.equal(r.status, 202);
 });
-after(async () => {
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
-});
+after(() => stopAll({ srv, peer, pg }));
 
 const total = async () => (await srv.api('GET', `/ocpp/locations/${locationId}/chargers`)).body.total;
 const cpoCount = async () => {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation, freePort } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, group, createLocation, freePort, stopAll } from './harness.mjs';
 
 let pg, peer, srv, locationId;
 const TIMEOUT = 4;
@@ -20,12 +20,7 @@ before(async () => {
   srv = await startServe({ db: pg.url, provisionTimeout: TIMEOUT, defaultWsUrl: peer.url });
   ({ locationId } = await createLocation(srv, peer.url));
 });
-after(async () => {
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
-});
+after(() => stopAll({ srv, peer, pg }));
 
 async function post(groups) {
   const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: groups });

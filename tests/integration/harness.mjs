@@ -242,3 +242,12 @@ export async function startWorker({ db, extraArgs = [] } = {}) {
     async stop() { child.kill('SIGTERM'); return exited; },
   };
 }
+
+// Stops serve (asserting a clean exit 0), the peer and PostgreSQL, whatever happened.
+export async function stopAll({ srv, peer, pg }) {
+  const r = await srv?.stop();
+  await peer?.close();
+  await pg?.stop();
+  if (srv && (r.code !== 0 || r.signal !== null))
+    throw new Error(`serve did not exit cleanly (${JSON.stringify(r)}):\n${srv.log}`);
+}

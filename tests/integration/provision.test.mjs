@@ -1,7 +1,7 @@
 // All three create endpoints, both OCPP versions, against the ocpp-rpc strict peer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, waitJob, group, until } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, group, until, stopAll } from './harness.mjs';
 
 let pg, peer, srv;
 before(async () => {
@@ -9,12 +9,7 @@ before(async () => {
   peer = await startPeer({ boot: () => ({ status: 'Accepted', interval: 1 }) });
   srv = await startServe({ db: pg.url });
 });
-after(async () => {
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
-});
+after(() => stopAll({ srv, peer, pg }));
 
 test('catalog and template galleries', async () => {
   const brands = await srv.api('GET', '/ocpp/catalog/brands');

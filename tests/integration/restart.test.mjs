@@ -2,7 +2,7 @@
 // completes the job with no duplicate; a clean restart brings READY chargers back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation, until } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
 
 let pg, peer, srv, locationId;
 before(async () => {
@@ -11,12 +11,7 @@ before(async () => {
   srv = await startServe({ db: pg.url });
   ({ locationId } = await createLocation(srv, peer.url));
 });
-after(async () => {
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
-});
+after(() => stopAll({ srv, peer, pg }));
 
 test('kill -9 right after the 202, restart: the job completes, no charger duplicated', async () => {
   const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {

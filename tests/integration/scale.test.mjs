@@ -2,7 +2,7 @@
 // figures come from scripts/bench).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, group, createLocation, stopAll } from './harness.mjs';
 
 let pg, peer, srv, locationId;
 before(async () => {
@@ -11,12 +11,7 @@ before(async () => {
   srv = await startServe({ db: pg.url, provisionTimeout: 120 });
   ({ locationId } = await createLocation(srv, peer.url));
 });
-after(async () => {
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
-});
+after(() => stopAll({ srv, peer, pg }));
 
 test('one POST of 1,000 chargers reaches READY', async () => {
   const t0 = Date.now();

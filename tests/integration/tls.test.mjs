@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, group, createLocation, stopAll } from './harness.mjs';
 
 let pg, peer, srv, locationId, dir;
 before(async () => {
@@ -19,11 +19,11 @@ before(async () => {
   ({ locationId } = await createLocation(srv, peer.url));
 });
 after(async () => {
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
+  try {
+    await stopAll({ srv, peer, pg });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 async function post(tmpl) {

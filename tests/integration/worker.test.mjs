@@ -2,7 +2,7 @@
 // claimed by exactly one of them (FOR UPDATE SKIP LOCKED leases).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until } from './harness.mjs';
+import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
 
 let pg, peer, srv, worker, locationId;
 before(async () => {
@@ -14,10 +14,7 @@ before(async () => {
 });
 after(async () => {
   const w = await worker?.stop();
-  const r = await srv?.stop();
-  await peer?.close();
-  await pg?.stop();
-  assert.deepEqual(r, { code: 0, signal: null }, `serve did not exit cleanly:\n${srv?.log}`);
+  await stopAll({ srv, peer, pg });
   assert.deepEqual(w, { code: 0, signal: null }, `worker did not exit cleanly:\n${worker?.log}`);
 });
 
