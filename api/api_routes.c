@@ -93,7 +93,10 @@ static int answer_failure(struct op *op, enum orch_status st, const char *detail
         return 1;
     case ORCH_DB_ERROR:
         CF_LOG_WARN("api", "%s: database: %s", api_req_path(op->req), detail);
-        api_req_error(op->req, 503, "database unavailable: %s", detail ? detail : "");
+        if (detail && strncmp(detail, "database", 8) == 0)
+            api_req_error(op->req, 503, "%s", detail);
+        else
+            api_req_error(op->req, 503, "database unavailable: %s", detail ? detail : "?");
         return 1;
     }
     return 0;

@@ -110,6 +110,8 @@ static void poll_watch(struct db_conn *c, int events)
     uv_poll_start(c->poll, events, conn_poll_cb);
 }
 
+static void deliver_cb(uv_idle_t *h);
+
 /* Deliver a failure callback later, from the idle handle, never from inside db_query. */
 static void fail_later(struct db *db, struct db_query *q)
 {
@@ -120,7 +122,7 @@ static void fail_later(struct db *db, struct db_query *q)
         db->failed_head = q;
     db->failed_tail = q;
     if (db->deliver)
-        uv_idle_start(db->deliver, NULL);
+        uv_idle_start(db->deliver, deliver_cb);
 }
 
 static void deliver_cb(uv_idle_t *h)

@@ -45,11 +45,15 @@ export async function startPostgres() {
   const port = await freePort();
   const run = (cmd, args) => { const [c, a] = asPostgres(cmd, args); execFileSync(c, a, { stdio: 'pipe' }); };
   run(pgBin('initdb'), ['-D', `${dir}/data`, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-l', `${dir}/server.log`, '-w', '-t', '30', '-o',
+  const start = () => run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-l', `${dir}/server.log`, '-w', '-t', '30', '-o',
     `-p ${port} -k ${dir} -c listen_addresses='' -c fsync=off -c max_connections=50`, 'start']);
+  start();
   return {
     url: `postgresql://postgres@/postgres?host=${dir}&port=${port}`,
     dir, port,
+    // a database outage: fast shutdown (clients are disconnected), then back
+    pause() { run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']); },
+    resume: start,
     async stop() {
       try { run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-m', 'immediate', '-w', 'stop']); } catch { /* already down */ }
       rmSync(dir, { recursive: true, force: true });
@@ -192,6 +196,7 @@ export async function waitJob(srv, statusUrl, { timeoutMs = 60000 } = {}) {
   let last;
   while (Date.now() < until) {
     last = await srv.api('GET', statusUrl);
+    if (last.status === 503) { await sleep(150); continue; }   // database away: poll on
     if (last.status !== 200) throw new Error(`GET ${statusUrl}: ${last.status} ${JSON.stringify(last.body)}`);
     if (last.body.status === 'READY' || last.body.status === 'FAILED') return last.body;
     await sleep(150);
