@@ -18,8 +18,12 @@
 #include "orch_migrate.h"
 #include "orch_pg.h"
 #include "orch_runtime.h"
+#include "orch_sweep.h"
+#include "orch_tenants.h"
 #include "sim_csms.h"
 #include "sim_runtime.h"
+
+#define SWEEP_MS 2000   /* TTL expiry and deletions: how often serve sweeps */
 
 static const char USAGE[] =
     "usage: chargefleet <command> [options]\n"
@@ -28,6 +32,7 @@ static const char USAGE[] =
     "  serve    REST API + orchestrator + simulator runtime in one process\n"
     "  worker   simulator runtime only: claims chargers from a shared database (--db)\n"
     "  csms     a small built-in CSMS that accepts everything (demos, benchmarks)\n"
+    "  token    token create --tenant NAME: a new API token for a tenant\n"
     "\n"
     "`chargefleet <command> --help` lists the options of a command.\n";
 
@@ -60,6 +65,19 @@ static const char WORKER_USAGE[] =
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
     "  --help                      this text\n";
 
+static const char TOKEN_USAGE[] =
+    "usage: chargefleet token create --tenant NAME [--db URL | --state-dir DIR]\n"
+    "\n"
+    "Prints a new API token of tenant NAME (1..64 of A-Z a-z 0-9 . _ -). Only its hash is\n"
+    "stored: keep the printed token. Each tenant sees only its own CPOs, locations and\n"
+    "chargers. serve's --api-token is the token of tenant \"default\".\n"
+    "  --tenant NAME               the tenant (created with its first token)\n"
+    "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL; without\n"
+    "                              either, the embedded PostgreSQL under --state-dir, running\n"
+    "                              or not)\n"
+    "  --state-dir DIR             as for serve\n"
+    "  --help                      this text\n";
+
 struct app {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
@@ -68,6 +86,7 @@ struct app {
     struct orch_runtime *rt;
     struct api *api;
     struct api_server *server;
+    struct orch_sweep *sweep;
     int stopping;
 };
 
@@ -145,6 +164,8 @@ static void close_rest(void *arg)
     struct app *a = arg;
 
     a->rt = NULL;
+    orch_sweep_stop(a->sweep);
+    a->sweep = NULL;
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
     if (a->db)
@@ -224,6 +245,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             orch_runtime_stop(a->rt, close_rest, a);
             goto run;
         }
+        a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS);
         printf("chargefleet: listening on %s\n", public_url);
         fflush(stdout);
     }
@@ -382,6 +404,67 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
     return rc;
 }
 
+static int cmd_token(int argc, char **argv)
+{
+    enum { O_TENANT = 1, O_DB, O_STATE, O_HELP };
+    static const struct option opts[] = {
+        {"tenant", required_argument, NULL, O_TENANT},
+        {"db", required_argument, NULL, O_DB},
+        {"state-dir", required_argument, NULL, O_STATE},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *tenant = NULL, *db = getenv("DATABASE_URL"), *state = NULL;
+    char conninfo[1024], state_dir[512], token[65];
+    struct orch_pg pg = {0};
+    int o;
+
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(TOKEN_USAGE, stdout);
+        return 0;
+    }
+    if (argc < 2 || strcmp(argv[1], "create") != 0) {
+        fputs(TOKEN_USAGE, stderr);
+        return 2;
+    }
+    optind = 1;
+    while ((o = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_TENANT: tenant = optarg; break;
+        case O_DB: db = optarg; break;
+        case O_STATE: state = optarg; break;
+        case O_HELP: fputs(TOKEN_USAGE, stdout); return 0;
+        default: fputs(TOKEN_USAGE, stderr); return 2;
+        }
+    }
+    if (optind < argc - 1 || !tenant) {
+        fprintf(stderr, "chargefleet token create: %s\n%s",
+                tenant ? "unexpected argument" : "--tenant NAME is required", TOKEN_USAGE);
+        return 2;
+    }
+    if (!orch_tenant_name_ok(tenant)) {
+        fprintf(stderr, "chargefleet token create: --tenant '%s': 1..%d of A-Z a-z 0-9 . _ -\n",
+                tenant, ORCH_TENANT_MAX);
+        return 2;
+    }
+    if (db && *db) {
+        snprintf(conninfo, sizeof(conninfo), "%s", db);
+    } else {
+        if (!state) {
+            orch_pg_default_state_dir(state_dir, sizeof(state_dir));
+            state = state_dir;
+        }
+        if (orch_pg_start(&pg, state, conninfo, sizeof(conninfo)) != 0)
+            return 1;
+    }
+    int rc = orch_token_create(conninfo, tenant, token);
+    orch_pg_stop(&pg);
+    if (rc != 0)
+        return 1;
+    printf("%s\n", token);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stderr, NULL, _IOLBF, 0);
@@ -394,6 +477,8 @@ int main(int argc, char **argv)
         return cmd_serve_or_worker(argc - 1, argv + 1, 1);
     if (strcmp(argv[1], "worker") == 0)
         return cmd_serve_or_worker(argc - 1, argv + 1, 0);
+    if (strcmp(argv[1], "token") == 0)
+        return cmd_token(argc - 1, argv + 1);
     if (strcmp(argv[1], "csms") == 0)
         return sim_csms_main(argc - 1, argv + 1);
     fprintf(stderr, "chargefleet: unknown command '%s'\n%s", argv[1], USAGE);

@@ -24,6 +24,9 @@ struct api_req {
     char path[1024];
     char query[1024];
     char auth[512];
+    json_t *args;                /* query arguments: name -> [decoded values] */
+    json_t *headers;             /* extra response headers: name -> value */
+    const char *content_type;    /* static string */
     char *body;
     size_t body_len, content_length;
     int dispatched, responded, headers_sent, close_after;
@@ -42,7 +45,30 @@ static void req_free(struct api_req *r)
         return;
     free(r->body);
     free(r->out);
+    json_decref(r->args);
+    json_decref(r->headers);
     free(r);
+}
+
+/* Each query argument arrives urldecoded in its own fragment ("name=value"). */
+static void read_args(struct api_req *r, struct lws *wsi)
+{
+    char frag[1024];
+
+    r->args = json_object();
+    for (int i = 0; lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS,
+                                          i) >= 0; i++) {
+        char *eq = strchr(frag, '=');
+        const char *value = eq ? eq + 1 : "";
+        if (eq)
+            *eq = '\0';
+        json_t *list = json_object_get(r->args, frag);
+        if (!list) {
+            list = json_array();
+            json_object_set_new(r->args, frag, list);
+        }
+        json_array_append_new(list, json_string(value));
+    }
 }
 
 static void dispatch(struct api_req *r)
@@ -63,6 +89,8 @@ static enum api_method method_of(struct lws *wsi)
         return API_PUT;
     if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI))
         return API_DELETE;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI))
+        return API_PATCH;
     return API_OTHER;
 }
 
@@ -91,8 +119,10 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
         r->query[0] = '\0';
     if (lws_hdr_copy(wsi, r->auth, sizeof(r->auth), WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
         r->auth[0] = '\0';
+    read_args(r, wsi);
+    r->content_type = "application/json";
 
-    if (r->method != API_POST && r->method != API_PUT) {
+    if (r->method != API_POST && r->method != API_PUT && r->method != API_PATCH) {
         dispatch(r);
         return 0;
     }
@@ -146,9 +176,19 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         unsigned char hdr[LWS_PRE + 1024];
         unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
 
-        if (lws_add_http_common_headers(wsi, (unsigned int)r->status, "application/json",
+        if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type,
                                         r->out_len, &p, end))
             return -1;
+        const char *name;
+        json_t *value;
+        json_object_foreach(r->headers, name, value) {
+            char h[128];
+            snprintf(h, sizeof(h), "%s:", name);
+            if (lws_add_http_header_by_name(wsi, (const unsigned char *)h,
+                                            (const unsigned char *)json_string_value(value),
+                                            (int)json_string_length(value), &p, end))
+                return -1;
+        }
         if (r->close_after &&
             lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
                                          (const unsigned char *)"close", 5, &p, end))
@@ -259,6 +299,24 @@ const char *api_req_path(const struct api_req *r) { return r->path; }
 const char *api_req_query(const struct api_req *r) { return r->query; }
 const char *api_req_authorization(const struct api_req *r) { return r->auth; }
 
+const char *api_req_arg(const struct api_req *r, const char *name)
+{
+    return json_string_value(json_array_get(json_object_get(r->args, name), 0));
+}
+
+json_t *api_req_args(const struct api_req *r, const char *name)
+{
+    return json_object_get(r->args, name);
+}
+
+void api_req_set_header(struct api_req *r, const char *name, const char *value)
+{
+    if (!r->headers)
+        r->headers = json_object();
+    json_object_set_new(r->headers, name, json_string(value));
+}
+
+
 const char *api_req_body(const struct api_req *r, size_t *len)
 {
     if (len)
@@ -287,6 +345,14 @@ static void respond(struct api_req *r, int status, char *text, size_t n)
     }
     free(text);
     lws_callback_on_writable(r->wsi);
+}
+
+void api_req_respond_body(struct api_req *r, int status, const char *content_type,
+                          const char *text)
+{
+    char *copy = strdup(text);
+    r->content_type = content_type;
+    respond(r, copy ? status : 500, copy, copy ? strlen(copy) : 0);
 }
 
 void api_req_respond_json(struct api_req *r, int status, json_t *body)

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <libwebsockets.h>
 
-enum api_method { API_GET, API_POST, API_PUT, API_DELETE, API_OTHER };
+enum api_method { API_GET, API_POST, API_PUT, API_PATCH, API_DELETE, API_OTHER };
 
 struct api_req;
 struct api_server;
@@ -35,6 +35,17 @@ const char *api_req_body(const struct api_req *r, size_t *len);
 /* The Authorization header value, "" if none. */
 const char *api_req_authorization(const struct api_req *r);
 
+/* The first value of query argument name (urldecoded), NULL if absent. */
+const char *api_req_arg(const struct api_req *r, const char *name);
+/* Every value of a repeatable query argument: a borrowed JSON array of strings, or
+ * NULL if absent. */
+json_t *api_req_args(const struct api_req *r, const char *name);
+
+/* Adds a response header (before responding; both strings copied). */
+void api_req_set_header(struct api_req *r, const char *name, const char *value);
+/* Answers with text (copied) of the given content type (a static string). */
+void api_req_respond_body(struct api_req *r, int status, const char *content_type,
+                          const char *text);
 /* Answers with body as JSON (reference stolen). */
 void api_req_respond_json(struct api_req *r, int status, json_t *body);
 /* Answers with a JSON text (copied). */

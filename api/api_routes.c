@@ -2,36 +2,15 @@
 
 #include <ctype.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_validate.h"
+#include "api_handlers.h"
 #include "cf_log.h"
 #include "orch_catalog.h"
-#include "orch_jobs.h"
-
-#define MAX_PARAMS 3
-
-struct api {
-    struct db *db;
-    char *token;
-    char *default_ws_url;
-    char *public_url;
-    void (*kick)(void *arg);
-    void *kick_arg;
-};
-
-/* One request in flight through the database. */
-struct op {
-    struct api *api;
-    struct api_req *req;
-    json_t *body;                   /* the parsed request body, owned */
-    char p[MAX_PARAMS][128];        /* path parameters */
-    char token_a[65];
-};
+#include "orch_fleet.h"
+#include "orch_tenants.h"
 
 typedef void (*route_fn)(struct op *op);
 
@@ -42,7 +21,9 @@ struct route {
     int needs_body;                 /* parse the JSON body before the handler */
 };
 
-static void op_free(struct op *op)
+/* ---- checks and answers shared by the handlers ---- */
+
+void op_free(struct op *op)
 {
     json_decref(op->body);
     free(op);
@@ -50,7 +31,7 @@ static void op_free(struct op *op)
 
 /* ---- checks shared by the handlers ---- */
 
-static int is_uuid(const char *s)
+int is_uuid(const char *s)
 {
     static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 
@@ -63,7 +44,7 @@ static int is_uuid(const char *s)
     return 1;
 }
 
-static int is_id(const char *s)
+int is_id(const char *s)
 {
     size_t n = strlen(s);
 
@@ -76,8 +57,7 @@ static int is_id(const char *s)
     return 1;
 }
 
-/* Maps an orchestrator failure to the HTTP answer. Returns 1 when it answered. */
-static int answer_failure(struct op *op, enum orch_status st, const char *detail,
+int answer_failure(struct op *op, enum orch_status st, const char *detail,
                           const char *what)
 {
     switch (st) {
@@ -102,7 +82,7 @@ static int answer_failure(struct op *op, enum orch_status st, const char *detail
     return 0;
 }
 
-static int answer_invalid(struct op *op, enum api_valid v, json_t *errors)
+int answer_invalid(struct op *op, enum api_valid v, json_t *errors)
 {
     switch (v) {
     case API_VALID_OK:
@@ -117,8 +97,7 @@ static int answer_invalid(struct op *op, enum api_valid v, json_t *errors)
     return 0;
 }
 
-/* Parses a JSON text produced by SQL; NULL only on a bug or out of memory. */
-static json_t *parse_doc(const char *text)
+json_t *parse_doc(const char *text)
 {
     json_error_t e;
     json_t *j = json_loads(text, 0, &e);
@@ -128,7 +107,7 @@ static json_t *parse_doc(const char *text)
     return j;
 }
 
-static void pass_through(enum orch_status st, const char *json, const char *detail, void *arg)
+void pass_through(enum orch_status st, const char *json, const char *detail, void *arg)
 {
     struct op *op = arg;
 
@@ -137,249 +116,44 @@ static void pass_through(enum orch_status st, const char *json, const char *deta
     op_free(op);
 }
 
-static void job_through(enum orch_status st, const char *json, const char *detail, void *arg)
+int require(struct op *op, int ok, const char *what)
 {
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "job"))
-        api_req_respond_text(op->req, 200, json);
-    op_free(op);
-}
-
-/* ---- the two job-creating routes share their flow ----
- * context (does the parent exist, its ws_url, taken identities) → validate → one
- * write → 202 {job_id, status, status_url, workflow_run_id, counts}. */
-
-typedef void (*create_fn)(struct db *db, const char *parent_id, const char *plan,
-                          orch_json_cb cb, void *arg);
-
-/* The 202 of a job; url_fmt takes the parent id and the job id. Extra counts of the
- * created document (locations, chargers) are passed on. */
-static void respond_job_accepted(struct op *op, const char *json, const char *url_fmt)
-{
-    json_t *doc = parse_doc(json);
-    const char *job = json_string_value(json_object_get(doc, "job_id"));
-    char url[256];
-
-    snprintf(url, sizeof(url), url_fmt, op->p[0], job);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "job_id", job, "status", "PENDING",
-                             "status_url", url, "workflow_run_id", job);
-    json_object_del(doc, "job_id");
-    json_object_update(body, doc);
-    api_req_respond_json(op->req, 202, body);
-    json_decref(doc);
-    op->api->kick(op->api->kick_arg);
-}
-
-/* Answers the validation failure, or writes the plan with create. */
-static void write_plan(struct op *op, enum api_valid v, json_t *plan, json_t *errors,
-                       create_fn create, orch_json_cb done)
-{
-    if (answer_invalid(op, v, errors)) {
+    if (!ok) {
+        api_req_error(op->req, 404, "%s not found", what);
         op_free(op);
-        return;
     }
-    char *text = json_dumps(plan, JSON_COMPACT);
-    json_decref(plan);
-    create(op->api->db, op->p[0], text, done, op);
-    free(text);
+    return ok;
 }
 
-static const char *context_ws_url(const struct api *a, json_t *ctx)
+/* A positive integer query argument in [1, max]: 0 absent, 1 ok, -1 answered 422. */
+static int arg_long(struct op *op, const char *name, long max, long *out)
 {
-    const char *ws_url = json_string_value(json_object_get(ctx, "ws_url"));
-    return ws_url ? ws_url : a->default_ws_url;
-}
+    const char *v = api_req_arg(op->req, name);
+    char *end;
 
-/* ---- POST /ocpp/locations/{location_id}/chargers ---- */
-
-static void chargers_created(enum orch_status st, const char *json, const char *detail,
-                             void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "location"))
-        respond_job_accepted(op, json, "/ocpp/locations/%s/chargers/jobs/%s");
-    op_free(op);
-}
-
-static void chargers_context(enum orch_status st, const char *json, const char *detail,
-                             void *arg)
-{
-    struct op *op = arg;
-    json_t *ctx, *plan = NULL, *errors = NULL;
-
-    if (answer_failure(op, st, detail, "location")) {
+    if (!v)
+        return 0;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 1 || n > max) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "%s must be an integer in 1..%ld", name, max);
+        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
+            "loc", "query", name, "msg", msg, "type", "value_error.number"));
         op_free(op);
-        return;
+        return -1;
     }
-    ctx = parse_doc(json);
-    enum api_valid v = api_validate_chargers(op->body, json_object_get(ctx, "taken"),
-                                             context_ws_url(op->api, ctx), &plan, &errors);
-    json_decref(ctx);
-    write_plan(op, v, plan, errors, orch_create_chargers, chargers_created);
+    *out = n;
+    return 1;
 }
 
-static void post_chargers(struct op *op)
+int read_page(struct op *op, struct orch_page *pg)
 {
-    if (!is_uuid(op->p[0])) {
-        api_req_error(op->req, 404, "location not found");
-        op_free(op);
-        return;
-    }
-    orch_location_context(op->api->db, op->p[0], chargers_context, op);
-}
-
-static void get_chargers(struct op *op)
-{
-    if (!is_uuid(op->p[0])) {
-        api_req_error(op->req, 404, "location not found");
-        op_free(op);
-        return;
-    }
-    orch_list_chargers(op->api->db, op->p[0], pass_through, op);
-}
-
-static void get_chargers_job(struct op *op)
-{
-    if (!is_uuid(op->p[0]) || !is_uuid(op->p[1])) {
-        api_req_error(op->req, 404, "job not found");
-        op_free(op);
-        return;
-    }
-    orch_chargers_job(op->api->db, op->p[0], op->p[1], job_through, op);
-}
-
-/* ---- POST /ocpi/cpos/{cpo_id}/locations ---- */
-
-static void locations_created(enum orch_status st, const char *json, const char *detail,
-                              void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "CPO"))
-        respond_job_accepted(op, json, "/ocpi/cpos/%s/locations/jobs/%s");
-    op_free(op);
-}
-
-static void locations_context(enum orch_status st, const char *json, const char *detail,
-                              void *arg)
-{
-    struct op *op = arg;
-    json_t *ctx, *plan = NULL, *errors = NULL;
-
-    if (answer_failure(op, st, detail, "CPO")) {
-        op_free(op);
-        return;
-    }
-    ctx = parse_doc(json);
-    enum api_valid v = api_validate_locations(op->body, context_ws_url(op->api, ctx), &plan,
-                                              &errors);
-    json_decref(ctx);
-    write_plan(op, v, plan, errors, orch_create_locations, locations_created);
-}
-
-static void post_locations(struct op *op)
-{
-    if (!is_id(op->p[0])) {
-        api_req_error(op->req, 404, "CPO not found");
-        op_free(op);
-        return;
-    }
-    orch_cpo_context(op->api->db, op->p[0], locations_context, op);
-}
-
-static void get_locations_job(struct op *op)
-{
-    if (!is_id(op->p[0]) || !is_uuid(op->p[1])) {
-        api_req_error(op->req, 404, "job not found");
-        op_free(op);
-        return;
-    }
-    orch_locations_job(op->api->db, op->p[0], op->p[1], job_through, op);
-}
-
-/* ---- POST /ocpi/cpos ---- */
-
-static void cpo_created(enum orch_status st, const char *json, const char *detail, void *arg)
-{
-    struct op *op = arg;
-    char status_url[64], destroy_url[64], peer_url[512], curl[1024];
-
-    if (!answer_failure(op, st, detail, "CPO")) {
-        json_t *doc = parse_doc(json), *b = op->body;
-        const char *id = json_string_value(json_object_get(doc, "cpo_id"));
-        const char *job = json_string_value(json_object_get(doc, "job_id"));
-
-        snprintf(status_url, sizeof(status_url), "/ocpi/cpos/%s/status", id);
-        snprintf(destroy_url, sizeof(destroy_url), "/ocpi/cpos/%s", id);
-        snprintf(peer_url, sizeof(peer_url), "%s/ocpi/cpos/%s/versions", op->api->public_url, id);
-        snprintf(curl, sizeof(curl),
-                 "curl -H 'Authorization: Token %s' %s", op->token_a, peer_url);
-        /* op->body holds the plan here (see cpo_validate) */
-        api_req_respond_json(op->req, 202, json_pack(
-            "{s:s, s:{s:O,s:O,s:s}, s:O, s:O, s:O, s:s, s:s,"
-            " s:{s:{s:s,s:s},s:s}, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O}",
-            "cpo_id", id,
-            "party", "country_code", json_object_get(b, "country_code"),
-                     "party_id", json_object_get(b, "party_id"), "role", "CPO",
-            "name_prefix", json_object_get(b, "name_prefix"),
-            "template", json_object_get(b, "template"),
-            "template_version", json_object_get(b, "template_version"),
-            "token_a", op->token_a,
-            "ocpi_peer_url", peer_url,
-            "roam_helper", "credentials_payload", "token", op->token_a, "url", peer_url,
-                           "curl_snippet", curl,
-            "job_id", job, "workflow_run_id", job, "status", "PENDING",
-            "status_url", status_url, "destroy_url", destroy_url,
-            "expires_at", json_object_get(doc, "expires_at"),
-            "locations", json_object_get(doc, "locations"),
-            "chargers", json_object_get(doc, "chargers")));
-        json_decref(doc);
-        op->api->kick(op->api->kick_arg);
-    }
-    op_free(op);
-}
-
-static void post_cpo(struct op *op)
-{
-    json_t *plan = NULL, *errors = NULL;
-    unsigned char raw[32], digest[32];
-    char hash[65];
-    unsigned int dlen = 0;
-
-    enum api_valid v = api_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
-    if (answer_invalid(op, v, errors)) {
-        op_free(op);
-        return;
-    }
-    /* token A goes to the client once; only its hash is kept */
-    if (RAND_bytes(raw, sizeof(raw)) != 1) {
-        json_decref(plan);
-        api_req_error(op->req, 500, "no randomness available");
-        op_free(op);
-        return;
-    }
-    for (size_t i = 0; i < sizeof(raw); i++)
-        sprintf(op->token_a + 2 * i, "%02x", raw[i]);
-    EVP_Digest(op->token_a, strlen(op->token_a), digest, &dlen, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < dlen && i < 32; i++)
-        sprintf(hash + 2 * i, "%02x", digest[i]);
-    char *text = json_dumps(plan, JSON_COMPACT);
-    json_decref(op->body);
-    op->body = plan;
-    orch_create_cpo(op->api->db, text, hash, cpo_created, op);
-    free(text);
-}
-
-static void get_cpo_status(struct op *op)
-{
-    if (!is_id(op->p[0])) {
-        api_req_error(op->req, 404, "CPO not found");
-        op_free(op);
-        return;
-    }
-    orch_cpo_status(op->api->db, op->p[0], job_through, op);
+    pg->page = 1;
+    pg->limit = 50;
+    if (arg_long(op, "page", 1000000000L, &pg->page) < 0 ||
+        arg_long(op, "limit", 100, &pg->limit) < 0)
+        return -1;
+    return 0;
 }
 
 /* ---- galleries, catalog, health ---- */
@@ -431,12 +205,26 @@ static const struct route routes[] = {
     {API_GET, "/ocpi/templates/locations", get_location_templates, 0},
     {API_GET, "/ocpp/templates/locations", get_location_templates, 0},
     {API_POST, "/ocpi/cpos", post_cpo, 1},
+    {API_GET, "/ocpi/cpos", get_cpos, 0},
+    {API_GET, "/ocpi/cpos/*", get_cpo, 0},
+    {API_DELETE, "/ocpi/cpos/*", delete_cpo, 0},
     {API_GET, "/ocpi/cpos/*/status", get_cpo_status, 0},
+    {API_GET, "/ocpi/cpos/*/report", get_cpo_report, 0},
     {API_POST, "/ocpi/cpos/*/locations", post_locations, 1},
+    {API_GET, "/ocpi/cpos/*/locations", get_locations, 0},
     {API_GET, "/ocpi/cpos/*/locations/jobs/*", get_locations_job, 0},
+    {API_GET, "/ocpi/cpos/*/locations/*", get_location, 0},
+    {API_PATCH, "/ocpi/cpos/*/locations/*", patch_location, 1},
+    {API_DELETE, "/ocpi/cpos/*/locations/*", delete_location, 0},
     {API_POST, "/ocpp/locations/*/chargers", post_chargers, 1},
-    {API_GET, "/ocpp/locations/*/chargers", get_chargers, 0},
+    {API_GET, "/ocpp/locations/*/chargers", get_location_chargers, 0},
+    {API_PUT, "/ocpp/locations/*/chargers", put_location_chargers, 1},
+    {API_DELETE, "/ocpp/locations/*/chargers", delete_location_chargers, 0},
     {API_GET, "/ocpp/locations/*/chargers/jobs/*", get_chargers_job, 0},
+    {API_GET, "/ocpp/chargers", get_all_chargers, 0},
+    {API_GET, "/ocpp/chargers/*", get_charger, 0},
+    {API_PUT, "/ocpp/chargers/*", put_charger, 1},
+    {API_DELETE, "/ocpp/chargers/*", delete_charger, 0},
 };
 
 /* Matches path against pattern, filling the '*' segments into p. Trailing slashes
@@ -463,15 +251,89 @@ static int match(const char *pattern, const char *path, char p[MAX_PARAMS][128])
     return !*pattern && !*path;
 }
 
-static int authorized(const struct api *a, const char *auth)
+/* The token of "Bearer <token>", or NULL. */
+static const char *bearer_token(const char *auth)
 {
     static const char bearer[] = "Bearer ";
-    size_t n = strlen(a->token);
 
     if (strncasecmp(auth, bearer, sizeof(bearer) - 1) != 0)
-        return 0;
+        return NULL;
     auth += sizeof(bearer) - 1;
-    return strlen(auth) == n && CRYPTO_memcmp(auth, a->token, n) == 0;
+    return *auth ? auth : NULL;
+}
+
+/* The route's generic work once the tenant is known: the JSON body, then the handler. */
+static void proceed(struct op *op)
+{
+    if (op->route->needs_body) {
+        json_error_t e;
+        size_t len;
+        const char *body = api_req_body(op->req, &len);
+        op->body = json_loadb(body, len, JSON_DECODE_ANY, &e);
+        if (!op->body) {
+            api_req_error(op->req, 400, "malformed JSON: %s (line %d, column %d)", e.text,
+                          e.line, e.column);
+            op_free(op);
+            return;
+        }
+    }
+    op->route->fn(op);
+}
+
+/* Tokens are checked against the database once, then remembered (there is no
+ * revocation yet); the cache is bounded. */
+#define TOKEN_CACHE_MAX 10000
+
+static void token_checked(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+
+    if (st == ORCH_NOT_FOUND) {
+        api_req_error(op->req, 401, "missing or invalid bearer token");
+        op_free(op);
+        return;
+    }
+    if (answer_failure(op, st, detail, "token")) {
+        op_free(op);
+        return;
+    }
+    json_t *doc = parse_doc(json);
+    snprintf(op->tenant, sizeof(op->tenant), "%s",
+             json_string_value(json_object_get(doc, "tenant")));
+    json_decref(doc);
+    if (json_object_size(op->api->token_tenants) >= TOKEN_CACHE_MAX)
+        json_object_clear(op->api->token_tenants);
+    json_object_set_new(op->api->token_tenants, op->token_a, json_string(op->tenant));
+    op->token_a[0] = '\0';
+    proceed(op);
+}
+
+static void authenticate(struct op *op)
+{
+    struct api *a = op->api;
+    const char *token = bearer_token(api_req_authorization(op->req));
+    size_t n = strlen(a->token);
+
+    if (!token) {
+        api_req_error(op->req, 401, "missing or invalid bearer token");
+        op_free(op);
+        return;
+    }
+    if (strlen(token) == n && CRYPTO_memcmp(token, a->token, n) == 0) {
+        strcpy(op->tenant, "default");
+        proceed(op);
+        return;
+    }
+    /* op->token_a holds the hash until the lookup answers */
+    orch_sha256_hex(token, op->token_a);
+    const char *tenant = json_string_value(json_object_get(a->token_tenants, op->token_a));
+    if (tenant) {
+        snprintf(op->tenant, sizeof(op->tenant), "%s", tenant);
+        op->token_a[0] = '\0';
+        proceed(op);
+        return;
+    }
+    orch_token_tenant(a->db, op->token_a, token_checked, op);
 }
 
 void api_dispatch(struct api_req *req, void *arg)
@@ -495,24 +357,11 @@ void api_dispatch(struct api_req *req, void *arg)
         path_known = 1;
         if (r->method != m)
             continue;
-        if (r->fn != get_health && !authorized(a, api_req_authorization(req))) {
-            api_req_error(req, 401, "missing or invalid bearer token");
-            op_free(op);
-            return;
-        }
-        if (r->needs_body) {
-            json_error_t e;
-            size_t len;
-            const char *body = api_req_body(req, &len);
-            op->body = json_loadb(body, len, JSON_DECODE_ANY, &e);
-            if (!op->body) {
-                api_req_error(req, 400, "malformed JSON: %s (line %d, column %d)", e.text,
-                              e.line, e.column);
-                op_free(op);
-                return;
-            }
-        }
-        r->fn(op);
+        op->route = r;
+        if (r->fn == get_health)
+            proceed(op);
+        else
+            authenticate(op);
         return;
     }
     if (path_known)
@@ -534,6 +383,7 @@ struct api *api_new(const struct api_opts *o)
     a->public_url = strdup(o->public_url ? o->public_url : "");
     a->kick = o->kick;
     a->kick_arg = o->kick_arg;
+    a->token_tenants = json_object();
     return a;
 }
 
@@ -544,5 +394,6 @@ void api_free(struct api *a)
     free(a->token);
     free(a->default_ws_url);
     free(a->public_url);
+    json_decref(a->token_tenants);
     free(a);
 }

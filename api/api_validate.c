@@ -639,3 +639,156 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
                                "ws_url", ws, "locations", locations);
     return ctx_finish(&v, result, plan, errors);
 }
+
+/* ---- updates ---- */
+
+/* Every key of obj must be in allowed (NULL-terminated); others are reported. */
+static void only_keys(struct vctx *v, json_t *obj, const char *const *allowed, json_t *loc)
+{
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(obj, key, val) {
+        int ok = 0;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok)
+            err(v, AT_KEY(loc, key), "value_error.extra", "extra field not permitted");
+    }
+}
+
+/* An optional string of 1..max characters, null allowed when nullable. Copies it (or
+ * null) into out under key when present. */
+static void copy_str(struct vctx *v, json_t *obj, const char *key, size_t max, int nullable,
+                     json_t *loc, json_t *out)
+{
+    json_t *j = json_object_get(obj, key);
+
+    if (!j)
+        return;
+    if (json_is_null(j) && nullable) {
+        json_object_set_new(out, key, json_null());
+        return;
+    }
+    if (!json_is_string(j)) {
+        err(v, AT_KEY(loc, key), json_is_null(j) ? "value_error.missing" : "type_error.string",
+            json_is_null(j) ? "may not be null" : "str type expected");
+        return;
+    }
+    if (json_string_length(j) == 0 || json_string_length(j) > max) {
+        err(v, AT_KEY(loc, key), "value_error.any_str.length",
+            "%s must be 1..%zu characters", key, max);
+        return;
+    }
+    json_object_set(out, key, j);
+}
+
+enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t **changes,
+                                           json_t **ids, json_t **errors)
+{
+    static const char *const keys[] = {"ws_url", "ocpp_version", "ca_file", "template_name",
+                                       "charger_ids", NULL};
+    struct vctx v;
+    json_t *loc = json_pack("[s]", "body"), *out = json_object();
+
+    ctx_init(&v, NULL);
+    *ids = NULL;
+    if (!json_is_object(body)) {
+        err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+        json_decref(loc);
+        return ctx_finish(&v, out, changes, errors);
+    }
+    only_keys(&v, body, keys, loc);
+    if (!allow_ids && json_object_get(body, "charger_ids"))
+        err(&v, AT_KEY(loc, "charger_ids"), "value_error.extra",
+            "charger_ids selects chargers of a location: use PUT "
+            "/ocpp/locations/{location_id}/chargers");
+    copy_str(&v, body, "ws_url", 399, 0, loc, out);
+    const char *ws = json_string_value(json_object_get(out, "ws_url"));
+    if (ws && !ws_url_ok(ws))
+        err(&v, AT_KEY(loc, "ws_url"), "value_error.url.scheme",
+            "ws_url must be a ws:// or wss:// URL with a host");
+    copy_str(&v, body, "ocpp_version", 16, 0, loc, out);
+    const char *ver = json_string_value(json_object_get(out, "ocpp_version"));
+    if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
+        err(&v, AT_KEY(loc, "ocpp_version"), "value_error.const",
+            "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+    copy_str(&v, body, "ca_file", 400, 1, loc, out);
+    const char *ca = json_string_value(json_object_get(out, "ca_file"));
+    if (ca && ca[0] != '/')
+        err(&v, AT_KEY(loc, "ca_file"), "value_error.path", "ca_file must be an absolute path");
+    copy_str(&v, body, "template_name", 100, 0, loc, out);
+    if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
+        err(&v, json_incref(loc), "value_error.missing",
+            "nothing to change: give ws_url, ocpp_version, ca_file or template_name");
+
+    json_t *given = json_object_get(body, "charger_ids"), *idsloc = AT_KEY(loc, "charger_ids");
+    if (allow_ids && given && !json_is_null(given)) {
+        size_t i;
+        json_t *id;
+        if (!json_is_array(given) || json_array_size(given) == 0)
+            err(&v, json_incref(idsloc), "type_error.list",
+                "charger_ids must be a non-empty list (leave it out for every charger)");
+        json_array_foreach(json_is_array(given) ? given : NULL, i, id) {
+            if (!json_is_string(id) || json_string_length(id) == 0)
+                err(&v, AT_IDX(idsloc, i), "type_error.string", "a charger id or identity");
+        }
+        if (json_array_size(v.errors) == 0)
+            *ids = json_incref(given);
+    }
+    json_decref(idsloc);
+    json_decref(loc);
+    enum api_valid r = ctx_finish(&v, out, changes, errors);
+    if (r != API_VALID_OK && *ids) {
+        json_decref(*ids);
+        *ids = NULL;
+    }
+    return r;
+}
+
+enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t **errors)
+{
+    static const char *const keys[] = {"name", "address", "city", "postal_code", "country",
+                                       "coordinates", "ocpi", NULL};
+    struct vctx v;
+    json_t *loc = json_pack("[s]", "body"), *out = json_object();
+
+    ctx_init(&v, NULL);
+    if (!json_is_object(body)) {
+        err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+        json_decref(loc);
+        return ctx_finish(&v, out, patch, errors);
+    }
+    only_keys(&v, body, keys, loc);
+    copy_str(&v, body, "name", 255, 0, loc, out);
+    copy_str(&v, body, "address", 255, 1, loc, out);
+    copy_str(&v, body, "city", 100, 1, loc, out);
+    copy_str(&v, body, "postal_code", 16, 1, loc, out);
+    copy_str(&v, body, "country", 3, 1, loc, out);
+    json_t *coords = json_object_get(body, "coordinates");
+    if (coords) {
+        json_t *cloc = AT_KEY(loc, "coordinates");
+        char latb[32], lonb[32];
+        if (!json_is_object(coords)) {
+            err(&v, json_incref(cloc), "type_error.object",
+                "coordinates must be {latitude, longitude}");
+        } else {
+            const char *lat = coord(&v, coords, "latitude", cloc, latb, sizeof(latb));
+            const char *lon = coord(&v, coords, "longitude", cloc, lonb, sizeof(lonb));
+            if (lat && lon) {
+                json_object_set_new(out, "latitude", json_string(lat));
+                json_object_set_new(out, "longitude", json_string(lon));
+            }
+        }
+        json_decref(cloc);
+    }
+    json_t *ocpi = json_object_get(body, "ocpi");
+    if (ocpi && !json_is_object(ocpi))
+        err(&v, AT_KEY(loc, "ocpi"), "type_error.object", "ocpi must be an object");
+    else if (ocpi)
+        json_object_set(out, "ocpi", ocpi);
+    if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
+        err(&v, json_incref(loc), "value_error.missing", "nothing to change");
+    json_decref(loc);
+    return ctx_finish(&v, out, patch, errors);
+}

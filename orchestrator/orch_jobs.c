@@ -14,41 +14,44 @@
 /* The location columns of a plan item `p.loc` (see api_validate.h). */
 #define LOCATION_COLS                                                                   \
     "id, cpo_id, job_id, name, address, city, postal_code, country, latitude, "          \
-    "longitude, template, ocpi, created_at"
-#define LOCATION_VALUES(lid, cpo, job)                                                  \
+    "longitude, template, ocpi, created_at, tenant"
+#define LOCATION_VALUES(lid, cpo, job, tenant)                                          \
     lid ", " cpo ", " job ", p.loc->>'name', p.loc->>'address', p.loc->>'city', "       \
         "p.loc->>'postal_code', p.loc->>'country', p.loc->>'latitude', "                \
         "p.loc->>'longitude', p.loc->>'template', "                                     \
         "COALESCE(p.loc->'ocpi', '{}'::json)::jsonb, "                                  \
-        "now() + p.ord * interval '1 microsecond'"
-#define RFC3339(x) "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        "now() + p.ord * interval '1 microsecond', " tenant
 
 static const char SQL_LOCATION_CONTEXT[] =
     "SELECT json_build_object('ws_url', c.ws_url, 'taken', "
     "  COALESCE((SELECT json_object_agg(identity, true) FROM chargers "
     "            WHERE location_id = l.id), '{}'::json)) "
-    "FROM locations l LEFT JOIN cpos c ON c.id = l.cpo_id WHERE l.id = $1::uuid";
+    "FROM locations l LEFT JOIN cpos c ON c.id = l.cpo_id "
+    "WHERE l.id = $1::uuid AND l.tenant = $2 AND NOT l.deleting";
 
 static const char SQL_CPO_CONTEXT[] =
-    "SELECT json_build_object('ws_url', ws_url) FROM cpos WHERE id = $1::bigint";
+    "SELECT json_build_object('ws_url', ws_url) FROM cpos "
+    "WHERE id = $1::bigint AND tenant = $2 AND NOT deleting";
 
 static const char SQL_CREATE_CHARGERS[] =
-    "WITH loc AS (SELECT id FROM locations WHERE id = $1::uuid), "
-    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, location_id) "
-    "  SELECT gen_random_uuid(), 'chargers', id FROM loc RETURNING id), "
+    "WITH loc AS (SELECT id FROM locations "
+    "  WHERE id = $1::uuid AND tenant = $3 AND NOT deleting FOR SHARE), "
+    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, location_id, tenant) "
+    "  SELECT gen_random_uuid(), 'chargers', id, $3 FROM loc RETURNING id), "
     "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
     "  SELECT $1::uuid, j.id, r.* FROM j, json_to_recordset($2::json) AS r(" CHARGER_TYPES ") "
     "  RETURNING 1) "
     "SELECT json_build_object('job_id', j.id, 'count', (SELECT count(*) FROM c)) FROM j";
 
 static const char SQL_CREATE_LOCATIONS[] =
-    "WITH cp AS (SELECT id FROM cpos WHERE id = $1::bigint), "
-    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, cpo_id) "
-    "  SELECT gen_random_uuid(), 'locations', id FROM cp RETURNING id), "
+    "WITH cp AS (SELECT id FROM cpos "
+    "  WHERE id = $1::bigint AND tenant = $3 AND NOT deleting FOR SHARE), "
+    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, cpo_id, tenant) "
+    "  SELECT gen_random_uuid(), 'locations', id, $3 FROM cp RETURNING id), "
     "p AS MATERIALIZED (SELECT gen_random_uuid() AS lid, e.value AS loc, e.ord "
     "  FROM json_array_elements($2::json) WITH ORDINALITY AS e(value, ord)), "
     "l AS (INSERT INTO locations (" LOCATION_COLS ") "
-    "  SELECT " LOCATION_VALUES("p.lid", "cp.id", "j.id") " FROM p, cp, j RETURNING 1), "
+    "  SELECT " LOCATION_VALUES("p.lid", "cp.id", "j.id", "$3") " FROM p, cp, j RETURNING 1), "
     "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
     "  SELECT p.lid, j.id, r.* FROM p, j, "
     "    json_to_recordset(p.loc->'chargers') AS r(" CHARGER_TYPES ") RETURNING 1) "
@@ -59,50 +62,50 @@ static const char SQL_CREATE_LOCATIONS[] =
 static const char SQL_CREATE_CPO[] =
     "WITH d AS (SELECT $1::json AS d), "
     "ids AS MATERIALIZED (SELECT gen_random_uuid() AS job), "
-    "cp AS (INSERT INTO cpos (country_code, party_id, name_prefix, template, "
+    /* a party_id the tenant already has is mangled: AB0..AB9, then A10..A99 */
+    "pty AS (SELECT COALESCE((SELECT x.cand FROM (SELECT d->>'party_id' AS cand, 0 AS o "
+    "      UNION ALL SELECT left(d->>'party_id', 2) || g, g + 1 FROM generate_series(0, 9) g "
+    "      UNION ALL SELECT left(d->>'party_id', 1) || g, g + 1 FROM generate_series(10, 99) g"
+    "    ) x WHERE NOT EXISTS (SELECT 1 FROM cpos c WHERE c.tenant = $3 AND NOT c.deleting "
+    "      AND c.country_code = d->>'country_code' AND c.party_id = x.cand) "
+    "    ORDER BY x.o LIMIT 1), d->>'party_id') AS party FROM d), "
+    "cp AS (INSERT INTO cpos (tenant, country_code, party_id, requested_party_id, "
+    "    name_prefix, template, "
     "    template_version, seed, ttl_seconds, expires_at, ws_url, token_a_hash, job_id) "
-    "  SELECT d->>'country_code', d->>'party_id', d->>'name_prefix', d->>'template', "
+    "  SELECT $3, d->>'country_code', pty.party, "
+    "    CASE WHEN pty.party <> d->>'party_id' THEN d->>'party_id' END, "
+    "    d->>'name_prefix', d->>'template', "
     "    (d->>'template_version')::int, (d->>'seed')::bigint, (d->>'ttl_seconds')::int, "
     "    now() + make_interval(secs => (d->>'ttl_seconds')::int), d->>'ws_url', $2, ids.job "
-    "  FROM d, ids RETURNING id, expires_at), "
-    "j AS (INSERT INTO jobs (id, kind, cpo_id) SELECT ids.job, 'cpo', cp.id FROM ids, cp "
+    "  FROM d, ids, pty RETURNING id, expires_at, party_id, requested_party_id), "
+    "j AS (INSERT INTO jobs (id, kind, cpo_id, tenant) "
+    "  SELECT ids.job, 'cpo', cp.id, $3 FROM ids, cp "
     "  RETURNING id), "
     "p AS MATERIALIZED (SELECT gen_random_uuid() AS lid, e.value AS loc, e.ord "
     "  FROM d, json_array_elements(d.d->'locations') WITH ORDINALITY AS e(value, ord)), "
     "l AS (INSERT INTO locations (" LOCATION_COLS ") "
-    "  SELECT " LOCATION_VALUES("p.lid", "cp.id", "ids.job") " FROM p, cp, ids RETURNING 1), "
+    "  SELECT " LOCATION_VALUES("p.lid", "cp.id", "ids.job", "$3") " FROM p, cp, ids RETURNING 1), "
     "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
     "  SELECT p.lid, ids.job, r.* FROM p, ids, "
     "    json_to_recordset(p.loc->'chargers') AS r(" CHARGER_TYPES ") RETURNING 1) "
     "SELECT json_build_object('cpo_id', cp.id::text, 'job_id', ids.job, "
-    "  'expires_at', " RFC3339("cp.expires_at") ", "
+    "  'party_id', cp.party_id, 'requested_party_id', cp.requested_party_id, "
+    "  'expires_at', " ORCH_SQL_RFC3339("cp.expires_at") ", "
     "  'locations', (SELECT count(*) FROM l), 'chargers', (SELECT count(*) FROM c)) "
     "FROM cp, ids";
 
 static const char SQL_CHARGERS_JOB[] =
     "SELECT cf_job_status(id) FROM jobs "
-    "WHERE id = $2::uuid AND location_id = $1::uuid AND kind = 'chargers'";
+    "WHERE id = $2::uuid AND location_id = $1::uuid AND kind = 'chargers' AND tenant = $3";
 
 static const char SQL_LOCATIONS_JOB[] =
     "SELECT cf_job_status(id) FROM jobs "
-    "WHERE id = $2::uuid AND cpo_id = $1::bigint AND kind = 'locations'";
+    "WHERE id = $2::uuid AND cpo_id = $1::bigint AND kind = 'locations' AND tenant = $3";
 
 static const char SQL_CPO_STATUS[] =
     "SELECT (jsonb_build_object('cpo_id', c.id::text) "
     "        || cf_job_status(c.job_id)::jsonb)::json "
-    "FROM cpos c WHERE c.id = $1::bigint";
-
-static const char SQL_LIST_CHARGERS[] =
-    "SELECT json_build_object('location_id', l.id, "
-    "  'data', COALESCE((SELECT json_agg(json_build_object("
-    "      'charger_id', c.id, 'identity', c.identity, "
-    "      'charge_point_name', c.charge_point_name, 'ocpp_version', c.ocpp_version, "
-    "      'brand_slug', c.brand_slug, 'model_slug', c.model_slug, 'ws_url', c.ws_url, "
-    "      'status', c.status, 'connected', c.connected, 'error', c.error, "
-    "      'job_id', c.job_id) ORDER BY c.seq) "
-    "    FROM chargers c WHERE c.location_id = l.id), '[]'::json), "
-    "  'total', (SELECT count(*) FROM chargers c WHERE c.location_id = l.id)) "
-    "FROM locations l WHERE l.id = $1::uuid";
+    "FROM cpos c WHERE c.id = $1::bigint AND c.tenant = $2 AND NOT c.deleting";
 
 struct call {
     orch_json_cb cb;
@@ -130,8 +133,8 @@ static void on_result(PGresult *res, const char *err, void *arg)
     c.cb(ORCH_OK, PQgetvalue(res, 0, 0), NULL, c.arg);
 }
 
-static void run(struct db *db, const char *sql, int n, const char *const *params,
-                orch_json_cb cb, void *arg)
+void orch_query_json(struct db *db, const char *sql, int n, const char *const *params,
+                     orch_json_cb cb, void *arg)
 {
     struct call *c = malloc(sizeof(*c));
 
@@ -144,61 +147,58 @@ static void run(struct db *db, const char *sql, int n, const char *const *params
     db_query(db, sql, n, params, on_result, c);
 }
 
-void orch_location_context(struct db *db, const char *location_id, orch_json_cb cb, void *arg)
-{
-    const char *p[] = {location_id};
-    run(db, SQL_LOCATION_CONTEXT, 1, p, cb, arg);
-}
-
-void orch_cpo_context(struct db *db, const char *cpo_id, orch_json_cb cb, void *arg)
-{
-    const char *p[] = {cpo_id};
-    run(db, SQL_CPO_CONTEXT, 1, p, cb, arg);
-}
-
-void orch_create_chargers(struct db *db, const char *location_id, const char *plan,
-                          orch_json_cb cb, void *arg)
-{
-    const char *p[] = {location_id, plan};
-    run(db, SQL_CREATE_CHARGERS, 2, p, cb, arg);
-}
-
-void orch_create_locations(struct db *db, const char *cpo_id, const char *plan,
+void orch_location_context(struct db *db, const char *tenant, const char *location_id,
                            orch_json_cb cb, void *arg)
 {
-    const char *p[] = {cpo_id, plan};
-    run(db, SQL_CREATE_LOCATIONS, 2, p, cb, arg);
+    const char *p[] = {location_id, tenant};
+    orch_query_json(db, SQL_LOCATION_CONTEXT, 2, p, cb, arg);
 }
 
-void orch_create_cpo(struct db *db, const char *plan, const char *token_hash,
-                     orch_json_cb cb, void *arg)
+void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                      void *arg)
 {
-    const char *p[] = {plan, token_hash};
-    run(db, SQL_CREATE_CPO, 2, p, cb, arg);
+    const char *p[] = {cpo_id, tenant};
+    orch_query_json(db, SQL_CPO_CONTEXT, 2, p, cb, arg);
 }
 
-void orch_chargers_job(struct db *db, const char *location_id, const char *job_id,
-                       orch_json_cb cb, void *arg)
+void orch_create_chargers(struct db *db, const char *tenant, const char *location_id,
+                          const char *plan, orch_json_cb cb, void *arg)
 {
-    const char *p[] = {location_id, job_id};
-    run(db, SQL_CHARGERS_JOB, 2, p, cb, arg);
+    const char *p[] = {location_id, plan, tenant};
+    orch_query_json(db, SQL_CREATE_CHARGERS, 3, p, cb, arg);
 }
 
-void orch_locations_job(struct db *db, const char *cpo_id, const char *job_id,
-                        orch_json_cb cb, void *arg)
+void orch_create_locations(struct db *db, const char *tenant, const char *cpo_id,
+                           const char *plan, orch_json_cb cb, void *arg)
 {
-    const char *p[] = {cpo_id, job_id};
-    run(db, SQL_LOCATIONS_JOB, 2, p, cb, arg);
+    const char *p[] = {cpo_id, plan, tenant};
+    orch_query_json(db, SQL_CREATE_LOCATIONS, 3, p, cb, arg);
 }
 
-void orch_cpo_status(struct db *db, const char *cpo_id, orch_json_cb cb, void *arg)
+void orch_create_cpo(struct db *db, const char *tenant, const char *plan,
+                     const char *token_hash, orch_json_cb cb, void *arg)
 {
-    const char *p[] = {cpo_id};
-    run(db, SQL_CPO_STATUS, 1, p, cb, arg);
+    const char *p[] = {plan, token_hash, tenant};
+    orch_query_json(db, SQL_CREATE_CPO, 3, p, cb, arg);
 }
 
-void orch_list_chargers(struct db *db, const char *location_id, orch_json_cb cb, void *arg)
+void orch_chargers_job(struct db *db, const char *tenant, const char *location_id,
+                       const char *job_id, orch_json_cb cb, void *arg)
 {
-    const char *p[] = {location_id};
-    run(db, SQL_LIST_CHARGERS, 1, p, cb, arg);
+    const char *p[] = {location_id, job_id, tenant};
+    orch_query_json(db, SQL_CHARGERS_JOB, 3, p, cb, arg);
+}
+
+void orch_locations_job(struct db *db, const char *tenant, const char *cpo_id,
+                        const char *job_id, orch_json_cb cb, void *arg)
+{
+    const char *p[] = {cpo_id, job_id, tenant};
+    orch_query_json(db, SQL_LOCATIONS_JOB, 3, p, cb, arg);
+}
+
+void orch_cpo_status(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                     void *arg)
+{
+    const char *p[] = {cpo_id, tenant};
+    orch_query_json(db, SQL_CPO_STATUS, 2, p, cb, arg);
 }

@@ -7,6 +7,10 @@
 
 #include "db.h"
 
+/* SQL text of a timestamptz expression as an RFC 3339 UTC string. */
+#define ORCH_SQL_RFC3339(x)                                                             \
+    "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 enum orch_status {
     ORCH_OK = 0,
     ORCH_NOT_FOUND,   /* the location / CPO / job does not exist */
@@ -19,32 +23,43 @@ enum orch_status {
 typedef void (*orch_json_cb)(enum orch_status status, const char *json, const char *detail,
                              void *arg);
 
+/* Runs sql (one row, one JSON column expected) and answers through cb: no row or a
+ * NULL value → ORCH_NOT_FOUND, unique violation → ORCH_CONFLICT. Shared by orch_fleet. */
+void orch_query_json(struct db *db, const char *sql, int n, const char *const *params,
+                     orch_json_cb cb, void *arg);
+
+/* Every call below sees only the resources of `tenant` (another tenant's are NOT_FOUND)
+ * and never a location or CPO that is being deleted. */
+
 /* {"ws_url": <the CPO's ws_url or null>, "taken": {identity: true, ...}} */
-void orch_location_context(struct db *db, const char *location_id, orch_json_cb cb, void *arg);
+void orch_location_context(struct db *db, const char *tenant, const char *location_id,
+                           orch_json_cb cb, void *arg);
 /* {"ws_url": <the CPO's ws_url or null>} */
-void orch_cpo_context(struct db *db, const char *cpo_id, orch_json_cb cb, void *arg);
+void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                      void *arg);
 
 /* Writes a job and one step per row of plan (a JSON array of charger rows, see
  * api_validate.h). {"job_id": "...", "count": N} */
-void orch_create_chargers(struct db *db, const char *location_id, const char *plan,
-                          orch_json_cb cb, void *arg);
+void orch_create_chargers(struct db *db, const char *tenant, const char *location_id,
+                          const char *plan, orch_json_cb cb, void *arg);
 /* plan: JSON array of locations, each with its "chargers" rows.
  * {"job_id": "...", "locations": N, "chargers": M} */
-void orch_create_locations(struct db *db, const char *cpo_id, const char *plan,
-                           orch_json_cb cb, void *arg);
-/* plan: the CPO plan with its "locations"; token_hash: hex SHA-256 of token A.
- * {"cpo_id": "1", "job_id": "...", "expires_at": "...Z" or null} */
-void orch_create_cpo(struct db *db, const char *plan, const char *token_hash,
-                     orch_json_cb cb, void *arg);
+void orch_create_locations(struct db *db, const char *tenant, const char *cpo_id,
+                           const char *plan, orch_json_cb cb, void *arg);
+/* plan: the CPO plan with its "locations"; token_hash: hex SHA-256 of token A. A
+ * party_id the tenant already uses (same country) is mangled deterministically.
+ * {"cpo_id": "1", "job_id": "...", "party_id": "...", "requested_party_id": <the
+ * requested one when mangled, else null>, "expires_at": "...Z" or null, "locations": N,
+ * "chargers": M} */
+void orch_create_cpo(struct db *db, const char *tenant, const char *plan,
+                     const char *token_hash, orch_json_cb cb, void *arg);
 
 /* Job status documents (see sql/002_job_status.sql). */
-void orch_chargers_job(struct db *db, const char *location_id, const char *job_id,
-                       orch_json_cb cb, void *arg);
-void orch_locations_job(struct db *db, const char *cpo_id, const char *job_id,
-                        orch_json_cb cb, void *arg);
-void orch_cpo_status(struct db *db, const char *cpo_id, orch_json_cb cb, void *arg);
-
-/* {"location_id": "...", "data": [...], "total": N} */
-void orch_list_chargers(struct db *db, const char *location_id, orch_json_cb cb, void *arg);
+void orch_chargers_job(struct db *db, const char *tenant, const char *location_id,
+                       const char *job_id, orch_json_cb cb, void *arg);
+void orch_locations_job(struct db *db, const char *tenant, const char *cpo_id,
+                        const char *job_id, orch_json_cb cb, void *arg);
+void orch_cpo_status(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                     void *arg);
 
 #endif

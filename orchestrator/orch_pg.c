@@ -168,6 +168,15 @@ int orch_pg_start(struct orch_pg *pg, const char *state_dir, char *conninfo, siz
         }
     }
 
+    /* Already running (a `serve` on this state directory): use it, do not own it. */
+    snprintf(conninfo, n, "host=%s port=%s user=postgres dbname=postgres", pg->sock_dir,
+             PG_PORT);
+    if (PQping(conninfo) == PQPING_OK) {
+        CF_LOG_INFO("pg", "embedded PostgreSQL already running (socket in %s): using it",
+                    pg->sock_dir);
+        return 0;
+    }
+
     /* A postmaster of a killed previous run may still be shutting down (it got
      * PDEATHSIG): wait for its pid file to go before starting ours. */
     snprintf(path, sizeof(path), "%s/postmaster.pid", pg->data_dir);

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <jansson.h>
 #include <unistd.h>
@@ -18,11 +19,12 @@
 static const char SQL_CLAIM[] =
     "WITH c AS (SELECT id FROM chargers "
     "  WHERE status <> 'FAILED' AND (lease_until IS NULL OR lease_until < now()) "
+    "    AND pending_change IS DISTINCT FROM 'delete' "
     "  ORDER BY lease_until NULLS FIRST, seq LIMIT $2 FOR UPDATE SKIP LOCKED) "
     "UPDATE chargers ch SET lease_owner = $1, "
     "  lease_until = now() + make_interval(secs => $3::int), "
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
-    "  updated_at = now() "
+    "  pending_change = NULL, updated_at = now() "
     "FROM c WHERE ch.id = c.id "
     "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
     "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status";
@@ -46,7 +48,22 @@ static const char SQL_FLUSH[] =
     "  lease_until = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_until END, "
     "  updated_at = now() "
     "FROM json_to_recordset($2::json) AS u(id uuid, status text, error text, connected boolean) "
-    "WHERE ch.id = u.id AND ch.lease_owner = $1";
+    "WHERE ch.id = u.id AND ch.lease_owner = $1 AND ch.pending_change IS NULL";
+
+/* Chargers the API changed (deleted, or to reconnect with new settings). */
+static const char SQL_CHANGES[] =
+    "SELECT id, pending_change FROM chargers "
+    "WHERE lease_owner = $1 AND pending_change IS NOT NULL";
+
+/* Chargers closed because of a change: deleted rows go, restarted ones are given back
+ * to be claimed again with their new settings. */
+static const char SQL_SETTLE[] =
+    "WITH x AS (SELECT id FROM json_array_elements_text($2::json) AS e(id)), "
+    "d AS (DELETE FROM chargers c USING x WHERE c.id = x.id::uuid AND c.lease_owner = $1 "
+    "  AND c.pending_change = 'delete' RETURNING 1) "
+    "UPDATE chargers c SET lease_owner = NULL, lease_until = NULL, pending_change = NULL, "
+    "  connected = false, updated_at = now() "
+    "FROM x WHERE c.id = x.id::uuid AND c.lease_owner = $1 AND c.pending_change = 'restart'";
 
 static const char SQL_RELEASE[] =
     "UPDATE chargers SET lease_owner = NULL, lease_until = NULL, connected = false "
@@ -54,7 +71,9 @@ static const char SQL_RELEASE[] =
 
 struct orch_charger {
     char id[37];
+    int changing;                 /* stopping because the API changed it */
     struct sim_charger *ch;
+    struct orch_charger *next;    /* hash chain */
 };
 
 struct orch_runtime {
@@ -64,11 +83,15 @@ struct orch_runtime {
     struct orch_runtime_opts opts;
     char owner[48];
     uv_timer_t claim_timer, renew_timer, flush_timer;
-    int claiming, flushing, stopping;
+    int claiming, flushing, polling, settling, stopping;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
     int held;
     json_t *updates;        /* id -> {status?, error?, connected?}: merged, newest wins */
     json_t *in_flight;      /* the batch being written */
+    json_t *settle;         /* ids of chargers closed for a change, to delete / give back */
+    json_t *settle_in_flight;
+    struct orch_charger **buckets;   /* id -> charger held */
+    size_t nbuckets;
     void (*done)(void *);
     void *done_arg;
     int handles_open;
@@ -117,12 +140,53 @@ static void ev_connection(struct sim_charger *ch, int up, void *arg)
         update(r, oc->id, "connected", json_false());
 }
 
+/* ---- the chargers held, by id ---- */
+
+static size_t bucket_of(const struct orch_runtime *r, const char *id)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 16777619u;
+    return h & (r->nbuckets - 1);
+}
+
+static void held_add(struct orch_runtime *r, struct orch_charger *oc)
+{
+    size_t b = bucket_of(r, oc->id);
+    oc->next = r->buckets[b];
+    r->buckets[b] = oc;
+}
+
+static struct orch_charger *held_find(struct orch_runtime *r, const char *id)
+{
+    struct orch_charger *oc = r->buckets[bucket_of(r, id)];
+    while (oc && strcmp(oc->id, id) != 0)
+        oc = oc->next;
+    return oc;
+}
+
+static void held_remove(struct orch_runtime *r, struct orch_charger *oc)
+{
+    struct orch_charger **pp = &r->buckets[bucket_of(r, oc->id)];
+    while (*pp && *pp != oc)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = oc->next;
+}
+
 static void finish_stop(struct orch_runtime *r);
 
 static void ev_gone(struct sim_charger *ch, void *arg)
 {
     struct orch_runtime *r = arg;
-    free(sim_charger_owner(ch));
+    struct orch_charger *oc = sim_charger_owner(ch);
+    held_remove(r, oc);
+    if (oc->changing) {
+        /* its last outcomes describe the old settings: drop them */
+        json_object_del(r->updates, oc->id);
+        json_array_append_new(r->settle, json_string(oc->id));
+    }
+    free(oc);
     r->held--;
     if (r->stopping && r->held == 0)
         finish_stop(r);
@@ -175,9 +239,12 @@ static void flush(struct orch_runtime *r)
     free(text);
 }
 
+static void settle(struct orch_runtime *r);
+
 static void flush_cb(uv_timer_t *t)
 {
     flush(t->data);
+    settle(t->data);
 }
 
 static char *field(PGresult *res, int row, int col)
@@ -221,6 +288,7 @@ static void claim_done(PGresult *res, const char *err, void *arg)
             free(oc);
             continue;
         }
+        held_add(r, oc);
         r->held++;
     }
     if (n > 0)
@@ -246,8 +314,77 @@ static void claim(struct orch_runtime *r)
     db_query(r->db, SQL_CLAIM, 3, params, claim_done, r);
 }
 
+static void changes_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->polling = 0;
+    if (r->stopping) {
+        finish_stop(r);
+        return;
+    }
+    if (err) {
+        CF_LOG_DEBUG("orch", "change poll failed: %s", err);
+        return;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct orch_charger *oc = held_find(r, PQgetvalue(res, i, 0));
+        if (!oc) {
+            /* held by this owner name but not running here: settle the row */
+            json_array_append_new(r->settle, json_string(PQgetvalue(res, i, 0)));
+            continue;
+        }
+        if (oc->changing)
+            continue;
+        CF_LOG_INFO(sim_charger_identity(oc->ch), "%s by the API: closing",
+                    strcmp(PQgetvalue(res, i, 1), "delete") == 0 ? "deleted" : "changed");
+        oc->changing = 1;
+        sim_charger_stop(oc->ch);
+    }
+}
+
+static void poll_changes(struct orch_runtime *r)
+{
+    if (r->polling || r->stopping || r->held == 0 || !db_ready(r->db))
+        return;
+    const char *params[1] = {r->owner};
+    r->polling = 1;
+    db_query(r->db, SQL_CHANGES, 1, params, changes_done, r);
+}
+
+static void settle_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->settling = 0;
+    if (err) {
+        CF_LOG_WARN("orch", "cannot settle changed chargers (will retry): %s", err);
+        if (r->stopping)
+            r->stop_flush_failures++;
+        json_array_extend(r->settle, r->settle_in_flight);
+    }
+    json_decref(r->settle_in_flight);
+    r->settle_in_flight = NULL;
+    if (r->stopping)
+        finish_stop(r);
+    else if (!err)
+        claim(r);   /* restarted chargers are claimable now */
+}
+
+static void settle(struct orch_runtime *r)
+{
+    if (r->settling || json_array_size(r->settle) == 0)
+        return;
+    char *text = json_dumps(r->settle, JSON_COMPACT);
+    r->settle_in_flight = r->settle;
+    r->settle = json_array();
+    r->settling = 1;
+    const char *params[2] = {r->owner, text};
+    db_query(r->db, SQL_SETTLE, 2, params, settle_done, r);
+    free(text);
+}
+
 static void claim_cb(uv_timer_t *t)
 {
+    poll_changes(t->data);
     claim(t->data);
 }
 
@@ -281,6 +418,10 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     if (r->opts.lease_s < 2)
         r->opts.lease_s = 2;
     r->updates = json_object();
+    r->settle = json_array();
+    for (r->nbuckets = 64; r->nbuckets < (size_t)r->opts.capacity && r->nbuckets < (1u << 20);)
+        r->nbuckets <<= 1;
+    r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
     unsigned char raw[8];
     RAND_bytes(raw, sizeof raw);
     char host[32] = "";
@@ -288,8 +429,12 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     snprintf(r->owner, sizeof r->owner, "%.20s-%d-%02x%02x%02x%02x", host, (int)getpid(), raw[0],
              raw[1], raw[2], raw[3]);
     r->sim = sim_runtime_new(loop, ctx, &r->opts.sim, &ev, r);
-    if (!r->sim) {
+    if (!r->sim || !r->buckets) {
+        if (r->sim)
+            sim_runtime_free(r->sim);
         json_decref(r->updates);
+        json_decref(r->settle);
+        free(r->buckets);
         free(r);
         return NULL;
     }
@@ -320,6 +465,8 @@ static void handle_closed(uv_handle_t *h)
     void *arg = r->done_arg;
     sim_runtime_free(r->sim);
     json_decref(r->updates);
+    json_decref(r->settle);
+    free(r->buckets);
     free(r);
     done(arg);
 }
@@ -340,11 +487,17 @@ static void release_done(PGresult *res, const char *err, void *arg)
  * outcomes are written, then the leases are released. */
 static void finish_stop(struct orch_runtime *r)
 {
-    if (r->claiming || r->flushing || r->held > 0)
+    if (r->claiming || r->flushing || r->polling || r->settling || r->held > 0)
         return;
-    if (json_object_size(r->updates) > 0 && db_ready(r->db) && r->stop_flush_failures < 3) {
-        flush(r);
-        return;
+    if (db_ready(r->db) && r->stop_flush_failures < 3) {
+        if (json_object_size(r->updates) > 0) {
+            flush(r);
+            return;
+        }
+        if (json_array_size(r->settle) > 0) {
+            settle(r);
+            return;
+        }
     }
     if (r->stopping == 2)
         return;

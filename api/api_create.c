@@ -1,0 +1,231 @@
+/* The job-creating routes and their status: POST a CPO, locations or chargers →
+ * validate the whole body → one write → 202 with the job; GET the job's status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_handlers.h"
+#include "orch_jobs.h"
+#include "orch_tenants.h"
+
+static void job_through(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+
+    if (!answer_failure(op, st, detail, "job"))
+        api_req_respond_text(op->req, 200, json);
+    op_free(op);
+}
+
+/* ---- the two job-creating routes share their flow ----
+ * context (does the parent exist, its ws_url, taken identities) → validate → one
+ * write → 202 {job_id, status, status_url, workflow_run_id, counts}. */
+
+typedef void (*create_fn)(struct db *db, const char *tenant, const char *parent_id,
+                          const char *plan, orch_json_cb cb, void *arg);
+
+/* The 202 of a job; url_fmt takes the parent id and the job id. Extra counts of the
+ * created document (locations, chargers) are passed on. */
+static void respond_job_accepted(struct op *op, const char *json, const char *url_fmt)
+{
+    json_t *doc = parse_doc(json);
+    const char *job = json_string_value(json_object_get(doc, "job_id"));
+    char url[256];
+
+    snprintf(url, sizeof(url), url_fmt, op->p[0], job);
+    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "job_id", job, "status", "PENDING",
+                             "status_url", url, "workflow_run_id", job);
+    json_object_del(doc, "job_id");
+    json_object_update(body, doc);
+    api_req_respond_json(op->req, 202, body);
+    json_decref(doc);
+    op->api->kick(op->api->kick_arg);
+}
+
+/* Answers the validation failure, or writes the plan with create. */
+static void write_plan(struct op *op, enum api_valid v, json_t *plan, json_t *errors,
+                       create_fn create, orch_json_cb done)
+{
+    if (answer_invalid(op, v, errors)) {
+        op_free(op);
+        return;
+    }
+    char *text = json_dumps(plan, JSON_COMPACT);
+    json_decref(plan);
+    create(op->api->db, op->tenant, op->p[0], text, done, op);
+    free(text);
+}
+
+static const char *context_ws_url(const struct api *a, json_t *ctx)
+{
+    const char *ws_url = json_string_value(json_object_get(ctx, "ws_url"));
+    return ws_url ? ws_url : a->default_ws_url;
+}
+
+/* ---- POST /ocpp/locations/{location_id}/chargers ---- */
+
+static void chargers_created(enum orch_status st, const char *json, const char *detail,
+                             void *arg)
+{
+    struct op *op = arg;
+
+    if (!answer_failure(op, st, detail, "location"))
+        respond_job_accepted(op, json, "/ocpp/locations/%s/chargers/jobs/%s");
+    op_free(op);
+}
+
+static void chargers_context(enum orch_status st, const char *json, const char *detail,
+                             void *arg)
+{
+    struct op *op = arg;
+    json_t *ctx, *plan = NULL, *errors = NULL;
+
+    if (answer_failure(op, st, detail, "location")) {
+        op_free(op);
+        return;
+    }
+    ctx = parse_doc(json);
+    enum api_valid v = api_validate_chargers(op->body, json_object_get(ctx, "taken"),
+                                             context_ws_url(op->api, ctx), &plan, &errors);
+    json_decref(ctx);
+    write_plan(op, v, plan, errors, orch_create_chargers, chargers_created);
+}
+
+void post_chargers(struct op *op)
+{
+    if (require(op, is_uuid(op->p[0]), "location"))
+        orch_location_context(op->api->db, op->tenant, op->p[0], chargers_context, op);
+}
+
+void get_chargers_job(struct op *op)
+{
+    if (require(op, is_uuid(op->p[0]) && is_uuid(op->p[1]), "job"))
+        orch_chargers_job(op->api->db, op->tenant, op->p[0], op->p[1], job_through, op);
+}
+
+/* ---- POST /ocpi/cpos/{cpo_id}/locations ---- */
+
+static void locations_created(enum orch_status st, const char *json, const char *detail,
+                              void *arg)
+{
+    struct op *op = arg;
+
+    if (!answer_failure(op, st, detail, "CPO"))
+        respond_job_accepted(op, json, "/ocpi/cpos/%s/locations/jobs/%s");
+    op_free(op);
+}
+
+static void locations_context(enum orch_status st, const char *json, const char *detail,
+                              void *arg)
+{
+    struct op *op = arg;
+    json_t *ctx, *plan = NULL, *errors = NULL;
+
+    if (answer_failure(op, st, detail, "CPO")) {
+        op_free(op);
+        return;
+    }
+    ctx = parse_doc(json);
+    enum api_valid v = api_validate_locations(op->body, context_ws_url(op->api, ctx), &plan,
+                                              &errors);
+    json_decref(ctx);
+    write_plan(op, v, plan, errors, orch_create_locations, locations_created);
+}
+
+void post_locations(struct op *op)
+{
+    if (require(op, is_id(op->p[0]), "CPO"))
+        orch_cpo_context(op->api->db, op->tenant, op->p[0], locations_context, op);
+}
+
+void get_locations_job(struct op *op)
+{
+    if (require(op, is_id(op->p[0]) && is_uuid(op->p[1]), "job"))
+        orch_locations_job(op->api->db, op->tenant, op->p[0], op->p[1], job_through, op);
+}
+
+/* ---- POST /ocpi/cpos ---- */
+
+static void cpo_created(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+    char status_url[64], destroy_url[64], peer_url[512], curl[1024];
+
+    if (!answer_failure(op, st, detail, "CPO")) {
+        json_t *doc = parse_doc(json), *b = op->body;
+        const char *id = json_string_value(json_object_get(doc, "cpo_id"));
+        const char *job = json_string_value(json_object_get(doc, "job_id"));
+
+        snprintf(status_url, sizeof(status_url), "/ocpi/cpos/%s/status", id);
+        snprintf(destroy_url, sizeof(destroy_url), "/ocpi/cpos/%s", id);
+        snprintf(peer_url, sizeof(peer_url), "%s/ocpi/cpos/%s/versions", op->api->public_url, id);
+        snprintf(curl, sizeof(curl),
+                 "curl -H 'Authorization: Token %s' %s", op->token_a, peer_url);
+        /* op->body holds the plan here (see cpo_validate) */
+        json_t *res = json_pack(
+            "{s:s, s:{s:O,s:O,s:s}, s:O, s:O, s:O, s:s, s:s,"
+            " s:{s:{s:s,s:s},s:s}, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O}",
+            "cpo_id", id,
+            "party", "country_code", json_object_get(b, "country_code"),
+                     "party_id", json_object_get(b, "party_id"), "role", "CPO",
+            "name_prefix", json_object_get(b, "name_prefix"),
+            "template", json_object_get(b, "template"),
+            "template_version", json_object_get(b, "template_version"),
+            "token_a", op->token_a,
+            "ocpi_peer_url", peer_url,
+            "roam_helper", "credentials_payload", "token", op->token_a, "url", peer_url,
+                           "curl_snippet", curl,
+            "job_id", job, "workflow_run_id", job, "status", "PENDING",
+            "status_url", status_url, "destroy_url", destroy_url,
+            "expires_at", json_object_get(doc, "expires_at"),
+            "locations", json_object_get(doc, "locations"),
+            "chargers", json_object_get(doc, "chargers"));
+        const char *requested = json_string_value(json_object_get(doc, "requested_party_id"));
+        if (requested) {
+            /* the tenant has this party already: say what was used instead */
+            char w[256];
+            const char *used = json_string_value(json_object_get(doc, "party_id"));
+            json_object_set_new(json_object_get(res, "party"), "party_id", json_string(used));
+            json_object_set_new(res, "requested_party_id", json_string(requested));
+            snprintf(w, sizeof(w), "party_id %s is already used by a CPO of this tenant: "
+                     "using %s", requested, used);
+            json_object_set_new(res, "warnings", json_pack("[s]", w));
+        }
+        api_req_respond_json(op->req, 202, res);
+        json_decref(doc);
+        op->api->kick(op->api->kick_arg);
+    }
+    op_free(op);
+}
+
+void post_cpo(struct op *op)
+{
+    json_t *plan = NULL, *errors = NULL;
+    char hash[65];
+
+    enum api_valid v = api_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
+    if (answer_invalid(op, v, errors)) {
+        op_free(op);
+        return;
+    }
+    /* token A goes to the client once; only its hash is kept */
+    if (orch_token_new(op->token_a) != 0) {
+        json_decref(plan);
+        api_req_error(op->req, 500, "no randomness available");
+        op_free(op);
+        return;
+    }
+    orch_sha256_hex(op->token_a, hash);
+    char *text = json_dumps(plan, JSON_COMPACT);
+    json_decref(op->body);
+    op->body = plan;
+    orch_create_cpo(op->api->db, op->tenant, text, hash, cpo_created, op);
+    free(text);
+}
+
+void get_cpo_status(struct op *op)
+{
+    if (require(op, is_id(op->p[0]), "CPO"))
+        orch_cpo_status(op->api->db, op->tenant, op->p[0], job_through, op);
+}
+

@@ -1,0 +1,89 @@
+/* What the route handlers share (internal to api/): the request in flight (struct
+ * op), the answers every handler gives the same way, and the handlers themselves,
+ * grouped by file: api_create.c (the job-creating routes and job status),
+ * api_fleet.c (list / read / update / delete), api_routes.c (table, auth, catalog). */
+#ifndef API_HANDLERS_H
+#define API_HANDLERS_H
+
+#include <jansson.h>
+
+#include "api_http.h"
+#include "api_validate.h"
+#include "db.h"
+#include "orch_jobs.h"
+
+#define MAX_PARAMS 3
+
+struct api_token_cache;
+
+struct api {
+    struct db *db;
+    char *token;                    /* the bootstrap token of tenant "default" */
+    char *default_ws_url;
+    char *public_url;
+    void (*kick)(void *arg);
+    void *kick_arg;
+    json_t *token_tenants;          /* token hash -> tenant, tokens seen valid */
+};
+
+/* One request in flight through the database. */
+struct op {
+    struct api *api;
+    struct api_req *req;
+    const struct route *route;
+    json_t *body;                   /* the parsed request body, owned */
+    char p[MAX_PARAMS][128];        /* path parameters */
+    char tenant[72];                /* whose request it is (after auth) */
+    char token_a[65];
+};
+
+void op_free(struct op *op);
+
+/* Shapes of path parameters. */
+int is_uuid(const char *s);
+int is_id(const char *s);
+
+/* Answers 404 "<what> not found" and frees op when ok is false; returns ok. */
+int require(struct op *op, int ok, const char *what);
+
+/* Maps an orchestrator failure to the HTTP answer (404 names `what`). Returns 1 when
+ * it answered (op is not freed). */
+int answer_failure(struct op *op, enum orch_status st, const char *detail, const char *what);
+/* Answers a failed validation (422 / 404). Returns 1 when it answered. */
+int answer_invalid(struct op *op, enum api_valid v, json_t *errors);
+/* Parses a JSON text produced by SQL (new reference; NULL only on a bug). */
+json_t *parse_doc(const char *text);
+/* orch_json_cb that answers the document with 200 (404 "resource not found"). */
+void pass_through(enum orch_status st, const char *json, const char *detail, void *arg);
+
+/* Query arguments: `page` (>= 1, default 1) and `limit` (1..100, default 50), or 422
+ * naming the argument. Returns 0, or -1 after answering (op freed). */
+struct orch_page;
+int read_page(struct op *op, struct orch_page *pg);
+
+/* api_create.c */
+void post_chargers(struct op *op);
+void get_chargers_job(struct op *op);
+void post_locations(struct op *op);
+void get_locations_job(struct op *op);
+void post_cpo(struct op *op);
+void get_cpo_status(struct op *op);
+
+/* api_fleet.c */
+void get_cpos(struct op *op);
+void get_cpo(struct op *op);
+void get_cpo_report(struct op *op);
+void delete_cpo(struct op *op);
+void get_locations(struct op *op);
+void get_location(struct op *op);
+void patch_location(struct op *op);
+void delete_location(struct op *op);
+void get_location_chargers(struct op *op);
+void put_location_chargers(struct op *op);
+void delete_location_chargers(struct op *op);
+void get_all_chargers(struct op *op);
+void get_charger(struct op *op);
+void put_charger(struct op *op);
+void delete_charger(struct op *op);
+
+#endif

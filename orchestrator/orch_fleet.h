@@ -1,0 +1,72 @@
+/* The fleet after creation: list, read, update and delete CPOs, locations and chargers,
+ * for one tenant (another tenant's resources are ORCH_NOT_FOUND). Each call is one
+ * statement answering one JSON document built in SQL, through orch_json_cb.
+ *
+ * Deleting and reconnecting never touch a websocket from here: rows are marked
+ * (sql/003_lifecycle.sql) and the runtime holding each charger closes it, then the row
+ * goes (delete) or the charger is claimed again with its new settings (restart). */
+#ifndef ORCH_FLEET_H
+#define ORCH_FLEET_H
+
+#include "orch_jobs.h"
+
+/* A page of a listing: page >= 1, 1 <= limit <= 100 (the API checks). */
+struct orch_page {
+    long page, limit;
+};
+
+/* {"data": [cpo...], "page", "limit", "total"}; a cpo is {"cpo_id", "party",
+ * "name_prefix", "template", ..., "counts": {locations, chargers, evses, connectors},
+ * "status", "expires_at", ...}. */
+void orch_list_cpos(struct db *db, const char *tenant, const struct orch_page *pg,
+                    orch_json_cb cb, void *arg);
+void orch_get_cpo(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                  void *arg);
+/* The facts of GET .../report: {"cpo": cpo, "locations": [{name, chargers, ready,
+ * failed, connected}], "errors": [{error, count}]} */
+void orch_cpo_report(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                     void *arg);
+/* Starts deleting a CPO (hidden at once): {"cpo_id", "status": "DELETING"} */
+void orch_delete_cpo(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
+                     void *arg);
+
+/* {"data": [location...], "page", "limit", "total"}; NOT_FOUND when the CPO is. */
+void orch_list_locations(struct db *db, const char *tenant, const char *cpo_id,
+                         const struct orch_page *pg, orch_json_cb cb, void *arg);
+void orch_get_location(struct db *db, const char *tenant, const char *cpo_id,
+                       const char *location_id, orch_json_cb cb, void *arg);
+/* patch: a JSON object of checked fields (name, address, city, postal_code, country,
+ * latitude, longitude, ocpi (merged)); answers the updated location. */
+void orch_patch_location(struct db *db, const char *tenant, const char *cpo_id,
+                         const char *location_id, const char *patch, orch_json_cb cb,
+                         void *arg);
+void orch_delete_location(struct db *db, const char *tenant, const char *cpo_id,
+                          const char *location_id, orch_json_cb cb, void *arg);
+
+/* Filters of a charger listing; NULL = any. */
+struct orch_charger_filter {
+    const char *location_id;   /* a uuid; NOT_FOUND when that location is */
+    const char *status;        /* PENDING | PROVISIONING | READY | FAILED */
+    const char *ocpp_version;  /* OCPP1.6 | OCPP2.0.1 */
+};
+
+/* {"data": [charger...], "page", "limit", "total"} */
+void orch_list_chargers(struct db *db, const char *tenant, const struct orch_charger_filter *f,
+                        const struct orch_page *pg, orch_json_cb cb, void *arg);
+void orch_get_charger(struct db *db, const char *tenant, const char *charger_id,
+                      orch_json_cb cb, void *arg);
+
+/* Updates chargers of a location (location_id) or one charger (location_id NULL and
+ * ids = one charger_id). ids: JSON array text of charger ids or identities, NULL = all.
+ * changes: JSON object of checked fields (ws_url, ocpp_version, ca_file, template_name).
+ * A changed ws_url, ocpp_version or ca_file reconnects the charger and boots it again.
+ * {"matched": N, "changed": [{charger_id, identity, fields: [...], reconnects}],
+ *  "unchanged": [...ids], "not_found": [...given ids]} */
+void orch_update_chargers(struct db *db, const char *tenant, const char *location_id,
+                          const char *ids, const char *changes, orch_json_cb cb, void *arg);
+/* Deletes chargers (websockets closed cleanly first). Same targets as update.
+ * {"deleted": N, "charger_ids": [...], "not_found": [...given ids]} */
+void orch_delete_chargers(struct db *db, const char *tenant, const char *location_id,
+                          const char *ids, orch_json_cb cb, void *arg);
+
+#endif

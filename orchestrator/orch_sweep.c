@@ -1,0 +1,62 @@
+#include "orch_sweep.h"
+
+#include <stdlib.h>
+
+#include "cf_log.h"
+
+struct orch_sweep {
+    uv_timer_t timer;
+    struct db *db;
+    int busy, closed;   /* a query in flight; the timer has closed */
+};
+
+static void maybe_free(struct orch_sweep *s)
+{
+    if (s->closed && !s->busy)
+        free(s);
+}
+
+static void swept(PGresult *res, const char *err, void *arg)
+{
+    struct orch_sweep *s = arg;
+    s->busy = 0;
+    if (err)
+        CF_LOG_DEBUG("orch", "sweep failed (will retry): %s", err);
+    else if (PQntuples(res) == 1 && atoi(PQgetvalue(res, 0, 0)) > 0)
+        CF_LOG_INFO("orch", "%s CPO(s) reached their TTL: deleting", PQgetvalue(res, 0, 0));
+    maybe_free(s);
+}
+
+static void tick(uv_timer_t *t)
+{
+    struct orch_sweep *s = t->data;
+    if (s->busy || !db_ready(s->db))
+        return;
+    s->busy = 1;
+    db_query(s->db, "SELECT cf_sweep()", 0, NULL, swept, s);
+}
+
+struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms)
+{
+    struct orch_sweep *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->db = db;
+    uv_timer_init(loop, &s->timer);
+    s->timer.data = s;
+    uv_timer_start(&s->timer, tick, (uint64_t)interval_ms, (uint64_t)interval_ms);
+    return s;
+}
+
+static void closed(uv_handle_t *h)
+{
+    struct orch_sweep *s = h->data;
+    s->closed = 1;
+    maybe_free(s);
+}
+
+void orch_sweep_stop(struct orch_sweep *s)
+{
+    if (s)
+        uv_close((uv_handle_t *)&s->timer, closed);
+}

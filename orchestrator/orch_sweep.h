@@ -1,0 +1,19 @@
+/* The sweep: every few seconds `serve` runs cf_sweep() (sql/003_lifecycle.sql): CPOs
+ * past their TTL start deleting, chargers of deleting locations are closed by their
+ * runtimes, and rows with nothing left under them go. Idempotent: several servers on
+ * one database may sweep at once. */
+#ifndef ORCH_SWEEP_H
+#define ORCH_SWEEP_H
+
+#include <uv.h>
+
+#include "db.h"
+
+struct orch_sweep;
+
+/* Starts sweeping every interval_ms on loop. NULL when out of memory. */
+struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms);
+/* Stops; the memory goes when the timer has closed (a query in flight finishes first). */
+void orch_sweep_stop(struct orch_sweep *s);
+
+#endif
