@@ -51,6 +51,11 @@ export async function startPostgres() {
   return {
     url: `postgresql://postgres@/postgres?host=${dir}&port=${port}`,
     dir, port,
+    // one SQL query through psql; resolves its rows as arrays of text fields
+    query(sql) {
+      const out = execFileSync('psql', ['-At', '-F', '\t', '-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql]).toString();
+      return out.split('\n').filter(Boolean).map(l => l.split('\t'));
+    },
     // a database outage: fast shutdown (clients are disconnected), then back
     pause() { run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']); },
     resume: start,
