@@ -194,9 +194,16 @@ static void get_health(struct op *op)
     op_free(op);
 }
 
+static void get_openapi(struct op *op)
+{
+    api_req_respond_text(op->req, 200, api_openapi_json);
+    op_free(op);
+}
+
 /* Literal routes before the wildcard ones that could shadow them. */
 static const struct route routes[] = {
     {API_GET, "/healthz", get_health, 0},
+    {API_GET, "/openapi.json", get_openapi, 0},
     {API_GET, "/ocpp/catalog/brands", get_brands, 0},
     {API_GET, "/ocpp/catalog/brands/*/models", get_models, 0},
     {API_GET, "/ocpp/catalog/brands/*/models/*", get_model, 0},
@@ -226,6 +233,15 @@ static const struct route routes[] = {
     {API_PUT, "/ocpp/chargers/*", put_charger, 1},
     {API_DELETE, "/ocpp/chargers/*", delete_charger, 0},
 };
+
+int api_route_at(size_t i, enum api_method *method, const char **pattern)
+{
+    if (i >= sizeof(routes) / sizeof(routes[0]))
+        return -1;
+    *method = routes[i].method;
+    *pattern = routes[i].pattern;
+    return 0;
+}
 
 /* Matches path against pattern, filling the '*' segments into p. Trailing slashes
  * are ignored. */
@@ -358,7 +374,7 @@ void api_dispatch(struct api_req *req, void *arg)
         if (r->method != m)
             continue;
         op->route = r;
-        if (r->fn == get_health)
+        if (r->fn == get_health || r->fn == get_openapi)
             proceed(op);
         else
             authenticate(op);

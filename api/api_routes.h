@@ -26,4 +26,11 @@ void api_free(struct api *a);
 /* The api_dispatch_fn for api_server_new; arg is the struct api. */
 void api_dispatch(struct api_req *req, void *arg);
 
+/* The OpenAPI 3.1 document of the API (api/openapi.json, embedded at build time). */
+extern const char api_openapi_json[];
+
+/* The route table, for the test that keeps it and the OpenAPI document in step:
+ * returns 0 and the i-th route ('*' = one path parameter), -1 past the end. */
+int api_route_at(size_t i, enum api_method *method, const char **pattern);
+
 #endif
