@@ -236,6 +236,36 @@ test('DELETE location and CPO: everything under them closes and goes', async () 
   assert.deepEqual(peer.failures, []);
 });
 
+// The topology of a CPO as text: locations (name, address, coordinates) and their
+// chargers (identity, name, model, serial), in order.
+async function topology(cpoId) {
+  const locs = (await srv.api('GET', `/ocpi/cpos/${cpoId}/locations`)).body.data;
+  const out = [];
+  for (const l of locs) {
+    const cs = (await chargersOf(l.location_id)).map(c => [c.identity, c.charge_point_name, c.brand_slug, c.model_slug, c.serial, c.connectors]);
+    out.push([l.name, l.address, l.city, l.postal_code, l.coordinates, l.template, cs]);
+  }
+  return JSON.stringify(out);
+}
+
+test('seed: same seed + template + overrides gives a byte-identical topology', async () => {
+  const body = seed => ({ template: 'mixed-city', ws_url: peer.url, overrides: { locations: 2, chargers_per_location: 3 }, ...(seed === undefined ? {} : { seed }) });
+  const made = [];
+  for (const seed of [1234, 1234, 1235, undefined]) {
+    const r = await srv.api('POST', '/ocpi/cpos', { body: body(seed) });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    await waitJob(srv, r.body.status_url);
+    made.push(r.body.cpo_id);
+  }
+  const [a, b, c, d] = await Promise.all(made.map(topology));
+  assert.ok(a.length > 200);
+  assert.equal(a, b, 'same seed: identical');
+  assert.notEqual(a, c, 'another seed: different');
+  assert.notEqual(a, d, 'no seed: fresh randomness');
+  assert.match(a, /_[0-9A-F]{6}"/, 'random hex suffixes are part of it');
+  for (const id of made) assert.equal((await srv.api('DELETE', `/ocpi/cpos/${id}`)).status, 200);
+});
+
 test('tenants: a token per tenant; another tenant\'s resources are 404', async () => {
   const token = execFileSync(BIN, ['token', 'create', '--tenant', 'acme', '--db', pg.url]).toString().trim();
   assert.match(token, /^[0-9a-f]{64}$/);
