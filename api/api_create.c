@@ -86,6 +86,7 @@ static void chargers_context(enum orch_status st, const char *json, const char *
     }
     ctx = parse_doc(json);
     enum api_valid v = api_validate_chargers(op->body, json_object_get(ctx, "taken"),
+                                             json_object_get(ctx, "models"),
                                              context_ws_url(op->api, ctx), &plan, &errors);
     json_decref(ctx);
     write_plan(op, v, plan, errors, orch_create_chargers, chargers_created);
@@ -126,7 +127,8 @@ static void locations_context(enum orch_status st, const char *json, const char 
         return;
     }
     ctx = parse_doc(json);
-    enum api_valid v = api_validate_locations(op->body, context_ws_url(op->api, ctx), &plan,
+    enum api_valid v = api_validate_locations(op->body, json_object_get(ctx, "models"),
+                                              context_ws_url(op->api, ctx), &plan,
                                               &errors);
     json_decref(ctx);
     write_plan(op, v, plan, errors, orch_create_locations, locations_created);

@@ -1,7 +1,8 @@
 /* What the route handlers share (internal to api/): the request in flight (struct
  * op), the answers every handler gives the same way, and the handlers themselves,
  * grouped by file: api_create.c (the job-creating routes and job status),
- * api_fleet.c (list / read / update / delete), api_routes.c (table, auth, catalog). */
+ * api_fleet.c (list / read / update / delete), api_catalog.c (models, galleries),
+ * api_routes.c (the table, auth, health). */
 #ifndef API_HANDLERS_H
 #define API_HANDLERS_H
 
@@ -68,6 +69,14 @@ void post_locations(struct op *op);
 void get_locations_job(struct op *op);
 void post_cpo(struct op *op);
 void get_cpo_status(struct op *op);
+
+/* api_catalog.c */
+void get_brands(struct op *op);
+void get_models(struct op *op);
+void get_model(struct op *op);
+void post_model(struct op *op);
+void get_cpo_templates(struct op *op);
+void get_location_templates(struct op *op);
 
 /* api_fleet.c */
 void get_cpos(struct op *op);

@@ -8,7 +8,6 @@
 
 #include "api_handlers.h"
 #include "cf_log.h"
-#include "orch_catalog.h"
 #include "orch_fleet.h"
 #include "orch_tenants.h"
 
@@ -156,34 +155,7 @@ int read_page(struct op *op, struct orch_page *pg)
     return 0;
 }
 
-/* ---- galleries, catalog, health ---- */
-
-static void respond_doc(struct op *op, json_t *doc, const char *what)
-{
-    if (doc)
-        api_req_respond_json(op->req, 200, doc);
-    else
-        api_req_error(op->req, 404, "%s not found (see GET /ocpp/catalog/brands)", what);
-    op_free(op);
-}
-
-static void get_brands(struct op *op) { respond_doc(op, orch_catalog_brands_json(), "brand"); }
-static void get_models(struct op *op)
-{
-    respond_doc(op, orch_catalog_models_json(op->p[0]), "brand");
-}
-static void get_model(struct op *op)
-{
-    respond_doc(op, orch_catalog_model_json(op->p[0], op->p[1]), "model");
-}
-static void get_cpo_templates(struct op *op)
-{
-    respond_doc(op, orch_templates_cpo_json(), "templates");
-}
-static void get_location_templates(struct op *op)
-{
-    respond_doc(op, orch_templates_location_json(), "templates");
-}
+/* ---- health and this API's description ---- */
 
 static void get_health(struct op *op)
 {
@@ -206,6 +178,7 @@ static const struct route routes[] = {
     {API_GET, "/openapi.json", get_openapi, 0},
     {API_GET, "/ocpp/catalog/brands", get_brands, 0},
     {API_GET, "/ocpp/catalog/brands/*/models", get_models, 0},
+    {API_POST, "/ocpp/catalog/brands/*/models", post_model, 1},
     {API_GET, "/ocpp/catalog/brands/*/models/*", get_model, 0},
     {API_GET, "/ocpi/cpos/templates", get_cpo_templates, 0},
     {API_GET, "/ocpi/templates/cpos", get_cpo_templates, 0},

@@ -14,6 +14,7 @@
 struct vctx {
     json_t *errors;
     json_t *seen;
+    json_t *custom;          /* the tenant's custom models {"brand/model": doc}, borrowed */
     long total;
     struct orch_rng rng;
 };
@@ -96,6 +97,27 @@ static int opt_int(struct vctx *v, json_t *obj, const char *key, json_t *loc, lo
     return 1;
 }
 
+static int json_array_contains(json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(arr, i, e) {
+        if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int json_array_contains_c(const char *const *list, const char *s)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int ws_url_ok(const char *s)
 {
     const char *host = strncmp(s, "ws://", 5) == 0 ? s + 5
@@ -144,6 +166,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     const char *brand = NULL, *model_slug = NULL, *ctype = NULL, *ws = NULL, *ver = NULL;
     const char *prefix = NULL, *tname = NULL, *ca = NULL;
     const struct orch_model *m = NULL;
+    struct orch_model custom_model;
     json_t *t, *tloc, *ids, *idsloc;
     long number = -1;
     int has_number;
@@ -168,7 +191,15 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         prefix = opt_str(v, t, "identity_prefix", tloc);
         tname = opt_str(v, t, "template_name", tloc);
         ca = opt_str(v, t, "ca_file", tloc);
+        json_t *custom = NULL;
         if (brand && model_slug && !(m = orch_catalog_model(brand, model_slug))) {
+            char key[200];
+            snprintf(key, sizeof(key), "%s/%s", brand, model_slug);
+            custom = json_object_get(v->custom, key);
+            if (custom && orch_model_from_json(custom, &custom_model) == 0)
+                m = &custom_model;
+        }
+        if (brand && model_slug && !m) {
             int known = orch_catalog_has_brand(brand);
             err(v, AT_KEY(tloc, known ? "model_slug" : "brand_slug"), "value_error.unknown_model",
                 "unknown charger model '%s/%s': see GET /ocpp/catalog/brands for the catalog",
@@ -177,6 +208,11 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
             err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
                 "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+        else if (custom && !json_array_contains(json_object_get(custom, "ocpp_versions"),
+                                                ver ? ver : "OCPP1.6"))
+            err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
+                "model %s/%s speaks %s only", brand, model_slug,
+                json_string_value(json_object_get(custom, "ocpp_version")));
         if (m && ctype) {
             int ok = 0;
             for (int i = 0; i < ORCH_MAX_CONNECTOR_TYPES && m->connector_types[i]; i++)
@@ -293,14 +329,15 @@ static enum api_valid ctx_finish(struct vctx *v, json_t *result, json_t **plan,
     return API_VALID_OK;
 }
 
-enum api_valid api_validate_chargers(json_t *body, json_t *taken, const char *ws_url_fallback,
-                                     json_t **plan, json_t **errors)
+enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom,
+                                     const char *ws_url_fallback, json_t **plan, json_t **errors)
 {
     struct vctx v;
     json_t *rows = json_array(), *loc = json_pack("[s]", "body"), *g;
     size_t i;
 
     ctx_init(&v, json_is_object(taken) ? taken : NULL);
+    v.custom = custom;
     if (!json_is_array(body))
         err(&v, json_incref(loc), "type_error.list", "expected an array of charger groups");
     else if (json_array_size(body) == 0)
@@ -474,8 +511,8 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
     return location_plan(name, t, ov ? json_deep_copy(ov) : NULL, rows);
 }
 
-enum api_valid api_validate_locations(json_t *body, const char *ws_url_fallback, json_t **plan,
-                                      json_t **errors)
+enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *ws_url_fallback,
+                                      json_t **plan, json_t **errors)
 {
     struct vctx v;
     json_t *items = body, *out = json_array(), *loc = json_pack("[s]", "body"), *item;
@@ -483,6 +520,7 @@ enum api_valid api_validate_locations(json_t *body, const char *ws_url_fallback,
     size_t i;
 
     ctx_init(&v, NULL);
+    v.custom = custom;
     if (json_is_object(body)) {
         items = json_object_get(body, "locations");
         json_array_append_new(loc, json_string("locations"));
@@ -791,4 +829,105 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
         err(&v, json_incref(loc), "value_error.missing", "nothing to change");
     json_decref(loc);
     return ctx_finish(&v, out, patch, errors);
+}
+
+/* ---- custom catalog models ---- */
+
+static int slug_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc, json_t **errors)
+{
+    static const char *const keys[] = {"model_slug", "name", "brand_name", "vendor", "model",
+                                       "current_type", "max_power_kw", "connector_count",
+                                       "connector_types", "firmware", "ocpp_versions", NULL};
+    static const char *const ctypes[] = {"TYPE1", "TYPE2", "CCS1", "CCS2", "CHADEMO", "GBT_AC",
+                                         "GBT_DC", "NACS", "DOMESTIC", NULL};
+    struct vctx v;
+    json_t *loc = json_pack("[s]", "body"), *out = json_object();
+    long count = 0;
+
+    ctx_init(&v, NULL);
+    if (!slug_ok(brand))
+        err(&v, json_pack("[s,s]", "path", "brand"), "value_error.str.regex",
+            "a brand slug is 1..64 of a-z 0-9 -");
+    if (!json_is_object(body)) {
+        err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+        json_decref(loc);
+        return ctx_finish(&v, out, doc, errors);
+    }
+    only_keys(&v, body, keys, loc);
+    const char *slug = req_str(&v, body, "model_slug", loc);
+    if (slug && !slug_ok(slug))
+        err(&v, AT_KEY(loc, "model_slug"), "value_error.str.regex",
+            "a model slug is 1..64 of a-z 0-9 -");
+    if (!json_object_get(body, "name"))
+        err(&v, AT_KEY(loc, "name"), "value_error.missing", "field required");
+    copy_str(&v, body, "name", 100, 0, loc, out);
+    copy_str(&v, body, "brand_name", 100, 0, loc, out);
+    copy_str(&v, body, "vendor", 20, 0, loc, out);     /* OCPP CiString20 */
+    copy_str(&v, body, "model", 20, 0, loc, out);      /* OCPP CiString20 */
+    copy_str(&v, body, "firmware", 50, 0, loc, out);   /* OCPP CiString50 */
+    const char *cur = req_str(&v, body, "current_type", loc);
+    if (cur && strcmp(cur, "AC") != 0 && strcmp(cur, "DC") != 0)
+        err(&v, AT_KEY(loc, "current_type"), "value_error.const", "current_type is AC or DC");
+    json_t *pw = json_object_get(body, "max_power_kw");
+    if (!json_is_number(pw) || json_number_value(pw) <= 0 || json_number_value(pw) > 1000)
+        err(&v, AT_KEY(loc, "max_power_kw"), pw ? "value_error.number" : "value_error.missing",
+            "max_power_kw is a number in (0, 1000]");
+    if (!json_object_get(body, "connector_count"))
+        err(&v, AT_KEY(loc, "connector_count"), "value_error.missing", "field required");
+    opt_int(&v, body, "connector_count", loc, 1, 8, &count);
+    json_t *types = json_object_get(body, "connector_types"), *t;
+    size_t i;
+    if (!json_is_array(types) || json_array_size(types) < 1 ||
+        json_array_size(types) > ORCH_MAX_CONNECTOR_TYPES)
+        err(&v, AT_KEY(loc, "connector_types"), types ? "type_error.list" : "value_error.missing",
+            "connector_types is a list of 1..%d of TYPE1, TYPE2, CCS1, CCS2, CHADEMO, GBT_AC, "
+            "GBT_DC, NACS, DOMESTIC", ORCH_MAX_CONNECTOR_TYPES);
+    else
+        json_array_foreach(types, i, t) {
+            if (!json_is_string(t) || !json_array_contains_c(ctypes, json_string_value(t)))
+                err(&v, at(AT_KEY(loc, "connector_types"), json_integer((json_int_t)i)),
+                    "value_error.const", "unknown connector type");
+        }
+    json_t *vers = json_object_get(body, "ocpp_versions"), *ver;
+    if (vers && (!json_is_array(vers) || json_array_size(vers) < 1))
+        err(&v, AT_KEY(loc, "ocpp_versions"), "type_error.list",
+            "ocpp_versions is a non-empty list of OCPP1.6, OCPP2.0.1");
+    else
+        json_array_foreach(vers, i, ver) {
+            const char *s = json_string_value(ver);
+            if (!s || (strcmp(s, "OCPP1.6") != 0 && strcmp(s, "OCPP2.0.1") != 0))
+                err(&v, at(AT_KEY(loc, "ocpp_versions"), json_integer((json_int_t)i)),
+                    "value_error.const", "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+        }
+    json_decref(loc);
+    if (json_array_size(v.errors) > 0)
+        return ctx_finish(&v, out, doc, errors);
+
+    /* the stored document: the catalog's model shape, defaults filled in */
+    const char *bname = json_string_value(json_object_get(out, "brand_name"));
+    const char *name = json_string_value(json_object_get(out, "name"));
+    char vendor[21], model[21];
+    snprintf(vendor, sizeof vendor, "%s", json_string_value(json_object_get(out, "vendor"))
+                                               ? json_string_value(json_object_get(out, "vendor"))
+                                               : bname ? bname : brand);
+    snprintf(model, sizeof model, "%s", json_string_value(json_object_get(out, "model"))
+                                             ? json_string_value(json_object_get(out, "model"))
+                                             : name);
+    json_t *versions = vers ? json_deep_copy(vers) : json_pack("[ss]", "OCPP1.6", "OCPP2.0.1");
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:I,s:I,s:O,s:s,s:O,s:o,s:b}",
+        "brand_slug", brand, "brand_name", bname ? bname : brand, "model_slug", slug,
+        "name", name, "vendor", vendor, "model", model, "current_type", cur,
+        "max_power_kw", pw, "connectors", (json_int_t)count, "connector_count", (json_int_t)count,
+        "connector_types", types,
+        "firmware", json_string_value(json_object_get(out, "firmware"))
+                        ? json_string_value(json_object_get(out, "firmware")) : "1.0.0",
+        "ocpp_version", json_array_get(versions, 0), "ocpp_versions", versions, "custom", 1);
+    json_decref(out);
+    return ctx_finish(&v, d, doc, errors);
 }

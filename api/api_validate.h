@@ -23,16 +23,19 @@ enum api_valid { API_VALID_OK = 0, API_VALID_INVALID = -1, API_VALID_NOT_FOUND =
 /* Body borrowed. OK: *plan is a new reference. INVALID: *errors is a new reference to
  * the detail array. NOT_FOUND: *errors is a new JSON string (the 404 detail). */
 
+/* custom (borrowed, may be NULL): the tenant's custom models {"brand/model": doc}
+ * (orch_models.h), usable in groups besides the built-in catalog. */
+
 /* A chargers body (array of groups) for one location. taken: JSON object whose keys
  * are the identities the location already has (borrowed, not modified).
  * ws_url_fallback: the CPO's ws_url or --default-ws-url (NULL: groups must give one). */
-enum api_valid api_validate_chargers(json_t *body, json_t *taken, const char *ws_url_fallback,
-                                     json_t **plan, json_t **errors);
+enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom,
+                                     const char *ws_url_fallback, json_t **plan, json_t **errors);
 
 /* A locations body: an array (or {"locations": [...]}) of raw locations or
  * {"template", "overrides"}. A template used several times without an
  * identity_prefix override gets "L01_", "L02_", ... (its nth use) before its prefixes. */
-enum api_valid api_validate_locations(json_t *body, const char *ws_url_fallback,
+enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *ws_url_fallback,
                                       json_t **plan, json_t **errors);
 
 /* A CPO body: {"template", "overrides": {"locations", "chargers_per_location"}, "seed",
@@ -54,5 +57,11 @@ enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t *
  * "coordinates": {"latitude", "longitude"}, "ocpi": {...merged}}. OK: *patch is a new
  * object with "latitude"/"longitude" flattened. */
 enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t **errors);
+
+/* A custom model for the catalog, POSTed under brand: {"model_slug", "name",
+ * "current_type" AC|DC, "max_power_kw", "connector_count", "connector_types", and
+ * optionally "brand_name", "vendor", "model" (OCPP's 20 characters), "firmware",
+ * "ocpp_versions"}. OK: *doc is the model document the catalog serves. */
+enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc, json_t **errors);
 
 #endif

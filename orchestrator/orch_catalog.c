@@ -1,5 +1,6 @@
 #include "orch_catalog.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Real models, public spec-sheet figures (max power, connectors). */
@@ -111,17 +112,59 @@ static json_t *model_json(const struct orch_model *m)
 
     for (int i = 0; i < ORCH_MAX_CONNECTOR_TYPES && m->connector_types[i]; i++)
         json_array_append_new(types, json_string(m->connector_types[i]));
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:i,s:o,s:s,s:s}",
-                     "brand_slug", m->brand_slug, "model_slug", m->model_slug,
-                     "name", m->model_name, "vendor", m->vendor, "model", m->model,
-                     "current_type", m->current, "max_power_kw", m->max_power_kw,
-                     "connectors", m->connectors, "connector_types", types,
-                     "firmware", m->firmware, "ocpp_version", m->ocpp_version);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:i,s:i,s:o,s:s,s:s,s:[ss],s:b}",
+                     "brand_slug", m->brand_slug, "brand_name", m->brand_name,
+                     "model_slug", m->model_slug, "name", m->model_name, "vendor", m->vendor,
+                     "model", m->model, "current_type", m->current,
+                     "max_power_kw", m->max_power_kw, "connectors", m->connectors,
+                     "connector_count", m->connectors, "connector_types", types,
+                     "firmware", m->firmware, "ocpp_version", m->ocpp_version,
+                     "ocpp_versions", "OCPP1.6", "OCPP2.0.1", "custom", 0);
 }
 
-json_t *orch_catalog_brands_json(void)
+int orch_model_from_json(json_t *doc, struct orch_model *m)
 {
-    json_t *data = json_array();
+    json_t *types = json_object_get(doc, "connector_types"), *t;
+    size_t i;
+
+    memset(m, 0, sizeof *m);
+    m->brand_slug = json_string_value(json_object_get(doc, "brand_slug"));
+    m->brand_name = json_string_value(json_object_get(doc, "brand_name"));
+    m->model_slug = json_string_value(json_object_get(doc, "model_slug"));
+    m->model_name = json_string_value(json_object_get(doc, "name"));
+    m->vendor = json_string_value(json_object_get(doc, "vendor"));
+    m->model = json_string_value(json_object_get(doc, "model"));
+    m->current = json_string_value(json_object_get(doc, "current_type"));
+    m->max_power_kw = json_number_value(json_object_get(doc, "max_power_kw"));
+    m->connectors = (int)json_integer_value(json_object_get(doc, "connectors"));
+    m->firmware = json_string_value(json_object_get(doc, "firmware"));
+    m->ocpp_version = json_string_value(json_object_get(doc, "ocpp_version"));
+    json_array_foreach(types, i, t) {
+        if (i < ORCH_MAX_CONNECTOR_TYPES)
+            m->connector_types[i] = json_string_value(t);
+    }
+    return m->brand_slug && m->model_slug && m->model_name && m->vendor && m->model &&
+           m->current && m->connectors > 0 && m->connector_types[0] && m->firmware &&
+           m->ocpp_version ? 0 : -1;
+}
+
+/* The tenant's custom models of brand (all brands when NULL), in slug order. */
+static json_t *custom_of(json_t *custom, const char *brand)
+{
+    json_t *out = json_array(), *doc;
+    const char *key;
+
+    json_object_foreach(custom, key, doc) {
+        if (!brand || strcmp(json_string_value(json_object_get(doc, "brand_slug")), brand) == 0)
+            json_array_append(out, doc);
+    }
+    return out;
+}
+
+json_t *orch_catalog_brands_json(json_t *custom)
+{
+    json_t *data = json_array(), *extra = custom_of(custom, NULL), *doc, *b;
+    size_t k, n;
 
     for (int i = 0; i < N_MODELS; i++) {
         if (i > 0 && strcmp(models[i - 1].brand_slug, models[i].brand_slug) == 0)
@@ -132,30 +175,55 @@ json_t *orch_catalog_brands_json(void)
         json_array_append_new(data, json_pack("{s:s,s:s,s:o}", "slug", models[i].brand_slug,
                                               "name", models[i].brand_name, "models", names));
     }
-    return json_pack("{s:I,s:o,s:I}", "total", (json_int_t)json_array_size(data), "data", data,
-                     "models", (json_int_t)N_MODELS);
+    /* custom models join their brand, or make a new one */
+    json_array_foreach(extra, k, doc) {
+        const char *slug = json_string_value(json_object_get(doc, "brand_slug"));
+        json_t *brand = NULL;
+        json_array_foreach(data, n, b) {
+            if (strcmp(json_string_value(json_object_get(b, "slug")), slug) == 0)
+                brand = b;
+        }
+        if (!brand) {
+            brand = json_pack("{s:s,s:O,s:[]}", "slug", slug, "name",
+                              json_object_get(doc, "brand_name"), "models");
+            json_array_append_new(data, brand);
+        }
+        json_array_append(json_object_get(brand, "models"), json_object_get(doc, "model_slug"));
+    }
+    json_t *r = json_pack("{s:I,s:o,s:I}", "total", (json_int_t)json_array_size(data), "data",
+                          data, "models", (json_int_t)(N_MODELS + json_array_size(extra)));
+    json_decref(extra);
+    return r;
 }
 
-json_t *orch_catalog_models_json(const char *brand)
+json_t *orch_catalog_models_json(const char *brand, json_t *custom)
 {
-    json_t *data;
+    json_t *data = json_array(), *extra = custom_of(custom, brand);
 
-    if (!orch_catalog_has_brand(brand))
-        return NULL;
-    data = json_array();
     for (int i = 0; i < N_MODELS; i++) {
         if (strcmp(models[i].brand_slug, brand) == 0)
             json_array_append_new(data, model_json(&models[i]));
+    }
+    json_array_extend(data, extra);
+    json_decref(extra);
+    if (json_array_size(data) == 0) {
+        json_decref(data);
+        return NULL;
     }
     return json_pack("{s:s,s:o,s:I}", "brand", brand, "data", data,
                      "total", (json_int_t)json_array_size(data));
 }
 
-json_t *orch_catalog_model_json(const char *brand, const char *model)
+json_t *orch_catalog_model_json(const char *brand, const char *model, json_t *custom)
 {
     const struct orch_model *m = orch_catalog_model(brand, model);
+    char key[200];
 
-    return m ? model_json(m) : NULL;
+    if (m)
+        return model_json(m);
+    snprintf(key, sizeof key, "%s/%s", brand, model);
+    json_t *doc = json_object_get(custom, key);
+    return doc ? json_incref(doc) : NULL;
 }
 
 static json_t *groups_json(const struct orch_location_tmpl *t)
@@ -173,47 +241,99 @@ static json_t *groups_json(const struct orch_location_tmpl *t)
     return groups;
 }
 
-json_t *orch_templates_location_json(void)
+/* What a template's chargers are: current bits (1 AC, 2 DC) and version bits (1 OCPP1.6,
+ * 2 OCPP2.0.1) of its groups. */
+static void location_kinds(const struct orch_location_tmpl *t, int *cur, int *ver)
+{
+    for (int g = 0; g < ORCH_MAX_GROUPS && t->groups[g].brand_slug; g++) {
+        const struct orch_model *m = orch_catalog_model(t->groups[g].brand_slug,
+                                                        t->groups[g].model_slug);
+        *cur |= m && strcmp(m->current, "DC") == 0 ? 2 : 1;
+        *ver |= strcmp(t->groups[g].ocpp_version, "OCPP2.0.1") == 0 ? 2 : 1;
+    }
+}
+
+static const char *const CURRENT_NAMES[] = {"", "AC", "DC", "AC-DC"};
+
+/* Adds current_type and ocpp_versions to a gallery item; 1 when it passes the filters. */
+static int describe(json_t *item, int cur, int ver, const char *type, const char *version)
+{
+    json_t *vers = json_array();
+
+    if (ver & 1)
+        json_array_append_new(vers, json_string("OCPP1.6"));
+    if (ver & 2)
+        json_array_append_new(vers, json_string("OCPP2.0.1"));
+    json_object_set_new(item, "current_type", json_string(CURRENT_NAMES[cur & 3]));
+    json_object_set_new(item, "ocpp_versions", vers);
+    if (type && strcmp(type, CURRENT_NAMES[cur & 3]) != 0)
+        return 0;
+    if (version && !((ver & 1) && strcmp(version, "OCPP1.6") == 0) &&
+        !((ver & 2) && strcmp(version, "OCPP2.0.1") == 0))
+        return 0;
+    return 1;
+}
+
+int orch_gallery_filter_ok(const char *type, const char *version)
+{
+    int ok = 1;
+    if (type)
+        ok &= strcmp(type, "AC") == 0 || strcmp(type, "DC") == 0 || strcmp(type, "AC-DC") == 0;
+    if (version)
+        ok &= strcmp(version, "OCPP1.6") == 0 || strcmp(version, "OCPP2.0.1") == 0;
+    return ok;
+}
+
+json_t *orch_templates_location_json(const char *type, const char *version)
 {
     json_t *data = json_array();
 
     for (int i = 0; i < N_LOCATIONS; i++) {
         const struct orch_location_tmpl *t = &locations[i];
-        json_array_append_new(data, json_pack(
-            "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:i,s:o}", "slug", t->slug,
+        int cur = 0, ver = 0;
+        json_t *item = json_pack(
+            "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:i,s:o,s:s}", "slug", t->slug,
             "description", t->description, "type", "location", "name", t->name,
             "address", t->address, "city", t->city, "postal_code", t->postal_code,
             "country", t->country, "coordinates", "latitude", t->latitude,
             "longitude", t->longitude, "chargers", orch_location_template_chargers(t),
-            "groups", groups_json(t)));
-        json_object_set_new(json_array_get(data, json_array_size(data) - 1), "parking_type",
-                            json_string(t->parking_type));
+            "groups", groups_json(t), "parking_type", t->parking_type);
+        location_kinds(t, &cur, &ver);
+        if (describe(item, cur, ver, type, version))
+            json_array_append_new(data, item);
+        else
+            json_decref(item);
     }
-    return json_pack("{s:o,s:I}", "data", data, "total", (json_int_t)N_LOCATIONS);
+    return json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(data), "data", data);
 }
 
-json_t *orch_templates_cpo_json(void)
+json_t *orch_templates_cpo_json(const char *type, const char *version)
 {
     json_t *data = json_array();
 
     for (int i = 0; i < N_CPOS; i++) {
         const struct orch_cpo_tmpl *t = &cpos[i];
         json_t *locs = json_array();
-        int chargers = 0;
-        int cycle = 0;
+        int chargers = 0, cycle = 0, cur = 0, ver = 0;
         while (cycle < ORCH_MAX_CYCLE && t->locations[cycle])
             cycle++;
         for (int k = 0; k < t->default_locations; k++)
             chargers += orch_location_template_chargers(
                 orch_location_template(t->locations[k % cycle]));
-        for (int k = 0; k < cycle; k++)
+        for (int k = 0; k < cycle; k++) {
             json_array_append_new(locs, json_string(t->locations[k]));
-        json_array_append_new(data, json_pack(
+            location_kinds(orch_location_template(t->locations[k]), &cur, &ver);
+        }
+        json_t *item = json_pack(
             "{s:s,s:i,s:s,s:s,s:i,s:n,s:i,s:o,s:s,s:s,s:s}", "slug", t->slug,
             "version", t->version, "description", t->description, "type", "cpo",
             "locations", t->default_locations, "chargers_per_location", "chargers", chargers,
             "location_templates", locs, "country_code", t->country_code,
-            "party_id", t->party_id, "name_prefix", t->name_prefix));
+            "party_id", t->party_id, "name_prefix", t->name_prefix);
+        if (describe(item, cur, ver, type, version))
+            json_array_append_new(data, item);
+        else
+            json_decref(item);
     }
-    return json_pack("{s:o,s:I}", "data", data, "total", (json_int_t)N_CPOS);
+    return json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(data), "data", data);
 }

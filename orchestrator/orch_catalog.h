@@ -52,11 +52,21 @@ int orch_catalog_model_count(void);
 /* Charger count of a location template with its own group sizes. */
 int orch_location_template_chargers(const struct orch_location_tmpl *t);
 
-/* Gallery / catalog documents (new references; NULL when brand/model unknown). */
-json_t *orch_catalog_brands_json(void);
-json_t *orch_catalog_models_json(const char *brand);
-json_t *orch_catalog_model_json(const char *brand, const char *model);
-json_t *orch_templates_cpo_json(void);
-json_t *orch_templates_location_json(void);
+/* A custom model document (see orch_models.h) as a struct orch_model whose strings
+ * are borrowed from doc. Returns 0, or -1 when doc lacks a field. */
+int orch_model_from_json(json_t *doc, struct orch_model *m);
+
+/* Gallery / catalog documents (new references; NULL when brand/model unknown).
+ * custom: the tenant's custom models, {"brand/model": doc} (borrowed; NULL = none). */
+json_t *orch_catalog_brands_json(json_t *custom);
+json_t *orch_catalog_models_json(const char *brand, json_t *custom);
+json_t *orch_catalog_model_json(const char *brand, const char *model, json_t *custom);
+/* Template galleries, filtered by current type ("AC", "DC", "AC-DC": what the
+ * template's chargers are) and OCPP version (one its groups use); NULL = any. Each item
+ * says its current_type and ocpp_versions. */
+json_t *orch_templates_cpo_json(const char *type, const char *version);
+json_t *orch_templates_location_json(const char *type, const char *version);
+/* 1 when both filters are NULL or valid values. */
+int orch_gallery_filter_ok(const char *type, const char *version);
 
 #endif

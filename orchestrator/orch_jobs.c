@@ -1,5 +1,7 @@
 #include "orch_jobs.h"
 
+#include "orch_models.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +25,16 @@
         "now() + p.ord * interval '1 microsecond', " tenant
 
 static const char SQL_LOCATION_CONTEXT[] =
-    "SELECT json_build_object('ws_url', c.ws_url, 'taken', "
+    "SELECT json_build_object('ws_url', c.ws_url, "
+    "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ", 'taken', "
     "  COALESCE((SELECT json_object_agg(identity, true) FROM chargers "
     "            WHERE location_id = l.id), '{}'::json)) "
     "FROM locations l LEFT JOIN cpos c ON c.id = l.cpo_id "
     "WHERE l.id = $1::uuid AND l.tenant = $2 AND NOT l.deleting";
 
 static const char SQL_CPO_CONTEXT[] =
-    "SELECT json_build_object('ws_url', ws_url) FROM cpos "
+    "SELECT json_build_object('ws_url', ws_url, "
+    "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ") FROM cpos "
     "WHERE id = $1::bigint AND tenant = $2 AND NOT deleting";
 
 static const char SQL_CREATE_CHARGERS[] =

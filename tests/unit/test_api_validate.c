@@ -28,7 +28,7 @@ static void expect_422(const char *body, const char *taken, const char *loc, con
     json_t *d;
     int found = 0;
 
-    assert_int_equal(api_validate_chargers(b, t, WS, &plan, &errors), API_VALID_INVALID);
+    assert_int_equal(api_validate_chargers(b, t, NULL, WS, &plan, &errors), API_VALID_INVALID);
     assert_null(plan);
     json_array_foreach(errors, i, d) {
         assert_string_equal(json_string_value(json_array_get(json_object_get(d, "loc"), 0)), "body");
@@ -60,7 +60,7 @@ static void good_chargers_plan(void **state)
                      "\"charger_ids\":[\"1\"],\"chargers_number\":3}]");
     json_t *plan, *errors;
 
-    assert_int_equal(api_validate_chargers(b, NULL, WS, &plan, &errors), API_VALID_OK);
+    assert_int_equal(api_validate_chargers(b, NULL, NULL, WS, &plan, &errors), API_VALID_OK);
     assert_int_equal(json_array_size(plan), 3);
     json_t *row = json_array_get(plan, 0);
     assert_string_equal(json_string_value(json_object_get(row, "identity")), "A_1");
@@ -113,7 +113,7 @@ static void no_ws_url_anywhere(void **state)
     json_t *b = load("[{\"template\":{\"brand_slug\":\"schneider\",\"model_slug\":\"evlink-pro-ac-22kw\"},\"chargers_number\":1}]");
     json_t *plan, *errors;
 
-    assert_int_equal(api_validate_chargers(b, NULL, NULL, &plan, &errors), API_VALID_INVALID);
+    assert_int_equal(api_validate_chargers(b, NULL, NULL, NULL, &plan, &errors), API_VALID_INVALID);
     assert_loc(errors, 0, "[\"body\",0,\"template\",\"ws_url\"]");
     json_decref(errors);
     json_decref(b);
@@ -126,7 +126,7 @@ static void locations_prefixes_and_coordinates(void **state)
                      "{\"name\":\"Raw\",\"coordinates\":{\"latitude\":\"1.5\",\"longitude\":2.25},\"charges\":[]}]}");
     json_t *plan, *errors;
 
-    assert_int_equal(api_validate_locations(b, WS, &plan, &errors), API_VALID_OK);
+    assert_int_equal(api_validate_locations(b, NULL, WS, &plan, &errors), API_VALID_OK);
     assert_int_equal(json_array_size(plan), 4);
     const char *id0 = json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(plan, 0), "chargers"), 0), "identity"));
     const char *id1 = json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(plan, 1), "chargers"), 0), "identity"));
@@ -141,7 +141,7 @@ static void locations_prefixes_and_coordinates(void **state)
     json_decref(b);
 
     b = load("[{\"name\":\"No coordinates\"}]");
-    assert_int_equal(api_validate_locations(b, WS, &plan, &errors), API_VALID_INVALID);
+    assert_int_equal(api_validate_locations(b, NULL, WS, &plan, &errors), API_VALID_INVALID);
     assert_loc(errors, 0, "[\"body\",0,\"coordinates\"]");
     json_decref(errors);
     json_decref(b);

@@ -22,11 +22,11 @@ static void models(void **state)
     assert_non_null(orch_catalog_model("wallbox", "wallbox-pulsar-plus"));
     assert_null(orch_catalog_model("wallbox", "evlink-pro-ac-22kw"));
     assert_null(orch_catalog_model(NULL, "x"));
-    json_t *brands = orch_catalog_brands_json();
+    json_t *brands = orch_catalog_brands_json(NULL);
     size_t i;
     json_t *b;
     json_array_foreach(json_object_get(brands, "data"), i, b) {
-        json_t *ms = orch_catalog_models_json(json_string_value(json_object_get(b, "slug")));
+        json_t *ms = orch_catalog_models_json(json_string_value(json_object_get(b, "slug")), NULL);
         size_t j;
         json_t *mj;
         json_array_foreach(json_object_get(ms, "data"), j, mj) {
@@ -42,8 +42,70 @@ static void models(void **state)
     assert_int_equal(ac + dc, orch_catalog_model_count());
     assert_true(ac >= 3 && dc >= 3);
     json_decref(brands);
-    assert_null(orch_catalog_models_json("acme"));
-    assert_null(orch_catalog_model_json("schneider", "nope"));
+    assert_null(orch_catalog_models_json("acme", NULL));
+    assert_null(orch_catalog_model_json("schneider", "nope", NULL));
+}
+
+/* A tenant's custom models join the catalog: a new brand, or an existing one. */
+static void custom_models(void **state)
+{
+    (void)state;
+    json_error_t e;
+    json_t *custom = json_loads(
+        "{\"acme/a1\": {\"brand_slug\": \"acme\", \"brand_name\": \"Acme\", \"model_slug\": \"a1\","
+        " \"name\": \"A1\", \"vendor\": \"Acme\", \"model\": \"A1\", \"current_type\": \"DC\","
+        " \"max_power_kw\": 50, \"connectors\": 2, \"connector_types\": [\"CCS2\"],"
+        " \"firmware\": \"1.0\", \"ocpp_version\": \"OCPP2.0.1\"},"
+        " \"abb/x9\": {\"brand_slug\": \"abb\", \"model_slug\": \"x9\"}}", 0, &e);
+    assert_non_null(custom);
+    json_t *brands = orch_catalog_brands_json(custom);
+    assert_int_equal(json_integer_value(json_object_get(brands, "models")),
+                     orch_catalog_model_count() + 2);
+    json_t *ms = orch_catalog_models_json("acme", custom);
+    assert_non_null(ms);
+    assert_int_equal(json_integer_value(json_object_get(ms, "total")), 1);
+    json_decref(ms);
+    ms = orch_catalog_models_json("abb", custom);
+    assert_true(json_integer_value(json_object_get(ms, "total")) >= 2);
+    json_decref(ms);
+    json_t *m = orch_catalog_model_json("acme", "a1", custom);
+    struct orch_model om;
+    assert_int_equal(orch_model_from_json(m, &om), 0);
+    assert_int_equal(om.connectors, 2);
+    assert_string_equal(om.connector_types[0], "CCS2");
+    /* incomplete documents are refused */
+    assert_int_equal(orch_model_from_json(json_object_get(custom, "abb/x9"), &om), -1);
+    json_decref(m);
+    json_decref(brands);
+    json_decref(custom);
+}
+
+static void gallery_filters(void **state)
+{
+    (void)state;
+    json_t *all = orch_templates_location_json(NULL, NULL);
+    json_t *ac = orch_templates_location_json("AC", NULL);
+    json_t *dc = orch_templates_location_json("DC", NULL);
+    json_t *v2 = orch_templates_cpo_json(NULL, "OCPP2.0.1");
+    size_t n = json_array_size(json_object_get(all, "data"));
+    assert_true(json_array_size(json_object_get(ac, "data")) >= 1);
+    assert_true(json_array_size(json_object_get(dc, "data")) >= 1);
+    assert_true(json_array_size(json_object_get(ac, "data")) + json_array_size(json_object_get(dc, "data")) <= n);
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(ac, "data"), i, t)
+        assert_string_equal(json_string_value(json_object_get(t, "current_type")), "AC");
+    json_array_foreach(json_object_get(v2, "data"), i, t) {
+        json_t *vs = json_object_get(t, "ocpp_versions");
+        assert_string_equal(json_string_value(json_array_get(vs, json_array_size(vs) - 1)), "OCPP2.0.1");
+    }
+    assert_false(orch_gallery_filter_ok("ACDC", NULL));
+    assert_false(orch_gallery_filter_ok(NULL, "1.6"));
+    assert_true(orch_gallery_filter_ok("AC-DC", "OCPP1.6"));
+    json_decref(all);
+    json_decref(ac);
+    json_decref(dc);
+    json_decref(v2);
 }
 
 static void location_templates(void **state)
@@ -60,14 +122,14 @@ static void location_templates(void **state)
         }
     }
     assert_null(orch_location_template("moon-base"));
-    json_t *doc = orch_templates_location_json();
+    json_t *doc = orch_templates_location_json(NULL, NULL);
     assert_int_equal(json_integer_value(json_object_get(doc, "total")), 3);
     json_decref(doc);
 }
 
 static void cpo_templates(void **state)
 {
-    json_t *doc = orch_templates_cpo_json();
+    json_t *doc = orch_templates_cpo_json(NULL, NULL);
     size_t i;
     json_t *t;
 
@@ -89,6 +151,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(models),
         cmocka_unit_test(location_templates),
+        cmocka_unit_test(custom_models),
+        cmocka_unit_test(gallery_filters),
         cmocka_unit_test(cpo_templates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
