@@ -245,6 +245,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             orch_runtime_stop(a->rt, close_rest, a);
             goto run;
         }
+        struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(a->server)};
+        api_set_fetch_env(a->api, &fe);
         a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS);
         printf("chargefleet: listening on %s\n", public_url);
         fflush(stdout);

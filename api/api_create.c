@@ -151,7 +151,7 @@ void get_locations_job(struct op *op)
 static void cpo_created(enum orch_status st, const char *json, const char *detail, void *arg)
 {
     struct op *op = arg;
-    char status_url[64], destroy_url[64], peer_url[512], curl[1024];
+    char status_url[64], destroy_url[64], peer_url[512], curl[2048];
 
     if (!answer_failure(op, st, detail, "CPO")) {
         json_t *doc = parse_doc(json), *b = op->body;
@@ -160,9 +160,18 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
 
         snprintf(status_url, sizeof(status_url), "/ocpi/cpos/%s/status", id);
         snprintf(destroy_url, sizeof(destroy_url), "/ocpi/cpos/%s", id);
-        snprintf(peer_url, sizeof(peer_url), "%s/ocpi/cpos/%s/versions", op->api->public_url, id);
+        snprintf(peer_url, sizeof(peer_url), "%s/ocpi/%s/versions", op->api->public_url, id);
+        /* the eMSP's side of the handshake, ready to paste: it fills in its token B,
+         * its versions URL and its party, and gets token C back */
+        char b64[128];
+        lws_b64_encode_string(op->token_a, (int)strlen(op->token_a), b64, sizeof(b64));
         snprintf(curl, sizeof(curl),
-                 "curl -H 'Authorization: Token %s' %s", op->token_a, peer_url);
+                 "curl -X POST -H 'Authorization: Token %s' -H 'Content-Type: application/json' "
+                 "%s/ocpi/%s/2.2.1/credentials -d '{\"token\": \"<YOUR TOKEN B>\", "
+                 "\"url\": \"<YOUR VERSIONS URL>\", \"roles\": [{\"role\": \"EMSP\", "
+                 "\"party_id\": \"<PTY>\", \"country_code\": \"<CC>\", "
+                 "\"business_details\": {\"name\": \"<YOUR NAME>\"}}]}'",
+                 b64, op->api->public_url, id);
         /* op->body holds the plan here (see cpo_validate) */
         json_t *res = json_pack(
             "{s:s, s:{s:O,s:O,s:s}, s:O, s:O, s:O, s:s, s:s,"
@@ -193,6 +202,13 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
                      "using %s", requested, used);
             json_object_set_new(res, "warnings", json_pack("[s]", w));
         }
+        json_t *party = json_object_get(res, "party");
+        json_object_set_new(json_object_get(json_object_get(res, "roam_helper"),
+                                            "credentials_payload"), "roles",
+            json_pack("[{s:s,s:O,s:O,s:{s:O}}]", "role", "CPO", "party_id",
+                      json_object_get(party, "party_id"), "country_code",
+                      json_object_get(party, "country_code"), "business_details", "name",
+                      json_object_get(res, "name_prefix")));
         api_req_respond_json(op->req, 202, res);
         json_decref(doc);
         op->api->kick(op->api->kick_arg);

@@ -8,12 +8,13 @@
 
 #include <jansson.h>
 
+#include "api_fetch.h"
 #include "api_http.h"
 #include "api_validate.h"
 #include "db.h"
 #include "orch_jobs.h"
 
-#define MAX_PARAMS 3
+#define MAX_PARAMS 4
 
 struct api_token_cache;
 
@@ -25,6 +26,7 @@ struct api {
     void (*kick)(void *arg);
     void *kick_arg;
     json_t *token_tenants;          /* token hash -> tenant, tokens seen valid */
+    struct api_fetch_env fetch;     /* outgoing HTTP (OCPI); vh NULL until the server is up */
 };
 
 /* One request in flight through the database. */
@@ -36,6 +38,8 @@ struct op {
     char p[MAX_PARAMS][128];        /* path parameters */
     char tenant[72];                /* whose request it is (after auth) */
     char token_a[65];
+    json_t *state;                  /* a handler's own state across round trips, owned */
+    void (*next)(struct op *op);    /* a handler's continuation */
 };
 
 void op_free(struct op *op);
@@ -77,6 +81,12 @@ void get_model(struct op *op);
 void post_model(struct op *op);
 void get_cpo_templates(struct op *op);
 void get_location_templates(struct op *op);
+
+/* api_ocpi.c: the OCPI 2.2.1 party of each CPO (own token auth, OCPI envelopes) */
+void ocpi_versions(struct op *op);
+void ocpi_details(struct op *op);
+void ocpi_credentials(struct op *op);
+void ocpi_locations(struct op *op);
 
 /* api_fleet.c */
 void get_cpos(struct op *op);

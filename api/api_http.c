@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_fetch.h"
 #include "cf_log.h"
 
 #define WRITE_CHUNK 16384
@@ -14,7 +15,7 @@ struct api_server {
     size_t max_body;
     api_dispatch_fn dispatch;
     void *arg;
-    struct lws_protocols protocols[2];
+    struct lws_protocols protocols[3];
 };
 
 struct api_req {
@@ -272,6 +273,7 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
     s->protocols[0].callback = http_cb;
     s->protocols[0].per_session_data_size = sizeof(struct pss);
     s->protocols[0].rx_buffer_size = 16384;
+    s->protocols[1] = api_fetch_protocol;   /* outgoing requests use this vhost too */
 
     memset(&info, 0, sizeof(info));
     info.vhost_name = "api";
@@ -280,6 +282,7 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
     info.protocols = s->protocols;
     info.user = s;
     info.keepalive_timeout = 30;
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;   /* a client SSL_CTX for https */
     s->vh = lws_create_vhost(ctx, &info);
     if (!s->vh) {
         CF_LOG_ERROR("api", "cannot listen on %s:%d (in use?)", iface ? iface : "*", port);
@@ -287,6 +290,11 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
         return NULL;
     }
     return s;
+}
+
+struct lws_vhost *api_server_vhost(struct api_server *s)
+{
+    return s->vh;
 }
 
 void api_server_free(struct api_server *s)

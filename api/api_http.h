@@ -23,6 +23,8 @@ typedef void (*api_dispatch_fn)(struct api_req *req, void *arg);
  * Returns NULL on failure (e.g. port in use), logged. */
 struct api_server *api_server_new(struct lws_context *ctx, const char *iface, int port,
                                   size_t max_body, api_dispatch_fn dispatch, void *arg);
+/* The server's vhost (it also carries api_fetch_protocol for outgoing requests). */
+struct lws_vhost *api_server_vhost(struct api_server *s);
 /* Stops accepting (the vhost goes with the context); frees the server. */
 void api_server_free(struct api_server *s);
 

@@ -18,6 +18,7 @@ struct route {
     const char *pattern;            /* '*' matches one non-empty segment */
     route_fn fn;
     int needs_body;                 /* parse the JSON body before the handler */
+    enum { AUTH_BEARER = 0, AUTH_NONE, AUTH_OWN } auth;   /* AUTH_OWN: OCPI tokens */
 };
 
 /* ---- checks and answers shared by the handlers ---- */
@@ -25,6 +26,7 @@ struct route {
 void op_free(struct op *op)
 {
     json_decref(op->body);
+    json_decref(op->state);
     free(op);
 }
 
@@ -174,37 +176,48 @@ static void get_openapi(struct op *op)
 
 /* Literal routes before the wildcard ones that could shadow them. */
 static const struct route routes[] = {
-    {API_GET, "/healthz", get_health, 0},
-    {API_GET, "/openapi.json", get_openapi, 0},
-    {API_GET, "/ocpp/catalog/brands", get_brands, 0},
-    {API_GET, "/ocpp/catalog/brands/*/models", get_models, 0},
-    {API_POST, "/ocpp/catalog/brands/*/models", post_model, 1},
-    {API_GET, "/ocpp/catalog/brands/*/models/*", get_model, 0},
-    {API_GET, "/ocpi/cpos/templates", get_cpo_templates, 0},
-    {API_GET, "/ocpi/templates/cpos", get_cpo_templates, 0},
-    {API_GET, "/ocpi/templates/locations", get_location_templates, 0},
-    {API_GET, "/ocpp/templates/locations", get_location_templates, 0},
-    {API_POST, "/ocpi/cpos", post_cpo, 1},
-    {API_GET, "/ocpi/cpos", get_cpos, 0},
-    {API_GET, "/ocpi/cpos/*", get_cpo, 0},
-    {API_DELETE, "/ocpi/cpos/*", delete_cpo, 0},
-    {API_GET, "/ocpi/cpos/*/status", get_cpo_status, 0},
-    {API_GET, "/ocpi/cpos/*/report", get_cpo_report, 0},
-    {API_POST, "/ocpi/cpos/*/locations", post_locations, 1},
-    {API_GET, "/ocpi/cpos/*/locations", get_locations, 0},
-    {API_GET, "/ocpi/cpos/*/locations/jobs/*", get_locations_job, 0},
-    {API_GET, "/ocpi/cpos/*/locations/*", get_location, 0},
-    {API_PATCH, "/ocpi/cpos/*/locations/*", patch_location, 1},
-    {API_DELETE, "/ocpi/cpos/*/locations/*", delete_location, 0},
-    {API_POST, "/ocpp/locations/*/chargers", post_chargers, 1},
-    {API_GET, "/ocpp/locations/*/chargers", get_location_chargers, 0},
-    {API_PUT, "/ocpp/locations/*/chargers", put_location_chargers, 1},
-    {API_DELETE, "/ocpp/locations/*/chargers", delete_location_chargers, 0},
-    {API_GET, "/ocpp/locations/*/chargers/jobs/*", get_chargers_job, 0},
-    {API_GET, "/ocpp/chargers", get_all_chargers, 0},
-    {API_GET, "/ocpp/chargers/*", get_charger, 0},
-    {API_PUT, "/ocpp/chargers/*", put_charger, 1},
-    {API_DELETE, "/ocpp/chargers/*", delete_charger, 0},
+    {API_GET, "/healthz", get_health, 0, AUTH_NONE},
+    {API_GET, "/openapi.json", get_openapi, 0, AUTH_NONE},
+    {API_GET, "/ocpp/catalog/brands", get_brands, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/catalog/brands/*/models", get_models, 0, AUTH_BEARER},
+    {API_POST, "/ocpp/catalog/brands/*/models", post_model, 1, AUTH_BEARER},
+    {API_GET, "/ocpp/catalog/brands/*/models/*", get_model, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/templates", get_cpo_templates, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/templates/cpos", get_cpo_templates, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/templates/locations", get_location_templates, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/templates/locations", get_location_templates, 0, AUTH_BEARER},
+    {API_POST, "/ocpi/cpos", post_cpo, 1, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos", get_cpos, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/*", get_cpo, 0, AUTH_BEARER},
+    {API_DELETE, "/ocpi/cpos/*", delete_cpo, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/*/status", get_cpo_status, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/*/report", get_cpo_report, 0, AUTH_BEARER},
+    {API_POST, "/ocpi/cpos/*/locations", post_locations, 1, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/*/locations", get_locations, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/*/locations/jobs/*", get_locations_job, 0, AUTH_BEARER},
+    {API_GET, "/ocpi/cpos/*/locations/*", get_location, 0, AUTH_BEARER},
+    {API_PATCH, "/ocpi/cpos/*/locations/*", patch_location, 1, AUTH_BEARER},
+    {API_DELETE, "/ocpi/cpos/*/locations/*", delete_location, 0, AUTH_BEARER},
+    {API_POST, "/ocpp/locations/*/chargers", post_chargers, 1, AUTH_BEARER},
+    {API_GET, "/ocpp/locations/*/chargers", get_location_chargers, 0, AUTH_BEARER},
+    {API_PUT, "/ocpp/locations/*/chargers", put_location_chargers, 1, AUTH_BEARER},
+    {API_DELETE, "/ocpp/locations/*/chargers", delete_location_chargers, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/locations/*/chargers/jobs/*", get_chargers_job, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/chargers", get_all_chargers, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/chargers/*", get_charger, 0, AUTH_BEARER},
+    {API_PUT, "/ocpp/chargers/*", put_charger, 1, AUTH_BEARER},
+    {API_DELETE, "/ocpp/chargers/*", delete_charger, 0, AUTH_BEARER},
+    /* OCPI 2.2.1, per CPO: tokens A / C of OCPI, not the API's bearer tokens */
+    {API_GET, "/ocpi/*/versions", ocpi_versions, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.2.1", ocpi_details, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.2.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_POST, "/ocpi/*/2.2.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_PUT, "/ocpi/*/2.2.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_DELETE, "/ocpi/*/2.2.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.2.1/locations", ocpi_locations, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.2.1/locations/*", ocpi_locations, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.2.1/locations/*/*", ocpi_locations, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.2.1/locations/*/*/*", ocpi_locations, 0, AUTH_OWN},
 };
 
 int api_route_at(size_t i, enum api_method *method, const char **pattern)
@@ -222,6 +235,7 @@ static int match(const char *pattern, const char *path, char p[MAX_PARAMS][128])
 {
     int np = 0;
 
+    memset(p, 0, sizeof(char[MAX_PARAMS][128]));   /* unmatched parameters are "" */
     while (*pattern && *path) {
         if (*pattern == '*') {
             size_t n = strcspn(path, "/");
@@ -347,10 +361,10 @@ void api_dispatch(struct api_req *req, void *arg)
         if (r->method != m)
             continue;
         op->route = r;
-        if (r->fn == get_health || r->fn == get_openapi)
-            proceed(op);
-        else
+        if (r->auth == AUTH_BEARER)
             authenticate(op);
+        else
+            proceed(op);
         return;
     }
     if (path_known)
@@ -374,6 +388,11 @@ struct api *api_new(const struct api_opts *o)
     a->kick_arg = o->kick_arg;
     a->token_tenants = json_object();
     return a;
+}
+
+void api_set_fetch_env(struct api *a, const struct api_fetch_env *env)
+{
+    a->fetch = *env;
 }
 
 void api_free(struct api *a)

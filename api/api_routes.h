@@ -5,6 +5,7 @@
 #ifndef API_ROUTES_H
 #define API_ROUTES_H
 
+#include "api_fetch.h"
 #include "api_http.h"
 #include "db.h"
 
@@ -22,6 +23,9 @@ struct api;
 /* Strings in o are copied. */
 struct api *api_new(const struct api_opts *o);
 void api_free(struct api *a);
+
+/* Where outgoing HTTP (the OCPI client side) runs; set once the server is up. */
+void api_set_fetch_env(struct api *a, const struct api_fetch_env *env);
 
 /* The api_dispatch_fn for api_server_new; arg is the struct api. */
 void api_dispatch(struct api_req *req, void *arg);

@@ -101,10 +101,48 @@ paths = {
    "put": op("Update one charger", ["chargers"], {"200": resp("what changed", R("ChargerUpdateResult")), **e404("charger"), **E422, **ERR}, [CHG], body(R("ChargerUpdate"))),
    "delete": op("Delete one charger", ["chargers"], {"200": resp("deleted", R("ChargerDeleteResult")), **e404("charger"), **ERR}, [CHG])},
 }
+OCPI_SEC = [{"ocpiToken": []}]
+OCPI_CPO = param("cpo", "the CPO id", {"type": "string", "pattern": "^[0-9]+$"})
+def ocpi(summary, ok, params=(), extra=None, desc=None):
+    r = {"200": resp(ok, R("OcpiResponse")),
+         "401": resp("invalid or missing token: status_code 2001", R("OcpiResponse")),
+         "404": resp("unknown CPO (2000) or object (2003)", R("OcpiResponse")),
+         "503": resp("database unavailable (3000)", R("OcpiResponse"))}
+    r.update(extra or {})
+    o = op(summary, ["ocpi"], r, [OCPI_CPO, *params], desc=desc)
+    o["security"] = OCPI_SEC
+    return o
+E405 = {"405": resp("wrong registration state for this method (2000)", R("OcpiResponse"))}
+E400 = {"400": resp("bad credentials (2001) or the eMSP's API unusable (3001)", R("OcpiResponse"))}
+paths.update({
+ "/ocpi/{cpo}/versions": {"get": ocpi("OCPI versions of the CPO (token A or C)", "[{version, url}]")},
+ "/ocpi/{cpo}/2.2.1": {"get": ocpi("OCPI 2.2.1 version details: credentials and locations endpoints", "{version, endpoints}")},
+ "/ocpi/{cpo}/2.2.1/credentials": {
+    "get": ocpi("Our credentials (token C)", "Credentials", extra=E405),
+    "post": {**ocpi("Register an eMSP (token A): we fetch its versions and details with its token B, answer with token C", "Credentials", extra={**E400, **E405}), "requestBody": body(R("OcpiCredentials"))},
+    "put": {**ocpi("Update the registration (token C): new token B / URL, new token C", "Credentials", extra={**E400, **E405}), "requestBody": body(R("OcpiCredentials"))},
+    "delete": ocpi("Unregister (token C stops working)", "no data", extra=E405)},
+ "/ocpi/{cpo}/2.2.1/locations": {"get": ocpi("Locations module, sender: the CPO's Locations (token C), paged", "[Location]",
+    [param("offset", "", {"type": "integer", "minimum": 0}, "query"), param("limit", "", {"type": "integer", "minimum": 1, "maximum": 100}, "query"),
+     param("date_from", "last_updated >= (RFC 3339)", {"type": "string", "format": "date-time"}, "query"),
+     param("date_to", "last_updated < (RFC 3339)", {"type": "string", "format": "date-time"}, "query")],
+    extra={"400": resp("bad paging or dates (2001)", R("OcpiResponse"))},
+    desc="Headers: X-Total-Count, X-Limit, and Link <next page>; rel=\"next\" while there is more.")},
+ "/ocpi/{cpo}/2.2.1/locations/{location_id}": {"get": ocpi("One Location", "Location", [LOC])},
+ "/ocpi/{cpo}/2.2.1/locations/{location_id}/{evse_uid}": {"get": ocpi("One EVSE (status follows the simulated charger)", "EVSE", [LOC, param("evse_uid", "EVSE uid")])},
+ "/ocpi/{cpo}/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}": {"get": ocpi("One Connector", "Connector", [LOC, param("evse_uid", "EVSE uid"), param("connector_id", "connector id")])},
+})
 S = lambda **p: {"type": "object", "properties": p}
 st = {"type": "string"}; it = {"type": "integer"}; nst = {"type": ["string", "null"]}
 page_of = lambda item: {"type": "object", "required": ["data", "page", "limit", "total"], "properties": {"data": {"type": "array", "items": R(item)}, "page": it, "limit": it, "total": it}}
 schemas = {
+ "OcpiResponse": {"type": "object", "required": ["status_code", "timestamp"], "properties": {
+     "data": {}, "status_code": {"type": "integer"}, "status_message": {"type": "string"}, "timestamp": {"type": "string", "format": "date-time"}}},
+ "OcpiCredentials": {"type": "object", "required": ["token", "url", "roles"], "properties": {
+     "token": {"type": "string", "maxLength": 64}, "url": {"type": "string"},
+     "roles": {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["role", "party_id", "country_code", "business_details"], "properties": {
+        "role": {"enum": ["CPO", "EMSP", "HUB", "NAP", "NSP", "OTHER", "SCSP"]}, "party_id": {"type": "string", "minLength": 3, "maxLength": 3},
+        "country_code": {"type": "string", "minLength": 2, "maxLength": 2}, "business_details": {"type": "object", "required": ["name"]}}}}}},
  "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
  "HTTPValidationError": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "array", "items": {
      "type": "object", "required": ["loc", "msg", "type"], "properties": {"loc": {"type": "array", "items": {"type": ["string", "integer"]}}, "msg": st, "type": st}}}}},
@@ -182,7 +220,8 @@ doc = {
  "security": [{"bearer": []}],
  "paths": paths,
  "components": {
-   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                       "ocpiToken": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "OCPI: 'Token <base64(token)>' (raw tokens accepted too)"}},
    "responses": {"Unauthorized": resp("missing or invalid bearer token", R("Error")),
                  "Unavailable": resp("database unavailable", R("Error"))},
    "schemas": schemas},

@@ -1,0 +1,207 @@
+// Each CPO is an OCPI 2.2.1 party. A small independent eMSP written here registers with
+// token A (credentials handshake: we fetch its versions and details with its token B
+// and get token C), then reads the locations module with OCPI paging; EVSE status
+// follows the simulated chargers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startPostgres, startPeer, startServe, waitJob, until, freePort, request, stopAll } from './harness.mjs';
+
+let pg, peer, srv, cpo, emsp;
+const b64 = s => Buffer.from(s).toString('base64');
+
+// The eMSP: versions and version details behind its token B; records what it saw.
+async function startEmsp() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/emsp`;
+  const e = { base, tokens: new Set(['token-b-1']), seen: [], broken: false };
+  const ok = data => JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() });
+  e.server = http.createServer((req, res) => {
+    e.seen.push({ method: req.method, url: req.url, auth: req.headers.authorization });
+    const token = (req.headers.authorization ?? '').replace(/^Token /, '');
+    const decoded = Buffer.from(token, 'base64').toString();
+    res.setHeader('content-type', 'application/json');
+    if (!e.tokens.has(decoded)) { res.statusCode = 401; return res.end(JSON.stringify({ status_code: 2001, status_message: 'bad token', timestamp: new Date().toISOString() })); }
+    if (e.broken) { res.statusCode = 500; return res.end('{}'); }
+    if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.1.1', url: `${base}/2.1.1` }, { version: '2.2.1', url: `${base}/2.2.1` }]));
+    if (req.url === '/emsp/2.2.1') return res.end(ok({ version: '2.2.1', endpoints: [
+      { identifier: 'credentials', role: 'RECEIVER', url: `${base}/2.2.1/credentials` },
+      { identifier: 'locations', role: 'RECEIVER', url: `${base}/2.2.1/locations` }] }));
+    res.statusCode = 404;
+    res.end('{}');
+  });
+  await new Promise(r => e.server.listen(port, '127.0.0.1', r));
+  e.credentials = (token, url = `${base}/versions`) => ({ token, url, roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'Test eMSP' } }] });
+  e.close = () => new Promise(r => e.server.close(r));
+  return e;
+}
+
+// An OCPI call with `Authorization: Token <base64(token)>` (raw: the token as is).
+const ocpi = (method, path, token, { body, raw = false } = {}) =>
+  request(srv.base, method, path, { token: null, body, headers: token ? { authorization: `Token ${raw ? token : b64(token)}` } : {} });
+
+function assertOcpi(r, http, code) {
+  assert.equal(r.status, http, JSON.stringify(r.body));
+  assert.equal(r.body.status_code, code, JSON.stringify(r.body));
+  assert.equal(typeof r.body.timestamp, 'string');
+}
+
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  emsp = await startEmsp();
+  srv = await startServe({ db: pg.url });
+  const r = await srv.api('POST', '/ocpi/cpos', {
+    body: { template: 'small-urban-ac', ws_url: peer.url, overrides: { locations: 3, chargers_per_location: 1 } } });
+  assert.equal(r.status, 202);
+  cpo = r.body;
+  assert.equal((await waitJob(srv, cpo.status_url)).status, 'READY');
+});
+after(async () => { await emsp?.close(); await stopAll({ srv, peer, pg }); });
+
+const P = () => `/ocpi/${cpo.cpo_id}`;
+
+test('versions and version details with token A, base64 or raw; bad tokens are 401/2001', async () => {
+  assert.equal(cpo.ocpi_peer_url, `${srv.base}${P()}/versions`);
+  for (const raw of [false, true]) {
+    const v = await ocpi('GET', `${P()}/versions`, cpo.token_a, { raw });
+    assertOcpi(v, 200, 1000);
+    assert.deepEqual(v.body.data, [{ version: '2.2.1', url: `${srv.base}${P()}/2.2.1` }]);
+  }
+  const d = await ocpi('GET', `${P()}/2.2.1`, cpo.token_a);
+  assertOcpi(d, 200, 1000);
+  assert.deepEqual(d.body.data.endpoints.map(e => `${e.identifier}:${e.role}`).sort(),
+    ['credentials:RECEIVER', 'credentials:SENDER', 'locations:SENDER']);
+  assertOcpi(await ocpi('GET', `${P()}/versions`, 'wrong'), 401, 2001);
+  assertOcpi(await ocpi('GET', `${P()}/versions`, null), 401, 2001);
+  assertOcpi(await ocpi('GET', `/ocpi/999999/versions`, cpo.token_a), 404, 2000);
+  // token A does not read locations, nor credentials
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations`, cpo.token_a), 401, 2001);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/credentials`, cpo.token_a), 405, 2000);
+  // the API's bearer token is not an OCPI token
+  assertOcpi(await request(srv.base, 'GET', `${P()}/versions`), 401, 2001);
+});
+
+test('a bad credentials body is 2001, an unusable eMSP API is 3001; token A stays valid', async () => {
+  assertOcpi(await ocpi('POST', `${P()}/2.2.1/credentials`, cpo.token_a, { body: { url: `${emsp.base}/versions` } }), 400, 2001);
+  const r = await ocpi('POST', `${P()}/2.2.1/credentials`, cpo.token_a, { body: { ...emsp.credentials('token-b-1'), roles: [{ role: 'BOSS' }] } });
+  assertOcpi(r, 400, 2001);
+  assert.match(r.body.status_message, /roles\[0\]\.role/);
+  const bad = await ocpi('POST', `${P()}/2.2.1/credentials`, cpo.token_a, { body: emsp.credentials('not-known-to-emsp') });
+  assertOcpi(bad, 400, 3001);
+  assert.match(bad.body.status_message, /HTTP 401/);
+  const down = await ocpi('POST', `${P()}/2.2.1/credentials`, cpo.token_a, { body: emsp.credentials('token-b-1', 'http://127.0.0.1:1/versions') });
+  assertOcpi(down, 400, 3001);
+  assertOcpi(await ocpi('GET', `${P()}/versions`, cpo.token_a), 200, 1000);
+});
+
+let tokenC;
+test('registration: we fetch the eMSP with base64(token B), answer token C; A is used up', async () => {
+  emsp.seen.length = 0;
+  const r = await ocpi('POST', `${P()}/2.2.1/credentials`, cpo.token_a, { body: emsp.credentials('token-b-1') });
+  assertOcpi(r, 200, 1000);
+  tokenC = r.body.data.token;
+  assert.match(tokenC, /^[0-9a-f]{64}$/);
+  assert.equal(r.body.data.url, `${srv.base}${P()}/versions`);
+  assert.deepEqual(r.body.data.roles, [{ role: 'CPO', party_id: cpo.party.party_id, country_code: cpo.party.country_code, business_details: { name: cpo.name_prefix } }]);
+  assert.deepEqual(emsp.seen.map(s => `${s.method} ${s.url} ${s.auth}`),
+    [`GET /emsp/versions Token ${b64('token-b-1')}`, `GET /emsp/2.2.1 Token ${b64('token-b-1')}`]);
+  assertOcpi(await ocpi('GET', `${P()}/versions`, cpo.token_a), 401, 2001);
+  assertOcpi(await ocpi('POST', `${P()}/2.2.1/credentials`, tokenC, { body: emsp.credentials('token-b-1') }), 405, 2000);
+  const g = await ocpi('GET', `${P()}/2.2.1/credentials`, tokenC);
+  assertOcpi(g, 200, 1000);
+  assert.equal(g.body.data.token, tokenC);
+});
+
+test('locations module: OCPI paging headers, Location / EVSE / Connector objects', async () => {
+  const first = await ocpi('GET', `${P()}/2.2.1/locations?limit=2`, tokenC);
+  assertOcpi(first, 200, 1000);
+  assert.equal(first.headers['x-total-count'], '3');
+  assert.equal(first.headers['x-limit'], '2');
+  const next = first.headers.link.match(/^<([^>]+)>; rel="next"$/);
+  assert.ok(next, first.headers.link);
+  const second = await ocpi('GET', next[1].replace(srv.base, ''), tokenC);
+  assertOcpi(second, 200, 1000);
+  assert.equal(second.body.data.length, 1);
+  assert.equal(second.headers.link, undefined);
+  const all = [...first.body.data, ...second.body.data];
+  assert.equal(new Set(all.map(l => l.id)).size, 3);
+  for (const l of all) {
+    assert.equal(l.country_code, cpo.party.country_code);
+    assert.equal(l.party_id, cpo.party.party_id);
+    assert.equal(l.publish, true);
+    assert.match(l.coordinates.latitude, /^-?[0-9]{1,2}\.[0-9]{5,7}$/);
+    assert.match(l.coordinates.longitude, /^-?[0-9]{1,3}\.[0-9]{5,7}$/);
+    assert.match(l.country, /^[A-Z]{3}$/);
+    assert.ok(l.time_zone && l.last_updated && l.address && l.city);
+    assert.ok(l.evses.length >= 1);
+    for (const e of l.evses) {
+      assert.ok(e.uid.length <= 36);
+      assert.match(e.evse_id, /^[A-Z]{2}\*[A-Z0-9]{3}\*E[A-Z0-9*]{1,30}$/);
+      assert.equal(e.status, 'AVAILABLE');
+      assert.equal(e.connectors.length, 1);
+      const c = e.connectors[0];
+      assert.ok(['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO'].includes(c.standard), c.standard);
+      assert.ok(['SOCKET', 'CABLE'].includes(c.format));
+      assert.ok(['AC_3_PHASE', 'DC'].includes(c.power_type));
+      assert.ok(c.max_voltage > 0 && c.max_amperage > 0 && c.max_electric_power > 0);
+    }
+  }
+  const l = all[0], e = l.evses[0];
+  assert.deepEqual((await ocpi('GET', `${P()}/2.2.1/locations/${l.id}`, tokenC)).body.data, l);
+  assert.deepEqual((await ocpi('GET', `${P()}/2.2.1/locations/${l.id}/${e.uid}`, tokenC)).body.data, e);
+  assert.deepEqual((await ocpi('GET', `${P()}/2.2.1/locations/${l.id}/${e.uid}/1`, tokenC)).body.data, e.connectors[0]);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations/${l.id}/${e.uid}/2`, tokenC), 404, 2003);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations/${l.id}/nope`, tokenC), 404, 2003);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations/00000000-0000-0000-0000-000000000000`, tokenC), 404, 2003);
+  // date filters and bad paging
+  const future = new Date(Date.now() + 3600e3).toISOString();
+  const none = await ocpi('GET', `${P()}/2.2.1/locations?date_from=${future}`, tokenC);
+  assert.deepEqual([none.body.data, none.headers['x-total-count']], [[], '0']);
+  assert.equal((await ocpi('GET', `${P()}/2.2.1/locations?date_to=${future}`, tokenC)).body.data.length, 3);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations?offset=-1`, tokenC), 400, 2001);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations?date_from=yesterday`, tokenC), 400, 2001);
+});
+
+test('EVSE status follows the simulated charger', async () => {
+  const [l] = (await ocpi('GET', `${P()}/2.2.1/locations?limit=1`, tokenC)).body.data;
+  const charger = (await srv.api('GET', `/ocpp/locations/${l.id}/chargers`)).body.data[0];
+  const statusOf = async () => (await ocpi('GET', `${P()}/2.2.1/locations/${l.id}`, tokenC)).body.data.evses.map(e => e.status);
+  assert.ok((await statusOf()).every(s => s === 'AVAILABLE'));
+  // its CSMS goes away: the charger cannot connect
+  assert.equal((await srv.api('PUT', `/ocpp/chargers/${charger.charger_id}`, { body: { ws_url: 'ws://127.0.0.1:1/ocpp' } })).status, 200);
+  await until(async () => (await statusOf()).every(s => s === 'UNKNOWN'), { what: 'EVSEs UNKNOWN' });
+  assert.equal((await srv.api('PUT', `/ocpp/chargers/${charger.charger_id}`, { body: { ws_url: peer.url } })).status, 200);
+  await until(async () => (await statusOf()).every(s => s === 'AVAILABLE'), { what: 'EVSEs AVAILABLE again' });
+});
+
+test('PUT credentials rotates tokens; DELETE unregisters', async () => {
+  emsp.tokens.add('token-b-2');
+  emsp.seen.length = 0;
+  const r = await ocpi('PUT', `${P()}/2.2.1/credentials`, tokenC, { body: emsp.credentials('token-b-2') });
+  assertOcpi(r, 200, 1000);
+  const tokenC2 = r.body.data.token;
+  assert.notEqual(tokenC2, tokenC);
+  assert.equal(emsp.seen[0].auth, `Token ${b64('token-b-2')}`);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations`, tokenC), 401, 2001);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations`, tokenC2), 200, 1000);
+  assertOcpi(await ocpi('DELETE', `${P()}/2.2.1/credentials`, tokenC2), 200, 1000);
+  assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations`, tokenC2), 401, 2001);
+});
+
+test('roam_helper: the curl snippet performs the handshake as printed', async () => {
+  const r = await srv.api('POST', '/ocpi/cpos', { body: { template: 'residential-estate', ws_url: peer.url, overrides: { locations: 1, chargers_per_location: 0 } } });
+  assert.equal(r.status, 202);
+  const h = r.body.roam_helper;
+  assert.equal(h.credentials_payload.token, r.body.token_a);
+  assert.equal(h.credentials_payload.url, r.body.ocpi_peer_url);
+  assert.equal(h.credentials_payload.roles[0].party_id, r.body.party.party_id);
+  const cmd = h.curl_snippet.replace('<YOUR TOKEN B>', 'token-b-1').replace('<YOUR VERSIONS URL>', `${emsp.base}/versions`)
+    .replace('<PTY>', 'EMS').replace('<CC>', 'NL').replace('<YOUR NAME>', 'Test eMSP');
+  assert.doesNotMatch(cmd, /<[A-Z ]+>/);
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise((res, rej) => execFile('sh', ['-c', `${cmd} -s`], (e, so) => e ? rej(e) : res(so)));
+  const body = JSON.parse(out);
+  assert.equal(body.status_code, 1000, out);
+  assert.match(body.data.token, /^[0-9a-f]{64}$/);
+});
