@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_ocpi_schema.h"
 #include "orch_catalog.h"
 #include "orch_expand.h"
 
@@ -94,6 +95,19 @@ static int opt_int(struct vctx *v, json_t *obj, const char *key, json_t *loc, lo
         return -1;
     }
     *out = (long)json_integer_value(j);
+    return 1;
+}
+
+static int is_upper_alnum(const char *s, size_t min, size_t max, int digits)
+{
+    size_t n = strlen(s);
+
+    if (n < min || n > max)
+        return 0;
+    for (; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (digits && *s >= '0' && *s <= '9')))
+            return 0;
+    }
     return 1;
 }
 
@@ -433,6 +447,10 @@ static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const cha
         }
     }
     json_decref(chloc);
+    if (country && !is_upper_alnum(country, 3, 3, 0))
+        err(v, AT_KEY(loc, "country"), "value_error.str.regex",
+            "country is an ISO 3166 alpha-3 code, e.g. NLD");
+    api_ocpi_check_location(item, loc, v->errors);
     if (json_array_size(v->errors) > errs) {
         json_decref(rows);
         return NULL;
@@ -556,18 +574,6 @@ enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *
 
 /* ---- CPOs ---- */
 
-static int is_upper_alnum(const char *s, size_t min, size_t max, int digits)
-{
-    size_t n = strlen(s);
-
-    if (n < min || n > max)
-        return 0;
-    for (; *s; s++) {
-        if (!((*s >= 'A' && *s <= 'Z') || (digits && *s >= '0' && *s <= '9')))
-            return 0;
-    }
-    return 1;
-}
 
 enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
                                 json_t **errors)
@@ -821,10 +827,18 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
         json_decref(cloc);
     }
     json_t *ocpi = json_object_get(body, "ocpi");
-    if (ocpi && !json_is_object(ocpi))
+    if (ocpi && !json_is_object(ocpi)) {
         err(&v, AT_KEY(loc, "ocpi"), "type_error.object", "ocpi must be an object");
-    else if (ocpi)
+    } else if (ocpi) {
+        json_t *oloc = AT_KEY(loc, "ocpi");
+        api_ocpi_check_location(ocpi, oloc, v.errors);
+        json_decref(oloc);
         json_object_set(out, "ocpi", ocpi);
+    }
+    const char *country = json_string_value(json_object_get(out, "country"));
+    if (country && !is_upper_alnum(country, 3, 3, 0))
+        err(&v, AT_KEY(loc, "country"), "value_error.str.regex",
+            "country is an ISO 3166 alpha-3 code, e.g. NLD");
     if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
         err(&v, json_incref(loc), "value_error.missing", "nothing to change");
     json_decref(loc);

@@ -175,6 +175,45 @@ test('EVSE status follows the simulated charger', async () => {
   await until(async () => (await statusOf()).every(s => s === 'AVAILABLE'), { what: 'EVSEs AVAILABLE again' });
 });
 
+test('a full OCPI Location given at creation is validated, stored and served back', async () => {
+  const ocpiFields = {
+    parking_type: 'UNDERGROUND_GARAGE', facilities: ['MALL', 'WIFI'],
+    operator: { name: 'eMabler Ops', website: 'https://ops.example' }, suboperator: { name: 'Sub' }, owner: { name: 'Owner BV' },
+    opening_times: { twentyfourseven: false, regular_hours: [{ weekday: 1, period_begin: '07:00', period_end: '22:00' }],
+      exceptional_closings: [{ period_begin: '2026-12-25T00:00:00Z', period_end: '2026-12-26T00:00:00Z' }] },
+    directions: [{ language: 'en', text: 'Level -1' }],
+    images: [{ url: 'https://ops.example/site.jpg', category: 'LOCATION', type: 'jpeg' }],
+    energy_mix: { is_green_energy: true, energy_sources: [{ source: 'WIND', percentage: 100 }] },
+    related_locations: [{ latitude: '52.37100', longitude: '4.88900', name: { language: 'en', text: 'Entrance' } }],
+    publish_allowed_to: [{ uid: 'ABC123', type: 'RFID' }], time_zone: 'Europe/Amsterdam', charging_when_closed: false,
+  };
+  const raw = { name: 'Mall garage', address: 'Kalverstraat 1', city: 'Amsterdam', postal_code: '1012 NX', country: 'NLD',
+    coordinates: { latitude: '52.370500', longitude: '4.890100' }, ...ocpiFields,
+    charges: [{ template: { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' }, charger_ids: ['MALL1'] }] };
+  const bad = await srv.api('POST', `/ocpi/cpos/${cpo.cpo_id}/locations`, { body: [{ ...raw, parking_type: 'CAR_PARK', facilities: ['SPA'], country: 'NL' }] });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.body.detail.map(d => d.loc.join('.')).sort(), ['body.0.country', 'body.0.facilities.0', 'body.0.parking_type']);
+  const r = await srv.api('POST', `/ocpi/cpos/${cpo.cpo_id}/locations`, { body: [raw] });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const job = await waitJob(srv, r.body.status_url);
+  assert.equal(job.status, 'READY');
+  const id = job.results.created[0].location_id;
+  const l = (await ocpi('GET', `${P()}/2.2.1/locations/${id}`, tokenC)).body.data;
+  for (const [k, v] of Object.entries(ocpiFields)) assert.deepEqual(l[k], v, k);
+  assert.equal(l.name, 'Mall garage');
+  assert.deepEqual(l.coordinates, { latitude: '52.370500', longitude: '4.890100' });
+  const [mall] = (await srv.api('GET', `/ocpp/locations/${id}/chargers`)).body.data;
+  assert.equal(l.evses.length, mall.connectors);   // one EVSE per connector
+  // a PATCH of OCPI fields is validated the same way, and merged
+  const p = await srv.api('PATCH', `/ocpi/cpos/${cpo.cpo_id}/locations/${id}`, { body: { ocpi: { parking_type: 'ROOF' } } });
+  assert.equal(p.status, 422);
+  assert.deepEqual(p.body.detail[0].loc, ['body', 'ocpi', 'parking_type']);
+  assert.equal((await srv.api('PATCH', `/ocpi/cpos/${cpo.cpo_id}/locations/${id}`, { body: { ocpi: { parking_type: 'PARKING_LOT' } } })).status, 200);
+  const after = (await ocpi('GET', `${P()}/2.2.1/locations/${id}`, tokenC)).body.data;
+  assert.equal(after.parking_type, 'PARKING_LOT');
+  assert.deepEqual(after.facilities, ocpiFields.facilities);
+});
+
 test('PUT credentials rotates tokens; DELETE unregisters', async () => {
   emsp.tokens.add('token-b-2');
   emsp.seen.length = 0;

@@ -1,0 +1,17 @@
+/* The OCPI 2.2.1 fields a location may carry at creation (and in a PATCH's "ocpi"):
+ * checked against the OCPI types and enums, so that what the locations module serves
+ * back is valid OCPI. Pure (jansson only). */
+#ifndef API_OCPI_SCHEMA_H
+#define API_OCPI_SCHEMA_H
+
+#include <jansson.h>
+
+/* Checks the OCPI fields of obj (a location body or an "ocpi" object): parking_type,
+ * facilities, opening_times (regular hours, exceptional openings and closings),
+ * operator / suboperator / owner, images, directions, energy_mix, related_locations,
+ * publish, publish_allowed_to, time_zone, charging_when_closed, state. Other keys are
+ * not looked at. Appends {"loc": loc + path, "msg", "type"} to errors for each problem;
+ * loc is borrowed. Returns the number of problems found. */
+int api_ocpi_check_location(json_t *obj, json_t *loc, json_t *errors);
+
+#endif
