@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "api_http.h"
+#include "api_ocpi_push.h"
 #include "api_routes.h"
 #include "cf_log.h"
 #include "db.h"
@@ -24,6 +25,7 @@
 #include "sim_runtime.h"
 
 #define SWEEP_MS 2000   /* TTL expiry and deletions: how often serve sweeps */
+#define PUSH_MS 500     /* EVSE status changes to registered eMSPs: how often to look */
 
 static const char USAGE[] =
     "usage: chargefleet <command> [options]\n"
@@ -87,6 +89,7 @@ struct app {
     struct api *api;
     struct api_server *server;
     struct orch_sweep *sweep;
+    struct api_ocpi_push *push;
     int stopping;
 };
 
@@ -166,6 +169,8 @@ static void close_rest(void *arg)
     a->rt = NULL;
     orch_sweep_stop(a->sweep);
     a->sweep = NULL;
+    api_ocpi_push_stop(a->push);
+    a->push = NULL;
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
     if (a->db)
@@ -248,6 +253,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(a->server)};
         api_set_fetch_env(a->api, &fe);
         a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS);
+        a->push = api_ocpi_push_start(a->db, &fe, PUSH_MS);
         printf("chargefleet: listening on %s\n", public_url);
         fflush(stdout);
     }

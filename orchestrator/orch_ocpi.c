@@ -87,3 +87,42 @@ void orch_ocpi_location(struct db *db, const char *cpo_id, const char *location_
     const char *p[] = {cpo_id, location_id};
     orch_query_json(db, SQL_LOCATION, 2, p, cb, arg);
 }
+
+static const char SQL_PUSH_CLAIM[] =
+    "WITH due AS (SELECT id FROM ocpi_push WHERE next_at <= now() ORDER BY next_at "
+    "  LIMIT $1::int FOR UPDATE SKIP LOCKED), "
+    "u AS (UPDATE ocpi_push q SET next_at = now() + make_interval(secs => $2::int), "
+    "  attempts = q.attempts + 1 FROM due WHERE q.id = due.id RETURNING q.*) "
+    "SELECT json_build_object('items', COALESCE(json_agg(json_build_object("
+    "  'id', u.id, 'seq', u.seq, 'attempts', u.attempts, 'body', u.body, "
+    "  'token_b', p.token_b, 'url', rtrim((SELECT e->>'url' "
+    "      FROM jsonb_array_elements(p.endpoints) e WHERE e->>'identifier' = 'locations' "
+    "        AND e->>'role' = 'RECEIVER' LIMIT 1), '/') "
+    "    || '/' || c.country_code || '/' || c.party_id || '/' || u.location_id "
+    "    || '/' || u.evse_uid) ORDER BY u.next_at), '[]'::json)) "
+    "FROM u JOIN ocpi_peers p ON p.cpo_id = u.cpo_id JOIN cpos c ON c.id = u.cpo_id";
+
+static const char SQL_PUSH_SENT[] =
+    "DELETE FROM ocpi_push WHERE id = $1::bigint AND seq = $2::bigint "
+    "RETURNING json_build_object('ok', true)";
+
+static const char SQL_PUSH_FAILED[] =
+    "UPDATE ocpi_push SET last_error = $3, "
+    "  next_at = now() + make_interval(secs => least(300, 2 ^ least(attempts, 9))) "
+    "WHERE id = $1::bigint AND seq = $2::bigint RETURNING json_build_object('ok', true)";
+
+void orch_ocpi_push_claim(struct db *db, int limit, int hold_s, orch_json_cb cb, void *arg)
+{
+    char lim[16], hold[16];
+    snprintf(lim, sizeof lim, "%d", limit);
+    snprintf(hold, sizeof hold, "%d", hold_s);
+    const char *p[] = {lim, hold};
+    orch_query_json(db, SQL_PUSH_CLAIM, 2, p, cb, arg);
+}
+
+void orch_ocpi_push_done(struct db *db, const char *id, const char *seq, const char *error,
+                         orch_json_cb cb, void *arg)
+{
+    const char *p[] = {id, seq, error};
+    orch_query_json(db, error ? SQL_PUSH_FAILED : SQL_PUSH_SENT, error ? 3 : 2, p, cb, arg);
+}

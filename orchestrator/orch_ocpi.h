@@ -29,4 +29,13 @@ void orch_ocpi_locations(struct db *db, const char *cpo_id, long offset, long li
 void orch_ocpi_location(struct db *db, const char *cpo_id, const char *location_id,
                         orch_json_cb cb, void *arg);
 
+/* The push outbox (sql/006): EVSE status changes for registered eMSPs.
+ * claim: takes up to limit due PATCHes, holding them for hold_s seconds:
+ * {"items": [{"id", "seq", "attempts", "url", "token_b", "body"}]} */
+void orch_ocpi_push_claim(struct db *db, int limit, int hold_s, orch_json_cb cb, void *arg);
+/* error NULL: sent (the row goes unless a newer status came meanwhile); else it is
+ * retried with exponential backoff (at most 5 minutes apart), error kept. */
+void orch_ocpi_push_done(struct db *db, const char *id, const char *seq, const char *error,
+                         orch_json_cb cb, void *arg);
+
 #endif

@@ -14,7 +14,7 @@ const b64 = s => Buffer.from(s).toString('base64');
 async function startEmsp() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/emsp`;
-  const e = { base, tokens: new Set(['token-b-1']), seen: [], broken: false };
+  const e = { base, tokens: new Set(['token-b-1']), seen: [], broken: false, patches: [], failPatches: 0 };
   const ok = data => JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() });
   e.server = http.createServer((req, res) => {
     e.seen.push({ method: req.method, url: req.url, auth: req.headers.authorization });
@@ -23,6 +23,16 @@ async function startEmsp() {
     res.setHeader('content-type', 'application/json');
     if (!e.tokens.has(decoded)) { res.statusCode = 401; return res.end(JSON.stringify({ status_code: 2001, status_message: 'bad token', timestamp: new Date().toISOString() })); }
     if (e.broken) { res.statusCode = 500; return res.end('{}'); }
+    if (req.method === 'PATCH' && req.url.startsWith('/emsp/2.2.1/locations/')) {
+      const chunks = [];
+      req.on('data', c => chunks.push(c));
+      req.on('end', () => {
+        if (e.failPatches > 0) { e.failPatches--; res.statusCode = 503; return res.end('{}'); }
+        e.patches.push({ path: req.url.slice('/emsp/2.2.1/locations/'.length), body: JSON.parse(Buffer.concat(chunks).toString()) });
+        res.end(JSON.stringify({ status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() }));
+      });
+      return;
+    }
     if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.1.1', url: `${base}/2.1.1` }, { version: '2.2.1', url: `${base}/2.2.1` }]));
     if (req.url === '/emsp/2.2.1') return res.end(ok({ version: '2.2.1', endpoints: [
       { identifier: 'credentials', role: 'RECEIVER', url: `${base}/2.2.1/credentials` },
@@ -168,11 +178,23 @@ test('EVSE status follows the simulated charger', async () => {
   const charger = (await srv.api('GET', `/ocpp/locations/${l.id}/chargers`)).body.data[0];
   const statusOf = async () => (await ocpi('GET', `${P()}/2.2.1/locations/${l.id}`, tokenC)).body.data.evses.map(e => e.status);
   assert.ok((await statusOf()).every(s => s === 'AVAILABLE'));
+  const evses = (await ocpi('GET', `${P()}/2.2.1/locations/${l.id}`, tokenC)).body.data.evses.map(e => e.uid);
+  const pushed = uid => emsp.patches.filter(p => p.path === `${cpo.party.country_code}/${cpo.party.party_id}/${l.id}/${uid}`).map(p => p.body.status);
   // its CSMS goes away: the charger cannot connect
   assert.equal((await srv.api('PUT', `/ocpp/chargers/${charger.charger_id}`, { body: { ws_url: 'ws://127.0.0.1:1/ocpp' } })).status, 200);
   await until(async () => (await statusOf()).every(s => s === 'UNKNOWN'), { what: 'EVSEs UNKNOWN' });
+  // the change is pushed to the eMSP (PATCH of each EVSE)
+  await until(() => evses.every(uid => pushed(uid).at(-1) === 'UNKNOWN'), { what: 'UNKNOWN pushed' });
+  // the eMSP fails the next PATCH: it is retried until accepted
+  emsp.failPatches = 1;
   assert.equal((await srv.api('PUT', `/ocpp/chargers/${charger.charger_id}`, { body: { ws_url: peer.url } })).status, 200);
   await until(async () => (await statusOf()).every(s => s === 'AVAILABLE'), { what: 'EVSEs AVAILABLE again' });
+  await until(() => evses.every(uid => pushed(uid).at(-1) === 'AVAILABLE'), { what: 'AVAILABLE pushed after a retry', timeoutMs: 20000 });
+  assert.equal(emsp.failPatches, 0, 'a PATCH failed once');
+  assert.match(srv.log, /PATCH .* HTTP 503 \(will retry\)/);
+  for (const p of emsp.patches) assert.match(p.body.last_updated, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  // other CPOs' EVSEs were not pushed
+  assert.ok(emsp.patches.every(p => p.path.startsWith(`${cpo.party.country_code}/${cpo.party.party_id}/`)));
 });
 
 test('a full OCPI Location given at creation is validated, stored and served back', async () => {
