@@ -191,6 +191,7 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
             "expires_at", json_object_get(doc, "expires_at"),
             "locations", json_object_get(doc, "locations"),
             "chargers", json_object_get(doc, "chargers"));
+        json_object_set(res, "ocpi_version", json_object_get(b, "ocpi_version"));
         const char *requested = json_string_value(json_object_get(doc, "requested_party_id"));
         if (requested) {
             /* the tenant has this party already: say what was used instead */

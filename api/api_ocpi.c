@@ -17,7 +17,6 @@
 #include "orch_ocpi.h"
 #include "orch_tenants.h"
 
-#define OCPI_VERSION "2.2.1"
 #define FETCH_TIMEOUT_S 10
 
 enum {
@@ -60,9 +59,26 @@ static const char *st(struct op *op, const char *key)
     return json_string_value(json_object_get(op->state, key));
 }
 
+/* The CPO's OCPI version: "2.2.1" or "2.1.1" (a CPO is one or the other). */
+static const char *ver(struct op *op)
+{
+    return st(op, "ocpi_version");
+}
+
+static int v211(struct op *op)
+{
+    return strcmp(ver(op), "2.1.1") == 0;
+}
+
+/* Our URLs: <public>/ocpi/<cpo>/versions, or <public>/ocpi/<cpo>/<version><suffix>. */
 static void url_of(struct op *op, char *out, size_t n, const char *tail)
 {
     snprintf(out, n, "%s/ocpi/%s/%s", op->api->public_url, op->p[0], tail);
+}
+
+static void url_v(struct op *op, char *out, size_t n, const char *suffix)
+{
+    snprintf(out, n, "%s/ocpi/%s/%s%s", op->api->public_url, op->p[0], ver(op), suffix);
 }
 
 /* ---- authentication: who is this token, for this CPO ---- */
@@ -110,6 +126,13 @@ static void authed(enum orch_status s, const char *json, const char *detail, voi
         fail(op, 401, OCPI_BAD_PARAMS, "invalid or missing token (Authorization: Token ...)");
         return;
     }
+    const char *path = api_req_path(op->req);
+    const char *asked = strstr(path, "/2.1.1") ? "2.1.1" : strstr(path, "/2.2.1") ? "2.2.1" : NULL;
+    if (asked && strcmp(asked, ver(op)) != 0) {
+        fail(op, 404, OCPI_CLIENT_ERROR, "CPO %s is an OCPI %s network (see its versions)",
+             op->p[0], ver(op));
+        return;
+    }
     next(op);
 }
 
@@ -140,8 +163,8 @@ static void versions(struct op *op)
 {
     char url[512];
 
-    url_of(op, url, sizeof url, OCPI_VERSION);
-    reply(op, 200, json_pack("[{s:s,s:s}]", "version", OCPI_VERSION, "url", url), OCPI_OK,
+    url_v(op, url, sizeof url, "");
+    reply(op, 200, json_pack("[{s:s,s:s}]", "version", ver(op), "url", url), OCPI_OK,
           "Success");
 }
 
@@ -151,10 +174,17 @@ static void details(struct op *op)
 {
     char cred[512], locs[512];
 
-    url_of(op, cred, sizeof cred, OCPI_VERSION "/credentials");
-    url_of(op, locs, sizeof locs, OCPI_VERSION "/locations");
+    url_v(op, cred, sizeof cred, "/credentials");
+    url_v(op, locs, sizeof locs, "/locations");
+    if (v211(op)) {   /* 2.1.1 endpoints have no role */
+        reply(op, 200, json_pack("{s:s,s:[{s:s,s:s},{s:s,s:s}]}", "version", ver(op),
+                                 "endpoints", "identifier", "credentials", "url", cred,
+                                 "identifier", "locations", "url", locs),
+              OCPI_OK, "Success");
+        return;
+    }
     reply(op, 200, json_pack("{s:s,s:[{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s}]}",
-                             "version", OCPI_VERSION, "endpoints",
+                             "version", ver(op), "endpoints",
                              "identifier", "credentials", "role", "SENDER", "url", cred,
                              "identifier", "credentials", "role", "RECEIVER", "url", cred,
                              "identifier", "locations", "role", "SENDER", "url", locs),
@@ -171,13 +201,32 @@ static json_t *our_credentials(struct op *op, const char *token)
     char url[512];
 
     url_of(op, url, sizeof url, "versions");
+    if (v211(op))
+        return json_pack("{s:s,s:s,s:{s:s},s:s,s:s}", "token", token, "url", url,
+                         "business_details", "name", st(op, "name"), "party_id",
+                         st(op, "party_id"), "country_code", st(op, "country_code"));
     return json_pack("{s:s,s:s,s:[{s:s,s:s,s:s,s:{s:s}}]}", "token", token, "url", url,
                      "roles", "role", "CPO", "party_id", st(op, "party_id"), "country_code",
                      st(op, "country_code"), "business_details", "name", st(op, "name"));
 }
 
+/* A 2.1.1 credentials object: the party at the top level, no roles. */
+static int credentials_211_ok(json_t *c, char *why, size_t n)
+{
+    const char *pid = json_string_value(json_object_get(c, "party_id"));
+    const char *cc = json_string_value(json_object_get(c, "country_code"));
+
+    if (!pid || strlen(pid) != 3)
+        return snprintf(why, n, "party_id: 3 characters"), 0;
+    if (!cc || strlen(cc) != 2)
+        return snprintf(why, n, "country_code: 2 characters"), 0;
+    if (!json_is_string(json_object_get(json_object_get(c, "business_details"), "name")))
+        return snprintf(why, n, "business_details.name: required"), 0;
+    return 1;
+}
+
 /* Checks an eMSP's credentials object; names the first bad field in why. */
-static int credentials_ok(json_t *c, char *why, size_t n)
+static int credentials_ok(json_t *c, int v211, char *why, size_t n)
 {
     static const char *const roles[] = {"CPO", "EMSP", "HUB", "NAP", "NSP", "OTHER", "SCSP"};
     const char *token = json_string_value(json_object_get(c, "token"));
@@ -192,6 +241,8 @@ static int credentials_ok(json_t *c, char *why, size_t n)
     if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
         strlen(url) > 255)
         return snprintf(why, n, "url: the http(s) URL of your versions endpoint"), 0;
+    if (v211)
+        return credentials_211_ok(c, why, n);
     if (!json_is_array(rs) || json_array_size(rs) == 0)
         return snprintf(why, n, "roles: a non-empty list of CredentialsRole"), 0;
     json_array_foreach(rs, i, r) {
@@ -214,11 +265,14 @@ static int credentials_ok(json_t *c, char *why, size_t n)
     return 1;
 }
 
-/* "Token <base64(token)>" into out. */
-static void token_header(const char *token, char *out, size_t n)
+/* "Token <base64(token)>" (2.2.1) or "Token <token>" (2.1.1) into out. */
+static void token_header(struct op *op, const char *token, char *out, size_t n)
 {
     char b64[200];
-    lws_b64_encode_string(token, (int)strlen(token), b64, sizeof b64);
+    if (v211(op))
+        snprintf(b64, sizeof b64, "%s", token);
+    else
+        lws_b64_encode_string(token, (int)strlen(token), b64, sizeof b64);
     snprintf(out, n, "Token %s", b64);
 }
 
@@ -292,11 +346,16 @@ static void got_details(int status, const char *body, const char *err, void *arg
     }
     orch_sha256_hex(token_c, hash);
     json_object_set_new(op->state, "token_c", json_string(token_c));
-    json_t *peer = json_pack("{s:O,s:s,s:O,s:s,s:O,s:O}", "token_b",
+    json_t *roles = v211(op) ? json_pack("[{s:s,s:O,s:O,s:O}]", "role", "EMSP", "party_id",
+                                         json_object_get(op->body, "party_id"), "country_code",
+                                         json_object_get(op->body, "country_code"),
+                                         "business_details",
+                                         json_object_get(op->body, "business_details"))
+                             : json_incref(json_object_get(op->body, "roles"));
+    json_t *peer = json_pack("{s:O,s:s,s:O,s:s,s:O,s:o}", "token_b",
                              json_object_get(op->body, "token"), "token_c_hash", hash,
                              "versions_url", json_object_get(op->body, "url"), "version",
-                             OCPI_VERSION, "endpoints", endpoints, "roles",
-                             json_object_get(op->body, "roles"));
+                             ver(op), "endpoints", endpoints, "roles", roles);
     char *text = json_dumps(peer, JSON_COMPACT);
     json_decref(peer);
     json_decref(env);
@@ -317,19 +376,20 @@ static void got_versions(int status, const char *body, const char *err, void *ar
 
     json_array_foreach(d, i, v) {
         if (json_is_string(json_object_get(v, "version")) &&
-            strcmp(json_string_value(json_object_get(v, "version")), OCPI_VERSION) == 0)
+            strcmp(json_string_value(json_object_get(v, "version")), ver(op)) == 0)
             url = json_string_value(json_object_get(v, "url"));
     }
     if (!url) {
+        if (d)
+            snprintf(why, sizeof why, "no version %s offered", ver(op));
         fail(op, 400, OCPI_CLIENT_API_UNUSABLE, "unable to use your API: GET %s: %s",
-             json_string_value(json_object_get(op->body, "url")),
-             d ? "no version " OCPI_VERSION " offered" : why);
+             json_string_value(json_object_get(op->body, "url")), why);
         json_decref(env);
         return;
     }
     json_object_set_new(op->state, "details_url", json_string(url));
     json_decref(env);
-    token_header(json_string_value(json_object_get(op->body, "token")), auth, sizeof auth);
+    token_header(op, json_string_value(json_object_get(op->body, "token")), auth, sizeof auth);
     api_fetch(&op->api->fetch, "GET", st(op, "details_url"), auth, NULL, FETCH_TIMEOUT_S,
               got_details, op);
 }
@@ -348,7 +408,7 @@ static void credentials_exchange(struct op *op)
         fail(op, 400, OCPI_BAD_PARAMS, "malformed JSON: %s", e.text);
         return;
     }
-    if (!credentials_ok(op->body, why, sizeof why)) {
+    if (!credentials_ok(op->body, v211(op), why, sizeof why)) {
         fail(op, 400, OCPI_BAD_PARAMS, "%s", why);
         return;
     }
@@ -356,7 +416,7 @@ static void credentials_exchange(struct op *op)
         fail(op, 503, 3000, "not ready");
         return;
     }
-    token_header(json_string_value(json_object_get(op->body, "token")), auth, sizeof auth);
+    token_header(op, json_string_value(json_object_get(op->body, "token")), auth, sizeof auth);
     api_fetch(&op->api->fetch, "GET", json_string_value(json_object_get(op->body, "url")), auth,
               NULL, FETCH_TIMEOUT_S, got_versions, op);
 }
@@ -460,7 +520,7 @@ static void page_answer(enum orch_status s, const char *json, const char *detail
     snprintf(n, sizeof n, "%ld", limit);
     api_req_set_header(op->req, "X-Limit", n);
     if (offset + limit < total) {
-        url_of(op, base, sizeof base, OCPI_VERSION "/locations");
+        url_v(op, base, sizeof base, "/locations");
         int k = snprintf(link, sizeof link, "<%s?offset=%ld&limit=%ld", base, offset + limit,
                          limit);
         if (st(op, "date_from"))

@@ -86,7 +86,12 @@ static void claimed(enum orch_status st, const char *json, const char *detail, v
         snprintf(it->id, sizeof it->id, "%lld", (long long)json_integer_value(json_object_get(e, "id")));
         snprintf(it->seq, sizeof it->seq, "%lld", (long long)json_integer_value(json_object_get(e, "seq")));
         snprintf(it->url, sizeof it->url, "%s", json_string_value(json_object_get(e, "url")));
-        lws_b64_encode_string(token, (int)strlen(token), b64, sizeof b64);
+        /* 2.2.1 sends tokens base64-encoded, 2.1.1 as they are */
+        const char *ver = json_string_value(json_object_get(e, "ocpi_version"));
+        if (ver && strcmp(ver, "2.1.1") == 0)
+            snprintf(b64, sizeof b64, "%s", token);
+        else
+            lws_b64_encode_string(token, (int)strlen(token), b64, sizeof b64);
         snprintf(auth, sizeof auth, "Token %s", b64);
         p->pending++;
         api_fetch(&p->env, "PATCH", it->url, auth, body, FETCH_TIMEOUT_S, sent, it);

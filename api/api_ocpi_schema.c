@@ -20,6 +20,10 @@ static const char *const ENERGY_SOURCES[] = {"NUCLEAR", "GENERAL_FOSSIL", "COAL"
                                              "GENERAL_GREEN", "SOLAR", "WIND", "WATER", NULL};
 static const char *const ENVIRON_IMPACTS[] = {"NUCLEAR_WASTE", "CARBON_DIOXIDE", NULL};
 static const char *const TOKEN_TYPES[] = {"AD_HOC_USER", "APP_USER", "OTHER", "RFID", NULL};
+/* OCPI 2.1.1's LocationType, for 2.1.1 networks */
+static const char *const LOCATION_TYPES_211[] = {"ON_STREET", "PARKING_GARAGE",
+                                                 "UNDERGROUND_GARAGE", "PARKING_LOT", "OTHER",
+                                                 "UNKNOWN", NULL};
 
 struct chk {
     json_t *errors;
@@ -325,6 +329,8 @@ int api_ocpi_check_location(json_t *obj, json_t *loc, json_t *errors)
         return 0;
     if ((v = json_object_get(obj, "parking_type")))
         check_enum(&c, v, PARKING_TYPES, at(loc, "parking_type"));
+    if ((v = json_object_get(obj, "type")))
+        check_enum(&c, v, LOCATION_TYPES_211, at(loc, "type"));
     list = check_list(&c, obj, "facilities", loc);
     json_array_foreach(list, i, f) {
         json_t *fl = at(loc, "facilities");

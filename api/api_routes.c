@@ -218,6 +218,16 @@ static const struct route routes[] = {
     {API_GET, "/ocpi/*/2.2.1/locations/*", ocpi_locations, 0, AUTH_OWN},
     {API_GET, "/ocpi/*/2.2.1/locations/*/*", ocpi_locations, 0, AUTH_OWN},
     {API_GET, "/ocpi/*/2.2.1/locations/*/*/*", ocpi_locations, 0, AUTH_OWN},
+    /* the same modules for CPOs that are OCPI 2.1.1 networks */
+    {API_GET, "/ocpi/*/2.1.1", ocpi_details, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.1.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_POST, "/ocpi/*/2.1.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_PUT, "/ocpi/*/2.1.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_DELETE, "/ocpi/*/2.1.1/credentials", ocpi_credentials, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.1.1/locations", ocpi_locations, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.1.1/locations/*", ocpi_locations, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.1.1/locations/*/*", ocpi_locations, 0, AUTH_OWN},
+    {API_GET, "/ocpi/*/2.1.1/locations/*/*/*", ocpi_locations, 0, AUTH_OWN},
 };
 
 int api_route_at(size_t i, enum api_method *method, const char **pattern)

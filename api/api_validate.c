@@ -630,6 +630,10 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     if (prefix && strlen(prefix) > 100)
         err(&v, AT_KEY(loc, "name_prefix"), "value_error.any_str.max_length",
             "name_prefix is at most 100 characters");
+    const char *ocpi_version = opt_str(&v, body, "ocpi_version", loc);
+    if (ocpi_version && strcmp(ocpi_version, "2.2.1") != 0 && strcmp(ocpi_version, "2.1.1") != 0)
+        err(&v, AT_KEY(loc, "ocpi_version"), "value_error.const",
+            "ocpi_version is '2.2.1' (default) or '2.1.1'");
     if (!t || json_array_size(v.errors) > 0) {
         json_decref(loc);
         return ctx_finish(&v, locations, plan, errors);
@@ -675,8 +679,9 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
         json_array_append_new(locations, location_plan(name, lt, NULL, rows));
     }
     json_decref(loc);
-    json_t *result = json_pack("{s:s,s:s,s:s,s:s,s:i,s:o,s:o,s:s,s:o}", "country_code", cc,
+    json_t *result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:o,s:o,s:s,s:o}", "country_code", cc,
                                "party_id", party, "name_prefix", prefix, "template", t->slug,
+                               "ocpi_version", ocpi_version ? ocpi_version : "2.2.1",
                                "template_version", t->version,
                                "seed", has_seed ? json_integer(seed) : json_null(),
                                "ttl_seconds", ttl_null ? json_null() : json_integer(ttl),

@@ -22,7 +22,8 @@
     "  'template_version', " c ".template_version, 'seed', " c ".seed, "               \
     "  'ws_url', " c ".ws_url, 'ttl_seconds', " c ".ttl_seconds, "                     \
     "  'expires_at', " TS(c ".expires_at") ", 'created_at', " TS(c ".created_at") ", "  \
-    "  'job_id', " c ".job_id, "                                                        \
+    "  'job_id', " c ".job_id, 'ocpi_version', " c ".ocpi_version, "                  \
+    "  'ocpi_registered', EXISTS (SELECT 1 FROM ocpi_peers p WHERE p.cpo_id = " c ".id), " \
     "  'status', cf_steps_status(k.chargers, k.pending, k.ready, k.failed), "           \
     "  'counts', json_build_object('locations', k.locations, 'chargers', k.chargers, "  \
     "    'evses', k.connectors, 'connectors', k.connectors, 'ready', k.ready, "         \

@@ -6,6 +6,7 @@ static const char SQL_AUTH[] =
     "SELECT json_build_object("
     "  'kind', cf_ocpi_auth(c.id, ARRAY(SELECT json_array_elements_text($2::json))), "
     "  'country_code', c.country_code, 'party_id', c.party_id, 'name', c.name_prefix, "
+    "  'ocpi_version', c.ocpi_version, "
     "  'registered', EXISTS (SELECT 1 FROM ocpi_peers p WHERE p.cpo_id = c.id)) "
     "FROM cpos c WHERE c.id = $1::bigint AND NOT c.deleting";
 
@@ -36,7 +37,7 @@ static const char SQL_UNREGISTER[] =
     "SELECT json_build_object('ok', EXISTS (SELECT 1 FROM d))";
 
 static const char SQL_LOCATIONS[] =
-    "WITH f AS MATERIALIZED (SELECT l.created_at, l.id, cf_ocpi_location(l.id) AS doc "
+    "WITH f AS MATERIALIZED (SELECT l.created_at, l.id, cf_ocpi_location_v(l.id) AS doc "
     "    FROM locations l WHERE l.cpo_id = $1::bigint AND NOT l.deleting), "
     "g AS (SELECT * FROM f WHERE doc IS NOT NULL "
     "  AND ($4::timestamptz IS NULL OR (doc->>'last_updated')::timestamptz >= $4::timestamptz) "
@@ -47,7 +48,7 @@ static const char SQL_LOCATIONS[] =
     "    '[]'::json))";
 
 static const char SQL_LOCATION[] =
-    "SELECT cf_ocpi_location(l.id) FROM locations l "
+    "SELECT cf_ocpi_location_v(l.id) FROM locations l "
     "WHERE l.id = $2::uuid AND l.cpo_id = $1::bigint";
 
 void orch_ocpi_auth(struct db *db, const char *cpo_id, const char *hashes, orch_json_cb cb,
@@ -95,9 +96,9 @@ static const char SQL_PUSH_CLAIM[] =
     "  attempts = q.attempts + 1 FROM due WHERE q.id = due.id RETURNING q.*) "
     "SELECT json_build_object('items', COALESCE(json_agg(json_build_object("
     "  'id', u.id, 'seq', u.seq, 'attempts', u.attempts, 'body', u.body, "
-    "  'token_b', p.token_b, 'url', rtrim((SELECT e->>'url' "
+    "  'token_b', p.token_b, 'ocpi_version', c.ocpi_version, 'url', rtrim((SELECT e->>'url' "
     "      FROM jsonb_array_elements(p.endpoints) e WHERE e->>'identifier' = 'locations' "
-    "        AND e->>'role' = 'RECEIVER' LIMIT 1), '/') "
+    "        AND COALESCE(e->>'role', 'RECEIVER') = 'RECEIVER' LIMIT 1), '/') "
     "    || '/' || c.country_code || '/' || c.party_id || '/' || u.location_id "
     "    || '/' || u.evse_uid) ORDER BY u.next_at), '[]'::json)) "
     "FROM u JOIN ocpi_peers p ON p.cpo_id = u.cpo_id JOIN cpos c ON c.id = u.cpo_id";

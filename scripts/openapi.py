@@ -114,30 +114,34 @@ def ocpi(summary, ok, params=(), extra=None, desc=None):
     return o
 E405 = {"405": resp("wrong registration state for this method (2000)", R("OcpiResponse"))}
 E400 = {"400": resp("bad credentials (2001) or the eMSP's API unusable (3001)", R("OcpiResponse"))}
-paths.update({
- "/ocpi/{cpo}/versions": {"get": ocpi("OCPI versions of the CPO (token A or C)", "[{version, url}]")},
- "/ocpi/{cpo}/2.2.1": {"get": ocpi("OCPI 2.2.1 version details: credentials and locations endpoints", "{version, endpoints}")},
- "/ocpi/{cpo}/2.2.1/credentials": {
-    "get": ocpi("Our credentials (token C)", "Credentials", extra=E405),
-    "post": {**ocpi("Register an eMSP (token A): we fetch its versions and details with its token B, answer with token C", "Credentials", extra={**E400, **E405}), "requestBody": body(R("OcpiCredentials"))},
-    "put": {**ocpi("Update the registration (token C): new token B / URL, new token C", "Credentials", extra={**E400, **E405}), "requestBody": body(R("OcpiCredentials"))},
-    "delete": ocpi("Unregister (token C stops working)", "no data", extra=E405)},
- "/ocpi/{cpo}/2.2.1/locations": {"get": ocpi("Locations module, sender: the CPO's Locations (token C), paged", "[Location]",
-    [param("offset", "", {"type": "integer", "minimum": 0}, "query"), param("limit", "", {"type": "integer", "minimum": 1, "maximum": 100}, "query"),
-     param("date_from", "last_updated >= (RFC 3339)", {"type": "string", "format": "date-time"}, "query"),
-     param("date_to", "last_updated < (RFC 3339)", {"type": "string", "format": "date-time"}, "query")],
-    extra={"400": resp("bad paging or dates (2001)", R("OcpiResponse"))},
-    desc="Headers: X-Total-Count, X-Limit, and Link <next page>; rel=\"next\" while there is more.")},
- "/ocpi/{cpo}/2.2.1/locations/{location_id}": {"get": ocpi("One Location", "Location", [LOC])},
- "/ocpi/{cpo}/2.2.1/locations/{location_id}/{evse_uid}": {"get": ocpi("One EVSE (status follows the simulated charger)", "EVSE", [LOC, param("evse_uid", "EVSE uid")])},
- "/ocpi/{cpo}/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}": {"get": ocpi("One Connector", "Connector", [LOC, param("evse_uid", "EVSE uid"), param("connector_id", "connector id")])},
-})
+for V in ["2.2.1", "2.1.1"]:
+  paths.update({
+   f"/ocpi/{{cpo}}/{V}": {"get": ocpi(f"OCPI {V} version details: credentials and locations endpoints", "{version, endpoints}")},
+   f"/ocpi/{{cpo}}/{V}/credentials": {
+      "get": ocpi("Our credentials (token C)", "Credentials", extra=E405),
+      "post": {**ocpi("Register an eMSP (token A): we fetch its versions and details with its token B, answer with token C", "Credentials", extra={**E400, **E405}), "requestBody": body(R("OcpiCredentials" if V == "2.2.1" else "OcpiCredentials211"))},
+      "put": {**ocpi("Update the registration (token C): new token B / URL, new token C", "Credentials", extra={**E400, **E405}), "requestBody": body(R("OcpiCredentials" if V == "2.2.1" else "OcpiCredentials211"))},
+      "delete": ocpi("Unregister (token C stops working)", "no data", extra=E405)},
+   f"/ocpi/{{cpo}}/{V}/locations": {"get": ocpi("Locations module, sender: the CPO's Locations (token C), paged", "[Location]",
+      [param("offset", "", {"type": "integer", "minimum": 0}, "query"), param("limit", "", {"type": "integer", "minimum": 1, "maximum": 100}, "query"),
+       param("date_from", "last_updated >= (RFC 3339)", {"type": "string", "format": "date-time"}, "query"),
+       param("date_to", "last_updated < (RFC 3339)", {"type": "string", "format": "date-time"}, "query")],
+      extra={"400": resp("bad paging or dates (2001)", R("OcpiResponse"))},
+      desc="Headers: X-Total-Count, X-Limit, and Link <next page>; rel=\"next\" while there is more.")},
+   f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}": {"get": ocpi("One Location", "Location", [LOC])},
+   f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}/{{evse_uid}}": {"get": ocpi("One EVSE (status follows the simulated charger)", "EVSE", [LOC, param("evse_uid", "EVSE uid")])},
+   f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}/{{evse_uid}}/{{connector_id}}": {"get": ocpi("One Connector", "Connector", [LOC, param("evse_uid", "EVSE uid"), param("connector_id", "connector id")])},
+  })
+paths["/ocpi/{cpo}/versions"] = {"get": ocpi("OCPI versions of the CPO (token A or C): 2.2.1, or 2.1.1 for a 2.1.1 network", "[{version, url}]")}
 S = lambda **p: {"type": "object", "properties": p}
 st = {"type": "string"}; it = {"type": "integer"}; nst = {"type": ["string", "null"]}
 page_of = lambda item: {"type": "object", "required": ["data", "page", "limit", "total"], "properties": {"data": {"type": "array", "items": R(item)}, "page": it, "limit": it, "total": it}}
 schemas = {
  "OcpiResponse": {"type": "object", "required": ["status_code", "timestamp"], "properties": {
      "data": {}, "status_code": {"type": "integer"}, "status_message": {"type": "string"}, "timestamp": {"type": "string", "format": "date-time"}}},
+ "OcpiCredentials211": {"type": "object", "required": ["token", "url", "business_details", "party_id", "country_code"], "properties": {
+     "token": {"type": "string", "maxLength": 64}, "url": {"type": "string"}, "business_details": {"type": "object", "required": ["name"]},
+     "party_id": {"type": "string", "minLength": 3, "maxLength": 3}, "country_code": {"type": "string", "minLength": 2, "maxLength": 2}}},
  "OcpiCredentials": {"type": "object", "required": ["token", "url", "roles"], "properties": {
      "token": {"type": "string", "maxLength": 64}, "url": {"type": "string"},
      "roles": {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["role", "party_id", "country_code", "business_details"], "properties": {
@@ -173,13 +177,15 @@ schemas = {
      "overrides": S(locations={"type": "integer", "minimum": 0}, chargers_per_location={"type": "integer", "minimum": 0}),
      "seed": {"type": "integer", "description": "same seed + template + overrides: the same topology"},
      "ttl_seconds": {"type": ["integer", "null"], "minimum": 60, "maximum": 604800, "default": 3600, "description": "null keeps the CPO until deleted"},
-     "ws_url": st, "country_code": {"type": "string", "pattern": "^[A-Z]{2}$"}, "party_id": {"type": "string", "pattern": "^[A-Z0-9]{3}$"}, "name_prefix": st}},
+     "ws_url": st, "ocpi_version": {"enum": ["2.2.1", "2.1.1"], "default": "2.2.1", "description": "the OCPI version of its network (2.1.1: parking_type is ignored)"},
+     "country_code": {"type": "string", "pattern": "^[A-Z]{2}$"}, "party_id": {"type": "string", "pattern": "^[A-Z0-9]{3}$"}, "name_prefix": st}},
  "Party": S(country_code=st, party_id=st, role={"const": "CPO"}),
  "CpoAccepted": S(cpo_id=st, party=R("Party"), requested_party_id=st, warnings={"type": "array", "items": st}, name_prefix=st, template=st, template_version=it,
      token_a=st, ocpi_peer_url=st, roam_helper={"type": "object"}, job_id=st, workflow_run_id=st, status={"const": "PENDING"},
      status_url=st, destroy_url=st, expires_at=nst, locations=it, chargers=it),
  "Cpo": S(cpo_id=st, party=R("Party"), requested_party_id=nst, name_prefix=st, template=st, template_version=it, seed={"type": ["integer", "null"]},
      ws_url=nst, ttl_seconds={"type": ["integer", "null"]}, expires_at=nst, created_at=st, job_id=st,
+     ocpi_version={"enum": ["2.2.1", "2.1.1"]}, ocpi_registered={"type": "boolean"},
      status={"enum": ["PENDING", "PROVISIONING", "READY", "FAILED"]},
      counts=S(locations=it, chargers=it, evses=it, connectors=it, ready=it, failed=it, connected=it)),
  "CpoPage": page_of("Cpo"),

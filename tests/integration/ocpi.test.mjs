@@ -21,7 +21,7 @@ async function startEmsp() {
     const token = (req.headers.authorization ?? '').replace(/^Token /, '');
     const decoded = Buffer.from(token, 'base64').toString();
     res.setHeader('content-type', 'application/json');
-    if (!e.tokens.has(decoded)) { res.statusCode = 401; return res.end(JSON.stringify({ status_code: 2001, status_message: 'bad token', timestamp: new Date().toISOString() })); }
+    if (!e.tokens.has(decoded) && !e.tokens.has(token)) { res.statusCode = 401; return res.end(JSON.stringify({ status_code: 2001, status_message: 'bad token', timestamp: new Date().toISOString() })); }
     if (e.broken) { res.statusCode = 500; return res.end('{}'); }
     if (req.method === 'PATCH' && req.url.startsWith('/emsp/2.2.1/locations/')) {
       const chunks = [];
@@ -34,6 +34,8 @@ async function startEmsp() {
       return;
     }
     if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.1.1', url: `${base}/2.1.1` }, { version: '2.2.1', url: `${base}/2.2.1` }]));
+    if (req.url === '/emsp/2.1.1') return res.end(ok({ version: '2.1.1', endpoints: [
+      { identifier: 'credentials', url: `${base}/2.1.1/credentials` }, { identifier: 'locations', url: `${base}/2.1.1/locations` }] }));
     if (req.url === '/emsp/2.2.1') return res.end(ok({ version: '2.2.1', endpoints: [
       { identifier: 'credentials', role: 'RECEIVER', url: `${base}/2.2.1/credentials` },
       { identifier: 'locations', role: 'RECEIVER', url: `${base}/2.2.1/locations` }] }));
@@ -265,4 +267,44 @@ test('roam_helper: the curl snippet performs the handshake as printed', async ()
   const body = JSON.parse(out);
   assert.equal(body.status_code, 1000, out);
   assert.match(body.data.token, /^[0-9a-f]{64}$/);
+});
+
+test('an OCPI 2.1.1 network: 2.1.1 credentials and Locations, parking_type ignored', async () => {
+  const r = await srv.api('POST', '/ocpi/cpos', { body: { template: 'residential-estate', ws_url: peer.url, ocpi_version: '2.1.1', overrides: { locations: 1, chargers_per_location: 1 } } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.ocpi_version, '2.1.1');
+  await waitJob(srv, r.body.status_url);
+  const id = r.body.cpo_id, A = r.body.token_a;
+  const raw = { name: 'Old network site', address: 'Stationsplein 1', city: 'Utrecht', country: 'NLD',
+    coordinates: { latitude: '52.089', longitude: '5.110' }, parking_type: 'ON_STREET', type: 'PARKING_LOT',
+    charges: [{ template: { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' }, charger_ids: ['OLD1'] }] };
+  const loc = await srv.api('POST', `/ocpi/cpos/${id}/locations`, { body: [raw] });
+  assert.equal(loc.status, 202, JSON.stringify(loc.body));
+  assert.equal((await srv.api('POST', `/ocpi/cpos/${id}/locations`, { body: [{ ...raw, type: 'CAR_PARK' }] })).status, 422);
+  await waitJob(srv, loc.body.status_url);
+  const v = await ocpi('GET', `/ocpi/${id}/versions`, A, { raw: true });
+  assertOcpi(v, 200, 1000);
+  assert.deepEqual(v.body.data, [{ version: '2.1.1', url: `${srv.base}/ocpi/${id}/2.1.1` }]);
+  assertOcpi(await ocpi('GET', `/ocpi/${id}/2.2.1`, A, { raw: true }), 404, 2000);
+  const d = await ocpi('GET', `/ocpi/${id}/2.1.1`, A, { raw: true });
+  assert.ok(d.body.data.endpoints.every(e => !('role' in e)));
+  // 2.1.1 credentials: the party at the top level; the eMSP is called with its raw token
+  emsp.seen.length = 0;
+  const cred = { token: 'token-b-1', url: `${emsp.base}/versions`, party_id: 'EMS', country_code: 'NL', business_details: { name: 'Old eMSP' } };
+  assertOcpi(await ocpi('POST', `/ocpi/${id}/2.1.1/credentials`, A, { raw: true, body: { ...cred, party_id: 'TOOLONG' } }), 400, 2001);
+  const reg = await ocpi('POST', `/ocpi/${id}/2.1.1/credentials`, A, { raw: true, body: cred });
+  assertOcpi(reg, 200, 1000);
+  assert.deepEqual(Object.keys(reg.body.data).sort(), ['business_details', 'country_code', 'party_id', 'token', 'url']);
+  assert.deepEqual(emsp.seen.map(s => `${s.url} ${s.auth}`), ['/emsp/versions Token token-b-1', '/emsp/2.1.1 Token token-b-1']);
+  const C = reg.body.data.token;
+  const list = await ocpi('GET', `/ocpi/${id}/2.1.1/locations`, C, { raw: true });
+  assertOcpi(list, 200, 1000);
+  const site = list.body.data.find(l => l.name === 'Old network site');
+  assert.ok(site);
+  assert.equal(site.type, 'PARKING_LOT');
+  for (const k of ['parking_type', 'country_code', 'party_id', 'publish']) assert.ok(!(k in site), k);
+  const c = site.evses[0].connectors[0];
+  assert.ok(c.voltage > 0 && c.amperage > 0 && !('max_voltage' in c) && !('max_electric_power' in c));
+  const tmpl = list.body.data.find(l => l !== site);
+  assert.equal(tmpl.type, 'UNKNOWN');
 });
