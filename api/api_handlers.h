@@ -11,6 +11,7 @@
 #include "api_fetch.h"
 #include "api_http.h"
 #include "api_validate.h"
+#include "api_validate_update.h"
 #include "db.h"
 #include "orch_jobs.h"
 

@@ -1,0 +1,230 @@
+/* Validation of updates (PUT chargers, PATCH location) and of custom catalog models. */
+#include "api_validate_update.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api_ocpi_schema.h"
+#include "api_vctx.h"
+#include "orch_catalog.h"
+
+
+
+enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t **changes,
+                                           json_t **ids, json_t **errors)
+{
+    static const char *const keys[] = {"ws_url", "ocpp_version", "ca_file", "template_name",
+                                       "charger_ids", NULL};
+    struct vctx v;
+    json_t *loc = json_pack("[s]", "body"), *out = json_object();
+
+    vc_init(&v, NULL);
+    *ids = NULL;
+    if (!json_is_object(body)) {
+        vc_err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+        json_decref(loc);
+        return vc_finish(&v, out, changes, errors);
+    }
+    vc_only_keys(&v, body, keys, loc);
+    if (!allow_ids && json_object_get(body, "charger_ids"))
+        vc_err(&v, AT_KEY(loc, "charger_ids"), "value_error.extra",
+            "charger_ids selects chargers of a location: use PUT "
+            "/ocpp/locations/{location_id}/chargers");
+    vc_copy_str(&v, body, "ws_url", 399, 0, loc, out);
+    const char *ws = json_string_value(json_object_get(out, "ws_url"));
+    if (ws && !vc_ws_url_ok(ws))
+        vc_err(&v, AT_KEY(loc, "ws_url"), "value_error.url.scheme",
+            "ws_url must be a ws:// or wss:// URL with a host");
+    vc_copy_str(&v, body, "ocpp_version", 16, 0, loc, out);
+    const char *ver = json_string_value(json_object_get(out, "ocpp_version"));
+    if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
+        vc_err(&v, AT_KEY(loc, "ocpp_version"), "value_error.const",
+            "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+    vc_copy_str(&v, body, "ca_file", 400, 1, loc, out);
+    const char *ca = json_string_value(json_object_get(out, "ca_file"));
+    if (ca && ca[0] != '/')
+        vc_err(&v, AT_KEY(loc, "ca_file"), "value_error.path", "ca_file must be an absolute path");
+    vc_copy_str(&v, body, "template_name", 100, 0, loc, out);
+    if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
+        vc_err(&v, json_incref(loc), "value_error.missing",
+            "nothing to change: give ws_url, ocpp_version, ca_file or template_name");
+
+    json_t *given = json_object_get(body, "charger_ids"), *idsloc = AT_KEY(loc, "charger_ids");
+    if (allow_ids && given && !json_is_null(given)) {
+        size_t i;
+        json_t *id;
+        if (!json_is_array(given) || json_array_size(given) == 0)
+            vc_err(&v, json_incref(idsloc), "type_error.list",
+                "charger_ids must be a non-empty list (leave it out for every charger)");
+        json_array_foreach(json_is_array(given) ? given : NULL, i, id) {
+            if (!json_is_string(id) || json_string_length(id) == 0)
+                vc_err(&v, AT_IDX(idsloc, i), "type_error.string", "a charger id or identity");
+        }
+        if (json_array_size(v.errors) == 0)
+            *ids = json_incref(given);
+    }
+    json_decref(idsloc);
+    json_decref(loc);
+    enum api_valid r = vc_finish(&v, out, changes, errors);
+    if (r != API_VALID_OK && *ids) {
+        json_decref(*ids);
+        *ids = NULL;
+    }
+    return r;
+}
+
+enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t **errors)
+{
+    static const char *const keys[] = {"name", "address", "city", "postal_code", "country",
+                                       "coordinates", "ocpi", NULL};
+    struct vctx v;
+    json_t *loc = json_pack("[s]", "body"), *out = json_object();
+
+    vc_init(&v, NULL);
+    if (!json_is_object(body)) {
+        vc_err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+        json_decref(loc);
+        return vc_finish(&v, out, patch, errors);
+    }
+    vc_only_keys(&v, body, keys, loc);
+    vc_copy_str(&v, body, "name", 255, 0, loc, out);
+    vc_copy_str(&v, body, "address", 255, 1, loc, out);
+    vc_copy_str(&v, body, "city", 100, 1, loc, out);
+    vc_copy_str(&v, body, "postal_code", 16, 1, loc, out);
+    vc_copy_str(&v, body, "country", 3, 1, loc, out);
+    json_t *coords = json_object_get(body, "coordinates");
+    if (coords) {
+        json_t *cloc = AT_KEY(loc, "coordinates");
+        char latb[32], lonb[32];
+        if (!json_is_object(coords)) {
+            vc_err(&v, json_incref(cloc), "type_error.object",
+                "coordinates must be {latitude, longitude}");
+        } else {
+            const char *lat = vc_coord(&v, coords, "latitude", cloc, latb, sizeof(latb));
+            const char *lon = vc_coord(&v, coords, "longitude", cloc, lonb, sizeof(lonb));
+            if (lat && lon) {
+                json_object_set_new(out, "latitude", json_string(lat));
+                json_object_set_new(out, "longitude", json_string(lon));
+            }
+        }
+        json_decref(cloc);
+    }
+    json_t *ocpi = json_object_get(body, "ocpi");
+    if (ocpi && !json_is_object(ocpi)) {
+        vc_err(&v, AT_KEY(loc, "ocpi"), "type_error.object", "ocpi must be an object");
+    } else if (ocpi) {
+        json_t *oloc = AT_KEY(loc, "ocpi");
+        api_ocpi_check_location(ocpi, oloc, v.errors);
+        json_decref(oloc);
+        json_object_set(out, "ocpi", ocpi);
+    }
+    const char *country = json_string_value(json_object_get(out, "country"));
+    if (country && !vc_upper_alnum(country, 3, 3, 0))
+        vc_err(&v, AT_KEY(loc, "country"), "value_error.str.regex",
+            "country is an ISO 3166 alpha-3 code, e.g. NLD");
+    if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
+        vc_err(&v, json_incref(loc), "value_error.missing", "nothing to change");
+    json_decref(loc);
+    return vc_finish(&v, out, patch, errors);
+}
+
+/* ---- custom catalog models ---- */
+
+static int slug_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc, json_t **errors)
+{
+    static const char *const keys[] = {"model_slug", "name", "brand_name", "vendor", "model",
+                                       "current_type", "max_power_kw", "connector_count",
+                                       "connector_types", "firmware", "ocpp_versions", NULL};
+    static const char *const ctypes[] = {"TYPE1", "TYPE2", "CCS1", "CCS2", "CHADEMO", "GBT_AC",
+                                         "GBT_DC", "NACS", "DOMESTIC", NULL};
+    struct vctx v;
+    json_t *loc = json_pack("[s]", "body"), *out = json_object();
+    long count = 0;
+
+    vc_init(&v, NULL);
+    if (!slug_ok(brand))
+        vc_err(&v, json_pack("[s,s]", "path", "brand"), "value_error.str.regex",
+            "a brand slug is 1..64 of a-z 0-9 -");
+    if (!json_is_object(body)) {
+        vc_err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+        json_decref(loc);
+        return vc_finish(&v, out, doc, errors);
+    }
+    vc_only_keys(&v, body, keys, loc);
+    const char *slug = vc_req_str(&v, body, "model_slug", loc);
+    if (slug && !slug_ok(slug))
+        vc_err(&v, AT_KEY(loc, "model_slug"), "value_error.str.regex",
+            "a model slug is 1..64 of a-z 0-9 -");
+    if (!json_object_get(body, "name"))
+        vc_err(&v, AT_KEY(loc, "name"), "value_error.missing", "field required");
+    vc_copy_str(&v, body, "name", 100, 0, loc, out);
+    vc_copy_str(&v, body, "brand_name", 100, 0, loc, out);
+    vc_copy_str(&v, body, "vendor", 20, 0, loc, out);     /* OCPP CiString20 */
+    vc_copy_str(&v, body, "model", 20, 0, loc, out);      /* OCPP CiString20 */
+    vc_copy_str(&v, body, "firmware", 50, 0, loc, out);   /* OCPP CiString50 */
+    const char *cur = vc_req_str(&v, body, "current_type", loc);
+    if (cur && strcmp(cur, "AC") != 0 && strcmp(cur, "DC") != 0)
+        vc_err(&v, AT_KEY(loc, "current_type"), "value_error.const", "current_type is AC or DC");
+    json_t *pw = json_object_get(body, "max_power_kw");
+    if (!json_is_number(pw) || json_number_value(pw) <= 0 || json_number_value(pw) > 1000)
+        vc_err(&v, AT_KEY(loc, "max_power_kw"), pw ? "value_error.number" : "value_error.missing",
+            "max_power_kw is a number in (0, 1000]");
+    if (!json_object_get(body, "connector_count"))
+        vc_err(&v, AT_KEY(loc, "connector_count"), "value_error.missing", "field required");
+    vc_opt_int(&v, body, "connector_count", loc, 1, 8, &count);
+    json_t *types = json_object_get(body, "connector_types"), *t;
+    size_t i;
+    if (!json_is_array(types) || json_array_size(types) < 1 ||
+        json_array_size(types) > ORCH_MAX_CONNECTOR_TYPES)
+        vc_err(&v, AT_KEY(loc, "connector_types"), types ? "type_error.list" : "value_error.missing",
+            "connector_types is a list of 1..%d of TYPE1, TYPE2, CCS1, CCS2, CHADEMO, GBT_AC, "
+            "GBT_DC, NACS, DOMESTIC", ORCH_MAX_CONNECTOR_TYPES);
+    else
+        json_array_foreach(types, i, t) {
+            if (!json_is_string(t) || !vc_in_list(ctypes, json_string_value(t)))
+                vc_err(&v, vc_at(AT_KEY(loc, "connector_types"), json_integer((json_int_t)i)),
+                    "value_error.const", "unknown connector type");
+        }
+    json_t *vers = json_object_get(body, "ocpp_versions"), *ver;
+    if (vers && (!json_is_array(vers) || json_array_size(vers) < 1))
+        vc_err(&v, AT_KEY(loc, "ocpp_versions"), "type_error.list",
+            "ocpp_versions is a non-empty list of OCPP1.6, OCPP2.0.1");
+    else
+        json_array_foreach(vers, i, ver) {
+            const char *s = json_string_value(ver);
+            if (!s || (strcmp(s, "OCPP1.6") != 0 && strcmp(s, "OCPP2.0.1") != 0))
+                vc_err(&v, vc_at(AT_KEY(loc, "ocpp_versions"), json_integer((json_int_t)i)),
+                    "value_error.const", "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+        }
+    json_decref(loc);
+    if (json_array_size(v.errors) > 0)
+        return vc_finish(&v, out, doc, errors);
+
+    /* the stored document: the catalog's model shape, defaults filled in */
+    const char *bname = json_string_value(json_object_get(out, "brand_name"));
+    const char *name = json_string_value(json_object_get(out, "name"));
+    char vendor[21], model[21];
+    snprintf(vendor, sizeof vendor, "%s", json_string_value(json_object_get(out, "vendor"))
+                                               ? json_string_value(json_object_get(out, "vendor"))
+                                               : bname ? bname : brand);
+    snprintf(model, sizeof model, "%s", json_string_value(json_object_get(out, "model"))
+                                             ? json_string_value(json_object_get(out, "model"))
+                                             : name);
+    json_t *versions = vers ? json_deep_copy(vers) : json_pack("[ss]", "OCPP1.6", "OCPP2.0.1");
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:I,s:I,s:O,s:s,s:O,s:o,s:b}",
+        "brand_slug", brand, "brand_name", bname ? bname : brand, "model_slug", slug,
+        "name", name, "vendor", vendor, "model", model, "current_type", cur,
+        "max_power_kw", pw, "connectors", (json_int_t)count, "connector_count", (json_int_t)count,
+        "connector_types", types,
+        "firmware", json_string_value(json_object_get(out, "firmware"))
+                        ? json_string_value(json_object_get(out, "firmware")) : "1.0.0",
+        "ocpp_version", json_array_get(versions, 0), "ocpp_versions", versions, "custom", 1);
+    json_decref(out);
+    return vc_finish(&v, d, doc, errors);
+}

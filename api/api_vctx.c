@@ -1,0 +1,209 @@
+#include "api_vctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+json_t *vc_at(json_t *loc, json_t *item)
+{
+    json_t *l = json_copy(loc);   /* elements are immutable scalars: shallow is enough */
+    json_array_append_new(l, item);
+    return l;
+}
+
+void vc_err(struct vctx *v, json_t *loc, const char *type, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    json_array_append_new(v->errors, json_pack("{s:o,s:s,s:s}", "loc", loc, "msg", msg,
+                                               "type", type));
+}
+
+/* An optional string field: NULL when absent or null; wrong type → error. */
+const char *vc_opt_str(struct vctx *v, json_t *obj, const char *key, json_t *loc)
+{
+    json_t *j = json_object_get(obj, key);
+
+    if (!j || json_is_null(j))
+        return NULL;
+    if (!json_is_string(j)) {
+        vc_err(v, AT_KEY(loc, key), "type_error.string", "str type expected");
+        return NULL;
+    }
+    return json_string_value(j);
+}
+
+const char *vc_req_str(struct vctx *v, json_t *obj, const char *key, json_t *loc)
+{
+    json_t *j = json_object_get(obj, key);
+
+    if (!j || json_is_null(j)) {
+        vc_err(v, AT_KEY(loc, key), "value_error.missing", "field required");
+        return NULL;
+    }
+    return vc_opt_str(v, obj, key, loc);
+}
+
+/* An optional integer field in [min, max]: 1 and *out when present and valid, 0 when
+ * absent (or null), -1 when invalid (error added). */
+int vc_opt_int(struct vctx *v, json_t *obj, const char *key, json_t *loc, long min,
+                   long max, long *out)
+{
+    json_t *j = json_object_get(obj, key);
+
+    if (!j || json_is_null(j))
+        return 0;
+    if (!json_is_integer(j)) {
+        vc_err(v, AT_KEY(loc, key), "type_error.integer", "value is not a valid integer");
+        return -1;
+    }
+    if (json_integer_value(j) < min) {
+        vc_err(v, AT_KEY(loc, key), "value_error.number.not_ge",
+            "ensure this value is greater than or equal to %ld", min);
+        return -1;
+    }
+    if (json_integer_value(j) > max) {
+        vc_err(v, AT_KEY(loc, key), "value_error.number.not_le",
+            "ensure this value is less than or equal to %ld", max);
+        return -1;
+    }
+    *out = (long)json_integer_value(j);
+    return 1;
+}
+
+int vc_upper_alnum(const char *s, size_t min, size_t max, int digits)
+{
+    size_t n = strlen(s);
+
+    if (n < min || n > max)
+        return 0;
+    for (; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (digits && *s >= '0' && *s <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+int vc_contains(json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(arr, i, e) {
+        if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int vc_in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int vc_ws_url_ok(const char *s)
+{
+    const char *host = strncmp(s, "ws://", 5) == 0 ? s + 5
+                       : strncmp(s, "wss://", 6) == 0 ? s + 6 : NULL;
+
+    return host && *host && *host != '/' && *host != ':' && strlen(s) < 400;
+}
+
+/* Printable ASCII without '/' (the identity is a URL path segment). */
+int vc_identity_ok(const char *s)
+{
+    for (; *s; s++) {
+        if (*s <= 0x20 || *s >= 0x7f || *s == '/')
+            return 0;
+    }
+    return 1;
+}
+
+void vc_init(struct vctx *v, json_t *taken)
+{
+    memset(v, 0, sizeof(*v));
+    v->errors = json_array();
+    v->seen = taken ? json_deep_copy(taken) : json_object();
+    orch_rng_init_random(&v->rng);
+}
+
+enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan,
+                                 json_t **errors)
+{
+    json_decref(v->seen);
+    if (json_array_size(v->errors) > 0) {
+        json_decref(result);
+        *errors = v->errors;
+        *plan = NULL;
+        return API_VALID_INVALID;
+    }
+    json_decref(v->errors);
+    *plan = result;
+    *errors = NULL;
+    return API_VALID_OK;
+}
+
+const char *vc_coord(struct vctx *v, json_t *coords, const char *key, json_t *loc,
+                         char *buf, size_t n)
+{
+    json_t *j = json_object_get(coords, key);
+
+    if (json_is_string(j) && json_string_length(j) > 0 && json_string_length(j) < 32)
+        return json_string_value(j);
+    if (json_is_number(j)) {
+        snprintf(buf, n, "%.7f", json_number_value(j));
+        return buf;
+    }
+    vc_err(v, AT_KEY(loc, key), j ? "type_error.string" : "value_error.missing",
+        j ? "a coordinate is a decimal string" : "field required");
+    return NULL;
+}
+
+/* Every key of obj must be in allowed (NULL-terminated); others are reported. */
+void vc_only_keys(struct vctx *v, json_t *obj, const char *const *allowed, json_t *loc)
+{
+    const char *key;
+    json_t *val;
+
+    json_object_foreach(obj, key, val) {
+        int ok = 0;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok)
+            vc_err(v, AT_KEY(loc, key), "value_error.extra", "extra field not permitted");
+    }
+}
+
+/* An optional string of 1..max characters, null allowed when nullable. Copies it (or
+ * null) into out under key when present. */
+void vc_copy_str(struct vctx *v, json_t *obj, const char *key, size_t max, int nullable,
+                     json_t *loc, json_t *out)
+{
+    json_t *j = json_object_get(obj, key);
+
+    if (!j)
+        return;
+    if (json_is_null(j) && nullable) {
+        json_object_set_new(out, key, json_null());
+        return;
+    }
+    if (!json_is_string(j)) {
+        vc_err(v, AT_KEY(loc, key), json_is_null(j) ? "value_error.missing" : "type_error.string",
+            json_is_null(j) ? "may not be null" : "str type expected");
+        return;
+    }
+    if (json_string_length(j) == 0 || json_string_length(j) > max) {
+        vc_err(v, AT_KEY(loc, key), "value_error.any_str.length",
+            "%s must be 1..%zu characters", key, max);
+        return;
+    }
+    json_object_set(out, key, j);
+}

@@ -1,0 +1,62 @@
+/* The toolkit of request validation (internal to api/): a validation context that
+ * collects every problem as an HTTPValidationError item, and the field checkers the
+ * validators share (api_validate.c: creates; api_validate_update.c: updates, models). */
+#ifndef API_VCTX_H
+#define API_VCTX_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "api_validate.h"
+#include "orch_expand.h"
+
+/* State of one validation: the detail list, the identities of the location being
+ * checked, the request's charger count and its random stream. */
+struct vctx {
+    json_t *errors;
+    json_t *seen;
+    json_t *custom;          /* the tenant's custom models {"brand/model": doc}, borrowed */
+    long total;
+    struct orch_rng rng;
+};
+
+#define AT_KEY(loc, k) vc_at(loc, json_string(k))
+#define AT_IDX(loc, i) vc_at(loc, json_integer((json_int_t)(i)))
+
+/* loc + [item] (new reference; item stolen). */
+json_t *vc_at(json_t *loc, json_t *item);
+/* Adds {loc, msg, type}; takes loc. */
+void vc_err(struct vctx *v, json_t *loc, const char *type, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Optional / required string fields: NULL when absent (required: error) or of the
+ * wrong type (error). The string is borrowed from obj. */
+const char *vc_opt_str(struct vctx *v, json_t *obj, const char *key, json_t *loc);
+const char *vc_req_str(struct vctx *v, json_t *obj, const char *key, json_t *loc);
+/* An optional integer field in [min, max]: 1 and *out when present and valid, 0 when
+ * absent (or null), -1 when invalid (error added). */
+int vc_opt_int(struct vctx *v, json_t *obj, const char *key, json_t *loc, long min, long max,
+               long *out);
+/* An optional string of 1..max characters (null allowed when nullable), copied into
+ * out under key when present. */
+void vc_copy_str(struct vctx *v, json_t *obj, const char *key, size_t max, int nullable,
+                 json_t *loc, json_t *out);
+/* Every key of obj must be in allowed (NULL-terminated); others are reported. */
+void vc_only_keys(struct vctx *v, json_t *obj, const char *const *allowed, json_t *loc);
+/* A coordinate: a decimal string (or a number, formatted into buf). */
+const char *vc_coord(struct vctx *v, json_t *coords, const char *key, json_t *loc, char *buf,
+                     size_t n);
+
+/* Value shapes. */
+int vc_upper_alnum(const char *s, size_t min, size_t max, int digits);
+int vc_contains(json_t *arr, const char *s);           /* a JSON array of strings */
+int vc_in_list(const char *const *list, const char *s); /* a NULL-terminated list */
+int vc_ws_url_ok(const char *s);
+int vc_identity_ok(const char *s);  /* printable ASCII without '/' */
+
+/* taken: identities already used (copied), or NULL. */
+void vc_init(struct vctx *v, json_t *taken);
+/* Ends a validation: OK with *plan = result, or INVALID with *errors (result freed). */
+enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan, json_t **errors);
+
+#endif
