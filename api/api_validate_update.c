@@ -130,6 +130,14 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
 
 /* ---- custom catalog models ---- */
 
+/* loc + [key, i] (new reference). */
+static json_t *at_index(json_t *loc, const char *key, size_t i)
+{
+    json_t *k = AT_KEY(loc, key), *l = AT_IDX(k, i);
+    json_decref(k);
+    return l;
+}
+
 static int slug_ok(const char *s)
 {
     size_t n = strlen(s);
@@ -188,7 +196,7 @@ enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc,
     else
         json_array_foreach(types, i, t) {
             if (!json_is_string(t) || !vc_in_list(ctypes, json_string_value(t)))
-                vc_err(&v, vc_at(AT_KEY(loc, "connector_types"), json_integer((json_int_t)i)),
+                vc_err(&v, at_index(loc, "connector_types", i),
                     "value_error.const", "unknown connector type");
         }
     json_t *vers = json_object_get(body, "ocpp_versions"), *ver;
@@ -199,7 +207,7 @@ enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc,
         json_array_foreach(vers, i, ver) {
             const char *s = json_string_value(ver);
             if (!s || (strcmp(s, "OCPP1.6") != 0 && strcmp(s, "OCPP2.0.1") != 0))
-                vc_err(&v, vc_at(AT_KEY(loc, "ocpp_versions"), json_integer((json_int_t)i)),
+                vc_err(&v, at_index(loc, "ocpp_versions", i),
                     "value_error.const", "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
         }
     json_decref(loc);

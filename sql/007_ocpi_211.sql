@@ -41,6 +41,10 @@ DECLARE
     old_status text;
     new_status text;
 BEGIN
+    -- most fleets have no registered eMSP: keep flushes of charger outcomes cheap
+    IF NOT EXISTS (SELECT 1 FROM ocpi_peers) THEN
+        RETURN NULL;
+    END IF;
     SELECT cp.id, cp.country_code, cp.party_id INTO c
     FROM locations l JOIN cpos cp ON cp.id = l.cpo_id
     JOIN ocpi_peers p ON p.cpo_id = cp.id
