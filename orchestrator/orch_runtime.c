@@ -34,7 +34,11 @@ static const char SQL_RENEW[] =
     "WHERE lease_owner = $1 AND status <> 'FAILED'";
 
 /* One statement for a whole batch of outcomes; a READY step never goes back, a FAILED
- * step gives its lease up. */
+ * step gives its lease up. The owner test is written IS NOT DISTINCT FROM on purpose:
+ * it cannot use the lease_owner index, so rows are reached by id (pkey or hash join)
+ * whatever the statistics say. Right after a big insert the stale statistics made the
+ * planner walk the owner index and rescan the batch for every row: 10,000 rows took
+ * seconds instead of milliseconds. */
 static const char SQL_FLUSH[] =
     "UPDATE chargers ch SET "
     "  status = CASE WHEN u.status IS NULL OR ch.status IN ('READY','FAILED') "
@@ -48,7 +52,8 @@ static const char SQL_FLUSH[] =
     "  lease_until = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_until END, "
     "  updated_at = now() "
     "FROM json_to_recordset($2::json) AS u(id uuid, status text, error text, connected boolean) "
-    "WHERE ch.id = u.id AND ch.lease_owner = $1 AND ch.pending_change IS NULL";
+    "WHERE ch.id = u.id AND ch.lease_owner IS NOT DISTINCT FROM $1 "
+    "  AND ch.pending_change IS NULL";
 
 /* Chargers the API changed (deleted, or to reconnect with new settings). */
 static const char SQL_CHANGES[] =
