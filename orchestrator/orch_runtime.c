@@ -340,8 +340,10 @@ static void changes_done(PGresult *res, const char *err, void *arg)
         }
         if (oc->changing)
             continue;
-        CF_LOG_INFO(sim_charger_identity(oc->ch), "%s by the API: closing",
-                    strcmp(PQgetvalue(res, i, 1), "delete") == 0 ? "deleted" : "changed");
+        CF_LOG_INFO(sim_charger_identity(oc->ch), "%s",
+                    strcmp(PQgetvalue(res, i, 1), "delete") == 0
+                        ? "deleted (API or TTL): closing"
+                        : "settings changed: closing, to reconnect with the new ones");
         oc->changing = 1;
         sim_charger_stop(oc->ch);
     }
