@@ -1,5 +1,6 @@
 /* OCPP 1.6-J: the version table. Field names and limits from the 1.6 JSON schemas. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ocpp_version.h"
 
@@ -54,8 +55,9 @@ static const char *const error_names[OCPP_ERR__COUNT] = {
     [OCPP_ERR_MESSAGE_TYPE_NOT_SUPPORTED] = "NotSupported",
 };
 
-static json_t *boot_request(const struct ocpp_station_info *info)
+static json_t *boot_request(const struct ocpp_station_info *info, enum ocpp_boot_reason why)
 {
+    (void)why;   /* 1.6 does not say why it boots */
     json_t *p = json_object();
 
     json_object_set_new(p, "chargePointVendor", ocpp_str_max(info->vendor, 20));
@@ -65,6 +67,58 @@ static json_t *boot_request(const struct ocpp_station_info *info)
     if (info->firmware && *info->firmware)
         json_object_set_new(p, "firmwareVersion", ocpp_str_max(info->firmware, 50));
     return p;
+}
+
+/* Reset.req {type: Hard|Soft} */
+static enum ocpp_error reset_parse(json_t *payload, struct ocpp_reset_req *out, char *reason,
+                                   size_t len)
+{
+    const char *type = json_string_value(json_object_get(payload, "type"));
+
+    out->evse_id = 0;
+    if (!type)
+        return snprintf(reason, len, "type: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (strcmp(type, "Hard") == 0)
+        out->kind = OCPP_RESET_HARD;
+    else if (strcmp(type, "Soft") == 0)
+        out->kind = OCPP_RESET_SOFT;
+    else
+        return snprintf(reason, len, "type: Hard or Soft"), OCPP_ERR_PROPERTY_CONSTRAINT;
+    return OCPP_ERR_NONE;
+}
+
+/* TriggerMessage.req {requestedMessage, connectorId?} */
+static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *out,
+                                     char *reason, size_t len)
+{
+    static const char *const others[] = {"DiagnosticsStatusNotification",
+                                         "FirmwareStatusNotification", "MeterValues", NULL};
+    const char *m = json_string_value(json_object_get(payload, "requestedMessage"));
+    json_t *c = json_object_get(payload, "connectorId");
+
+    memset(out, 0, sizeof *out);
+    if (!m)
+        return snprintf(reason, len, "requestedMessage: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (c && (!json_is_integer(c) || json_integer_value(c) < 0))
+        return snprintf(reason, len, "connectorId: an integer >= 0"), OCPP_ERR_TYPE_CONSTRAINT;
+    out->evse_id = c ? (int)json_integer_value(c) : 0;
+    if (strcmp(m, "BootNotification") == 0)
+        out->what = OCPP_TRIGGER_BOOT;
+    else if (strcmp(m, "Heartbeat") == 0)
+        out->what = OCPP_TRIGGER_HEARTBEAT;
+    else if (strcmp(m, "StatusNotification") == 0)
+        out->what = OCPP_TRIGGER_STATUS;
+    else {
+        out->what = OCPP_TRIGGER_OTHER;
+        for (int i = 0; others[i]; i++) {
+            if (strcmp(m, others[i]) == 0)
+                return OCPP_ERR_NONE;
+        }
+        return snprintf(reason, len, "requestedMessage: unknown message %.60s", m),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    }
+    return OCPP_ERR_NONE;
 }
 
 /* Connector 0 is the charge point as a whole; 1..n the connectors. */
@@ -106,6 +160,8 @@ const struct ocpp_version ocpp_v16 = {
     .heartbeat_request = ocpp_empty_payload,
     .status_targets = status_targets,
     .status_request = status_request,
+    .reset_parse = reset_parse,
+    .trigger_parse = trigger_parse,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

@@ -1,5 +1,6 @@
 /* OCPP 2.0.1: the version table. Field names and limits from the 2.0.1 JSON schemas. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ocpp_version.h"
 
@@ -89,8 +90,11 @@ static const char *const error_names[OCPP_ERR__COUNT] = {
     [OCPP_ERR_MESSAGE_TYPE_NOT_SUPPORTED] = "MessageTypeNotSupported",
 };
 
-static json_t *boot_request(const struct ocpp_station_info *info)
+static json_t *boot_request(const struct ocpp_station_info *info, enum ocpp_boot_reason why)
 {
+    const char *reason = why == OCPP_BOOT_REMOTE_RESET ? "RemoteReset"
+                         : why == OCPP_BOOT_TRIGGERED  ? "Triggered"
+                                                       : "PowerUp";
     json_t *cs = json_object();
 
     json_object_set_new(cs, "model", ocpp_str_max(info->model, 20));
@@ -99,7 +103,69 @@ static json_t *boot_request(const struct ocpp_station_info *info)
         json_object_set_new(cs, "serialNumber", ocpp_str_max(info->serial, 25));
     if (info->firmware && *info->firmware)
         json_object_set_new(cs, "firmwareVersion", ocpp_str_max(info->firmware, 50));
-    return json_pack("{s:s,s:o}", "reason", "PowerUp", "chargingStation", cs);
+    return json_pack("{s:s,s:o}", "reason", reason, "chargingStation", cs);
+}
+
+/* Reset.req {type: Immediate|OnIdle, evseId?} */
+static enum ocpp_error reset_parse(json_t *payload, struct ocpp_reset_req *out, char *reason,
+                                   size_t len)
+{
+    const char *type = json_string_value(json_object_get(payload, "type"));
+    json_t *evse = json_object_get(payload, "evseId");
+
+    if (!type)
+        return snprintf(reason, len, "type: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (strcmp(type, "Immediate") == 0)
+        out->kind = OCPP_RESET_HARD;
+    else if (strcmp(type, "OnIdle") == 0)
+        out->kind = OCPP_RESET_SOFT;
+    else
+        return snprintf(reason, len, "type: Immediate or OnIdle"), OCPP_ERR_PROPERTY_CONSTRAINT;
+    if (evse && !json_is_integer(evse))
+        return snprintf(reason, len, "evseId: an integer"), OCPP_ERR_TYPE_CONSTRAINT;
+    out->evse_id = evse ? (int)json_integer_value(evse) : 0;
+    return OCPP_ERR_NONE;
+}
+
+/* TriggerMessage.req {requestedMessage, evse?: {id, connectorId?}} */
+static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *out,
+                                     char *reason, size_t len)
+{
+    static const char *const others[] = {
+        "LogStatusNotification", "FirmwareStatusNotification", "MeterValues",
+        "SignChargingStationCertificate", "SignV2GCertificate", "TransactionEvent",
+        "SignCombinedCertificate", "PublishFirmwareStatusNotification", NULL};
+    const char *m = json_string_value(json_object_get(payload, "requestedMessage"));
+    json_t *evse = json_object_get(payload, "evse");
+
+    memset(out, 0, sizeof *out);
+    if (!m)
+        return snprintf(reason, len, "requestedMessage: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (evse) {
+        json_t *id = json_object_get(evse, "id"), *c = json_object_get(evse, "connectorId");
+        if (!json_is_integer(id) || (c && !json_is_integer(c)))
+            return snprintf(reason, len, "evse: {id, connectorId?} integers"),
+                   OCPP_ERR_TYPE_CONSTRAINT;
+        out->evse_id = (int)json_integer_value(id);
+        out->connector_id = c ? (int)json_integer_value(c) : 0;
+    }
+    if (strcmp(m, "BootNotification") == 0)
+        out->what = OCPP_TRIGGER_BOOT;
+    else if (strcmp(m, "Heartbeat") == 0)
+        out->what = OCPP_TRIGGER_HEARTBEAT;
+    else if (strcmp(m, "StatusNotification") == 0)
+        out->what = OCPP_TRIGGER_STATUS;
+    else {
+        out->what = OCPP_TRIGGER_OTHER;
+        for (int i = 0; others[i]; i++) {
+            if (strcmp(m, others[i]) == 0)
+                return OCPP_ERR_NONE;
+        }
+        return snprintf(reason, len, "requestedMessage: unknown message %.60s", m),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    }
+    return OCPP_ERR_NONE;
 }
 
 /* One connector per EVSE, EVSEs numbered from 1 (2.0.1 has no "connector 0"). */
@@ -141,6 +207,8 @@ const struct ocpp_version ocpp_v201 = {
     .heartbeat_request = ocpp_empty_payload,
     .status_targets = status_targets,
     .status_request = status_request,
+    .reset_parse = reset_parse,
+    .trigger_parse = trigger_parse,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

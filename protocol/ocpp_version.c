@@ -100,3 +100,8 @@ json_t *ocpp_current_time_payload(const char *now)
 {
     return json_pack("{s:s}", "currentTime", now);
 }
+
+json_t *ocpp_status_payload(const char *status)
+{
+    return json_pack("{s:s}", "status", status);
+}

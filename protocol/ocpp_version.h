@@ -45,6 +45,37 @@ struct ocpp_status_target {
     int connector_id;
 };
 
+/* Why a charge point boots (2.0.1 says it in BootNotification; 1.6 does not). */
+enum ocpp_boot_reason {
+    OCPP_BOOT_POWER_UP,
+    OCPP_BOOT_REMOTE_RESET,
+    OCPP_BOOT_TRIGGERED,
+};
+
+/* CSMS-initiated commands in version-neutral terms. */
+enum ocpp_reset_kind {
+    OCPP_RESET_SOFT,             /* 1.6 Soft, 2.0.1 OnIdle */
+    OCPP_RESET_HARD,             /* 1.6 Hard, 2.0.1 Immediate */
+};
+
+struct ocpp_reset_req {
+    enum ocpp_reset_kind kind;
+    int evse_id;                 /* 2.0.1 evseId, 0 = the whole station */
+};
+
+enum ocpp_trigger {
+    OCPP_TRIGGER_BOOT,
+    OCPP_TRIGGER_HEARTBEAT,
+    OCPP_TRIGGER_STATUS,
+    OCPP_TRIGGER_OTHER,          /* a message the version defines that we do not send yet */
+};
+
+struct ocpp_trigger_req {
+    enum ocpp_trigger what;
+    int evse_id;                 /* 2.0.1 evse.id / 1.6 connectorId; 0 = not given */
+    int connector_id;            /* 2.0.1 evse.connectorId; 0 = not given */
+};
+
 /* Direction of an action, from the charge point's point of view. */
 enum ocpp_direction {
     OCPP_CP_TO_CSMS,
@@ -66,7 +97,7 @@ struct ocpp_version {
 
     /* BootNotification.req payload (1.6: chargePointVendor/Model, chargePointSerialNumber,
      * firmwareVersion; 2.0.1: reason PowerUp, chargingStation{...}). */
-    json_t *(*boot_request)(const struct ocpp_station_info *info);
+    json_t *(*boot_request)(const struct ocpp_station_info *info, enum ocpp_boot_reason why);
     /* Reads a BootNotification.conf payload (borrowed). Returns 0, or -1 with a reason
      * naming the bad field in reason[len]. */
     int (*boot_result)(json_t *payload, struct ocpp_boot_result *out, char *reason, size_t len);
@@ -78,6 +109,13 @@ struct ocpp_version {
     /* StatusNotification.req payload; timestamp is an RFC 3339 UTC string. */
     json_t *(*status_request)(const struct ocpp_status_target *t, enum ocpp_connector_status st,
                               const char *timestamp);
+
+    /* Reads the payload (borrowed) of a CSMS's Reset / TriggerMessage call. Returns
+     * OCPP_ERR_NONE, or the CallError kind with a reason naming the field. */
+    enum ocpp_error (*reset_parse)(json_t *payload, struct ocpp_reset_req *out, char *reason,
+                                   size_t len);
+    enum ocpp_error (*trigger_parse)(json_t *payload, struct ocpp_trigger_req *out,
+                                     char *reason, size_t len);
 
     /* CSMS side (used by the built-in `chargefleet csms`). */
     json_t *(*boot_response)(enum ocpp_boot_status st, int interval, const char *now);
@@ -107,6 +145,8 @@ int ocpp_boot_result_parse(json_t *payload, struct ocpp_boot_result *out, char *
 json_t *ocpp_empty_payload(void);
 json_t *ocpp_boot_response_payload(enum ocpp_boot_status st, int interval, const char *now);
 json_t *ocpp_current_time_payload(const char *now);
+/* {"status": status}: the answer of most CSMS-initiated calls in both versions. */
+json_t *ocpp_status_payload(const char *status);
 /* A new JSON string of s cut to at most max bytes (schema maxLength). */
 json_t *ocpp_str_max(const char *s, int max);
 

@@ -157,7 +157,7 @@ static void send_boot(struct sim_charger *ch)
         .vendor = ch->vendor, .model = ch->model, .serial = ch->serial,
         .firmware = ch->firmware, .connectors = ch->connectors,
     };
-    call(ch, "BootNotification", ch->version->boot_request(&info));
+    call(ch, "BootNotification", ch->version->boot_request(&info, ch->boot_reason));
 }
 
 static void fail(struct sim_charger *ch)
@@ -238,6 +238,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         int first = !ch->provisioned;
         ch->state = SIM_ACCEPTED;
         ch->provisioned = 1;
+        ch->boot_reason = OCPP_BOOT_POWER_UP;   /* a later reconnect is a power-up */
         ch->deadline = 0;
         ch->last_error[0] = '\0';
         ch->heartbeat_s = r.interval > 0 ? r.interval : ch->rt->opts.default_heartbeat_s;
@@ -274,6 +275,112 @@ static void answer_error(struct sim_charger *ch, const char *id, enum ocpp_error
     tx_push(ch, ocpp_frame_error(id, ocpp_error_name(ch->version, e), desc, NULL));
 }
 
+/* ---- calls from the CSMS: the generic work (parse, answer, errors) is done here,
+ * the version-specific reading in the version table ---- */
+
+static void answer(struct sim_charger *ch, const char *id, json_t *payload)
+{
+    tx_push(ch, ocpp_frame_result(id, payload));
+    json_decref(payload);
+}
+
+/* Sends StatusNotification for one target, or every target when t is NULL. */
+static void send_statuses(struct sim_charger *ch, const struct ocpp_status_target *t)
+{
+    struct ocpp_status_target all[64];
+    char ts[25];
+    int n = t ? 1 : ch->version->status_targets(ch->connectors, all, 64);
+
+    cf_now_rfc3339(ts);
+    for (int i = 0; i < n; i++)
+        call(ch, "StatusNotification",
+             ch->version->status_request(t ? t : &all[i], OCPP_CONN_AVAILABLE, ts));
+}
+
+/* Reset: accepted for the whole charge point (an EVSE alone: Rejected). The answer is
+ * written, the websocket closed, and the charger reconnects and boots again (2.0.1
+ * reason RemoteReset), as a real one does after a reboot. */
+static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    struct ocpp_reset_req r;
+    char reason[160];
+    enum ocpp_error e = ch->version->reset_parse(f->payload, &r, reason, sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        answer_error(ch, f->id, e, reason);
+        return;
+    }
+    if (r.evse_id != 0) {
+        answer(ch, f->id, ocpp_status_payload("Rejected"));
+        return;
+    }
+    answer(ch, f->id, ocpp_status_payload("Accepted"));
+    CF_LOG_INFO(ch->identity, "%s reset requested by the CSMS: rebooting",
+                r.kind == OCPP_RESET_HARD ? "hard" : "soft");
+    ch->boot_reason = OCPP_BOOT_REMOTE_RESET;
+    ch->close_after_tx = 1;
+    if (ch->wsi)
+        lws_callback_on_writable(ch->wsi);
+}
+
+/* TriggerMessage: BootNotification, Heartbeat, StatusNotification are sent after the
+ * answer; other messages the version defines are answered NotImplemented. */
+static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    struct ocpp_trigger_req r;
+    struct ocpp_status_target one, all[64];
+    char reason[160];
+    enum ocpp_error e = ch->version->trigger_parse(f->payload, &r, reason, sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        answer_error(ch, f->id, e, reason);
+        return;
+    }
+    switch (r.what) {
+    case OCPP_TRIGGER_OTHER:
+        answer(ch, f->id, ocpp_status_payload("NotImplemented"));
+        return;
+    case OCPP_TRIGGER_BOOT:
+        answer(ch, f->id, ocpp_status_payload("Accepted"));
+        ch->boot_reason = OCPP_BOOT_TRIGGERED;
+        send_boot(ch);
+        return;
+    case OCPP_TRIGGER_HEARTBEAT:
+        answer(ch, f->id, ocpp_status_payload("Accepted"));
+        call(ch, "Heartbeat", ch->version->heartbeat_request());
+        return;
+    case OCPP_TRIGGER_STATUS:
+        if (r.evse_id == 0) {
+            answer(ch, f->id, ocpp_status_payload("Accepted"));
+            send_statuses(ch, NULL);
+            return;
+        }
+        /* the one target the request names, if this charger has it */
+        int n = ch->version->status_targets(ch->connectors, all, 64), found = 0;
+        for (int i = 0; i < n && !found; i++) {
+            if (all[i].evse_id == r.evse_id ? (r.connector_id == 0 ||
+                                               all[i].connector_id == r.connector_id)
+                                            : (all[i].evse_id == 0 &&
+                                               all[i].connector_id == r.evse_id)) {
+                one = all[i];
+                found = 1;
+            }
+        }
+        answer(ch, f->id, ocpp_status_payload(found ? "Accepted" : "Rejected"));
+        if (found)
+            send_statuses(ch, &one);
+        return;
+    }
+}
+
+static const struct {
+    const char *action;
+    void (*fn)(struct sim_charger *ch, struct ocpp_frame *f);
+} csms_calls[] = {
+    {"Reset", csms_reset},
+    {"TriggerMessage", csms_trigger},
+};
+
 static void on_message(struct sim_charger *ch, const char *buf, size_t len)
 {
     struct ocpp_frame f;
@@ -288,8 +395,15 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
     }
     switch (f.type) {
     case OCPP_CALL: {
-        /* Nothing CSMS-initiated is implemented in this slice: say so, never stay
-         * silent (the CSMS would otherwise wait for its own timeout). */
+        size_t k = 0;
+        while (k < sizeof csms_calls / sizeof csms_calls[0] && strcmp(csms_calls[k].action, f.action))
+            k++;
+        if (k < sizeof csms_calls / sizeof csms_calls[0]) {
+            csms_calls[k].fn(ch, &f);
+            break;
+        }
+        /* Not implemented yet: say so, never stay silent (the CSMS would otherwise
+         * wait for its own timeout). */
         char desc[160];
         snprintf(desc, sizeof desc, "%s is not implemented by this charge point", f.action);
         answer_error(ch, f.id, OCPP_ERR_NOT_IMPLEMENTED, desc);
@@ -339,6 +453,7 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
         set_error(ch, "%s", reason);
     clear_session(ch);
     ch->want_close = 0;
+    ch->close_after_tx = 0;
     if (was == SIM_STOPPING)
         return;
     ch->state = SIM_IDLE;
@@ -461,8 +576,13 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         free(o);
         if (short_write)
             return -1;
-        if (ch->tx_head)
+        if (ch->tx_head) {
             lws_callback_on_writable(wsi);
+        } else if (ch->close_after_tx) {   /* the answer is out: now close */
+            ch->close_after_tx = 0;
+            ch->want_close = 1;
+            lws_callback_on_writable(wsi);
+        }
         return 0;
     }
 

@@ -78,6 +78,8 @@ struct sim_charger {
     char *rx;
     size_t rx_len, rx_cap;
     int want_close;
+    int close_after_tx;                /* close once queued frames are written (Reset) */
+    enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;
     int gone_sent;

@@ -15,7 +15,7 @@ static const struct ocpp_station_info info = {
 
 static void boot_requests(void **state)
 {
-    json_t *p = ocpp_v16.boot_request(&info);
+    json_t *p = ocpp_v16.boot_request(&info, OCPP_BOOT_POWER_UP);
     assert_string_equal(json_string_value(json_object_get(p, "chargePointVendor")), "Schneider Electric");
     /* cut to the 1.6 schema's maxLength 20 */
     assert_int_equal(strlen(json_string_value(json_object_get(p, "chargePointModel"))), 20);
@@ -23,7 +23,7 @@ static void boot_requests(void **state)
     assert_string_equal(json_string_value(json_object_get(p, "firmwareVersion")), "3.4.0");
     json_decref(p);
 
-    p = ocpp_v201.boot_request(&info);
+    p = ocpp_v201.boot_request(&info, OCPP_BOOT_POWER_UP);
     assert_string_equal(json_string_value(json_object_get(p, "reason")), "PowerUp");
     json_t *cs = json_object_get(p, "chargingStation");
     assert_string_equal(json_string_value(json_object_get(cs, "vendorName")), "Schneider Electric");

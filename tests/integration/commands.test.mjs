@@ -1,0 +1,77 @@
+// CSMS-initiated commands, played by the strict ocpp-rpc peer (every call and answer
+// checked against the OCPP schemas): Reset reboots the charger (reconnect + boot, 2.0.1
+// reason RemoteReset), TriggerMessage sends what was asked, anything not implemented
+// yet is answered as such — never silence.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+
+let pg, peer, srv;
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  srv = await startServe({ db: pg.url });
+  const { locationId } = await createLocation(srv, peer.url);
+  for (const [v, id] of [['OCPP1.6', 'CMD16'], ['OCPP2.0.1', 'CMD201']]) {
+    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ ocpp_version: v }, { charger_ids: [id] })] });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
+  }
+  await until(() => peer.live.get('CMD16') === 1 && peer.live.get('CMD201') === 1, { what: 'both connected' });
+});
+after(() => stopAll({ srv, peer, pg }));
+
+test('Reset: answered Accepted, then the charger reconnects and boots again', async () => {
+  for (const [id, type] of [['CMD16', 'Hard'], ['CMD16', 'Soft'], ['CMD201', 'Immediate'], ['CMD201', 'OnIdle']]) {
+    const boots = peer.boots.get(id).length, connects = peer.connects.get(id);
+    const r = await peer.client(id).call('Reset', { type });
+    assert.deepEqual(r, { status: 'Accepted' }, `${id} ${type}`);
+    await until(() => peer.connects.get(id) > connects && peer.boots.get(id).length > boots && peer.live.get(id) === 1,
+      { what: `${id} back after ${type} reset` });
+    if (id === 'CMD201') assert.equal(peer.boots.get(id).at(-1).reason, 'RemoteReset');
+  }
+  // a 2.0.1 reset of one EVSE is not supported: Rejected, and nothing happens
+  const connects = peer.connects.get('CMD201');
+  assert.deepEqual(await peer.client('CMD201').call('Reset', { type: 'Immediate', evseId: 1 }), { status: 'Rejected' });
+  await new Promise(r => setTimeout(r, 1500));
+  assert.equal(peer.connects.get('CMD201'), connects);
+  // the fleet API still sees them READY and connected
+  await until(async () => {
+    const list = (await srv.api('GET', '/ocpp/chargers')).body.data;
+    return list.length === 2 && list.every(c => c.status === 'READY' && c.connected);
+  }, { what: 'READY and connected in the API' });
+  assert.deepEqual(peer.failures, []);
+});
+
+test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; others NotImplemented', async () => {
+  for (const id of ['CMD16', 'CMD201']) {
+    const c = peer.client(id);
+    const hb = peer.heartbeats.get(id) ?? 0;
+    assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'Heartbeat' }), { status: 'Accepted' });
+    await until(() => (peer.heartbeats.get(id) ?? 0) > hb, { what: `${id} triggered heartbeat` });
+
+    const st = peer.statuses.get(id).length;
+    const one = id === 'CMD16' ? { requestedMessage: 'StatusNotification', connectorId: 1 }
+      : { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } };
+    assert.deepEqual(await c.call('TriggerMessage', one), { status: 'Accepted' });
+    await until(() => peer.statuses.get(id).length === st + 1, { what: `${id} one status` });
+    const last = peer.statuses.get(id).at(-1);
+    if (id === 'CMD16') assert.equal(last.connectorId, 1);
+    else assert.deepEqual([last.evseId, last.connectorId], [1, 1]);
+    const missing = id === 'CMD16' ? { requestedMessage: 'StatusNotification', connectorId: 7 }
+      : { requestedMessage: 'StatusNotification', evse: { id: 7 } };
+    assert.deepEqual(await c.call('TriggerMessage', missing), { status: 'Rejected' });
+
+    const boots = peer.boots.get(id).length;
+    assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'BootNotification' }), { status: 'Accepted' });
+    await until(() => peer.boots.get(id).length > boots, { what: `${id} triggered boot` });
+    if (id === 'CMD201') assert.equal(peer.boots.get(id).at(-1).reason, 'Triggered');
+
+    assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
+  }
+  // a command not implemented yet is a CallError NotImplemented, with its name
+  await assert.rejects(peer.client('CMD16').call('GetConfiguration', {}), e => e.rpcErrorCode === 'NotImplemented' || /NotImplemented/.test(String(e)));
+  await assert.rejects(peer.client('CMD201').call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }),
+    e => /NotImplemented/.test(String(e.rpcErrorCode ?? e)));
+  assert.deepEqual(peer.failures, []);
+});
