@@ -70,8 +70,8 @@ test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; 
     assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
   }
   // a command not implemented yet is a CallError NotImplemented, with its name
-  await assert.rejects(peer.client('CMD16').call('GetConfiguration', {}), e => e.rpcErrorCode === 'NotImplemented' || /NotImplemented/.test(String(e)));
+  await assert.rejects(peer.client('CMD16').call('GetConfiguration', {}), e => e.rpcErrorCode === 'NotImplemented');
   await assert.rejects(peer.client('CMD201').call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }),
-    e => /NotImplemented/.test(String(e.rpcErrorCode ?? e)));
+    e => e.rpcErrorCode === 'NotImplemented');
   assert.deepEqual(peer.failures, []);
 });
