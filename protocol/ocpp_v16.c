@@ -121,6 +121,83 @@ static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *o
     return OCPP_ERR_NONE;
 }
 
+/* ---- configuration: GetConfiguration / ChangeConfiguration ---- */
+
+static int key16_of(const char *key)
+{
+    for (int i = 0; i < OCPP_CFG__COUNT; i++) {
+        if (ocpp_config_keys[i].key16 && strcmp(ocpp_config_keys[i].key16, key) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static json_t *key_value(const struct ocpp_config_access *a, int id)
+{
+    char value[512];
+    a->get(a->arg, (enum ocpp_config_id)id, value, sizeof value);
+    return json_pack("{s:s,s:b,s:o}", "key", ocpp_config_keys[id].key16, "readonly",
+                     ocpp_config_keys[id].readonly, "value", ocpp_str_max(value, 500));
+}
+
+/* GetConfiguration.req {key?: [CiString50]} → {configurationKey, unknownKey} */
+static json_t *config_get(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
+                          char *reason, size_t len)
+{
+    json_t *keys = json_object_get(req, "key"), *known = json_array(), *unknown = json_array();
+    json_t *k;
+    size_t i;
+
+    if (keys && !json_is_array(keys)) {
+        json_decref(known);
+        json_decref(unknown);
+        *e = OCPP_ERR_TYPE_CONSTRAINT;
+        snprintf(reason, len, "key: an array of strings");
+        return NULL;
+    }
+    if (json_array_size(keys) == 0) {
+        for (int id = 0; id < OCPP_CFG__COUNT; id++) {
+            if (ocpp_config_keys[id].key16)
+                json_array_append_new(known, key_value(a, id));
+        }
+    }
+    json_array_foreach(keys, i, k) {
+        const char *name = json_string_value(k);
+        int id = name ? key16_of(name) : -1;
+        if (id >= 0)
+            json_array_append_new(known, key_value(a, id));
+        else if (name)
+            json_array_append_new(unknown, ocpp_str_max(name, 50));
+    }
+    json_t *r = json_pack("{s:o}", "configurationKey", known);
+    if (json_array_size(unknown) > 0)
+        json_object_set_new(r, "unknownKey", unknown);
+    else
+        json_decref(unknown);
+    return r;
+}
+
+/* ChangeConfiguration.req {key, value} → {status: Accepted|Rejected|NotSupported} */
+static json_t *config_set(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
+                          char *reason, size_t len)
+{
+    const char *key = json_string_value(json_object_get(req, "key"));
+    const char *value = json_string_value(json_object_get(req, "value"));
+
+    if (!key || !value) {
+        *e = OCPP_ERR_OCCURRENCE_CONSTRAINT;
+        snprintf(reason, len, "%s: required", key ? "value" : "key");
+        return NULL;
+    }
+    int id = key16_of(key);
+    const char *status = id < 0                                   ? "NotSupported"
+                         : ocpp_config_keys[id].readonly          ? "Rejected"
+                         : !ocpp_config_value_ok((enum ocpp_config_id)id, value) ? "Rejected"
+                         : a->set(a->arg, (enum ocpp_config_id)id, value) != 0 ? "Rejected"
+                                                                  : "Accepted";
+    return ocpp_status_payload(status);
+}
+
 /* Connector 0 is the charge point as a whole; 1..n the connectors. */
 static int status_targets(int connectors, struct ocpp_status_target *t, int max)
 {
@@ -162,6 +239,10 @@ const struct ocpp_version ocpp_v16 = {
     .status_request = status_request,
     .reset_parse = reset_parse,
     .trigger_parse = trigger_parse,
+    .config_get_action = "GetConfiguration",
+    .config_set_action = "ChangeConfiguration",
+    .config_get = config_get,
+    .config_set = config_set,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

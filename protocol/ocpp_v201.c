@@ -168,6 +168,121 @@ static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *o
     return OCPP_ERR_NONE;
 }
 
+/* ---- configuration: GetVariables / SetVariables over the device model ---- */
+
+/* The setting of component/variable (no instances, no EVSE-level components here):
+ * its id, or -1 with *status UnknownComponent / UnknownVariable. */
+static int variable_of(json_t *item, const char **status)
+{
+    const char *c = json_string_value(json_object_get(json_object_get(item, "component"), "name"));
+    const char *v = json_string_value(json_object_get(json_object_get(item, "variable"), "name"));
+    int component_known = 0;
+
+    for (int i = 0; c && v && i < OCPP_CFG__COUNT; i++) {
+        const struct ocpp_config_key *k = &ocpp_config_keys[i];
+        if (!k->component || strcmp(k->component, c) != 0)
+            continue;
+        component_known = 1;
+        if (strcmp(k->variable, v) == 0)
+            return i;
+    }
+    *status = component_known ? "UnknownVariable" : "UnknownComponent";
+    return -1;
+}
+
+/* Checks the shape of get/setVariableData items: component.name and variable.name. */
+static int items_ok(json_t *items, const char *name, int with_value, enum ocpp_error *e,
+                    char *reason, size_t len)
+{
+    json_t *it;
+    size_t i;
+
+    if (!json_is_array(items) || json_array_size(items) == 0) {
+        *e = OCPP_ERR_OCCURRENCE_CONSTRAINT;
+        snprintf(reason, len, "%s: a non-empty array", name);
+        return 0;
+    }
+    json_array_foreach(items, i, it) {
+        if (!json_is_string(json_object_get(json_object_get(it, "component"), "name")) ||
+            !json_is_string(json_object_get(json_object_get(it, "variable"), "name")) ||
+            (with_value && !json_is_string(json_object_get(it, "attributeValue")))) {
+            *e = OCPP_ERR_OCCURRENCE_CONSTRAINT;
+            snprintf(reason, len, "%s[%zu]: component.name, variable.name%s required", name, i,
+                     with_value ? ", attributeValue" : "");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Only the Actual attribute exists here. */
+static int actual(json_t *item)
+{
+    const char *t = json_string_value(json_object_get(item, "attributeType"));
+    return !t || strcmp(t, "Actual") == 0;
+}
+
+static json_t *result_of(json_t *item, const char *status)
+{
+    json_t *r = json_pack("{s:s,s:O,s:O}", "attributeStatus", status, "component",
+                          json_object_get(item, "component"), "variable",
+                          json_object_get(item, "variable"));
+    if (json_object_get(item, "attributeType"))
+        json_object_set(r, "attributeType", json_object_get(item, "attributeType"));
+    return r;
+}
+
+static json_t *config_get(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
+                          char *reason, size_t len)
+{
+    json_t *items = json_object_get(req, "getVariableData"), *it, *out;
+    size_t i;
+
+    if (!items_ok(items, "getVariableData", 0, e, reason, len))
+        return NULL;
+    out = json_array();
+    json_array_foreach(items, i, it) {
+        const char *status = "Accepted";
+        int id = variable_of(it, &status);
+        if (id >= 0 && !actual(it))
+            status = "NotSupportedAttributeType";
+        json_t *r = result_of(it, id >= 0 && !strcmp(status, "Accepted") ? "Accepted" : status);
+        if (id >= 0 && !strcmp(status, "Accepted")) {
+            char value[2600];
+            a->get(a->arg, (enum ocpp_config_id)id, value, sizeof value);
+            json_object_set_new(r, "attributeValue", ocpp_str_max(value, 2500));
+        }
+        json_array_append_new(out, r);
+    }
+    return json_pack("{s:o}", "getVariableResult", out);
+}
+
+static json_t *config_set(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
+                          char *reason, size_t len)
+{
+    json_t *items = json_object_get(req, "setVariableData"), *it, *out;
+    size_t i;
+
+    if (!items_ok(items, "setVariableData", 1, e, reason, len))
+        return NULL;
+    out = json_array();
+    json_array_foreach(items, i, it) {
+        const char *status = "Accepted";
+        const char *value = json_string_value(json_object_get(it, "attributeValue"));
+        int id = variable_of(it, &status);
+        if (id >= 0) {
+            enum ocpp_config_id cid = (enum ocpp_config_id)id;
+            status = !actual(it)                             ? "NotSupportedAttributeType"
+                     : ocpp_config_keys[id].readonly         ? "Rejected"
+                     : !ocpp_config_value_ok(cid, value)     ? "Rejected"
+                     : a->set(a->arg, cid, value) != 0       ? "Rejected"
+                                                             : "Accepted";
+        }
+        json_array_append_new(out, result_of(it, status));
+    }
+    return json_pack("{s:o}", "setVariableResult", out);
+}
+
 /* One connector per EVSE, EVSEs numbered from 1 (2.0.1 has no "connector 0"). */
 static int status_targets(int connectors, struct ocpp_status_target *t, int max)
 {
@@ -209,6 +324,10 @@ const struct ocpp_version ocpp_v201 = {
     .status_request = status_request,
     .reset_parse = reset_parse,
     .trigger_parse = trigger_parse,
+    .config_get_action = "GetVariables",
+    .config_set_action = "SetVariables",
+    .config_get = config_get,
+    .config_set = config_set,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

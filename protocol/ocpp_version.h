@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "ocpp_config.h"
 #include "ocpp_wire.h"
 
 /* What a charge point says about itself in BootNotification. */
@@ -116,6 +117,16 @@ struct ocpp_version {
                                    size_t len);
     enum ocpp_error (*trigger_parse)(json_t *payload, struct ocpp_trigger_req *out,
                                      char *reason, size_t len);
+
+    /* Configuration: the actions that read / change it (1.6 GetConfiguration /
+     * ChangeConfiguration, 2.0.1 GetVariables / SetVariables) and their answers, built
+     * from the values behind a. NULL with *e and reason[len] when the request is
+     * malformed (answer a CallError). */
+    const char *config_get_action, *config_set_action;
+    json_t *(*config_get)(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
+                          char *reason, size_t len);
+    json_t *(*config_set)(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
+                          char *reason, size_t len);
 
     /* CSMS side (used by the built-in `chargefleet csms`). */
     json_t *(*boot_response)(enum ocpp_boot_status st, int interval, const char *now);

@@ -373,13 +373,110 @@ static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
     }
 }
 
+/* ---- configuration: the charger's values behind the version's
+ * GetConfiguration / ChangeConfiguration or GetVariables / SetVariables ---- */
+
+/* What a charger starts with (HeartbeatInterval and NumberOfConnectors are live). */
+static const char *const setting_defaults[OCPP_CFG__COUNT] = {
+    [OCPP_CFG_CONNECTION_TIMEOUT] = "60",
+    [OCPP_CFG_METER_SAMPLE_INTERVAL] = "60",
+    [OCPP_CFG_CLOCK_ALIGNED_INTERVAL] = "0",
+    [OCPP_CFG_METER_SAMPLED_DATA] = "Energy.Active.Import.Register",
+    [OCPP_CFG_SUPPORTED_PROFILES] = "Core,RemoteTrigger",
+    [OCPP_CFG_AUTHORIZE_REMOTE] = "false",
+    [OCPP_CFG_LOCAL_AUTHORIZE_OFFLINE] = "true",
+    [OCPP_CFG_LOCAL_PRE_AUTHORIZE] = "false",
+    [OCPP_CFG_STOP_ON_EV_DISCONNECT] = "true",
+    [OCPP_CFG_UNLOCK_ON_EV_DISCONNECT] = "true",
+    [OCPP_CFG_WEBSOCKET_PING_INTERVAL] = "0",
+    [OCPP_CFG_RESET_RETRIES] = "1",
+    [OCPP_CFG_GET_CONFIGURATION_MAX_KEYS] = "50",
+};
+
+static void setting_get(void *arg, enum ocpp_config_id id, char *buf, size_t n)
+{
+    struct sim_charger *ch = arg;
+
+    if (id == OCPP_CFG_HEARTBEAT_INTERVAL) {
+        snprintf(buf, n, "%d", ch->heartbeat_s > 0 ? ch->heartbeat_s
+                                                   : ch->rt->opts.default_heartbeat_s);
+        return;
+    }
+    if (id == OCPP_CFG_NUMBER_OF_CONNECTORS) {
+        snprintf(buf, n, "%d", ch->connectors);
+        return;
+    }
+    for (struct sim_setting *s = ch->settings; s; s = s->next) {
+        if (s->id == id) {
+            snprintf(buf, n, "%s", s->value);
+            return;
+        }
+    }
+    snprintf(buf, n, "%s", setting_defaults[id] ? setting_defaults[id] : "");
+}
+
+/* A new HeartbeatInterval takes effect at once; other values are kept for GET. */
+static int setting_set(void *arg, enum ocpp_config_id id, const char *value)
+{
+    struct sim_charger *ch = arg;
+
+    if (id == OCPP_CFG_HEARTBEAT_INTERVAL) {
+        ch->heartbeat_s = atoi(value);
+        if (ch->state == SIM_ACCEPTED)
+            uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
+        return 0;
+    }
+    struct sim_setting **pp = &ch->settings;
+    while (*pp && (*pp)->id != id)
+        pp = &(*pp)->next;
+    size_t n = strlen(value) + 1;
+    struct sim_setting *s = malloc(sizeof *s + n);
+    if (!s)
+        return -1;
+    s->id = id;
+    memcpy(s->value, value, n);
+    if (*pp) {
+        s->next = (*pp)->next;
+        free(*pp);
+    } else {
+        s->next = NULL;
+    }
+    *pp = s;
+    return 0;
+}
+
+static void csms_config(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    const struct ocpp_config_access a = {setting_get, setting_set, ch};
+    enum ocpp_error e = OCPP_ERR_NONE;
+    char reason[160];
+    int set = strcmp(f->action, ch->version->config_set_action) == 0;
+    json_t *r = set ? ch->version->config_set(f->payload, &a, &e, reason, sizeof reason)
+                    : ch->version->config_get(f->payload, &a, &e, reason, sizeof reason);
+
+    if (r)
+        answer(ch, f->id, r);
+    else
+        answer_error(ch, f->id, e, reason);
+}
+
+/* Calls the charge point answers; a NULL action is the version's configuration pair. */
 static const struct {
     const char *action;
     void (*fn)(struct sim_charger *ch, struct ocpp_frame *f);
 } csms_calls[] = {
     {"Reset", csms_reset},
     {"TriggerMessage", csms_trigger},
+    {NULL, csms_config},
 };
+
+static int csms_call_is(const struct sim_charger *ch, size_t k, const char *action)
+{
+    if (csms_calls[k].action)
+        return strcmp(csms_calls[k].action, action) == 0;
+    return strcmp(ch->version->config_get_action, action) == 0 ||
+           strcmp(ch->version->config_set_action, action) == 0;
+}
 
 static void on_message(struct sim_charger *ch, const char *buf, size_t len)
 {
@@ -396,7 +493,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
     switch (f.type) {
     case OCPP_CALL: {
         size_t k = 0;
-        while (k < sizeof csms_calls / sizeof csms_calls[0] && strcmp(csms_calls[k].action, f.action))
+        while (k < sizeof csms_calls / sizeof csms_calls[0] && !csms_call_is(ch, k, f.action))
             k++;
         if (k < sizeof csms_calls / sizeof csms_calls[0]) {
             csms_calls[k].fn(ch, &f);
@@ -721,6 +818,11 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
 static void charger_free(struct sim_charger *ch)
 {
     clear_session(ch);
+    while (ch->settings) {
+        struct sim_setting *next = ch->settings->next;
+        free(ch->settings);
+        ch->settings = next;
+    }
     free(ch->identity);
     free(ch->ws_url);
     free(ch->ca_file);

@@ -53,6 +53,12 @@ struct sim_call {                      /* a CALL waiting for the outstanding one
     json_t *payload;                   /* owned */
 };
 
+struct sim_setting {                   /* a configuration value the CSMS changed */
+    struct sim_setting *next;
+    enum ocpp_config_id id;
+    char value[];
+};
+
 struct sim_charger {
     struct sim_runtime *rt;
     struct sim_charger *prev, *next;   /* rt->all */
@@ -79,6 +85,7 @@ struct sim_charger {
     size_t rx_len, rx_cap;
     int want_close;
     int close_after_tx;                /* close once queued frames are written (Reset) */
+    struct sim_setting *settings;      /* changed configuration, defaults otherwise */
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;

@@ -70,8 +70,53 @@ test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; 
     assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
   }
   // a command not implemented yet is a CallError NotImplemented, with its name
-  await assert.rejects(peer.client('CMD16').call('GetConfiguration', {}), e => e.rpcErrorCode === 'NotImplemented');
-  await assert.rejects(peer.client('CMD201').call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }),
-    e => e.rpcErrorCode === 'NotImplemented');
+  await assert.rejects(peer.client('CMD16').call('UnlockConnector', { connectorId: 1 }), e => e.rpcErrorCode === 'NotImplemented');
+  await assert.rejects(peer.client('CMD201').call('UnlockConnector', { evseId: 1, connectorId: 1 }), e => e.rpcErrorCode === 'NotImplemented');
+  assert.deepEqual(peer.failures, []);
+});
+
+test('1.6 GetConfiguration / ChangeConfiguration: real keys, read-only, unknown; HeartbeatInterval takes effect', async () => {
+  const c = peer.client('CMD16');
+  const all = await c.call('GetConfiguration', {});
+  const keys = Object.fromEntries(all.configurationKey.map(k => [k.key, k]));
+  assert.equal(keys.HeartbeatInterval.value, '300');
+  assert.equal(keys.HeartbeatInterval.readonly, false);
+  assert.equal(keys.NumberOfConnectors.readonly, true);
+  assert.ok(all.configurationKey.length >= 10);
+  const some = await c.call('GetConfiguration', { key: ['MeterValueSampleInterval', 'NoSuchKey'] });
+  assert.deepEqual(some.configurationKey.map(k => k.key), ['MeterValueSampleInterval']);
+  assert.deepEqual(some.unknownKey, ['NoSuchKey']);
+  assert.deepEqual(await c.call('ChangeConfiguration', { key: 'NumberOfConnectors', value: '4' }), { status: 'Rejected' });
+  assert.deepEqual(await c.call('ChangeConfiguration', { key: 'NoSuchKey', value: '1' }), { status: 'NotSupported' });
+  assert.deepEqual(await c.call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: 'often' }), { status: 'Rejected' });
+  assert.deepEqual(await c.call('ChangeConfiguration', { key: 'LocalPreAuthorize', value: 'true' }), { status: 'Accepted' });
+  assert.equal((await c.call('GetConfiguration', { key: ['LocalPreAuthorize'] })).configurationKey[0].value, 'true');
+  // HeartbeatInterval 1: heartbeats come every second from now on
+  assert.deepEqual(await c.call('ChangeConfiguration', { key: 'HeartbeatInterval', value: '1' }), { status: 'Accepted' });
+  const hb = peer.heartbeats.get('CMD16') ?? 0;
+  await until(() => (peer.heartbeats.get('CMD16') ?? 0) >= hb + 2, { what: 'heartbeats at the new interval', timeoutMs: 6000 });
+  assert.equal((await c.call('GetConfiguration', { key: ['HeartbeatInterval'] })).configurationKey[0].value, '1');
+  assert.deepEqual(peer.failures, []);
+});
+
+test('2.0.1 GetVariables / SetVariables over the device model', async () => {
+  const c = peer.client('CMD201');
+  const v = (component, variable, extra = {}) => ({ component: { name: component }, variable: { name: variable }, ...extra });
+  const got = await c.call('GetVariables', { getVariableData: [
+    v('OCPPCommCtrlr', 'HeartbeatInterval'), v('OCPPCommCtrlr', 'NoSuchVariable'), v('NoSuchCtrlr', 'X'),
+    v('OCPPCommCtrlr', 'HeartbeatInterval', { attributeType: 'Target' })] });
+  assert.deepEqual(got.getVariableResult.map(r => r.attributeStatus),
+    ['Accepted', 'UnknownVariable', 'UnknownComponent', 'NotSupportedAttributeType']);
+  assert.equal(got.getVariableResult[0].attributeValue, '300');
+  const set = await c.call('SetVariables', { setVariableData: [
+    { ...v('OCPPCommCtrlr', 'HeartbeatInterval'), attributeValue: '1' },
+    { ...v('AuthCtrlr', 'LocalPreAuthorize'), attributeValue: 'maybe' },
+    { ...v('AuthCtrlr', 'LocalPreAuthorize'), attributeValue: 'true' },
+    { ...v('NoSuchCtrlr', 'X'), attributeValue: '1' }] });
+  assert.deepEqual(set.setVariableResult.map(r => r.attributeStatus), ['Accepted', 'Rejected', 'Accepted', 'UnknownComponent']);
+  const hb = peer.heartbeats.get('CMD201') ?? 0;
+  await until(() => (peer.heartbeats.get('CMD201') ?? 0) >= hb + 2, { what: '2.0.1 heartbeats at the new interval', timeoutMs: 6000 });
+  const back = await c.call('GetVariables', { getVariableData: [v('AuthCtrlr', 'LocalPreAuthorize'), v('OCPPCommCtrlr', 'HeartbeatInterval')] });
+  assert.deepEqual(back.getVariableResult.map(r => r.attributeValue), ['true', '1']);
   assert.deepEqual(peer.failures, []);
 });

@@ -101,10 +101,31 @@ static void lookups(void **state)
     assert_int_equal(ocpp_version_action(&ocpp_v16, "DataTransfer")->direction, OCPP_BOTH);
 }
 
+/* Configuration values are checked by type and range before a charger sees them. */
+static void config_values(void **state)
+{
+    (void)state;
+    assert_true(ocpp_config_value_ok(OCPP_CFG_HEARTBEAT_INTERVAL, "30"));
+    assert_false(ocpp_config_value_ok(OCPP_CFG_HEARTBEAT_INTERVAL, "0"));
+    assert_false(ocpp_config_value_ok(OCPP_CFG_HEARTBEAT_INTERVAL, "30s"));
+    assert_false(ocpp_config_value_ok(OCPP_CFG_HEARTBEAT_INTERVAL, ""));
+    assert_true(ocpp_config_value_ok(OCPP_CFG_METER_SAMPLE_INTERVAL, "0"));
+    assert_true(ocpp_config_value_ok(OCPP_CFG_LOCAL_PRE_AUTHORIZE, "false"));
+    assert_false(ocpp_config_value_ok(OCPP_CFG_LOCAL_PRE_AUTHORIZE, "False"));
+    assert_true(ocpp_config_value_ok(OCPP_CFG_METER_SAMPLED_DATA, "Energy.Active.Import.Register,SoC"));
+    /* every setting has a 1.6 key or a 2.0.1 component/variable, and 2.0.1 names pair */
+    for (int i = 0; i < OCPP_CFG__COUNT; i++) {
+        const struct ocpp_config_key *k = &ocpp_config_keys[i];
+        assert_true(k->key16 || k->component);
+        assert_true(!k->component == !k->variable);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(boot_requests),
+        cmocka_unit_test(config_values),
         cmocka_unit_test(status_targets_and_payloads),
         cmocka_unit_test(boot_results),
         cmocka_unit_test(lookups),
