@@ -121,6 +121,42 @@ static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *o
     return OCPP_ERR_NONE;
 }
 
+/* ChangeAvailability.req {connectorId, type: Inoperative|Operative} */
+static enum ocpp_error availability_parse(json_t *payload, struct ocpp_unit_req *out,
+                                          char *reason, size_t len)
+{
+    json_t *c = json_object_get(payload, "connectorId");
+    const char *type = json_string_value(json_object_get(payload, "type"));
+
+    memset(out, 0, sizeof *out);
+    if (!c || !type)
+        return snprintf(reason, len, "%s: required", c ? "type" : "connectorId"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_integer(c) || json_integer_value(c) < 0)
+        return snprintf(reason, len, "connectorId: an integer >= 0"), OCPP_ERR_TYPE_CONSTRAINT;
+    if (strcmp(type, "Operative") != 0 && strcmp(type, "Inoperative") != 0)
+        return snprintf(reason, len, "type: Operative or Inoperative"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    out->evse_id = (int)json_integer_value(c);
+    out->operative = strcmp(type, "Operative") == 0;
+    return OCPP_ERR_NONE;
+}
+
+/* UnlockConnector.req {connectorId > 0} */
+static enum ocpp_error unlock_parse(json_t *payload, struct ocpp_unit_req *out, char *reason,
+                                    size_t len)
+{
+    json_t *c = json_object_get(payload, "connectorId");
+
+    memset(out, 0, sizeof *out);
+    if (!c)
+        return snprintf(reason, len, "connectorId: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_integer(c))
+        return snprintf(reason, len, "connectorId: an integer"), OCPP_ERR_TYPE_CONSTRAINT;
+    out->evse_id = (int)json_integer_value(c);
+    return OCPP_ERR_NONE;
+}
+
 /* ---- configuration: GetConfiguration / ChangeConfiguration ---- */
 
 static int key16_of(const char *key)
@@ -239,6 +275,9 @@ const struct ocpp_version ocpp_v16 = {
     .status_request = status_request,
     .reset_parse = reset_parse,
     .trigger_parse = trigger_parse,
+    .availability_parse = availability_parse,
+    .unlock_parse = unlock_parse,
+    .unlock_unknown = "NotSupported",
     .config_get_action = "GetConfiguration",
     .config_set_action = "ChangeConfiguration",
     .config_get = config_get,

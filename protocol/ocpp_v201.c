@@ -168,6 +168,49 @@ static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *o
     return OCPP_ERR_NONE;
 }
 
+/* ChangeAvailability.req {operationalStatus, evse?: {id, connectorId?}} */
+static enum ocpp_error availability_parse(json_t *payload, struct ocpp_unit_req *out,
+                                          char *reason, size_t len)
+{
+    const char *st = json_string_value(json_object_get(payload, "operationalStatus"));
+    json_t *evse = json_object_get(payload, "evse");
+
+    memset(out, 0, sizeof *out);
+    if (!st)
+        return snprintf(reason, len, "operationalStatus: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (strcmp(st, "Operative") != 0 && strcmp(st, "Inoperative") != 0)
+        return snprintf(reason, len, "operationalStatus: Operative or Inoperative"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    if (evse) {
+        json_t *id = json_object_get(evse, "id"), *c = json_object_get(evse, "connectorId");
+        if (!json_is_integer(id) || (c && !json_is_integer(c)))
+            return snprintf(reason, len, "evse: {id, connectorId?} integers"),
+                   OCPP_ERR_TYPE_CONSTRAINT;
+        out->evse_id = (int)json_integer_value(id);
+        out->connector_id = c ? (int)json_integer_value(c) : 0;
+    }
+    out->operative = strcmp(st, "Operative") == 0;
+    return OCPP_ERR_NONE;
+}
+
+/* UnlockConnector.req {evseId, connectorId} */
+static enum ocpp_error unlock_parse(json_t *payload, struct ocpp_unit_req *out, char *reason,
+                                    size_t len)
+{
+    json_t *e = json_object_get(payload, "evseId"), *c = json_object_get(payload, "connectorId");
+
+    memset(out, 0, sizeof *out);
+    if (!e || !c)
+        return snprintf(reason, len, "%s: required", e ? "connectorId" : "evseId"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_integer(e) || !json_is_integer(c))
+        return snprintf(reason, len, "evseId, connectorId: integers"), OCPP_ERR_TYPE_CONSTRAINT;
+    out->evse_id = (int)json_integer_value(e);
+    out->connector_id = (int)json_integer_value(c);
+    return OCPP_ERR_NONE;
+}
+
 /* ---- configuration: GetVariables / SetVariables over the device model ---- */
 
 /* The setting of component/variable (no instances, no EVSE-level components here):
@@ -324,6 +367,9 @@ const struct ocpp_version ocpp_v201 = {
     .status_request = status_request,
     .reset_parse = reset_parse,
     .trigger_parse = trigger_parse,
+    .availability_parse = availability_parse,
+    .unlock_parse = unlock_parse,
+    .unlock_unknown = "UnknownConnector",
     .config_get_action = "GetVariables",
     .config_set_action = "SetVariables",
     .config_get = config_get,

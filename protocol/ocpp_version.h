@@ -77,6 +77,14 @@ struct ocpp_trigger_req {
     int connector_id;            /* 2.0.1 evse.connectorId; 0 = not given */
 };
 
+/* The part of a charge point a ChangeAvailability / UnlockConnector names: 2.0.1
+ * evse (+ connector), 1.6 connectorId in evse_id; 0 = the whole charge point. */
+struct ocpp_unit_req {
+    int evse_id;
+    int connector_id;
+    int operative;               /* ChangeAvailability: 1 Operative, 0 Inoperative */
+};
+
 /* Direction of an action, from the charge point's point of view. */
 enum ocpp_direction {
     OCPP_CP_TO_CSMS,
@@ -117,6 +125,12 @@ struct ocpp_version {
                                    size_t len);
     enum ocpp_error (*trigger_parse)(json_t *payload, struct ocpp_trigger_req *out,
                                      char *reason, size_t len);
+
+    enum ocpp_error (*availability_parse)(json_t *payload, struct ocpp_unit_req *out,
+                                          char *reason, size_t len);
+    enum ocpp_error (*unlock_parse)(json_t *payload, struct ocpp_unit_req *out, char *reason,
+                                    size_t len);
+    const char *unlock_unknown;  /* UnlockStatus for a connector it does not have */
 
     /* Configuration: the actions that read / change it (1.6 GetConfiguration /
      * ChangeConfiguration, 2.0.1 GetVariables / SetVariables) and their answers, built

@@ -21,6 +21,7 @@
 static void charger_maybe_free(struct sim_charger *ch);
 static void send_next_call(struct sim_charger *ch);
 static void conn_lost(struct sim_charger *ch, const char *reason);
+static void send_statuses(struct sim_charger *ch, int only);
 
 static uint32_t rand_u32(void)
 {
@@ -248,13 +249,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
             ch->rt->ev.ready(ch, first, ch->rt->ev_arg);
         if (ch->state != SIM_ACCEPTED)
             return; /* the owner stopped it */
-        struct ocpp_status_target targets[64];
-        char ts[25];
-        cf_now_rfc3339(ts);
-        int n = ch->version->status_targets(ch->connectors, targets, 64);
-        for (int i = 0; i < n; i++)
-            call(ch, "StatusNotification",
-                 ch->version->status_request(&targets[i], OCPP_CONN_AVAILABLE, ts));
+        send_statuses(ch, -1);
         uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
         return;
     }
@@ -284,17 +279,40 @@ static void answer(struct sim_charger *ch, const char *id, json_t *payload)
     json_decref(payload);
 }
 
-/* Sends StatusNotification for one target, or every target when t is NULL. */
-static void send_statuses(struct sim_charger *ch, const struct ocpp_status_target *t)
+#define MAX_TARGETS 64   /* status targets (connectors / EVSEs) a charger may have */
+
+/* The index of the status target a request names (2.0.1 evse + connector, 1.6
+ * connectorId in evse_id), or -1 when the charger has none. */
+static int find_target(const struct sim_charger *ch, int evse_id, int connector_id)
 {
-    struct ocpp_status_target all[64];
+    struct ocpp_status_target all[MAX_TARGETS];
+    int n = ch->version->status_targets(ch->connectors, all, MAX_TARGETS);
+
+    for (int i = 0; i < n; i++) {
+        if (all[i].evse_id == 0 ? all[i].connector_id == evse_id
+                                : all[i].evse_id == evse_id &&
+                                      (connector_id == 0 || all[i].connector_id == connector_id))
+            return i;
+    }
+    return -1;
+}
+
+/* Sends StatusNotification for target `only`, or every target when only < 0: Available,
+ * or Unavailable when the CSMS made it Inoperative. */
+static void send_statuses(struct sim_charger *ch, int only)
+{
+    struct ocpp_status_target all[MAX_TARGETS];
     char ts[25];
-    int n = t ? 1 : ch->version->status_targets(ch->connectors, all, 64);
+    int n = ch->version->status_targets(ch->connectors, all, MAX_TARGETS);
 
     cf_now_rfc3339(ts);
-    for (int i = 0; i < n; i++)
-        call(ch, "StatusNotification",
-             ch->version->status_request(t ? t : &all[i], OCPP_CONN_AVAILABLE, ts));
+    for (int i = 0; i < n; i++) {
+        if (only >= 0 && i != only)
+            continue;
+        enum ocpp_connector_status st = ch->unavailable & (UINT64_C(1) << i)
+                                            ? OCPP_CONN_UNAVAILABLE : OCPP_CONN_AVAILABLE;
+        call(ch, "StatusNotification", ch->version->status_request(&all[i], st, ts));
+    }
 }
 
 /* Reset: accepted for the whole charge point (an EVSE alone: Rejected). The answer is
@@ -328,7 +346,6 @@ static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
 static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
 {
     struct ocpp_trigger_req r;
-    struct ocpp_status_target one, all[64];
     char reason[160];
     enum ocpp_error e = ch->version->trigger_parse(f->payload, &r, reason, sizeof reason);
 
@@ -349,28 +366,71 @@ static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
         answer(ch, f->id, ocpp_status_payload("Accepted"));
         call(ch, "Heartbeat", ch->version->heartbeat_request());
         return;
-    case OCPP_TRIGGER_STATUS:
-        if (r.evse_id == 0) {
-            answer(ch, f->id, ocpp_status_payload("Accepted"));
-            send_statuses(ch, NULL);
+    case OCPP_TRIGGER_STATUS: {
+        int t = r.evse_id == 0 ? -1 : find_target(ch, r.evse_id, r.connector_id);
+        if (r.evse_id != 0 && t < 0) {
+            answer(ch, f->id, ocpp_status_payload("Rejected"));
             return;
         }
-        /* the one target the request names, if this charger has it */
-        int n = ch->version->status_targets(ch->connectors, all, 64), found = 0;
-        for (int i = 0; i < n && !found; i++) {
-            if (all[i].evse_id == r.evse_id ? (r.connector_id == 0 ||
-                                               all[i].connector_id == r.connector_id)
-                                            : (all[i].evse_id == 0 &&
-                                               all[i].connector_id == r.evse_id)) {
-                one = all[i];
-                found = 1;
-            }
-        }
-        answer(ch, f->id, ocpp_status_payload(found ? "Accepted" : "Rejected"));
-        if (found)
-            send_statuses(ch, &one);
+        answer(ch, f->id, ocpp_status_payload("Accepted"));
+        send_statuses(ch, t);
         return;
     }
+    }
+}
+
+/* ChangeAvailability: the whole charge point or one connector / EVSE becomes
+ * (in)operative; its StatusNotification says Unavailable / Available. */
+static void csms_availability(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    struct ocpp_unit_req r;
+    char reason[160];
+    enum ocpp_error e = ch->version->availability_parse(f->payload, &r, reason, sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        answer_error(ch, f->id, e, reason);
+        return;
+    }
+    int t = r.evse_id == 0 ? -1 : find_target(ch, r.evse_id, r.connector_id);
+    if (r.evse_id != 0 && t < 0) {
+        answer(ch, f->id, ocpp_status_payload("Rejected"));
+        return;
+    }
+    uint64_t bits = t < 0 ? ~UINT64_C(0) : UINT64_C(1) << t;
+    ch->unavailable = r.operative ? ch->unavailable & ~bits : ch->unavailable | bits;
+    answer(ch, f->id, ocpp_status_payload("Accepted"));
+    send_statuses(ch, t);
+}
+
+/* UnlockConnector: no cable is locked while no session runs: Unlocked. */
+static void csms_unlock(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    struct ocpp_unit_req r;
+    char reason[160];
+    enum ocpp_error e = ch->version->unlock_parse(f->payload, &r, reason, sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        answer_error(ch, f->id, e, reason);
+        return;
+    }
+    int t = r.evse_id > 0 ? find_target(ch, r.evse_id, r.connector_id) : -1;
+    answer(ch, f->id, ocpp_status_payload(t < 0 ? ch->version->unlock_unknown : "Unlocked"));
+}
+
+/* ClearCache: there is no authorization cache yet, so it is clear. */
+static void csms_clear_cache(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    answer(ch, f->id, ocpp_status_payload("Accepted"));
+}
+
+/* DataTransfer: no vendor extension is known to this charge point. */
+static void csms_data_transfer(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    if (!json_is_string(json_object_get(f->payload, "vendorId"))) {
+        answer_error(ch, f->id, OCPP_ERR_OCCURRENCE_CONSTRAINT, "vendorId: required");
+        return;
+    }
+    answer(ch, f->id, ocpp_status_payload("UnknownVendorId"));
 }
 
 /* ---- configuration: the charger's values behind the version's
@@ -467,6 +527,10 @@ static const struct {
 } csms_calls[] = {
     {"Reset", csms_reset},
     {"TriggerMessage", csms_trigger},
+    {"ChangeAvailability", csms_availability},
+    {"UnlockConnector", csms_unlock},
+    {"ClearCache", csms_clear_cache},
+    {"DataTransfer", csms_data_transfer},
     {NULL, csms_config},
 };
 

@@ -86,6 +86,7 @@ struct sim_charger {
     int want_close;
     int close_after_tx;                /* close once queued frames are written (Reset) */
     struct sim_setting *settings;      /* changed configuration, defaults otherwise */
+    uint64_t unavailable;              /* status targets made Inoperative by the CSMS */
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;

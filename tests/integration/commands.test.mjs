@@ -70,8 +70,9 @@ test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; 
     assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
   }
   // a command not implemented yet is a CallError NotImplemented, with its name
-  await assert.rejects(peer.client('CMD16').call('UnlockConnector', { connectorId: 1 }), e => e.rpcErrorCode === 'NotImplemented');
-  await assert.rejects(peer.client('CMD201').call('UnlockConnector', { evseId: 1, connectorId: 1 }), e => e.rpcErrorCode === 'NotImplemented');
+  await assert.rejects(peer.client('CMD16').call('RemoteStartTransaction', { idTag: 'TAG1' }), e => e.rpcErrorCode === 'NotImplemented');
+  await assert.rejects(peer.client('CMD201').call('RequestStartTransaction', { idToken: { idToken: 'TAG1', type: 'ISO14443' }, remoteStartId: 1 }),
+    e => e.rpcErrorCode === 'NotImplemented');
   assert.deepEqual(peer.failures, []);
 });
 
@@ -118,5 +119,43 @@ test('2.0.1 GetVariables / SetVariables over the device model', async () => {
   await until(() => (peer.heartbeats.get('CMD201') ?? 0) >= hb + 2, { what: '2.0.1 heartbeats at the new interval', timeoutMs: 6000 });
   const back = await c.call('GetVariables', { getVariableData: [v('AuthCtrlr', 'LocalPreAuthorize'), v('OCPPCommCtrlr', 'HeartbeatInterval')] });
   assert.deepEqual(back.getVariableResult.map(r => r.attributeValue), ['true', '1']);
+  assert.deepEqual(peer.failures, []);
+});
+
+test('ChangeAvailability, UnlockConnector, ClearCache, DataTransfer', async () => {
+  // 1.6: connector 1 inoperative → StatusNotification Unavailable, then back
+  const c = peer.client('CMD16');
+  let n = peer.statuses.get('CMD16').length;
+  assert.deepEqual(await c.call('ChangeAvailability', { connectorId: 1, type: 'Inoperative' }), { status: 'Accepted' });
+  await until(() => peer.statuses.get('CMD16').length > n, { what: '1.6 status after ChangeAvailability' });
+  assert.deepEqual([peer.statuses.get('CMD16').at(-1).connectorId, peer.statuses.get('CMD16').at(-1).status], [1, 'Unavailable']);
+  // it stays Unavailable when asked again
+  n = peer.statuses.get('CMD16').length;
+  assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 1 }), { status: 'Accepted' });
+  await until(() => peer.statuses.get('CMD16').length > n, { what: 'triggered status' });
+  assert.equal(peer.statuses.get('CMD16').at(-1).status, 'Unavailable');
+  n = peer.statuses.get('CMD16').length;
+  assert.deepEqual(await c.call('ChangeAvailability', { connectorId: 0, type: 'Operative' }), { status: 'Accepted' });
+  await until(() => peer.statuses.get('CMD16').length >= n + 2, { what: 'every connector Available' });
+  assert.ok(peer.statuses.get('CMD16').slice(n).every(s => s.status === 'Available'));
+  assert.deepEqual(await c.call('ChangeAvailability', { connectorId: 9, type: 'Inoperative' }), { status: 'Rejected' });
+  assert.deepEqual(await c.call('UnlockConnector', { connectorId: 1 }), { status: 'Unlocked' });
+  assert.deepEqual(await c.call('UnlockConnector', { connectorId: 9 }), { status: 'NotSupported' });
+  assert.deepEqual(await c.call('ClearCache', {}), { status: 'Accepted' });
+  assert.deepEqual(await c.call('DataTransfer', { vendorId: 'com.example' }), { status: 'UnknownVendorId' });
+
+  // 2.0.1: EVSE 1 inoperative → connectorStatus Unavailable
+  const d = peer.client('CMD201');
+  n = peer.statuses.get('CMD201').length;
+  assert.deepEqual(await d.call('ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 1 } }), { status: 'Accepted' });
+  await until(() => peer.statuses.get('CMD201').length > n, { what: '2.0.1 status after ChangeAvailability' });
+  const last = peer.statuses.get('CMD201').at(-1);
+  assert.deepEqual([last.evseId, last.connectorStatus], [1, 'Unavailable']);
+  assert.deepEqual(await d.call('ChangeAvailability', { operationalStatus: 'Operative' }), { status: 'Accepted' });
+  assert.deepEqual(await d.call('ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 5 } }), { status: 'Rejected' });
+  assert.deepEqual(await d.call('UnlockConnector', { evseId: 1, connectorId: 1 }), { status: 'Unlocked' });
+  assert.deepEqual(await d.call('UnlockConnector', { evseId: 4, connectorId: 1 }), { status: 'UnknownConnector' });
+  assert.deepEqual(await d.call('ClearCache', {}), { status: 'Accepted' });
+  assert.deepEqual(await d.call('DataTransfer', { vendorId: 'com.example' }), { status: 'UnknownVendorId' });
   assert.deepEqual(peer.failures, []);
 });
