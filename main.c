@@ -3,7 +3,6 @@
  * worker (orchestrator + simulator) or csms (the built-in CSMS). */
 #include <errno.h>
 #include <getopt.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,13 +375,10 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
         c.db = NULL;
 
     if (serve && (!c.token || !*c.token)) {
-        unsigned char raw[16];
-        if (RAND_bytes(raw, sizeof(raw)) != 1) {
+        if (orch_token_new(token) != 0) {
             fprintf(stderr, "chargefleet: no randomness for an API token\n");
             return 1;
         }
-        for (size_t i = 0; i < sizeof(raw); i++)
-            sprintf(token + 2 * i, "%02x", raw[i]);
         c.token = token;
         printf("chargefleet: API token (generated; set --api-token to choose): %s\n", token);
         fflush(stdout);

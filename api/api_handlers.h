@@ -62,6 +62,10 @@ json_t *parse_doc(const char *text);
 /* orch_json_cb that answers the document with 200 (404 "resource not found"). */
 void pass_through(enum orch_status st, const char *json, const char *detail, void *arg);
 
+/* An integer query argument in [min, max]: 0 absent, 1 in *out, -1 not such an integer
+ * (nothing answered: the caller says it in its own format). */
+int query_long(struct op *op, const char *name, long min, long max, long *out);
+
 /* Query arguments: `page` (>= 1, default 1) and `limit` (1..100, default 50), or 422
  * naming the argument. Returns 0, or -1 after answering (op freed). */
 struct orch_page;

@@ -3,16 +3,15 @@
  * own tokens ("Authorization: Token <token>", base64-encoded as 2.2.1 says, or raw as
  * older peers send it): token A registers once, token C is the registered eMSP's.
  * Every answer is an OCPI envelope {data, status_code, status_message, timestamp}. */
-#define _GNU_SOURCE   /* strptime */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "api_handlers.h"
+#include "api_ocpi_schema.h"
 #include "cf_log.h"
 #include "orch_ocpi.h"
 #include "orch_tenants.h"
@@ -471,35 +470,6 @@ void ocpi_credentials(struct op *op) { ocpi_auth(op, credentials); }
 
 /* ---- locations (sender) ---- */
 
-/* A non-negative integer query argument: 0 absent, 1 ok, -1 bad. */
-static int arg_num(struct op *op, const char *name, long max, long *out)
-{
-    const char *v = api_req_arg(op->req, name);
-    char *end;
-
-    if (!v)
-        return 0;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < 0 || n > max)
-        return -1;
-    *out = n;
-    return 1;
-}
-
-/* An RFC 3339 date-time (what OCPI's DateTime is), as PostgreSQL will read it. */
-static int datetime_ok(const char *s)
-{
-    struct tm tm;
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end)
-        return 0;
-    if (*end == '.')
-        for (end++; isdigit((unsigned char)*end); end++)
-            ;
-    return *end == '\0' || strcmp(end, "Z") == 0 ||
-           ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':');
-}
-
 static void page_answer(enum orch_status s, const char *json, const char *detail, void *arg)
 {
     struct op *op = arg;
@@ -594,12 +564,12 @@ static void locations(struct op *op)
         orch_ocpi_location(op->api->db, op->p[0], op->p[1], object_answer, op);
         return;
     }
-    if (arg_num(op, "offset", 1000000000L, &offset) < 0 || arg_num(op, "limit", 100, &limit) < 0
-        || limit == 0) {
+    if (query_long(op, "offset", 0, 1000000000L, &offset) < 0 ||
+        query_long(op, "limit", 1, 100, &limit) < 0) {
         fail(op, 400, OCPI_BAD_PARAMS, "offset is an integer >= 0; limit an integer 1..100");
         return;
     }
-    if ((from && !datetime_ok(from)) || (to && !datetime_ok(to))) {
+    if ((from && !api_ocpi_datetime_ok(from)) || (to && !api_ocpi_datetime_ok(to))) {
         fail(op, 400, OCPI_BAD_PARAMS, "date_from / date_to are RFC 3339 date-times");
         return;
     }

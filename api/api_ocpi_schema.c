@@ -1,9 +1,11 @@
+#define _GNU_SOURCE   /* strptime */
 #include "api_ocpi_schema.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the OCPI 2.2.1 enums a Location uses ---- */
 
@@ -139,21 +141,18 @@ static int hhmm_ok(const char *s)
     return m < 60 && (h < 24 || (h == 24 && m == 0));
 }
 
-/* An RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]. */
-static int datetime_ok(const char *s)
+int api_ocpi_datetime_ok(const char *s)
 {
-    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-    if (!s || strlen(s) < sizeof shape - 1)
+    struct tm tm;
+    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+
+    if (!end)
         return 0;
-    for (size_t i = 0; shape[i]; i++) {
-        if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
-            return 0;
-    }
-    s += sizeof shape - 1;
-    if (*s == '.')
-        for (s++; isdigit((unsigned char)*s); s++)
+    if (*end == '.')
+        for (end++; isdigit((unsigned char)*end); end++)
             ;
-    return !*s || !strcmp(s, "Z") || ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':');
+    return *end == '\0' || strcmp(end, "Z") == 0 ||
+           ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':');
 }
 
 static void check_display_text(struct chk *c, json_t *v, json_t *loc)
@@ -205,7 +204,7 @@ static void check_periods(struct chk *c, json_t *oh, const char *key, json_t *lo
         if (check_object(c, p, l)) {
             const char *ends[] = {"period_begin", "period_end"};
             for (int k = 0; k < 2; k++) {
-                if (!datetime_ok(json_string_value(json_object_get(p, ends[k]))))
+                if (!api_ocpi_datetime_ok(json_string_value(json_object_get(p, ends[k]))))
                     bad(c, at(l, ends[k]), "value_error.datetime", "an RFC 3339 date-time");
             }
         }

@@ -14,4 +14,7 @@
  * loc is borrowed. Returns the number of problems found. */
 int api_ocpi_check_location(json_t *obj, json_t *loc, json_t *errors);
 
+/* 1 when s is an OCPI DateTime (RFC 3339: YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM]). */
+int api_ocpi_datetime_ok(const char *s);
+
 #endif

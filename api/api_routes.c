@@ -126,8 +126,7 @@ int require(struct op *op, int ok, const char *what)
     return ok;
 }
 
-/* A positive integer query argument in [1, max]: 0 absent, 1 ok, -1 answered 422. */
-static int arg_long(struct op *op, const char *name, long max, long *out)
+int query_long(struct op *op, const char *name, long min, long max, long *out)
 {
     const char *v = api_req_arg(op->req, name);
     char *end;
@@ -135,16 +134,25 @@ static int arg_long(struct op *op, const char *name, long max, long *out)
     if (!v)
         return 0;
     long n = strtol(v, &end, 10);
-    if (!*v || *end || n < 1 || n > max) {
+    if (!*v || *end || n < min || n > max)
+        return -1;
+    *out = n;
+    return 1;
+}
+
+/* A positive integer query argument in [1, max]: 0 absent, 1 ok, -1 answered 422. */
+static int arg_long(struct op *op, const char *name, long max, long *out)
+{
+    int r = query_long(op, name, 1, max, out);
+
+    if (r < 0) {
         char msg[96];
         snprintf(msg, sizeof(msg), "%s must be an integer in 1..%ld", name, max);
         api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
             "loc", "query", name, "msg", msg, "type", "value_error.number"));
         op_free(op);
-        return -1;
     }
-    *out = n;
-    return 1;
+    return r;
 }
 
 int read_page(struct op *op, struct orch_page *pg)

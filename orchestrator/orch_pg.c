@@ -194,8 +194,6 @@ int orch_pg_start(struct orch_pg *pg, const char *state_dir, char *conninfo, siz
         CF_LOG_ERROR("pg", "cannot start postgres: %s", strerror(errno));
         return -1;
     }
-    snprintf(conninfo, n, "host=%s port=%s user=postgres dbname=postgres", pg->sock_dir,
-             PG_PORT);
     for (int i = 0; i < 600; i++) {
         int status;
         if (waitpid(pg->pid, &status, WNOHANG) == pg->pid) {
