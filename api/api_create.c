@@ -162,16 +162,20 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
         snprintf(destroy_url, sizeof(destroy_url), "/ocpi/cpos/%s", id);
         snprintf(peer_url, sizeof(peer_url), "%s/ocpi/%s/versions", op->api->public_url, id);
         /* the eMSP's side of the handshake, ready to paste: it fills in its token B,
-         * its versions URL and its party, and gets token C back */
-        char b64[128];
-        lws_b64_encode_string(op->token_a, (int)strlen(op->token_a), b64, sizeof(b64));
+         * its versions URL and its party, and gets token C back (in the CPO's OCPI
+         * version: 2.1.1 credentials carry the party at the top level, raw tokens) */
+        const char *ver = json_string_value(json_object_get(b, "ocpi_version"));
+        int v211 = ver && strcmp(ver, "2.1.1") == 0;
+        char auth[256];
+        api_ocpi_auth_header(ver, op->token_a, auth, sizeof(auth));
         snprintf(curl, sizeof(curl),
-                 "curl -X POST -H 'Authorization: Token %s' -H 'Content-Type: application/json' "
-                 "%s/ocpi/%s/2.2.1/credentials -d '{\"token\": \"<YOUR TOKEN B>\", "
-                 "\"url\": \"<YOUR VERSIONS URL>\", \"roles\": [{\"role\": \"EMSP\", "
-                 "\"party_id\": \"<PTY>\", \"country_code\": \"<CC>\", "
-                 "\"business_details\": {\"name\": \"<YOUR NAME>\"}}]}'",
-                 b64, op->api->public_url, id);
+                 "curl -X POST -H 'Authorization: %s' -H 'Content-Type: application/json' "
+                 "%s/ocpi/%s/%s/credentials -d '{\"token\": \"<YOUR TOKEN B>\", "
+                 "\"url\": \"<YOUR VERSIONS URL>\", %s\"party_id\": \"<PTY>\", "
+                 "\"country_code\": \"<CC>\", "
+                 "\"business_details\": {\"name\": \"<YOUR NAME>\"}%s}'",
+                 auth, op->api->public_url, id, v211 ? "2.1.1" : "2.2.1",
+                 v211 ? "" : "\"roles\": [{\"role\": \"EMSP\", ", v211 ? "" : "}]");
         /* op->body holds the plan here (see cpo_validate) */
         json_t *res = json_pack(
             "{s:s, s:{s:O,s:O,s:s}, s:O, s:O, s:O, s:s, s:s,"
@@ -203,13 +207,21 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
                      "using %s", requested, used);
             json_object_set_new(res, "warnings", json_pack("[s]", w));
         }
+        /* our credentials as the CPO's OCPI version shapes them */
         json_t *party = json_object_get(res, "party");
-        json_object_set_new(json_object_get(json_object_get(res, "roam_helper"),
-                                            "credentials_payload"), "roles",
-            json_pack("[{s:s,s:O,s:O,s:{s:O}}]", "role", "CPO", "party_id",
-                      json_object_get(party, "party_id"), "country_code",
-                      json_object_get(party, "country_code"), "business_details", "name",
-                      json_object_get(res, "name_prefix")));
+        json_t *role = json_pack("{s:O,s:O,s:{s:O}}", "party_id",
+                                 json_object_get(party, "party_id"), "country_code",
+                                 json_object_get(party, "country_code"), "business_details",
+                                 "name", json_object_get(res, "name_prefix"));
+        json_t *payload = json_object_get(json_object_get(res, "roam_helper"),
+                                          "credentials_payload");
+        if (v211) {
+            json_object_update(payload, role);
+            json_decref(role);
+        } else {
+            json_object_set_new(role, "role", json_string("CPO"));
+            json_object_set_new(payload, "roles", json_pack("[o]", role));
+        }
         api_req_respond_json(op->req, 202, res);
         json_decref(doc);
         op->api->kick(op->api->kick_arg);

@@ -89,6 +89,8 @@ void get_location_templates(struct op *op);
 
 /* api_ocpi.c: the OCPI 2.2.1 party of each CPO (own token auth, OCPI envelopes) */
 void ocpi_versions(struct op *op);
+/* "Token <base64(token)>" (OCPI 2.2.1) or "Token <token>" (2.1.1) into out[n]. */
+void api_ocpi_auth_header(const char *version, const char *token, char *out, size_t n);
 void ocpi_details(struct op *op);
 void ocpi_credentials(struct op *op);
 void ocpi_locations(struct op *op);

@@ -264,11 +264,11 @@ static int credentials_ok(json_t *c, int v211, char *why, size_t n)
     return 1;
 }
 
-/* "Token <base64(token)>" (2.2.1) or "Token <token>" (2.1.1) into out. */
-static void token_header(struct op *op, const char *token, char *out, size_t n)
+void api_ocpi_auth_header(const char *version, const char *token, char *out, size_t n)
 {
     char b64[200];
-    if (v211(op))
+
+    if (version && strcmp(version, "2.1.1") == 0)
         snprintf(b64, sizeof b64, "%s", token);
     else
         lws_b64_encode_string(token, (int)strlen(token), b64, sizeof b64);
@@ -388,7 +388,8 @@ static void got_versions(int status, const char *body, const char *err, void *ar
     }
     json_object_set_new(op->state, "details_url", json_string(url));
     json_decref(env);
-    token_header(op, json_string_value(json_object_get(op->body, "token")), auth, sizeof auth);
+    api_ocpi_auth_header(ver(op), json_string_value(json_object_get(op->body, "token")), auth,
+                         sizeof auth);
     api_fetch(&op->api->fetch, "GET", st(op, "details_url"), auth, NULL, FETCH_TIMEOUT_S,
               got_details, op);
 }
@@ -415,7 +416,8 @@ static void credentials_exchange(struct op *op)
         fail(op, 503, 3000, "not ready");
         return;
     }
-    token_header(op, json_string_value(json_object_get(op->body, "token")), auth, sizeof auth);
+    api_ocpi_auth_header(ver(op), json_string_value(json_object_get(op->body, "token")), auth,
+                         sizeof auth);
     api_fetch(&op->api->fetch, "GET", json_string_value(json_object_get(op->body, "url")), auth,
               NULL, FETCH_TIMEOUT_S, got_versions, op);
 }

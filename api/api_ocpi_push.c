@@ -5,6 +5,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "api_handlers.h"
 #include "cf_log.h"
 #include "orch_ocpi.h"
 
@@ -75,7 +76,7 @@ static void claimed(enum orch_status st, const char *json, const char *detail, v
     json_array_foreach(json_object_get(doc, "items"), i, e) {
         struct item *it = calloc(1, sizeof *it);
         char *body = json_dumps(json_object_get(e, "body"), JSON_COMPACT);
-        char auth[256], b64[200];
+        char auth[256];
         const char *token = json_string_value(json_object_get(e, "token_b"));
         if (!it || !body || !token) {
             free(it);
@@ -86,13 +87,8 @@ static void claimed(enum orch_status st, const char *json, const char *detail, v
         snprintf(it->id, sizeof it->id, "%lld", (long long)json_integer_value(json_object_get(e, "id")));
         snprintf(it->seq, sizeof it->seq, "%lld", (long long)json_integer_value(json_object_get(e, "seq")));
         snprintf(it->url, sizeof it->url, "%s", json_string_value(json_object_get(e, "url")));
-        /* 2.2.1 sends tokens base64-encoded, 2.1.1 as they are */
-        const char *ver = json_string_value(json_object_get(e, "ocpi_version"));
-        if (ver && strcmp(ver, "2.1.1") == 0)
-            snprintf(b64, sizeof b64, "%s", token);
-        else
-            lws_b64_encode_string(token, (int)strlen(token), b64, sizeof b64);
-        snprintf(auth, sizeof auth, "Token %s", b64);
+        api_ocpi_auth_header(json_string_value(json_object_get(e, "ocpi_version")), token, auth,
+                             sizeof auth);
         p->pending++;
         api_fetch(&p->env, "PATCH", it->url, auth, body, FETCH_TIMEOUT_S, sent, it);
         free(body);

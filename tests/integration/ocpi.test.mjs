@@ -23,12 +23,13 @@ async function startEmsp() {
     res.setHeader('content-type', 'application/json');
     if (!e.tokens.has(decoded) && !e.tokens.has(token)) { res.statusCode = 401; return res.end(JSON.stringify({ status_code: 2001, status_message: 'bad token', timestamp: new Date().toISOString() })); }
     if (e.broken) { res.statusCode = 500; return res.end('{}'); }
-    if (req.method === 'PATCH' && req.url.startsWith('/emsp/2.2.1/locations/')) {
+    if (req.method === 'PATCH' && /^\/emsp\/2\.[12]\.1\/locations\//.test(req.url)) {
       const chunks = [];
       req.on('data', c => chunks.push(c));
       req.on('end', () => {
         if (e.failPatches > 0) { e.failPatches--; res.statusCode = 503; return res.end('{}'); }
-        e.patches.push({ path: req.url.slice('/emsp/2.2.1/locations/'.length), body: JSON.parse(Buffer.concat(chunks).toString()) });
+        e.patches.push({ path: req.url.slice('/emsp/2.2.1/locations/'.length), version: req.url.slice(6, 11),
+          auth: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString()) });
         res.end(JSON.stringify({ status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() }));
       });
       return;
@@ -252,6 +253,16 @@ test('PUT credentials rotates tokens; DELETE unregisters', async () => {
   assertOcpi(await ocpi('GET', `${P()}/2.2.1/locations`, tokenC2), 401, 2001);
 });
 
+// Runs a CPO's roam_helper curl snippet with the eMSP's values filled in; the answer.
+async function runSnippet(helper) {
+  const cmd = helper.curl_snippet.replace('<YOUR TOKEN B>', 'token-b-1').replace('<YOUR VERSIONS URL>', `${emsp.base}/versions`)
+    .replace('<PTY>', 'EMS').replace('<CC>', 'NL').replace('<YOUR NAME>', 'Test eMSP');
+  assert.doesNotMatch(cmd, /<[A-Z ]+>/);
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise((res, rej) => execFile('sh', ['-c', `${cmd} -s`], (e, so) => e ? rej(e) : res(so)));
+  return JSON.parse(out);
+}
+
 test('roam_helper: the curl snippet performs the handshake as printed', async () => {
   const r = await srv.api('POST', '/ocpi/cpos', { body: { template: 'residential-estate', ws_url: peer.url, overrides: { locations: 1, chargers_per_location: 0 } } });
   assert.equal(r.status, 202);
@@ -259,13 +270,8 @@ test('roam_helper: the curl snippet performs the handshake as printed', async ()
   assert.equal(h.credentials_payload.token, r.body.token_a);
   assert.equal(h.credentials_payload.url, r.body.ocpi_peer_url);
   assert.equal(h.credentials_payload.roles[0].party_id, r.body.party.party_id);
-  const cmd = h.curl_snippet.replace('<YOUR TOKEN B>', 'token-b-1').replace('<YOUR VERSIONS URL>', `${emsp.base}/versions`)
-    .replace('<PTY>', 'EMS').replace('<CC>', 'NL').replace('<YOUR NAME>', 'Test eMSP');
-  assert.doesNotMatch(cmd, /<[A-Z ]+>/);
-  const { execFile } = await import('node:child_process');
-  const out = await new Promise((res, rej) => execFile('sh', ['-c', `${cmd} -s`], (e, so) => e ? rej(e) : res(so)));
-  const body = JSON.parse(out);
-  assert.equal(body.status_code, 1000, out);
+  const body = await runSnippet(h);
+  assert.equal(body.status_code, 1000, JSON.stringify(body));
   assert.match(body.data.token, /^[0-9a-f]{64}$/);
 });
 
@@ -307,4 +313,20 @@ test('an OCPI 2.1.1 network: 2.1.1 credentials and Locations, parking_type ignor
   assert.ok(c.voltage > 0 && c.amperage > 0 && !('max_voltage' in c) && !('max_electric_power' in c));
   const tmpl = list.body.data.find(l => l !== site);
   assert.equal(tmpl.type, 'UNKNOWN');
+  // status changes are pushed to a 2.1.1 eMSP with its raw token
+  const [old1] = (await srv.api('GET', `/ocpp/locations/${site.id}/chargers`)).body.data;
+  assert.equal((await srv.api('PUT', `/ocpp/chargers/${old1.charger_id}`, { body: { ws_url: 'ws://127.0.0.1:1/ocpp' } })).status, 200);
+  await until(() => emsp.patches.some(p => p.version === '2.1.1' && p.path.includes(site.id) && p.body.status === 'UNKNOWN'),
+    { what: 'a PATCH to the 2.1.1 eMSP' });
+  assert.ok(emsp.patches.filter(p => p.version === '2.1.1').every(p => p.auth === 'Token token-b-1'));
+  // a second 2.1.1 CPO registers through its printed curl snippet
+  const r2 = await srv.api('POST', '/ocpi/cpos', { body: { template: 'residential-estate', ws_url: peer.url, ocpi_version: '2.1.1', overrides: { locations: 1, chargers_per_location: 0 } } });
+  assert.equal(r2.status, 202);
+  const h = r2.body.roam_helper;
+  assert.equal(h.credentials_payload.party_id, r2.body.party.party_id);
+  assert.ok(!('roles' in h.credentials_payload));
+  assert.match(h.curl_snippet, new RegExp(`Authorization: Token ${r2.body.token_a}'`));
+  const body = await runSnippet(h);
+  assert.equal(body.status_code, 1000, JSON.stringify(body));
+  assert.deepEqual(Object.keys(body.data).sort(), ['business_details', 'country_code', 'party_id', 'token', 'url']);
 });
