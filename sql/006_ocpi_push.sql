@@ -29,12 +29,18 @@ DECLARE
     old_status text;
     new_status text;
 BEGIN
+    -- most fleets have no registered eMSP: keep flushes of charger outcomes cheap
+    IF NOT EXISTS (SELECT 1 FROM ocpi_peers) THEN
+        RETURN NULL;
+    END IF;
+    -- (2.1.1 endpoints have no role: a 2.1.1 eMSP's locations endpoint receives)
     SELECT cp.id, cp.country_code, cp.party_id INTO c
     FROM locations l JOIN cpos cp ON cp.id = l.cpo_id
     JOIN ocpi_peers p ON p.cpo_id = cp.id
     WHERE l.id = NEW.location_id
       AND EXISTS (SELECT 1 FROM jsonb_array_elements(p.endpoints) e
-                  WHERE e->>'identifier' = 'locations' AND e->>'role' = 'RECEIVER');
+                  WHERE e->>'identifier' = 'locations'
+                    AND COALESCE(e->>'role', 'RECEIVER') = 'RECEIVER');
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
