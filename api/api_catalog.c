@@ -8,41 +8,33 @@
 #include "orch_catalog.h"
 #include "orch_models.h"
 
-/* Which catalog document a request wants, once the tenant's models are known. */
-enum catalog_doc { BRANDS, MODELS, MODEL };
-
-static void answer_catalog(struct op *op, enum catalog_doc which, json_t *custom)
+/* The catalog document the path names (brands, a brand's models, one model), once the
+ * tenant's custom models are known. */
+static void catalog_with(enum orch_status st, const char *json, const char *detail, void *arg)
 {
-    json_t *doc = which == BRANDS ? orch_catalog_brands_json(custom)
-                  : which == MODELS ? orch_catalog_models_json(op->p[0], custom)
-                                    : orch_catalog_model_json(op->p[0], op->p[1], custom);
+    struct op *op = arg;
+
+    if (answer_failure(op, st, detail, "catalog")) {
+        op_free(op);
+        return;
+    }
+    json_t *custom = parse_doc(json), *models = json_object_get(custom, "models");
+    json_t *doc = op->p[1][0] ? orch_catalog_model_json(op->p[0], op->p[1], models)
+                  : op->p[0][0] ? orch_catalog_models_json(op->p[0], models)
+                                : orch_catalog_brands_json(models);
     if (doc)
         api_req_respond_json(op->req, 200, doc);
     else
         api_req_error(op->req, 404, "%s not found (see GET /ocpp/catalog/brands)",
-                      which == MODEL ? "model" : "brand");
+                      op->p[1][0] ? "model" : "brand");
+    json_decref(custom);
     op_free(op);
 }
 
-#define CATALOG_CB(name, which)                                                         \
-    static void name(enum orch_status st, const char *json, const char *detail, void *arg) \
-    {                                                                                   \
-        struct op *op = arg;                                                            \
-        if (answer_failure(op, st, detail, "catalog")) {                                \
-            op_free(op);                                                                \
-            return;                                                                     \
-        }                                                                               \
-        json_t *doc = parse_doc(json);                                                  \
-        answer_catalog(op, which, json_object_get(doc, "models"));                      \
-        json_decref(doc);                                                               \
-    }
-CATALOG_CB(brands_with, BRANDS)
-CATALOG_CB(models_with, MODELS)
-CATALOG_CB(model_with, MODEL)
-
-void get_brands(struct op *op) { orch_custom_models(op->api->db, op->tenant, brands_with, op); }
-void get_models(struct op *op) { orch_custom_models(op->api->db, op->tenant, models_with, op); }
-void get_model(struct op *op) { orch_custom_models(op->api->db, op->tenant, model_with, op); }
+void get_catalog(struct op *op)
+{
+    orch_custom_models(op->api->db, op->tenant, catalog_with, op);
+}
 
 static void model_added(enum orch_status st, const char *json, const char *detail, void *arg)
 {

@@ -8,15 +8,6 @@
 #include "orch_jobs.h"
 #include "orch_tenants.h"
 
-static void job_through(enum orch_status st, const char *json, const char *detail, void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "job"))
-        api_req_respond_text(op->req, 200, json);
-    op_free(op);
-}
-
 /* ---- the two job-creating routes share their flow ----
  * context (does the parent exist, its ws_url, taken identities) → validate → one
  * write → 202 {job_id, status, status_url, workflow_run_id, counts}. */
@@ -101,7 +92,8 @@ void post_chargers(struct op *op)
 void get_chargers_job(struct op *op)
 {
     if (require(op, is_uuid(op->p[0]) && is_uuid(op->p[1]), "job"))
-        orch_chargers_job(op->api->db, op->tenant, op->p[0], op->p[1], job_through, op);
+        orch_chargers_job(op->api->db, op->tenant, op->p[0], op->p[1], answer_doc(op, "job"),
+                          op);
 }
 
 /* ---- POST /ocpi/cpos/{cpo_id}/locations ---- */
@@ -143,7 +135,8 @@ void post_locations(struct op *op)
 void get_locations_job(struct op *op)
 {
     if (require(op, is_id(op->p[0]) && is_uuid(op->p[1]), "job"))
-        orch_locations_job(op->api->db, op->tenant, op->p[0], op->p[1], job_through, op);
+        orch_locations_job(op->api->db, op->tenant, op->p[0], op->p[1], answer_doc(op, "job"),
+                           op);
 }
 
 /* ---- POST /ocpi/cpos ---- */
@@ -257,6 +250,6 @@ void post_cpo(struct op *op)
 void get_cpo_status(struct op *op)
 {
     if (require(op, is_id(op->p[0]), "CPO"))
-        orch_cpo_status(op->api->db, op->tenant, op->p[0], job_through, op);
+        orch_cpo_status(op->api->db, op->tenant, op->p[0], answer_doc(op, "job"), op);
 }
 

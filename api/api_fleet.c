@@ -18,25 +18,16 @@ void get_cpos(struct op *op)
         orch_list_cpos(op->api->db, op->tenant, &pg, pass_through, op);
 }
 
-static void cpo_answer(enum orch_status st, const char *json, const char *detail, void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "CPO"))
-        api_req_respond_text(op->req, 200, json);
-    op_free(op);
-}
-
 void get_cpo(struct op *op)
 {
     if (require(op, is_id(op->p[0]), "CPO"))
-        orch_get_cpo(op->api->db, op->tenant, op->p[0], cpo_answer, op);
+        orch_get_cpo(op->api->db, op->tenant, op->p[0], answer_doc(op, "CPO"), op);
 }
 
 void delete_cpo(struct op *op)
 {
     if (require(op, is_id(op->p[0]), "CPO"))
-        orch_delete_cpo(op->api->db, op->tenant, op->p[0], cpo_answer, op);
+        orch_delete_cpo(op->api->db, op->tenant, op->p[0], answer_doc(op, "CPO"), op);
 }
 
 /* Appends printf output to a growing buffer. */
@@ -140,38 +131,20 @@ void get_cpo_report(struct op *op)
 
 /* ---- locations ---- */
 
-static void location_answer(enum orch_status st, const char *json, const char *detail,
-                            void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "location"))
-        api_req_respond_text(op->req, 200, json);
-    op_free(op);
-}
-
-static void cpo_list_answer(enum orch_status st, const char *json, const char *detail,
-                            void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "CPO"))
-        api_req_respond_text(op->req, 200, json);
-    op_free(op);
-}
-
 void get_locations(struct op *op)
 {
     struct orch_page pg;
 
     if (require(op, is_id(op->p[0]), "CPO") && read_page(op, &pg) == 0)
-        orch_list_locations(op->api->db, op->tenant, op->p[0], &pg, cpo_list_answer, op);
+        orch_list_locations(op->api->db, op->tenant, op->p[0], &pg, answer_doc(op, "CPO"),
+                            op);
 }
 
 void get_location(struct op *op)
 {
     if (require(op, is_id(op->p[0]) && is_uuid(op->p[1]), "location"))
-        orch_get_location(op->api->db, op->tenant, op->p[0], op->p[1], location_answer, op);
+        orch_get_location(op->api->db, op->tenant, op->p[0], op->p[1],
+                          answer_doc(op, "location"), op);
 }
 
 void patch_location(struct op *op)
@@ -187,27 +160,19 @@ void patch_location(struct op *op)
     }
     char *text = json_dumps(patch, JSON_COMPACT);
     json_decref(patch);
-    orch_patch_location(op->api->db, op->tenant, op->p[0], op->p[1], text, location_answer, op);
+    orch_patch_location(op->api->db, op->tenant, op->p[0], op->p[1], text,
+                        answer_doc(op, "location"), op);
     free(text);
 }
 
 void delete_location(struct op *op)
 {
     if (require(op, is_id(op->p[0]) && is_uuid(op->p[1]), "location"))
-        orch_delete_location(op->api->db, op->tenant, op->p[0], op->p[1], location_answer, op);
+        orch_delete_location(op->api->db, op->tenant, op->p[0], op->p[1],
+                             answer_doc(op, "location"), op);
 }
 
 /* ---- chargers ---- */
-
-static void charger_answer(enum orch_status st, const char *json, const char *detail,
-                           void *arg)
-{
-    struct op *op = arg;
-
-    if (!answer_failure(op, st, detail, "charger"))
-        api_req_respond_text(op->req, 200, json);
-    op_free(op);
-}
 
 /* Bulk answers: 404 when the location is unknown; kick the runtime so restarted
  * chargers are claimed again at once. */
@@ -281,7 +246,7 @@ static void list_chargers(struct op *op, const char *location_id)
     if (read_page(op, &pg) != 0 || query_filter(op, "status", statuses, &f.status) != 0 ||
         query_filter(op, "ocpp_version", versions, &f.ocpp_version) != 0)
         return;
-    orch_list_chargers(op->api->db, op->tenant, &f, &pg, location_answer, op);
+    orch_list_chargers(op->api->db, op->tenant, &f, &pg, answer_doc(op, "location"), op);
 }
 
 void get_location_chargers(struct op *op)
@@ -298,7 +263,7 @@ void get_all_chargers(struct op *op)
 void get_charger(struct op *op)
 {
     if (require(op, is_uuid(op->p[0]), "charger"))
-        orch_get_charger(op->api->db, op->tenant, op->p[0], charger_answer, op);
+        orch_get_charger(op->api->db, op->tenant, op->p[0], answer_doc(op, "charger"), op);
 }
 
 /* PUT on a location's chargers (location_id) or on one charger (NULL). */

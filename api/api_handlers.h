@@ -37,6 +37,7 @@ struct op {
     const struct route *route;
     json_t *body;                   /* the parsed request body, owned */
     char p[MAX_PARAMS][128];        /* path parameters */
+    const char *what;               /* the resource, for a 404 (static string) */
     char tenant[72];                /* whose request it is (after auth) */
     char token_a[65];
     json_t *state;                  /* a handler's own state across round trips, owned */
@@ -59,8 +60,10 @@ int answer_failure(struct op *op, enum orch_status st, const char *detail, const
 int answer_invalid(struct op *op, enum api_valid v, json_t *errors);
 /* Parses a JSON text produced by SQL (new reference; NULL only on a bug). */
 json_t *parse_doc(const char *text);
-/* orch_json_cb that answers the document with 200 (404 "resource not found"). */
+/* orch_json_cb that answers the document with 200 (404 "<op->what> not found"). */
 void pass_through(enum orch_status st, const char *json, const char *detail, void *arg);
+/* pass_through, with `what` (a static string) naming the resource in a 404. */
+orch_json_cb answer_doc(struct op *op, const char *what);
 
 /* An integer query argument in [min, max]: 0 absent, 1 in *out, -1 not such an integer
  * (nothing answered: the caller says it in its own format). */
@@ -80,9 +83,8 @@ void post_cpo(struct op *op);
 void get_cpo_status(struct op *op);
 
 /* api_catalog.c */
-void get_brands(struct op *op);
-void get_models(struct op *op);
-void get_model(struct op *op);
+/* GET /ocpp/catalog/brands[/{brand}/models[/{model}]]: which one from the path */
+void get_catalog(struct op *op);
 void post_model(struct op *op);
 void get_cpo_templates(struct op *op);
 void get_location_templates(struct op *op);

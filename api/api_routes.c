@@ -112,9 +112,15 @@ void pass_through(enum orch_status st, const char *json, const char *detail, voi
 {
     struct op *op = arg;
 
-    if (!answer_failure(op, st, detail, "resource"))
+    if (!answer_failure(op, st, detail, op->what ? op->what : "resource"))
         api_req_respond_text(op->req, 200, json);
     op_free(op);
+}
+
+orch_json_cb answer_doc(struct op *op, const char *what)
+{
+    op->what = what;
+    return pass_through;
 }
 
 int require(struct op *op, int ok, const char *what)
@@ -186,10 +192,10 @@ static void get_openapi(struct op *op)
 static const struct route routes[] = {
     {API_GET, "/healthz", get_health, 0, AUTH_NONE},
     {API_GET, "/openapi.json", get_openapi, 0, AUTH_NONE},
-    {API_GET, "/ocpp/catalog/brands", get_brands, 0, AUTH_BEARER},
-    {API_GET, "/ocpp/catalog/brands/*/models", get_models, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/catalog/brands", get_catalog, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/catalog/brands/*/models", get_catalog, 0, AUTH_BEARER},
     {API_POST, "/ocpp/catalog/brands/*/models", post_model, 1, AUTH_BEARER},
-    {API_GET, "/ocpp/catalog/brands/*/models/*", get_model, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/catalog/brands/*/models/*", get_catalog, 0, AUTH_BEARER},
     {API_GET, "/ocpi/cpos/templates", get_cpo_templates, 0, AUTH_BEARER},
     {API_GET, "/ocpi/templates/cpos", get_cpo_templates, 0, AUTH_BEARER},
     {API_GET, "/ocpi/templates/locations", get_location_templates, 0, AUTH_BEARER},
