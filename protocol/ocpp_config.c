@@ -1,4 +1,5 @@
 #include "ocpp_config.h"
+#include "ocpp_version.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,10 @@ int ocpp_config_value_ok(enum ocpp_config_id id, const char *value)
     }
     case OCPP_CFG_BOOL:
         return strcmp(value, "true") == 0 || strcmp(value, "false") == 0;
-    case OCPP_CFG_STRING:
-        return 1;
+    case OCPP_CFG_STRING: {
+        unsigned bits;
+        return id != OCPP_CFG_METER_SAMPLED_DATA || ocpp_measurands_parse(value, &bits) == 0;
+    }
     }
     return 0;
 }

@@ -1,5 +1,7 @@
 /* OCPP 1.6-J: the version table. Field names and limits from the 1.6 JSON schemas. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ocpp_version.h"
@@ -253,13 +255,131 @@ static json_t *status_request(const struct ocpp_status_target *t, enum ocpp_conn
 
     switch (st) {
     case OCPP_CONN_AVAILABLE: status = "Available"; break;
-    case OCPP_CONN_OCCUPIED: status = "Preparing"; break;
+    case OCPP_CONN_PREPARING: status = "Preparing"; break;
+    case OCPP_CONN_CHARGING: status = "Charging"; break;
+    case OCPP_CONN_SUSPENDED_EV: status = "SuspendedEV"; break;
+    case OCPP_CONN_SUSPENDED_EVSE: status = "SuspendedEVSE"; break;
+    case OCPP_CONN_FINISHING: status = "Finishing"; break;
     case OCPP_CONN_RESERVED: status = "Reserved"; break;
     case OCPP_CONN_UNAVAILABLE: status = "Unavailable"; break;
     case OCPP_CONN_FAULTED: status = "Faulted"; code = "OtherError"; break;
     }
     return json_pack("{s:i,s:s,s:s,s:s}", "connectorId", t->connector_id, "errorCode", code,
                      "status", status, "timestamp", timestamp);
+}
+
+/* ---- transactions: StartTransaction, MeterValues, StopTransaction ---- */
+
+static const char *stop_reason(enum ocpp_tx_cause c)
+{
+    switch (c) {
+    case OCPP_CAUSE_REMOTE_STOP: return "Remote";
+    case OCPP_CAUSE_LOCAL_STOP: return "Local";
+    case OCPP_CAUSE_EV_DISCONNECTED: return "EVDisconnected";
+    case OCPP_CAUSE_HARD_RESET: return "HardReset";
+    case OCPP_CAUSE_SOFT_RESET: return "SoftReset";
+    case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
+    case OCPP_CAUSE_REMOTE_START:
+    case OCPP_CAUSE_AUTHORIZED:
+    case OCPP_CAUSE_PERIODIC:
+    case OCPP_CAUSE_CHARGING_STATE: break;   /* not a reason to stop */
+    }
+    return "Other";
+}
+
+static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
+{
+    json_int_t wh = t->meter ? (json_int_t)floor(t->meter->energy_wh) : 0;
+    json_int_t id = t->tx_id ? strtoll(t->tx_id, NULL, 10) : 0;
+
+    switch (t->event) {
+    case OCPP_TX_STARTED:
+        *payload = json_pack("{s:i,s:o,s:I,s:s}", "connectorId", t->where.connector_id, "idTag",
+                             ocpp_str_max(t->id_tag, 20), "meterStart", wh, "timestamp",
+                             t->timestamp);
+        return "StartTransaction";
+    case OCPP_TX_UPDATED:
+        *payload = json_pack("{s:i,s:I,s:o}", "connectorId", t->where.connector_id,
+                             "transactionId", id, "meterValue",
+                             ocpp_meter_values(t->meter, ocpp_meter_context(t->event),
+                                               t->timestamp, 0));
+        return "MeterValues";
+    case OCPP_TX_ENDED:
+        *payload = json_pack("{s:I,s:I,s:s,s:s}", "transactionId", id, "meterStop", wh,
+                             "timestamp", t->timestamp, "reason", stop_reason(t->cause));
+        if (t->id_tag && *t->id_tag)
+            json_object_set_new(*payload, "idTag", ocpp_str_max(t->id_tag, 20));
+        if (t->meter)
+            json_object_set_new(*payload, "transactionData",
+                                ocpp_meter_values(t->meter, ocpp_meter_context(t->event),
+                                                  t->timestamp, 0));
+        return "StopTransaction";
+    }
+    return NULL;
+}
+
+/* Authorize.conf / StartTransaction.conf {idTagInfo, transactionId} /
+ * StopTransaction.conf {idTagInfo?} / MeterValues.conf {} */
+static int tx_answer(const char *action, json_t *payload, struct ocpp_tx_answer *out,
+                     char *reason, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    out->accepted = 1;
+    if (strcmp(action, "MeterValues") == 0)
+        return 0;
+    if (ocpp_id_info_read(json_object_get(payload, "idTagInfo"),
+                          strcmp(action, "StopTransaction") != 0, &out->accepted) != 0)
+        return snprintf(reason, len, "%s response: idTagInfo.status missing", action), -1;
+    if (strcmp(action, "StartTransaction") == 0) {
+        json_t *id = json_object_get(payload, "transactionId");
+        if (!json_is_integer(id))
+            return snprintf(reason, len, "StartTransaction response: transactionId missing or "
+                                         "not an integer"), -1;
+        snprintf(out->tx_id, sizeof out->tx_id, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+    }
+    return 0;
+}
+
+static json_t *authorize_request(const char *id_tag, const char *id_type)
+{
+    (void)id_type;
+    return json_pack("{s:o}", "idTag", ocpp_str_max(id_tag, 20));
+}
+
+/* RemoteStartTransaction.req {connectorId?, idTag, chargingProfile?} */
+static enum ocpp_error remote_start_parse(json_t *payload, struct ocpp_remote_start *out,
+                                          char *reason, size_t len)
+{
+    json_t *c = json_object_get(payload, "connectorId");
+    const char *tag = json_string_value(json_object_get(payload, "idTag"));
+
+    memset(out, 0, sizeof *out);
+    out->remote_start_id = -1;
+    if (!tag)
+        return snprintf(reason, len, "idTag: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (strlen(tag) > 20)
+        return snprintf(reason, len, "idTag: at most 20 characters"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    if (c && (!json_is_integer(c) || json_integer_value(c) < 1))
+        return snprintf(reason, len, "connectorId: an integer > 0"), OCPP_ERR_TYPE_CONSTRAINT;
+    out->evse_id = c ? (int)json_integer_value(c) : 0;
+    snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
+    out->has_profile = json_object_get(payload, "chargingProfile") != NULL;
+    return OCPP_ERR_NONE;
+}
+
+/* RemoteStopTransaction.req {transactionId: integer} */
+static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n, char *reason,
+                                         size_t len)
+{
+    json_t *id = json_object_get(payload, "transactionId");
+
+    if (!id)
+        return snprintf(reason, len, "transactionId: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_integer(id))
+        return snprintf(reason, len, "transactionId: an integer"), OCPP_ERR_TYPE_CONSTRAINT;
+    snprintf(tx_id, n, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+    return OCPP_ERR_NONE;
 }
 
 const struct ocpp_version ocpp_v16 = {
@@ -282,6 +402,13 @@ const struct ocpp_version ocpp_v16 = {
     .config_set_action = "ChangeConfiguration",
     .config_get = config_get,
     .config_set = config_set,
+    .tx_request = tx_request,
+    .tx_answer = tx_answer,
+    .authorize_request = authorize_request,
+    .remote_start_action = "RemoteStartTransaction",
+    .remote_stop_action = "RemoteStopTransaction",
+    .remote_start_parse = remote_start_parse,
+    .remote_stop_parse = remote_stop_parse,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

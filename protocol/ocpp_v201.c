@@ -345,13 +345,176 @@ static json_t *status_request(const struct ocpp_status_target *t, enum ocpp_conn
 
     switch (st) {
     case OCPP_CONN_AVAILABLE: status = "Available"; break;
-    case OCPP_CONN_OCCUPIED: status = "Occupied"; break;
+    case OCPP_CONN_PREPARING:
+    case OCPP_CONN_CHARGING:
+    case OCPP_CONN_SUSPENDED_EV:
+    case OCPP_CONN_SUSPENDED_EVSE:
+    case OCPP_CONN_FINISHING: status = "Occupied"; break;
     case OCPP_CONN_RESERVED: status = "Reserved"; break;
     case OCPP_CONN_UNAVAILABLE: status = "Unavailable"; break;
     case OCPP_CONN_FAULTED: status = "Faulted"; break;
     }
     return json_pack("{s:s,s:s,s:i,s:i}", "timestamp", timestamp, "connectorStatus", status,
                      "evseId", t->evse_id, "connectorId", t->connector_id);
+}
+
+/* ---- transactions: TransactionEvent Started / Updated / Ended ---- */
+
+static const char *trigger_reason(enum ocpp_tx_cause c)
+{
+    switch (c) {
+    case OCPP_CAUSE_REMOTE_START: return "RemoteStart";
+    case OCPP_CAUSE_AUTHORIZED: return "Authorized";
+    case OCPP_CAUSE_PERIODIC: return "MeterValuePeriodic";
+    case OCPP_CAUSE_CHARGING_STATE: return "ChargingStateChanged";
+    case OCPP_CAUSE_REMOTE_STOP: return "RemoteStop";
+    case OCPP_CAUSE_LOCAL_STOP: return "StopAuthorized";
+    case OCPP_CAUSE_EV_DISCONNECTED: return "EVCommunicationLost";
+    case OCPP_CAUSE_HARD_RESET:
+    case OCPP_CAUSE_SOFT_RESET: return "ResetCommand";
+    case OCPP_CAUSE_DEAUTHORIZED: return "Deauthorized";
+    }
+    return "Trigger";
+}
+
+static const char *stopped_reason(enum ocpp_tx_cause c)
+{
+    switch (c) {
+    case OCPP_CAUSE_REMOTE_STOP: return "Remote";
+    case OCPP_CAUSE_LOCAL_STOP: return "Local";
+    case OCPP_CAUSE_EV_DISCONNECTED: return "EVDisconnected";
+    case OCPP_CAUSE_HARD_RESET: return "ImmediateReset";
+    case OCPP_CAUSE_SOFT_RESET: return "Reboot";
+    case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
+    case OCPP_CAUSE_REMOTE_START:
+    case OCPP_CAUSE_AUTHORIZED:
+    case OCPP_CAUSE_PERIODIC:
+    case OCPP_CAUSE_CHARGING_STATE: break;   /* not a reason to stop */
+    }
+    return "Other";
+}
+
+static const char *charging_state(enum ocpp_connector_status st)
+{
+    switch (st) {
+    case OCPP_CONN_CHARGING: return "Charging";
+    case OCPP_CONN_SUSPENDED_EV: return "SuspendedEV";
+    case OCPP_CONN_SUSPENDED_EVSE: return "SuspendedEVSE";
+    case OCPP_CONN_PREPARING:
+    case OCPP_CONN_FINISHING: return "EVConnected";
+    case OCPP_CONN_AVAILABLE:
+    case OCPP_CONN_RESERVED:
+    case OCPP_CONN_UNAVAILABLE:
+    case OCPP_CONN_FAULTED: break;
+    }
+    return "Idle";
+}
+
+static json_t *id_token(const char *id_tag, const char *id_type)
+{
+    return json_pack("{s:o,s:s}", "idToken", ocpp_str_max(id_tag, 36), "type",
+                     id_type && *id_type ? id_type : "ISO14443");
+}
+
+static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
+{
+    static const char *const types[] = {"Started", "Updated", "Ended"};
+    json_t *info = json_pack("{s:o,s:s}", "transactionId", ocpp_str_max(t->tx_id, 36),
+                             "chargingState", charging_state(t->status));
+    json_t *p = json_pack("{s:s,s:s,s:s,s:i}", "eventType", types[t->event], "timestamp",
+                          t->timestamp, "triggerReason", trigger_reason(t->cause), "seqNo",
+                          t->seq_no);
+
+    if (t->event == OCPP_TX_ENDED)
+        json_object_set_new(info, "stoppedReason", json_string(stopped_reason(t->cause)));
+    if (t->event == OCPP_TX_STARTED && t->remote_start_id >= 0)
+        json_object_set_new(info, "remoteStartId", json_integer(t->remote_start_id));
+    json_object_set_new(p, "transactionInfo", info);
+    if (t->offline)
+        json_object_set_new(p, "offline", json_true());
+    if (t->event == OCPP_TX_STARTED && t->id_tag && *t->id_tag)
+        json_object_set_new(p, "idToken", id_token(t->id_tag, t->id_type));
+    if (t->event == OCPP_TX_STARTED)
+        json_object_set_new(p, "evse", json_pack("{s:i,s:i}", "id", t->where.evse_id,
+                                                 "connectorId", t->where.connector_id));
+    if (t->meter)
+        json_object_set_new(p, "meterValue",
+                            ocpp_meter_values(t->meter, ocpp_meter_context(t->event),
+                                              t->timestamp, 1));
+    *payload = p;
+    return "TransactionEvent";
+}
+
+/* Authorize response {idTokenInfo}; TransactionEvent response {idTokenInfo?} */
+static int tx_answer(const char *action, json_t *payload, struct ocpp_tx_answer *out,
+                     char *reason, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    if (ocpp_id_info_read(json_object_get(payload, "idTokenInfo"),
+                          strcmp(action, "Authorize") == 0, &out->accepted) != 0)
+        return snprintf(reason, len, "%s response: idTokenInfo.status missing", action), -1;
+    return 0;
+}
+
+static json_t *authorize_request(const char *id_tag, const char *id_type)
+{
+    return json_pack("{s:o}", "idToken", id_token(id_tag, id_type));
+}
+
+/* RequestStartTransaction {evseId?, remoteStartId, idToken {idToken, type},
+ * chargingProfile?, groupIdToken?} */
+static enum ocpp_error remote_start_parse(json_t *payload, struct ocpp_remote_start *out,
+                                          char *reason, size_t len)
+{
+    static const char *const id_types[] = {"Central", "eMAID", "ISO14443", "ISO15693",
+                                           "KeyCode", "Local", "MacAddress", "NoAuthorization",
+                                           NULL};
+    json_t *evse = json_object_get(payload, "evseId");
+    json_t *rsid = json_object_get(payload, "remoteStartId");
+    json_t *tok = json_object_get(payload, "idToken");
+    const char *tag = json_string_value(json_object_get(tok, "idToken"));
+    const char *type = json_string_value(json_object_get(tok, "type"));
+
+    memset(out, 0, sizeof *out);
+    if (!rsid || !tok || !tag || !type)
+        return snprintf(reason, len, "%s: required",
+                        !rsid ? "remoteStartId" : !tok ? "idToken"
+                        : !tag ? "idToken.idToken" : "idToken.type"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_integer(rsid))
+        return snprintf(reason, len, "remoteStartId: an integer"), OCPP_ERR_TYPE_CONSTRAINT;
+    if (evse && (!json_is_integer(evse) || json_integer_value(evse) < 1))
+        return snprintf(reason, len, "evseId: an integer > 0"), OCPP_ERR_TYPE_CONSTRAINT;
+    if (strlen(tag) > 36)
+        return snprintf(reason, len, "idToken.idToken: at most 36 characters"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    int i = 0;
+    while (id_types[i] && strcmp(id_types[i], type) != 0)
+        i++;
+    if (!id_types[i])
+        return snprintf(reason, len, "idToken.type: unknown type %.40s", type),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    out->evse_id = evse ? (int)json_integer_value(evse) : 0;
+    out->remote_start_id = (int)json_integer_value(rsid);
+    snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
+    snprintf(out->id_type, sizeof out->id_type, "%s", type);
+    out->has_profile = json_object_get(payload, "chargingProfile") != NULL;
+    return OCPP_ERR_NONE;
+}
+
+/* RequestStopTransaction {transactionId: string <= 36} */
+static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n, char *reason,
+                                         size_t len)
+{
+    json_t *id = json_object_get(payload, "transactionId");
+
+    if (!id)
+        return snprintf(reason, len, "transactionId: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_string(id) || json_string_length(id) > 36)
+        return snprintf(reason, len, "transactionId: a string of at most 36 characters"),
+               OCPP_ERR_TYPE_CONSTRAINT;
+    snprintf(tx_id, n, "%s", json_string_value(id));
+    return OCPP_ERR_NONE;
 }
 
 const struct ocpp_version ocpp_v201 = {
@@ -374,6 +537,13 @@ const struct ocpp_version ocpp_v201 = {
     .config_set_action = "SetVariables",
     .config_get = config_get,
     .config_set = config_set,
+    .tx_request = tx_request,
+    .tx_answer = tx_answer,
+    .authorize_request = authorize_request,
+    .remote_start_action = "RequestStartTransaction",
+    .remote_stop_action = "RequestStopTransaction",
+    .remote_start_parse = remote_start_parse,
+    .remote_stop_parse = remote_stop_parse,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

@@ -105,3 +105,24 @@ json_t *ocpp_status_payload(const char *status)
 {
     return json_pack("{s:s}", "status", status);
 }
+
+int ocpp_id_info_read(json_t *info, int required, int *accepted)
+{
+    const char *st = json_string_value(json_object_get(info, "status"));
+
+    if (!info && !required) {
+        *accepted = 1;
+        return 0;
+    }
+    if (!st)
+        return -1;
+    *accepted = strcmp(st, "Accepted") == 0;
+    return 0;
+}
+
+const char *ocpp_meter_context(enum ocpp_tx_event ev)
+{
+    return ev == OCPP_TX_STARTED ? "Transaction.Begin"
+           : ev == OCPP_TX_ENDED ? "Transaction.End"
+                                 : "Sample.Periodic";
+}

@@ -31,9 +31,15 @@ struct ocpp_boot_result {
     int interval;                /* seconds, as the CSMS gave it (>= 0) */
 };
 
+/* 1.6 names every state; 2.0.1 says Occupied for Preparing..Finishing (its
+ * TransactionEvent chargingState tells them apart). */
 enum ocpp_connector_status {
     OCPP_CONN_AVAILABLE,
-    OCPP_CONN_OCCUPIED,          /* 1.6: Preparing/Charging...; 2.0.1: Occupied */
+    OCPP_CONN_PREPARING,         /* cable plugged, no energy yet */
+    OCPP_CONN_CHARGING,
+    OCPP_CONN_SUSPENDED_EV,      /* the car takes no energy (full) */
+    OCPP_CONN_SUSPENDED_EVSE,    /* the charger offers none (profile limit 0) */
+    OCPP_CONN_FINISHING,
     OCPP_CONN_RESERVED,
     OCPP_CONN_UNAVAILABLE,
     OCPP_CONN_FAULTED,
@@ -83,6 +89,77 @@ struct ocpp_unit_req {
     int evse_id;
     int connector_id;
     int operative;               /* ChangeAvailability: 1 Operative, 0 Inoperative */
+};
+
+/* ---- transactions ---- */
+
+/* What a meter sample reports (MeterValuesSampledData / TxUpdatedMeasurands). */
+enum ocpp_measurand {
+    OCPP_MEAS_ENERGY = 1,        /* Energy.Active.Import.Register, Wh */
+    OCPP_MEAS_POWER = 2,         /* Power.Active.Import, W */
+    OCPP_MEAS_CURRENT = 4,       /* Current.Import, A (per phase on AC) */
+    OCPP_MEAS_VOLTAGE = 8,       /* Voltage, V */
+    OCPP_MEAS_SOC = 16,          /* SoC, percent (DC only) */
+};
+
+/* One reading of a connector's meter. */
+struct ocpp_meter {
+    double energy_wh, power_w, current_a, voltage_v;
+    int phases;                  /* AC phases (current reported per phase); 0 = DC */
+    int soc;                     /* percent; < 0 when the charger cannot know it (AC) */
+    unsigned measurands;         /* OCPP_MEAS_* bits to report */
+};
+
+/* Reads a comma-separated measurand list into OCPP_MEAS_* bits. Returns 0, or -1 when
+ * it names a measurand this charger does not measure (or is empty). */
+int ocpp_measurands_parse(const char *csv, unsigned *out);
+
+enum ocpp_tx_event { OCPP_TX_STARTED, OCPP_TX_UPDATED, OCPP_TX_ENDED };
+
+/* Why a transaction message is sent (2.0.1 triggerReason; for Ended also the
+ * stoppedReason, and 1.6 StopTransaction reason). */
+enum ocpp_tx_cause {
+    OCPP_CAUSE_REMOTE_START,
+    OCPP_CAUSE_AUTHORIZED,       /* started locally after Authorize */
+    OCPP_CAUSE_PERIODIC,         /* sampled meter values */
+    OCPP_CAUSE_CHARGING_STATE,   /* Charging <-> SuspendedEV / SuspendedEVSE */
+    OCPP_CAUSE_REMOTE_STOP,
+    OCPP_CAUSE_LOCAL_STOP,
+    OCPP_CAUSE_EV_DISCONNECTED,
+    OCPP_CAUSE_HARD_RESET,
+    OCPP_CAUSE_SOFT_RESET,
+    OCPP_CAUSE_DEAUTHORIZED,     /* the CSMS did not accept the id */
+};
+
+/* One transaction message in version-neutral terms: 1.6 StartTransaction / MeterValues /
+ * StopTransaction, 2.0.1 TransactionEvent Started / Updated / Ended. */
+struct ocpp_tx {
+    enum ocpp_tx_event event;
+    enum ocpp_tx_cause cause;
+    struct ocpp_status_target where;
+    enum ocpp_connector_status status;   /* the connector's, for chargingState */
+    const char *id_tag, *id_type;        /* 1.6 idTag; 2.0.1 idToken {idToken, type} */
+    const char *tx_id;           /* 2.0.1: the charger's id; 1.6: the CSMS's, in decimal */
+    int seq_no;                  /* 2.0.1 */
+    int remote_start_id;         /* 2.0.1; < 0: none */
+    int offline;                 /* 2.0.1: the event happened while the CSMS was away */
+    const char *timestamp;       /* when it happened (RFC 3339 UTC) */
+    const struct ocpp_meter *meter;      /* NULL: no meter values */
+};
+
+/* The CSMS's answer to Authorize or a transaction message. */
+struct ocpp_tx_answer {
+    int accepted;                /* the id is Accepted (or the answer says nothing of it) */
+    char tx_id[24];              /* 1.6 StartTransaction.conf transactionId, decimal */
+};
+
+/* RemoteStartTransaction (1.6) / RequestStartTransaction (2.0.1). */
+struct ocpp_remote_start {
+    int evse_id;                 /* 1.6 connectorId, 2.0.1 evseId; 0 = the charger chooses */
+    char id_tag[37];
+    char id_type[21];            /* 2.0.1 idToken.type ("" in 1.6) */
+    int remote_start_id;         /* 2.0.1; -1 in 1.6 */
+    int has_profile;             /* a chargingProfile came with it */
 };
 
 /* Direction of an action, from the charge point's point of view. */
@@ -142,6 +219,20 @@ struct ocpp_version {
     json_t *(*config_set)(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
                           char *reason, size_t len);
 
+    /* Transactions. tx_request builds the message for t and returns its action name.
+     * tx_answer reads the CSMS's answer (borrowed payload) to Authorize or to a
+     * transaction message of `action`: 0, or -1 with reason[len]. */
+    const char *(*tx_request)(const struct ocpp_tx *t, json_t **payload);
+    int (*tx_answer)(const char *action, json_t *payload, struct ocpp_tx_answer *out,
+                     char *reason, size_t len);
+    json_t *(*authorize_request)(const char *id_tag, const char *id_type);
+    const char *remote_start_action, *remote_stop_action;
+    enum ocpp_error (*remote_start_parse)(json_t *payload, struct ocpp_remote_start *out,
+                                          char *reason, size_t len);
+    /* The transaction a remote stop names, as text, into tx_id[n]. */
+    enum ocpp_error (*remote_stop_parse)(json_t *payload, char *tx_id, size_t n, char *reason,
+                                         size_t len);
+
     /* CSMS side (used by the built-in `chargefleet csms`). */
     json_t *(*boot_response)(enum ocpp_boot_status st, int interval, const char *now);
     json_t *(*heartbeat_response)(const char *now);
@@ -172,6 +263,16 @@ json_t *ocpp_boot_response_payload(enum ocpp_boot_status st, int interval, const
 json_t *ocpp_current_time_payload(const char *now);
 /* {"status": status}: the answer of most CSMS-initiated calls in both versions. */
 json_t *ocpp_status_payload(const char *status);
+/* The meterValue array of both versions: [{timestamp, sampledValue: [...]}], each
+ * sampled value with context and measurand; 1.6 writes value as a string and `unit`,
+ * 2.0.1 a number and `unitOfMeasure`. */
+json_t *ocpp_meter_values(const struct ocpp_meter *m, const char *context,
+                          const char *timestamp, int v201);
+/* The ReadingContext of a transaction message's meter values. */
+const char *ocpp_meter_context(enum ocpp_tx_event ev);
+/* Reads an idTagInfo (1.6) / idTokenInfo (2.0.1) {status}: *accepted is 1 for Accepted
+ * (or for an optional info that is absent). -1 when it is required or has no status. */
+int ocpp_id_info_read(json_t *info, int required, int *accepted);
 /* A new JSON string of s cut to at most max bytes (schema maxLength). */
 json_t *ocpp_str_max(const char *s, int max);
 
