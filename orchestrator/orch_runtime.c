@@ -27,7 +27,8 @@ static const char SQL_CLAIM[] =
     "  pending_change = NULL, updated_at = now() "
     "FROM c WHERE ch.id = c.id "
     "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
-    "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status";
+    "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status, ch.max_power_kw, "
+    "  ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC')";
 
 static const char SQL_RENEW[] =
     "UPDATE chargers SET lease_until = now() + make_interval(secs => $2::int) "
@@ -285,6 +286,8 @@ static void claim_done(PGresult *res, const char *err, void *arg)
                      .serial = field(res, i, 7), .firmware = field(res, i, 8),
                      .connectors = atoi(field(res, i, 9))},
             .provisioned = !strcmp(field(res, i, 10), "READY"),
+            .max_power_w = field(res, i, 11) ? atof(field(res, i, 11)) * 1000 : 0,
+            .dc = field(res, i, 12) && !strcmp(field(res, i, 12), "t"),
         };
         oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
         if (!oc->ch) {

@@ -279,6 +279,7 @@ static const char *stop_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_HARD_RESET: return "HardReset";
     case OCPP_CAUSE_SOFT_RESET: return "SoftReset";
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
+    case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
     case OCPP_CAUSE_REMOTE_START:
     case OCPP_CAUSE_AUTHORIZED:
     case OCPP_CAUSE_PERIODIC:
@@ -403,6 +404,8 @@ const struct ocpp_version ocpp_v16 = {
     .config_get = config_get,
     .config_set = config_set,
     .tx_request = tx_request,
+    .tx_id_by_charger = 0,
+    .reports_finishing = 1,
     .tx_answer = tx_answer,
     .authorize_request = authorize_request,
     .remote_start_action = "RemoteStartTransaction",

@@ -373,6 +373,7 @@ static const char *trigger_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_HARD_RESET:
     case OCPP_CAUSE_SOFT_RESET: return "ResetCommand";
     case OCPP_CAUSE_DEAUTHORIZED: return "Deauthorized";
+    case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
     }
     return "Trigger";
 }
@@ -386,6 +387,7 @@ static const char *stopped_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_HARD_RESET: return "ImmediateReset";
     case OCPP_CAUSE_SOFT_RESET: return "Reboot";
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
+    case OCPP_CAUSE_UNLOCK:
     case OCPP_CAUSE_REMOTE_START:
     case OCPP_CAUSE_AUTHORIZED:
     case OCPP_CAUSE_PERIODIC:
@@ -533,11 +535,14 @@ const struct ocpp_version ocpp_v201 = {
     .availability_parse = availability_parse,
     .unlock_parse = unlock_parse,
     .unlock_unknown = "UnknownConnector",
+    .unlock_busy = "OngoingAuthorizedTransaction",
     .config_get_action = "GetVariables",
     .config_set_action = "SetVariables",
     .config_get = config_get,
     .config_set = config_set,
     .tx_request = tx_request,
+    .tx_id_by_charger = 1,
+    .reports_finishing = 0,
     .tx_answer = tx_answer,
     .authorize_request = authorize_request,
     .remote_start_action = "RequestStartTransaction",

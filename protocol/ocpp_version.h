@@ -129,6 +129,7 @@ enum ocpp_tx_cause {
     OCPP_CAUSE_HARD_RESET,
     OCPP_CAUSE_SOFT_RESET,
     OCPP_CAUSE_DEAUTHORIZED,     /* the CSMS did not accept the id */
+    OCPP_CAUSE_UNLOCK,           /* UnlockConnector during the session */
 };
 
 /* One transaction message in version-neutral terms: 1.6 StartTransaction / MeterValues /
@@ -208,6 +209,7 @@ struct ocpp_version {
     enum ocpp_error (*unlock_parse)(json_t *payload, struct ocpp_unit_req *out, char *reason,
                                     size_t len);
     const char *unlock_unknown;  /* UnlockStatus for a connector it does not have */
+    const char *unlock_busy;     /* ... in a session; NULL: the session stops, Unlocked */
 
     /* Configuration: the actions that read / change it (1.6 GetConfiguration /
      * ChangeConfiguration, 2.0.1 GetVariables / SetVariables) and their answers, built
@@ -223,6 +225,8 @@ struct ocpp_version {
      * tx_answer reads the CSMS's answer (borrowed payload) to Authorize or to a
      * transaction message of `action`: 0, or -1 with reason[len]. */
     const char *(*tx_request)(const struct ocpp_tx *t, json_t **payload);
+    int tx_id_by_charger;        /* 2.0.1 names transactions itself; 1.6 the CSMS does */
+    int reports_finishing;       /* 1.6 says Finishing; 2.0.1 goes Occupied -> Available */
     int (*tx_answer)(const char *action, json_t *payload, struct ocpp_tx_answer *out,
                      char *reason, size_t len);
     json_t *(*authorize_request)(const char *id_tag, const char *id_type);

@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -22,6 +23,7 @@ static void charger_maybe_free(struct sim_charger *ch);
 static void send_next_call(struct sim_charger *ch);
 static void conn_lost(struct sim_charger *ch, const char *reason);
 static void send_statuses(struct sim_charger *ch, int only);
+static void close_if_drained(struct sim_charger *ch);
 
 static uint32_t rand_u32(void)
 {
@@ -73,7 +75,25 @@ static void tx_push(struct sim_charger *ch, char *text)
         lws_callback_on_writable(ch->wsi);
 }
 
-static void clear_session(struct sim_charger *ch)
+static void call_free(struct sim_call *c)
+{
+    json_decref(c->payload);
+    free(c);
+}
+
+/* The outstanding CALL is answered (or given up): it goes. */
+static void out_done(struct sim_charger *ch)
+{
+    if (ch->out)
+        call_free(ch->out);
+    ch->out = NULL;
+    ch->out_id[0] = '\0';
+}
+
+/* Ends a websocket session's state. With keep_tx (the connection was lost), session
+ * messages stay queued in order, the unanswered one first, to be delivered after the
+ * next accepted boot: an offline charger loses no transaction message. */
+static void clear_session(struct sim_charger *ch, int keep_tx)
 {
     while (ch->tx_head) {
         struct sim_out *o = ch->tx_head;
@@ -81,15 +101,30 @@ static void clear_session(struct sim_charger *ch)
         free(o);
     }
     ch->tx_tail = NULL;
-    while (ch->calls_head) {
-        struct sim_call *c = ch->calls_head;
-        ch->calls_head = c->next;
-        json_decref(c->payload);
-        free(c);
+    struct sim_call *c = ch->calls_head;
+    if (ch->out) {                    /* the unanswered CALL goes first */
+        ch->out->next = c;
+        c = ch->out;
+        ch->out = NULL;
+        ch->queued++;
     }
-    ch->calls_tail = NULL;
-    ch->out_id[0] = '\0';
-    ch->out_action = NULL;
+    ch->calls_head = ch->calls_tail = NULL;
+    while (c) {
+        struct sim_call *next = c->next;
+        if (keep_tx && c->serial) {
+            c->next = NULL;
+            if (ch->calls_tail)
+                ch->calls_tail->next = c;
+            else
+                ch->calls_head = c;
+            ch->calls_tail = c;
+        } else {
+            call_free(c);
+            ch->queued--;
+        }
+        c = next;
+    }
+    out_done(ch);
     free(ch->rx);
     ch->rx = NULL;
     ch->rx_len = ch->rx_cap = 0;
@@ -97,30 +132,67 @@ static void clear_session(struct sim_charger *ch)
         uv_timer_stop(&ch->call_timer);
 }
 
-/* Queues a CALL; only one is outstanding at a time (OCPP-J), the rest wait in order.
- * payload is stolen. */
-static void call(struct sim_charger *ch, const char *action, json_t *payload)
+/* Queues a CALL; only one is outstanding at a time (OCPP-J), the rest wait in order. */
+void sim_call(struct sim_charger *ch, const char *action, json_t *payload, int conn,
+              unsigned serial)
 {
     struct sim_call *c = malloc(sizeof *c);
     c->next = NULL;
     c->action = action;
     c->payload = payload;
-    if (ch->calls_tail)
-        ch->calls_tail->next = c;
-    else
+    c->conn = conn;
+    c->serial = serial;
+    if (ch->queued >= SIM_QUEUE_MAX && ch->calls_head) {   /* bounded: the oldest goes */
+        struct sim_call *old = ch->calls_head;
+        ch->calls_head = old->next;
+        if (!ch->calls_head)
+            ch->calls_tail = NULL;
+        ch->dropped++;
+        CF_LOG_WARN(ch->identity, "queue full (%d messages): %s dropped (%lu so far)",
+                    SIM_QUEUE_MAX, old->action, ch->dropped);
+        call_free(old);
+        ch->queued--;
+    }
+    ch->queued++;
+    if (!strcmp(action, "BootNotification")) {   /* a boot goes before everything */
+        c->next = ch->calls_head;
         ch->calls_head = c;
-    ch->calls_tail = c;
+        if (!ch->calls_tail)
+            ch->calls_tail = c;
+    } else {
+        if (ch->calls_tail)
+            ch->calls_tail->next = c;
+        else
+            ch->calls_head = c;
+        ch->calls_tail = c;
+    }
     send_next_call(ch);
+}
+
+/* After a Reset: close once every frame is written and every CALL answered. */
+static void close_if_drained(struct sim_charger *ch)
+{
+    if (!ch->close_after_tx || ch->tx_head || ch->out || ch->calls_head)
+        return;
+    ch->close_after_tx = 0;
+    ch->want_close = 1;
+    if (ch->wsi)
+        lws_callback_on_writable(ch->wsi);
+}
+
+static void call(struct sim_charger *ch, const char *action, json_t *payload)
+{
+    sim_call(ch, action, payload, -1, 0);
 }
 
 static void call_timeout_cb(uv_timer_t *t)
 {
     struct sim_charger *ch = t->data;
-    if (!ch->out_id[0])
+    if (!ch->out)
         return;
-    CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out_action,
+    CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out->action,
                 ch->rt->opts.call_timeout_s);
-    if (!strcmp(ch->out_action, "BootNotification")) {
+    if (!strcmp(ch->out->action, "BootNotification")) {
         set_error(ch, "BootNotification: no response from CSMS within %d s",
                   ch->rt->opts.call_timeout_s);
         ch->want_close = 1;          /* reconnect and boot again */
@@ -128,26 +200,27 @@ static void call_timeout_cb(uv_timer_t *t)
             lws_callback_on_writable(ch->wsi);
         return;
     }
-    ch->out_id[0] = '\0';
-    ch->out_action = NULL;
+    out_done(ch);
     send_next_call(ch);
+    close_if_drained(ch);
 }
 
 static void send_next_call(struct sim_charger *ch)
 {
-    if (ch->out_id[0] || !ch->calls_head || !ch->wsi || ch->want_close)
+    if (ch->out || !ch->calls_head || !ch->wsi || ch->want_close)
         return;
-    if (ch->state != SIM_BOOTING && ch->state != SIM_ACCEPTED)
+    /* before an accepted boot only BootNotification may go (OCPP-J) */
+    if (ch->state != SIM_ACCEPTED &&
+        (ch->state != SIM_BOOTING || strcmp(ch->calls_head->action, "BootNotification")))
         return;
     struct sim_call *c = ch->calls_head;
     ch->calls_head = c->next;
     if (!ch->calls_head)
         ch->calls_tail = NULL;
+    ch->queued--;
     ocpp_msgid_format(ch->out_id, ch->msgid_prefix, ++ch->msgid_seq);
-    ch->out_action = c->action;
+    ch->out = c;
     tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload));
-    json_decref(c->payload);
-    free(c);
     uint64_t to = (uint64_t)ch->rt->opts.call_timeout_s * 1000;
     uv_timer_start(&ch->call_timer, call_timeout_cb, to, 0);
 }
@@ -264,7 +337,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
     }
 }
 
-static void answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
+void sim_answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
                          const char *desc)
 {
     tx_push(ch, ocpp_frame_error(id, ocpp_error_name(ch->version, e), desc, NULL));
@@ -273,20 +346,21 @@ static void answer_error(struct sim_charger *ch, const char *id, enum ocpp_error
 /* ---- calls from the CSMS: the generic work (parse, answer, errors) is done here,
  * the version-specific reading in the version table ---- */
 
-static void answer(struct sim_charger *ch, const char *id, json_t *payload)
+void sim_answer(struct sim_charger *ch, const char *id, json_t *payload)
 {
     tx_push(ch, ocpp_frame_result(id, payload));
     json_decref(payload);
 }
 
-#define MAX_TARGETS 64   /* status targets (connectors / EVSEs) a charger may have */
-
-/* The index of the status target a request names (2.0.1 evse + connector, 1.6
- * connectorId in evse_id), or -1 when the charger has none. */
-static int find_target(const struct sim_charger *ch, int evse_id, int connector_id)
+int sim_targets(const struct sim_charger *ch, struct ocpp_status_target *all)
 {
-    struct ocpp_status_target all[MAX_TARGETS];
-    int n = ch->version->status_targets(ch->connectors, all, MAX_TARGETS);
+    return ch->version->status_targets(ch->connectors, all, SIM_MAX_TARGETS);
+}
+
+int sim_find_target(const struct sim_charger *ch, int evse_id, int connector_id)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim_targets(ch, all);
 
     for (int i = 0; i < n; i++) {
         if (all[i].evse_id == 0 ? all[i].connector_id == evse_id
@@ -297,21 +371,27 @@ static int find_target(const struct sim_charger *ch, int evse_id, int connector_
     return -1;
 }
 
-/* Sends StatusNotification for target `only`, or every target when only < 0: Available,
- * or Unavailable when the CSMS made it Inoperative. */
+void sim_send_status(struct sim_charger *ch, int t, enum ocpp_connector_status st)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    char ts[25];
+
+    if (t < 0 || t >= sim_targets(ch, all))
+        return;
+    cf_now_rfc3339(ts);
+    call(ch, "StatusNotification", ch->version->status_request(&all[t], st, ts));
+}
+
+/* Sends StatusNotification for target `only`, or every target when only < 0: what its
+ * session makes it, else Available, or Unavailable when the CSMS made it Inoperative. */
 static void send_statuses(struct sim_charger *ch, int only)
 {
-    struct ocpp_status_target all[MAX_TARGETS];
-    char ts[25];
-    int n = ch->version->status_targets(ch->connectors, all, MAX_TARGETS);
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim_targets(ch, all);
 
-    cf_now_rfc3339(ts);
     for (int i = 0; i < n; i++) {
-        if (only >= 0 && i != only)
-            continue;
-        enum ocpp_connector_status st = ch->unavailable & (UINT64_C(1) << i)
-                                            ? OCPP_CONN_UNAVAILABLE : OCPP_CONN_AVAILABLE;
-        call(ch, "StatusNotification", ch->version->status_request(&all[i], st, ts));
+        if (only < 0 || i == only)
+            sim_send_status(ch, i, sim_tx_status(ch, i));
     }
 }
 
@@ -325,20 +405,21 @@ static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
     enum ocpp_error e = ch->version->reset_parse(f->payload, &r, reason, sizeof reason);
 
     if (e != OCPP_ERR_NONE) {
-        answer_error(ch, f->id, e, reason);
+        sim_answer_error(ch, f->id, e, reason);
         return;
     }
     if (r.evse_id != 0) {
-        answer(ch, f->id, ocpp_status_payload("Rejected"));
+        sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
         return;
     }
-    answer(ch, f->id, ocpp_status_payload("Accepted"));
+    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
     CF_LOG_INFO(ch->identity, "%s reset requested by the CSMS: rebooting",
                 r.kind == OCPP_RESET_HARD ? "hard" : "soft");
+    sim_tx_end_all(ch, r.kind == OCPP_RESET_HARD ? OCPP_CAUSE_HARD_RESET
+                                                 : OCPP_CAUSE_SOFT_RESET);
     ch->boot_reason = OCPP_BOOT_REMOTE_RESET;
     ch->close_after_tx = 1;
-    if (ch->wsi)
-        lws_callback_on_writable(ch->wsi);
+    close_if_drained(ch);
 }
 
 /* TriggerMessage: BootNotification, Heartbeat, StatusNotification are sent after the
@@ -350,29 +431,29 @@ static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
     enum ocpp_error e = ch->version->trigger_parse(f->payload, &r, reason, sizeof reason);
 
     if (e != OCPP_ERR_NONE) {
-        answer_error(ch, f->id, e, reason);
+        sim_answer_error(ch, f->id, e, reason);
         return;
     }
     switch (r.what) {
     case OCPP_TRIGGER_OTHER:
-        answer(ch, f->id, ocpp_status_payload("NotImplemented"));
+        sim_answer(ch, f->id, ocpp_status_payload("NotImplemented"));
         return;
     case OCPP_TRIGGER_BOOT:
-        answer(ch, f->id, ocpp_status_payload("Accepted"));
+        sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
         ch->boot_reason = OCPP_BOOT_TRIGGERED;
         send_boot(ch);
         return;
     case OCPP_TRIGGER_HEARTBEAT:
-        answer(ch, f->id, ocpp_status_payload("Accepted"));
+        sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
         call(ch, "Heartbeat", ch->version->heartbeat_request());
         return;
     case OCPP_TRIGGER_STATUS: {
-        int t = r.evse_id == 0 ? -1 : find_target(ch, r.evse_id, r.connector_id);
+        int t = r.evse_id == 0 ? -1 : sim_find_target(ch, r.evse_id, r.connector_id);
         if (r.evse_id != 0 && t < 0) {
-            answer(ch, f->id, ocpp_status_payload("Rejected"));
+            sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
             return;
         }
-        answer(ch, f->id, ocpp_status_payload("Accepted"));
+        sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
         send_statuses(ch, t);
         return;
     }
@@ -380,7 +461,8 @@ static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
 }
 
 /* ChangeAvailability: the whole charge point or one connector / EVSE becomes
- * (in)operative; its StatusNotification says Unavailable / Available. */
+ * (in)operative; its StatusNotification says Unavailable / Available. A connector in a
+ * session is Scheduled: it becomes Inoperative when the session ends. */
 static void csms_availability(struct sim_charger *ch, struct ocpp_frame *f)
 {
     struct ocpp_unit_req r;
@@ -388,21 +470,33 @@ static void csms_availability(struct sim_charger *ch, struct ocpp_frame *f)
     enum ocpp_error e = ch->version->availability_parse(f->payload, &r, reason, sizeof reason);
 
     if (e != OCPP_ERR_NONE) {
-        answer_error(ch, f->id, e, reason);
+        sim_answer_error(ch, f->id, e, reason);
         return;
     }
-    int t = r.evse_id == 0 ? -1 : find_target(ch, r.evse_id, r.connector_id);
+    int t = r.evse_id == 0 ? -1 : sim_find_target(ch, r.evse_id, r.connector_id);
     if (r.evse_id != 0 && t < 0) {
-        answer(ch, f->id, ocpp_status_payload("Rejected"));
+        sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
         return;
     }
-    uint64_t bits = t < 0 ? ~UINT64_C(0) : UINT64_C(1) << t;
-    ch->unavailable = r.operative ? ch->unavailable & ~bits : ch->unavailable | bits;
-    answer(ch, f->id, ocpp_status_payload("Accepted"));
-    send_statuses(ch, t);
+    uint64_t bits = t < 0 ? ~UINT64_C(0) : UINT64_C(1) << t, busy = 0;
+    for (int i = 0; i < SIM_MAX_TARGETS; i++)
+        busy |= (bits >> i & 1) && sim_tx_busy(ch, i) ? UINT64_C(1) << i : 0;
+    if (r.operative) {
+        ch->unavailable &= ~bits;
+        ch->unavailable_pending &= ~bits;
+    } else {       /* a connector in a session becomes Inoperative when it ends */
+        ch->unavailable |= bits & ~busy;
+        ch->unavailable_pending |= busy;
+    }
+    sim_answer(ch, f->id, ocpp_status_payload(!r.operative && busy ? "Scheduled" : "Accepted"));
+    for (int i = 0; i < SIM_MAX_TARGETS; i++) {
+        if ((bits >> i & 1) && !(busy >> i & 1))
+            send_statuses(ch, i);
+    }
 }
 
-/* UnlockConnector: no cable is locked while no session runs: Unlocked. */
+/* UnlockConnector: no cable is locked while no session runs: Unlocked. During a
+ * session 1.6 stops it and unlocks; 2.0.1 refuses (OngoingAuthorizedTransaction). */
 static void csms_unlock(struct sim_charger *ch, struct ocpp_frame *f)
 {
     struct ocpp_unit_req r;
@@ -410,27 +504,33 @@ static void csms_unlock(struct sim_charger *ch, struct ocpp_frame *f)
     enum ocpp_error e = ch->version->unlock_parse(f->payload, &r, reason, sizeof reason);
 
     if (e != OCPP_ERR_NONE) {
-        answer_error(ch, f->id, e, reason);
+        sim_answer_error(ch, f->id, e, reason);
         return;
     }
-    int t = r.evse_id > 0 ? find_target(ch, r.evse_id, r.connector_id) : -1;
-    answer(ch, f->id, ocpp_status_payload(t < 0 ? ch->version->unlock_unknown : "Unlocked"));
+    int t = r.evse_id > 0 ? sim_find_target(ch, r.evse_id, r.connector_id) : -1;
+    if (t >= 0 && sim_tx_busy(ch, t) && ch->version->unlock_busy) {
+        sim_answer(ch, f->id, ocpp_status_payload(ch->version->unlock_busy));
+        return;
+    }
+    sim_answer(ch, f->id, ocpp_status_payload(t < 0 ? ch->version->unlock_unknown : "Unlocked"));
+    if (t >= 0)                /* 1.6: unlocking ends the session */
+        sim_tx_end(ch, t, OCPP_CAUSE_UNLOCK);
 }
 
 /* ClearCache: there is no authorization cache yet, so it is clear. */
 static void csms_clear_cache(struct sim_charger *ch, struct ocpp_frame *f)
 {
-    answer(ch, f->id, ocpp_status_payload("Accepted"));
+    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
 }
 
 /* DataTransfer: no vendor extension is known to this charge point. */
 static void csms_data_transfer(struct sim_charger *ch, struct ocpp_frame *f)
 {
     if (!json_is_string(json_object_get(f->payload, "vendorId"))) {
-        answer_error(ch, f->id, OCPP_ERR_OCCURRENCE_CONSTRAINT, "vendorId: required");
+        sim_answer_error(ch, f->id, OCPP_ERR_OCCURRENCE_CONSTRAINT, "vendorId: required");
         return;
     }
-    answer(ch, f->id, ocpp_status_payload("UnknownVendorId"));
+    sim_answer(ch, f->id, ocpp_status_payload("UnknownVendorId"));
 }
 
 /* ---- configuration: the charger's values behind the version's
@@ -455,8 +555,11 @@ static const char *const setting_defaults[OCPP_CFG__COUNT] = {
 
 static void setting_get(void *arg, enum ocpp_config_id id, char *buf, size_t n)
 {
-    struct sim_charger *ch = arg;
+    sim_setting_get(arg, id, buf, n);
+}
 
+void sim_setting_get(const struct sim_charger *ch, enum ocpp_config_id id, char *buf, size_t n)
+{
     if (id == OCPP_CFG_HEARTBEAT_INTERVAL) {
         snprintf(buf, n, "%d", ch->heartbeat_s > 0 ? ch->heartbeat_s
                                                    : ch->rt->opts.default_heartbeat_s);
@@ -502,6 +605,8 @@ static int setting_set(void *arg, enum ocpp_config_id id, const char *value)
         s->next = NULL;
     }
     *pp = s;
+    if (id == OCPP_CFG_METER_SAMPLE_INTERVAL)
+        sim_tx_rearm(ch);
     return 0;
 }
 
@@ -515,31 +620,37 @@ static void csms_config(struct sim_charger *ch, struct ocpp_frame *f)
                     : ch->version->config_get(f->payload, &a, &e, reason, sizeof reason);
 
     if (r)
-        answer(ch, f->id, r);
+        sim_answer(ch, f->id, r);
     else
-        answer_error(ch, f->id, e, reason);
+        sim_answer_error(ch, f->id, e, reason);
 }
 
-/* Calls the charge point answers; a NULL action is the version's configuration pair. */
+/* Calls the charge point answers: by name, or (action NULL) by the name the version
+ * table holds at name_at, for the calls the two versions name differently. */
 static const struct {
     const char *action;
+    size_t name_at;
     void (*fn)(struct sim_charger *ch, struct ocpp_frame *f);
 } csms_calls[] = {
-    {"Reset", csms_reset},
-    {"TriggerMessage", csms_trigger},
-    {"ChangeAvailability", csms_availability},
-    {"UnlockConnector", csms_unlock},
-    {"ClearCache", csms_clear_cache},
-    {"DataTransfer", csms_data_transfer},
-    {NULL, csms_config},
+    {"Reset", 0, csms_reset},
+    {"TriggerMessage", 0, csms_trigger},
+    {"ChangeAvailability", 0, csms_availability},
+    {"UnlockConnector", 0, csms_unlock},
+    {"ClearCache", 0, csms_clear_cache},
+    {"DataTransfer", 0, csms_data_transfer},
+    {NULL, offsetof(struct ocpp_version, config_get_action), csms_config},
+    {NULL, offsetof(struct ocpp_version, config_set_action), csms_config},
+    {NULL, offsetof(struct ocpp_version, remote_start_action), sim_tx_remote_start},
+    {NULL, offsetof(struct ocpp_version, remote_stop_action), sim_tx_remote_stop},
 };
 
 static int csms_call_is(const struct sim_charger *ch, size_t k, const char *action)
 {
-    if (csms_calls[k].action)
-        return strcmp(csms_calls[k].action, action) == 0;
-    return strcmp(ch->version->config_get_action, action) == 0 ||
-           strcmp(ch->version->config_set_action, action) == 0;
+    const char *name = csms_calls[k].action;
+
+    if (!name)
+        name = *(const char *const *)((const char *)ch->version + csms_calls[k].name_at);
+    return strcmp(name, action) == 0;
 }
 
 static void on_message(struct sim_charger *ch, const char *buf, size_t len)
@@ -551,7 +662,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
     if (e != OCPP_ERR_NONE) {
         CF_LOG_WARN(ch->identity, "malformed frame from CSMS: %s", reason);
         if (f.id[0])
-            answer_error(ch, f.id, e, reason);
+            sim_answer_error(ch, f.id, e, reason);
         return;
     }
     switch (f.type) {
@@ -567,7 +678,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
          * wait for its own timeout). */
         char desc[160];
         snprintf(desc, sizeof desc, "%s is not implemented by this charge point", f.action);
-        answer_error(ch, f.id, OCPP_ERR_NOT_IMPLEMENTED, desc);
+        sim_answer_error(ch, f.id, OCPP_ERR_NOT_IMPLEMENTED, desc);
         break;
     }
     case OCPP_CALLRESULT:
@@ -577,9 +688,10 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
             break;
         }
         uv_timer_stop(&ch->call_timer);
-        const char *action = ch->out_action;
+        struct sim_call *c = ch->out;
+        const char *action = c->action;
+        ch->out = NULL;
         ch->out_id[0] = '\0';
-        ch->out_action = NULL;
         if (f.type == OCPP_CALLERROR) {
             CF_LOG_WARN(ch->identity, "%s answered CallError %s: %s", action, f.error_code,
                         f.error_description);
@@ -591,7 +703,12 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
         } else if (!strcmp(action, "BootNotification")) {
             on_boot_result(ch, f.payload);
         }
+        if (c->conn >= 0)      /* Authorize or a session message: NULL payload = refused */
+            sim_tx_answer(ch, action, c->conn, c->serial,
+                          f.type == OCPP_CALLRESULT ? f.payload : NULL);
+        call_free(c);
         send_next_call(ch);
+        close_if_drained(ch);
         break;
     }
     ocpp_frame_clear(&f);
@@ -612,7 +729,7 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     }
     if (reason && was != SIM_STOPPING)
         set_error(ch, "%s", reason);
-    clear_session(ch);
+    clear_session(ch, 1);
     ch->want_close = 0;
     ch->close_after_tx = 0;
     if (was == SIM_STOPPING)
@@ -737,13 +854,10 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         free(o);
         if (short_write)
             return -1;
-        if (ch->tx_head) {
+        if (ch->tx_head)
             lws_callback_on_writable(wsi);
-        } else if (ch->close_after_tx) {   /* the answer is out: now close */
-            ch->close_after_tx = 0;
-            ch->want_close = 1;
-            lws_callback_on_writable(wsi);
-        }
+        else
+            close_if_drained(ch);
         return 0;
     }
 
@@ -859,6 +973,8 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->serial = dup_or_null(cfg->info.serial);
     ch->firmware = dup_or_null(cfg->info.firmware);
     ch->connectors = cfg->info.connectors > 0 ? cfg->info.connectors : 1;
+    ch->dc = cfg->dc;
+    ch->max_power_w = cfg->max_power_w > 0 ? cfg->max_power_w : ch->dc ? 50000 : 11000;
     ch->version = cfg->version;
     ch->provisioned = cfg->provisioned;
     ch->msgid_prefix = rand_u32();
@@ -881,7 +997,8 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
 
 static void charger_free(struct sim_charger *ch)
 {
-    clear_session(ch);
+    clear_session(ch, 0);
+    sim_tx_free(ch);
     while (ch->settings) {
         struct sim_setting *next = ch->settings->next;
         free(ch->settings);
@@ -931,11 +1048,15 @@ void sim_charger_stop(struct sim_charger *ch)
             ch->rt->ev.connection(ch, 0, ch->rt->ev_arg);
     }
     ch->state = SIM_STOPPING;
-    clear_session(ch);
+    clear_session(ch, 0);
     uv_timer_stop(&ch->timer);
     uv_timer_stop(&ch->call_timer);
     uv_close((uv_handle_t *)&ch->timer, timer_closed);
     uv_close((uv_handle_t *)&ch->call_timer, timer_closed);
+    if (ch->meter) {
+        uv_timer_stop(&ch->meter->timer);
+        uv_close((uv_handle_t *)&ch->meter->timer, timer_closed);
+    }
     if (ch->wsi) {
         if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
             ch->want_close = 1;

@@ -51,6 +51,40 @@ struct sim_call {                      /* a CALL waiting for the outstanding one
     struct sim_call *next;
     const char *action;                /* static string */
     json_t *payload;                   /* owned */
+    int conn;                          /* the status target it is about, -1 none */
+    unsigned serial;                   /* the session it is about, 0 none */
+};
+
+#define SIM_QUEUE_MAX 1000            /* calls a charger keeps waiting (offline) */
+#define SIM_MAX_TARGETS 64             /* status targets (connectors / EVSEs) of a charger */
+
+struct sim_tx {                        /* the running session of one connector */
+    char id[37];                       /* 2.0.1: ours; 1.6: the CSMS's, "" until answered */
+    char id_tag[37], id_type[21];
+    int remote_start_id;               /* 2.0.1; -1 none */
+    int seq_no;                        /* 2.0.1 seqNo of the next event */
+    unsigned serial;                   /* tells this session's answers from older ones */
+    int stop_pending;                  /* 1.6: stopped before the CSMS gave its id */
+    enum ocpp_tx_cause stop_cause;
+    double ev_max_w;                   /* what the car takes at most */
+    double battery_wh, soc;            /* the car's battery, its state of charge (%) */
+};
+
+struct sim_conn {                      /* one status target's meter and session */
+    double energy_wh;                  /* the register: never decreases */
+    double power_w;                    /* delivered since since_ms */
+    uint64_t since_ms;                 /* energy counted up to (uv_now) */
+    enum ocpp_connector_status status; /* while a session runs */
+    struct sim_tx *tx;
+    char auth_tag[37], auth_type[21];  /* a remote start waiting for Authorize */
+    int auth_remote_start_id;
+};
+
+struct sim_meter {                     /* allocated with a charger's first session */
+    uv_timer_t timer;                  /* MeterValueSampleInterval / TxUpdatedInterval */
+    unsigned serial;                   /* of the last session started */
+    int n;
+    struct sim_conn conn[];
 };
 
 struct sim_setting {                   /* a configuration value the CSMS changed */
@@ -67,6 +101,8 @@ struct sim_charger {
     char *identity, *ws_url, *ca_file, *vendor, *model, *serial, *firmware;
     const struct ocpp_version *version;
     int connectors;
+    double max_power_w;                /* per connector */
+    int dc;
     int provisioned;
     enum sim_state state;
     struct lws *wsi;
@@ -78,8 +114,10 @@ struct sim_charger {
     uint32_t msgid_prefix;
     uint64_t msgid_seq;
     char out_id[OCPP_MSGID_MAX + 1];   /* outstanding CALL, "" when none */
-    const char *out_action;
+    struct sim_call *out;              /* the outstanding CALL, kept until answered */
     struct sim_call *calls_head, *calls_tail;
+    int queued;                        /* calls waiting (bounded: SIM_QUEUE_MAX) */
+    unsigned long dropped;             /* calls the bound dropped */
     struct sim_out *tx_head, *tx_tail;
     char *rx;
     size_t rx_len, rx_cap;
@@ -87,6 +125,8 @@ struct sim_charger {
     int close_after_tx;                /* close once queued frames are written (Reset) */
     struct sim_setting *settings;      /* changed configuration, defaults otherwise */
     uint64_t unavailable;              /* status targets made Inoperative by the CSMS */
+    uint64_t unavailable_pending;      /* ... once their session ends (Scheduled) */
+    struct sim_meter *meter;           /* NULL until the first session */
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;
@@ -104,5 +144,33 @@ void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);
 /* sim_charger.c */
 int sim_charger_connect(struct sim_charger *ch);   /* called by the pump */
 extern const struct lws_protocols sim_client_protocols[];
+/* Queues a CALL about status target conn / session serial (-1 / 0: none); payload is
+ * stolen. */
+void sim_call(struct sim_charger *ch, const char *action, json_t *payload, int conn,
+              unsigned serial);
+void sim_answer(struct sim_charger *ch, const char *id, json_t *payload);
+void sim_answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
+                      const char *desc);
+/* The charger's status targets into all[SIM_MAX_TARGETS]; returns the count. */
+int sim_targets(const struct sim_charger *ch, struct ocpp_status_target *all);
+/* The index of the target a request names (2.0.1 evse + connector, 1.6 connectorId in
+ * evse_id), or -1. */
+int sim_find_target(const struct sim_charger *ch, int evse_id, int connector_id);
+void sim_send_status(struct sim_charger *ch, int t, enum ocpp_connector_status st);
+void sim_setting_get(const struct sim_charger *ch, enum ocpp_config_id id, char *buf,
+                     size_t n);
+
+/* sim_tx.c: sessions and the meter */
+enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t);
+int sim_tx_busy(const struct sim_charger *ch, int t);
+void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned serial,
+                   json_t *payload);
+/* Ends connector t's session (if any) / every session. */
+void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause);
+void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause);
+void sim_tx_rearm(struct sim_charger *ch);
+void sim_tx_free(struct sim_charger *ch);
 
 #endif

@@ -43,6 +43,8 @@ struct sim_charger_cfg {
     const struct ocpp_version *version;
     struct ocpp_station_info info;
     int provisioned;           /* already READY once: no provision deadline */
+    double max_power_w;        /* per connector; <= 0: 11 kW AC / 50 kW DC */
+    int dc;                    /* a DC charger (its cars report state of charge) */
 };
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o);

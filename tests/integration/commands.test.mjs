@@ -70,8 +70,10 @@ test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; 
     assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
   }
   // a command not implemented yet is a CallError NotImplemented, with its name
-  await assert.rejects(peer.client('CMD16').call('RemoteStartTransaction', { idTag: 'TAG1' }), e => e.rpcErrorCode === 'NotImplemented');
-  await assert.rejects(peer.client('CMD201').call('RequestStartTransaction', { idToken: { idToken: 'TAG1', type: 'ISO14443' }, remoteStartId: 1 }),
+  const expiry = new Date(Date.now() + 3600e3).toISOString();
+  await assert.rejects(peer.client('CMD16').call('ReserveNow', { connectorId: 1, expiryDate: expiry, idTag: 'TAG1', reservationId: 1 }),
+    e => e.rpcErrorCode === 'NotImplemented');
+  await assert.rejects(peer.client('CMD201').call('ReserveNow', { id: 1, expiryDateTime: expiry, idToken: { idToken: 'TAG1', type: 'ISO14443' } }),
     e => e.rpcErrorCode === 'NotImplemented');
   assert.deepEqual(peer.failures, []);
 });

@@ -69,7 +69,7 @@ export async function startPostgres() {
 // The independent CSMS. boot(identity, params, n) returns the BootNotification answer
 // fields {status, interval} (n = 1 for the first boot of that identity).
 // reject(handshake) → an HTTP status to refuse the websocket upgrade with, or 0.
-export async function startPeer({ boot, reject, tls } = {}) {
+export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } = {}) {
   const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
   const peer = {
     boots: new Map(),        // identity → [params...]
@@ -81,6 +81,8 @@ export async function startPeer({ boot, reject, tls } = {}) {
     connects: new Map(),     // identity → connections so far
     maxLive: 0,
     failures: [],            // strictValidationFailure events
+    calls: new Map(),        // identity → [{method, params}] of session messages
+    nextTxId: 1,
     clients: new Set(),
   };
   server.auth((accept, rej, hs) => {
@@ -105,12 +107,26 @@ export async function startPeer({ boot, reject, tls } = {}) {
       return { status: ans.status, interval: ans.interval ?? 300, currentTime: new Date().toISOString() };
     });
     client.handle('StatusNotification', ({ params }) => { push(peer.statuses, id, params); return {}; });
+    // Sessions: ids named in `blocked` are refused; 1.6 transaction ids count up.
+    const idStatus = tag => (blocked ?? []).includes(tag) ? 'Blocked' : 'Accepted';
+    const record = (method, answer) => client.handle(method, ({ params }) => {
+      push(peer.calls, id, { method, params });
+      return answer(params);
+    });
+    record('Authorize', p => client.protocol === 'ocpp1.6'
+      ? { idTagInfo: { status: idStatus(p.idTag) } }
+      : { idTokenInfo: { status: idStatus(p.idToken.idToken) } });
+    record('StartTransaction', p => ({ transactionId: peer.nextTxId++, idTagInfo: { status: idStatus(p.idTag) } }));
+    record('StopTransaction', () => ({}));
+    record('MeterValues', () => ({}));
+    record('TransactionEvent', p => p.eventType === 'Started' && p.idToken
+      ? { idTokenInfo: { status: idStatus(p.idToken.idToken) } } : {});
     client.handle('Heartbeat', () => {
       peer.heartbeats.set(id, (peer.heartbeats.get(id) ?? 0) + 1);
       return { currentTime: new Date().toISOString() };
     });
   });
-  const port = await freePort();
+  const port = fixedPort ?? await freePort();
   let httpServer;
   if (tls) {   // wss: an https server handing upgrades to the RPC server
     const https = await import('node:https');

@@ -1,0 +1,405 @@
+/* Charging sessions of one charge point: remote start / stop, the connector states a
+ * session walks through, and the meter. Energy follows physics: the register grows by
+ * power x time; the power is what the connector offers and the car takes (a car tapers
+ * above 80 % state of charge and stops when full). Version differences come only
+ * through ch->version (protocol/ocpp_version.h). */
+#include "sim_internal.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_log.h"
+
+#define AC_VOLTS 230.0
+#define AC_PHASES 3
+#define MIN_TAPER_W 1000.0
+
+static double rand_unit(void)
+{
+    uint32_t v = 0;
+    RAND_bytes((unsigned char *)&v, sizeof v);
+    return v / 4294967296.0;
+}
+
+/* 2.0.1: the charger names its transactions (32 random hex digits). */
+static void new_tx_id(char *out, size_t n)
+{
+    unsigned char b[16];
+    RAND_bytes(b, sizeof b);
+    for (size_t i = 0; i < sizeof b && 2 * i + 2 < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+static struct sim_conn *conn_of(struct sim_charger *ch, int t)
+{
+    return ch->meter && t >= 0 && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
+}
+
+enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
+{
+    const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
+
+    if (c && c->tx)
+        return c->status;
+    return ch->unavailable & (UINT64_C(1) << t) ? OCPP_CONN_UNAVAILABLE : OCPP_CONN_AVAILABLE;
+}
+
+int sim_tx_busy(const struct sim_charger *ch, int t)
+{
+    const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
+    return c && c->tx;
+}
+
+static void set_status(struct sim_charger *ch, int t, enum ocpp_connector_status st)
+{
+    struct sim_conn *c = conn_of(ch, t);
+
+    if (c)
+        c->status = st;
+    sim_send_status(ch, t, st);
+}
+
+/* The power the car takes now: its maximum, tapered above 80 % state of charge, 0 when
+ * full; never more than the connector offers. */
+static double power_now(const struct sim_charger *ch, const struct sim_tx *tx)
+{
+    double p = tx->ev_max_w < ch->max_power_w ? tx->ev_max_w : ch->max_power_w;
+
+    if (tx->soc >= 100.0)
+        return 0;
+    if (tx->soc > 80.0) {
+        double tapered = p * (100.0 - tx->soc) / 20.0;
+        p = tapered > MIN_TAPER_W ? tapered : MIN_TAPER_W;
+    }
+    return p;
+}
+
+/* Brings the register up to now at the power delivered since the last time. */
+static void integrate(struct sim_charger *ch, struct sim_conn *c)
+{
+    uint64_t now = uv_now(ch->rt->loop);
+    double wh = c->power_w * (double)(now - c->since_ms) / 3.6e6;
+
+    c->since_ms = now;
+    if (!c->tx)
+        return;
+    c->energy_wh += wh;
+    c->tx->soc += wh / c->tx->battery_wh * 100.0;
+    if (c->tx->soc > 100.0)
+        c->tx->soc = 100.0;
+    c->power_w = c->status == OCPP_CONN_CHARGING ? power_now(ch, c->tx) : 0;
+}
+
+static void reading(const struct sim_charger *ch, const struct sim_conn *c,
+                    struct ocpp_meter *m)
+{
+    char list[512];
+    unsigned bits = OCPP_MEAS_ENERGY;
+
+    sim_setting_get(ch, OCPP_CFG_METER_SAMPLED_DATA, list, sizeof list);
+    ocpp_measurands_parse(list, &bits);
+    memset(m, 0, sizeof *m);
+    m->energy_wh = c->energy_wh;
+    m->power_w = c->power_w;
+    m->measurands = bits;
+    if (ch->dc) {
+        m->voltage_v = 400.0 + (c->tx ? c->tx->soc : 0) * 0.8;
+        m->current_a = m->power_w / m->voltage_v;
+        m->soc = c->tx ? (int)c->tx->soc : -1;
+    } else {
+        m->voltage_v = AC_VOLTS;
+        m->phases = AC_PHASES;
+        m->current_a = m->power_w / (AC_VOLTS * AC_PHASES);
+        m->soc = -1;
+    }
+}
+
+/* Queues the transaction message `ev` of connector t (its meter read now). */
+static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
+                       enum ocpp_tx_cause cause)
+{
+    struct sim_conn *c = conn_of(ch, t);
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    struct ocpp_meter m;
+    char ts[25];
+    json_t *payload = NULL;
+
+    sim_targets(ch, all);
+    reading(ch, c, &m);
+    cf_now_rfc3339(ts);
+    struct ocpp_tx msg = {
+        .event = ev, .cause = cause, .where = all[t], .status = c->status,
+        .id_tag = c->tx->id_tag, .id_type = c->tx->id_type, .tx_id = c->tx->id,
+        .seq_no = c->tx->seq_no++, .remote_start_id = c->tx->remote_start_id,
+        .offline = ch->state != SIM_ACCEPTED, .timestamp = ts, .meter = &m,
+    };
+    const char *action = ch->version->tx_request(&msg, &payload);
+    sim_call(ch, action, payload, t, c->tx->serial);
+}
+
+static void meter_cb(uv_timer_t *timer);
+
+/* (Re)arms the sample timer at MeterValueSampleInterval / TxUpdatedInterval while a
+ * session runs; 0 turns periodic samples off. */
+void sim_tx_rearm(struct sim_charger *ch)
+{
+    char v[32];
+    int running = 0;
+
+    if (!ch->meter)
+        return;
+    for (int t = 0; t < ch->meter->n; t++)
+        running |= ch->meter->conn[t].tx != NULL;
+    sim_setting_get(ch, OCPP_CFG_METER_SAMPLE_INTERVAL, v, sizeof v);
+    int s = atoi(v);
+    if (running && s > 0 && ch->state != SIM_STOPPING)
+        uv_timer_start(&ch->meter->timer, meter_cb, (uint64_t)s * 1000, (uint64_t)s * 1000);
+    else
+        uv_timer_stop(&ch->meter->timer);
+}
+
+static void meter_cb(uv_timer_t *timer)
+{
+    struct sim_charger *ch = timer->data;
+
+    for (int t = 0; t < ch->meter->n; t++) {
+        struct sim_conn *c = &ch->meter->conn[t];
+        if (!c->tx)
+            continue;
+        integrate(ch, c);
+        if (c->status == OCPP_CONN_CHARGING && c->power_w <= 0) {
+            set_status(ch, t, OCPP_CONN_SUSPENDED_EV);   /* the car is full */
+            if (c->tx->id[0])
+                tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_CHARGING_STATE);
+            continue;
+        }
+        /* periodic samples are not queued while the CSMS is away (start and stop are);
+         * 1.6 MeterValues need the CSMS's transaction id */
+        if (ch->state == SIM_ACCEPTED && c->tx->id[0])
+            tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_PERIODIC);
+    }
+}
+
+static void meter_alloc(struct sim_charger *ch)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim_targets(ch, all);
+
+    ch->meter = calloc(1, sizeof *ch->meter + (size_t)n * sizeof(struct sim_conn));
+    ch->meter->n = n;
+    uv_timer_init(ch->rt->loop, &ch->meter->timer);
+    ch->meter->timer.data = ch;
+    ch->handles_open++;
+}
+
+/* Starts a session on connector t: the cable is plugged (Preparing), the transaction
+ * starts, energy flows (Charging). */
+static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const char *id_type,
+                     int remote_start_id, enum ocpp_tx_cause cause)
+{
+    if (!ch->meter)
+        meter_alloc(ch);
+    struct sim_conn *c = &ch->meter->conn[t];
+    struct sim_tx *tx = calloc(1, sizeof *tx);
+
+    snprintf(tx->id_tag, sizeof tx->id_tag, "%s", id_tag);
+    snprintf(tx->id_type, sizeof tx->id_type, "%s", id_type);
+    tx->remote_start_id = remote_start_id;
+    /* the car: AC cars take 7.4 or 11 kW; DC cars 50..150 kW; batteries of 40..100 kWh
+     * arrive between 10 and 50 % full */
+    tx->ev_max_w = ch->dc ? 50000.0 + rand_unit() * 100000.0 : (rand_unit() < 0.5 ? 7400 : 11000);
+    tx->battery_wh = 40000.0 + rand_unit() * 60000.0;
+    tx->soc = 10.0 + rand_unit() * 40.0;
+    tx->serial = ++ch->meter->serial;
+    if (ch->version->tx_id_by_charger)
+        new_tx_id(tx->id, sizeof tx->id);
+    c->tx = tx;
+    c->since_ms = uv_now(ch->rt->loop);
+    set_status(ch, t, OCPP_CONN_PREPARING);
+    c->status = OCPP_CONN_CHARGING;
+    c->power_w = power_now(ch, tx);
+    tx_message(ch, t, OCPP_TX_STARTED, cause);
+    set_status(ch, t, OCPP_CONN_CHARGING);
+    CF_LOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
+                id_tag, c->power_w / 1000);
+    sim_tx_rearm(ch);
+}
+
+/* The session of connector t is over: Finishing (1.6), then Available again once the
+ * car is unplugged (at once), or Unavailable when a ChangeAvailability was scheduled. */
+static void tx_close(struct sim_charger *ch, int t)
+{
+    struct sim_conn *c = conn_of(ch, t);
+
+    free(c->tx);
+    c->tx = NULL;
+    c->power_w = 0;
+    if (ch->unavailable_pending & (UINT64_C(1) << t)) {
+        ch->unavailable_pending &= ~(UINT64_C(1) << t);
+        ch->unavailable |= UINT64_C(1) << t;
+    }
+    if (ch->version->reports_finishing)
+        sim_send_status(ch, t, OCPP_CONN_FINISHING);
+    sim_send_status(ch, t, sim_tx_status(ch, t));
+    sim_tx_rearm(ch);
+}
+
+/* Ends the session of connector t: the last meter reading goes with the stop message;
+ * the connector is Finishing, then Available again once the car is unplugged. */
+void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
+{
+    struct sim_conn *c = conn_of(ch, t);
+
+    if (!c || !c->tx)
+        return;
+    integrate(ch, c);
+    c->power_w = 0;
+    if (!c->tx->id[0]) {              /* 1.6: sent once the CSMS gave the id */
+        c->tx->stop_pending = 1;
+        c->tx->stop_cause = cause;
+        return;
+    }
+    c->status = OCPP_CONN_FINISHING;
+    tx_message(ch, t, OCPP_TX_ENDED, cause);
+    CF_LOG_INFO(ch->identity, "session on connector %d ended (%.0f Wh on the register)", t,
+                c->energy_wh);
+    tx_close(ch, t);
+}
+
+void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
+{
+    for (int t = 0; ch->meter && t < ch->meter->n; t++)
+        sim_tx_end(ch, t, cause);
+}
+
+/* The connector a remote start names, or the first free one; -1 when there is none
+ * that can start a session now. */
+static int start_target(struct sim_charger *ch, int evse_id)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim_targets(ch, all);
+
+    if (evse_id > 0) {
+        int t = sim_find_target(ch, evse_id, 0);
+        return t >= 0 && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE ? t : -1;
+    }
+    for (int t = 0; t < n; t++) {     /* 1.6 connector 0 is the charge point itself */
+        if (all[t].connector_id > 0 && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+            return t;
+    }
+    return -1;
+}
+
+void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    struct ocpp_remote_start r;
+    char reason[160], v[16];
+    enum ocpp_error e = ch->version->remote_start_parse(f->payload, &r, reason, sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        sim_answer_error(ch, f->id, e, reason);
+        return;
+    }
+    int t = start_target(ch, r.evse_id);
+    if (t < 0) {
+        sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
+        return;
+    }
+    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+    sim_setting_get(ch, OCPP_CFG_AUTHORIZE_REMOTE, v, sizeof v);
+    if (strcmp(v, "true") == 0) {
+        /* AuthorizeRemoteTxRequests: ask the CSMS first; the session starts on its
+         * Accepted (sim_tx_answer) */
+        if (!ch->meter)
+            meter_alloc(ch);
+        struct sim_conn *c = &ch->meter->conn[t];
+        snprintf(c->auth_tag, sizeof c->auth_tag, "%s", r.id_tag);
+        snprintf(c->auth_type, sizeof c->auth_type, "%s", r.id_type);
+        c->auth_remote_start_id = r.remote_start_id;
+        sim_call(ch, "Authorize", ch->version->authorize_request(r.id_tag, r.id_type), t, 0);
+        return;
+    }
+    tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START);
+}
+
+void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    char id[40], reason[160];
+    enum ocpp_error e = ch->version->remote_stop_parse(f->payload, id, sizeof id, reason,
+                                                       sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        sim_answer_error(ch, f->id, e, reason);
+        return;
+    }
+    for (int t = 0; ch->meter && t < ch->meter->n; t++) {
+        struct sim_tx *tx = ch->meter->conn[t].tx;
+        if (tx && tx->id[0] && strcmp(tx->id, id) == 0) {
+            sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+            sim_tx_end(ch, t, OCPP_CAUSE_REMOTE_STOP);
+            return;
+        }
+    }
+    sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
+}
+
+/* The CSMS answered Authorize (serial 0) or a message of connector t's session
+ * `serial` (answers about an ended session change nothing). */
+void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned serial,
+                   json_t *payload)
+{
+    struct sim_conn *c = conn_of(ch, t);
+    struct ocpp_tx_answer a;
+    char reason[160];
+
+    if (!c)
+        return;
+    if (!payload) {                             /* answered with a CallError */
+        a.accepted = strcmp(action, "Authorize") != 0;
+        a.tx_id[0] = '\0';
+    } else if (ch->version->tx_answer(action, payload, &a, reason, sizeof reason) != 0) {
+        CF_LOG_WARN(ch->identity, "%s", reason);
+        a.accepted = 0;
+        a.tx_id[0] = '\0';
+    }
+    if (strcmp(action, "Authorize") == 0) {
+        if (c->tx || !c->auth_tag[0])
+            return;
+        if (a.accepted && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+            tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
+                     OCPP_CAUSE_REMOTE_START);
+        else
+            CF_LOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
+        c->auth_tag[0] = '\0';
+        return;
+    }
+    if (!c->tx || c->tx->serial != serial)
+        return;
+    if (!c->tx->id[0]) {                     /* 1.6 StartTransaction.conf */
+        if (!a.tx_id[0]) {   /* refused (CallError): no transaction exists to stop */
+            CF_LOG_WARN(ch->identity, "StartTransaction refused: session dropped");
+            tx_close(ch, t);
+            return;
+        }
+        snprintf(c->tx->id, sizeof c->tx->id, "%s", a.tx_id);
+        if (c->tx->stop_pending) {
+            sim_tx_end(ch, t, c->tx->stop_cause);
+            return;
+        }
+    }
+    if (!a.accepted) {
+        CF_LOG_INFO(ch->identity, "id %s not accepted by the CSMS: stopping the session",
+                    c->tx->id_tag);
+        sim_tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
+    }
+}
+
+void sim_tx_free(struct sim_charger *ch)
+{
+    for (int t = 0; ch->meter && t < ch->meter->n; t++)
+        free(ch->meter->conn[t].tx);
+    free(ch->meter);
+    ch->meter = NULL;
+}
