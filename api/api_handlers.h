@@ -82,6 +82,10 @@ void get_locations_job(struct op *op);
 void post_cpo(struct op *op);
 void get_cpo_status(struct op *op);
 
+/* api_commands.c */
+void post_command(struct op *op);
+void get_command(struct op *op);
+
 /* api_catalog.c */
 /* GET /ocpp/catalog/brands[/{brand}/models[/{model}]]: which one from the path */
 void get_catalog(struct op *op);

@@ -217,6 +217,8 @@ static const struct route routes[] = {
     {API_PUT, "/ocpp/locations/*/chargers", put_location_chargers, 1, AUTH_BEARER},
     {API_DELETE, "/ocpp/locations/*/chargers", delete_location_chargers, 0, AUTH_BEARER},
     {API_GET, "/ocpp/locations/*/chargers/jobs/*", get_chargers_job, 0, AUTH_BEARER},
+    {API_POST, "/ocpp/commands/*", post_command, 1, AUTH_BEARER},
+    {API_GET, "/ocpp/commands/*", get_command, 0, AUTH_BEARER},
     {API_GET, "/ocpp/chargers", get_all_chargers, 0, AUTH_BEARER},
     {API_GET, "/ocpp/chargers/*", get_charger, 0, AUTH_BEARER},
     {API_PUT, "/ocpp/chargers/*", put_charger, 1, AUTH_BEARER},

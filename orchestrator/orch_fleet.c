@@ -215,6 +215,53 @@ static const char SQL_DELETE_CHARGERS[] =
     "  'not_found', (SELECT v FROM nf)) "
     "WHERE " LOCATION_EXISTS("$2");
 
+/* ---- commands ---- */
+
+#define COMMAND_JSON(k)                                                                 \
+    "json_build_object('command_id', " k ".id, 'charger_id', " k ".charger_id, "         \
+    "  'command', " k ".command, 'args', " k ".args, 'status', " k ".status, "           \
+    "  'result', " k ".result, 'error', " k ".error, 'created_at', " TS(k ".created_at") \
+    ", 'done_at', " TS(k ".done_at") ")"
+
+/* One command row per target that runs (a FAILED charger never will: it is listed in
+ * `failed` with the ids that matched nothing). */
+static const char SQL_QUEUE_COMMAND[] =
+    "WITH " TARGETS ", "
+    "q AS (INSERT INTO commands (tenant, charger_id, command, args) "
+    "  SELECT $1, t.id, $4, $5::jsonb FROM t WHERE t.status <> 'FAILED' ORDER BY t.seq "
+    "  RETURNING id, charger_id, seq), "
+    "f AS (SELECT x AS id, 'not found' AS error FROM json_array_elements_text((SELECT v FROM nf)) x "
+    "  UNION ALL SELECT t.id::text, 'the charger FAILED to provision: ' || COALESCE(t.error, '') "
+    "  FROM t WHERE t.status = 'FAILED') "
+    "SELECT json_build_object('command', $4::text, "
+    "  'targeted_count', (SELECT count(*) FROM t) + json_array_length((SELECT v FROM nf)), "
+    "  'queued_count', (SELECT count(*) FROM q), 'failed_count', (SELECT count(*) FROM f), "
+    "  'results', COALESCE((SELECT json_agg(json_build_object('charger_id', t.id, "
+    "      'identity', t.identity, 'command_id', q.id, 'status', 'QUEUED', "
+    "      'status_url', '/ocpp/commands/' || q.id) ORDER BY q.seq) "
+    "    FROM q JOIN t ON t.id = q.charger_id), '[]'::json), "
+    "  'failed', COALESCE((SELECT json_agg(json_build_object('charger_id', f.id, "
+    "      'error', f.error)) FROM f), '[]'::json)) "
+    "WHERE " LOCATION_EXISTS("$2");
+
+static const char SQL_GET_COMMAND[] =
+    "SELECT " COMMAND_JSON("k") " FROM commands k WHERE k.tenant = $1 AND k.id = $2::uuid";
+
+void orch_queue_command(struct db *db, const char *tenant, const char *location_id,
+                        const char *ids, const char *command, const char *args,
+                        orch_json_cb cb, void *arg)
+{
+    const char *p[] = {tenant, location_id, ids, command, args};
+    orch_query_json(db, SQL_QUEUE_COMMAND, 5, p, cb, arg);
+}
+
+void orch_get_command(struct db *db, const char *tenant, const char *command_id,
+                      orch_json_cb cb, void *arg)
+{
+    const char *p[] = {tenant, command_id};
+    orch_query_json(db, SQL_GET_COMMAND, 2, p, cb, arg);
+}
+
 static void page_params(const struct orch_page *pg, char page[24], char limit[24])
 {
     snprintf(page, 24, "%ld", pg->page);

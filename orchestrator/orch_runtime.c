@@ -71,6 +71,19 @@ static const char SQL_SETTLE[] =
     "  connected = false, updated_at = now() "
     "FROM x WHERE c.id = x.id::uuid AND c.lease_owner = $1 AND c.pending_change = 'restart'";
 
+/* Commands queued over REST for chargers this runtime holds, oldest first. */
+static const char SQL_TAKE_COMMANDS[] =
+    "WITH x AS (SELECT k.id FROM commands k JOIN chargers ch ON ch.id = k.charger_id "
+    "  WHERE k.status = 'QUEUED' AND ch.lease_owner = $1 FOR UPDATE OF k SKIP LOCKED) "
+    "UPDATE commands k SET status = 'RUNNING' FROM x WHERE k.id = x.id "
+    "RETURNING k.id, k.charger_id, k.command, k.args::text, k.seq";
+
+static const char SQL_COMMANDS_DONE[] =
+    "UPDATE commands k SET status = u.status, result = u.result, error = u.error, "
+    "  done_at = now() "
+    "FROM json_to_recordset($1::json) AS u(id uuid, status text, result jsonb, error text) "
+    "WHERE k.id = u.id";
+
 static const char SQL_RELEASE[] =
     "UPDATE chargers SET lease_owner = NULL, lease_until = NULL, connected = false "
     "WHERE lease_owner = $1";
@@ -89,13 +102,15 @@ struct orch_runtime {
     struct orch_runtime_opts opts;
     char owner[48];
     uv_timer_t claim_timer, renew_timer, flush_timer;
-    int claiming, flushing, polling, settling, stopping;
+    int claiming, flushing, polling, settling, stopping, taking, reporting;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
     int held;
     json_t *updates;        /* id -> {status?, error?, connected?}: merged, newest wins */
     json_t *in_flight;      /* the batch being written */
     json_t *settle;         /* ids of chargers closed for a change, to delete / give back */
     json_t *settle_in_flight;
+    json_t *outcomes;       /* [{id, status, result?, error?}] of commands carried out */
+    json_t *outcomes_in_flight;
     struct orch_charger **buckets;   /* id -> charger held */
     size_t nbuckets;
     void (*done)(void *);
@@ -247,10 +262,13 @@ static void flush(struct orch_runtime *r)
 
 static void settle(struct orch_runtime *r);
 
+static void report_outcomes(struct orch_runtime *r);
+
 static void flush_cb(uv_timer_t *t)
 {
     flush(t->data);
     settle(t->data);
+    report_outcomes(t->data);
 }
 
 static char *field(PGresult *res, int row, int col)
@@ -392,9 +410,94 @@ static void settle(struct orch_runtime *r)
     free(text);
 }
 
+/* ---- commands given over REST ---- */
+
+static int by_seq(const void *a, const void *b)
+{
+    long long x = ((const long long *)a)[0], y = ((const long long *)b)[0];
+    return x < y ? -1 : x > y;
+}
+
+static void commands_taken(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->taking = 0;
+    if (r->stopping) {
+        finish_stop(r);
+        return;
+    }
+    if (err) {
+        CF_LOG_DEBUG("orch", "command poll failed: %s", err);
+        return;
+    }
+    int n = PQntuples(res);
+    long long (*order)[2] = calloc((size_t)n + 1, sizeof *order);
+    for (int i = 0; i < n; i++) {
+        order[i][0] = atoll(PQgetvalue(res, i, 4));
+        order[i][1] = i;
+    }
+    qsort(order, (size_t)n, sizeof *order, by_seq);
+    for (int k = 0; k < n; k++) {
+        int i = (int)order[k][1];
+        struct orch_charger *oc = held_find(r, PQgetvalue(res, i, 1));
+        json_t *args = json_loads(PQgetvalue(res, i, 3), 0, NULL), *result = NULL;
+        char why[256] = "the charger is not running here (try again)";
+        int rc = oc && !oc->changing
+                     ? sim_charger_command(oc->ch, PQgetvalue(res, i, 2), args, &result, why,
+                                           sizeof why)
+                     : -1;
+        json_t *o = json_pack("{s:s,s:s}", "id", PQgetvalue(res, i, 0), "status",
+                              rc == 0 ? "DONE" : "FAILED");
+        json_object_set_new(o, rc == 0 ? "result" : "error",
+                            rc == 0 ? (result ? result : json_object()) : json_string(why));
+        json_array_append_new(r->outcomes, o);
+        json_decref(args);
+    }
+    free(order);
+}
+
+static void take_commands(struct orch_runtime *r)
+{
+    if (r->taking || r->stopping || r->held == 0 || !db_ready(r->db))
+        return;
+    const char *params[1] = {r->owner};
+    r->taking = 1;
+    db_query(r->db, SQL_TAKE_COMMANDS, 1, params, commands_taken, r);
+}
+
+static void outcomes_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->reporting = 0;
+    if (err) {
+        CF_LOG_WARN("orch", "cannot write command outcomes (will retry): %s", err);
+        if (r->stopping)
+            r->stop_flush_failures++;
+        json_array_extend(r->outcomes, r->outcomes_in_flight);
+    }
+    json_decref(r->outcomes_in_flight);
+    r->outcomes_in_flight = NULL;
+    if (r->stopping)
+        finish_stop(r);
+}
+
+static void report_outcomes(struct orch_runtime *r)
+{
+    if (r->reporting || json_array_size(r->outcomes) == 0 || !db_ready(r->db))
+        return;
+    char *text = json_dumps(r->outcomes, JSON_COMPACT);
+    r->outcomes_in_flight = r->outcomes;
+    r->outcomes = json_array();
+    r->reporting = 1;
+    const char *params[1] = {text};
+    db_query(r->db, SQL_COMMANDS_DONE, 1, params, outcomes_done, r);
+    free(text);
+}
+
 static void claim_cb(uv_timer_t *t)
 {
     poll_changes(t->data);
+    take_commands(t->data);
     claim(t->data);
 }
 
@@ -429,6 +532,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
         r->opts.lease_s = 2;
     r->updates = json_object();
     r->settle = json_array();
+    r->outcomes = json_array();
     for (r->nbuckets = 64; r->nbuckets < (size_t)r->opts.capacity && r->nbuckets < (1u << 20);)
         r->nbuckets <<= 1;
     r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
@@ -444,6 +548,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
             sim_runtime_free(r->sim);
         json_decref(r->updates);
         json_decref(r->settle);
+        json_decref(r->outcomes);
         free(r->buckets);
         free(r);
         return NULL;
@@ -464,6 +569,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
 void orch_runtime_kick(struct orch_runtime *r)
 {
     claim(r);
+    take_commands(r);
 }
 
 static void handle_closed(uv_handle_t *h)
@@ -476,6 +582,7 @@ static void handle_closed(uv_handle_t *h)
     sim_runtime_free(r->sim);
     json_decref(r->updates);
     json_decref(r->settle);
+    json_decref(r->outcomes);
     free(r->buckets);
     free(r);
     done(arg);
@@ -497,9 +604,14 @@ static void release_done(PGresult *res, const char *err, void *arg)
  * outcomes are written, then the leases are released. */
 static void finish_stop(struct orch_runtime *r)
 {
-    if (r->claiming || r->flushing || r->polling || r->settling || r->held > 0)
+    if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
+        r->reporting || r->held > 0)
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
+        if (json_array_size(r->outcomes) > 0) {
+            report_outcomes(r);
+            return;
+        }
         if (json_object_size(r->updates) > 0) {
             flush(r);
             return;

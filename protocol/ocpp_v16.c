@@ -280,6 +280,7 @@ static const char *stop_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_SOFT_RESET: return "SoftReset";
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
     case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
+    case OCPP_CAUSE_FAULT:
     case OCPP_CAUSE_REMOTE_START:
     case OCPP_CAUSE_AUTHORIZED:
     case OCPP_CAUSE_PERIODIC:

@@ -374,6 +374,7 @@ static const char *trigger_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_SOFT_RESET: return "ResetCommand";
     case OCPP_CAUSE_DEAUTHORIZED: return "Deauthorized";
     case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
+    case OCPP_CAUSE_FAULT: return "AbnormalCondition";
     }
     return "Trigger";
 }
@@ -388,6 +389,7 @@ static const char *stopped_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_SOFT_RESET: return "Reboot";
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
     case OCPP_CAUSE_UNLOCK:
+    case OCPP_CAUSE_FAULT:
     case OCPP_CAUSE_REMOTE_START:
     case OCPP_CAUSE_AUTHORIZED:
     case OCPP_CAUSE_PERIODIC:

@@ -130,6 +130,7 @@ enum ocpp_tx_cause {
     OCPP_CAUSE_SOFT_RESET,
     OCPP_CAUSE_DEAUTHORIZED,     /* the CSMS did not accept the id */
     OCPP_CAUSE_UNLOCK,           /* UnlockConnector during the session */
+    OCPP_CAUSE_FAULT,            /* the charger faulted */
 };
 
 /* One transaction message in version-neutral terms: 1.6 StartTransaction / MeterValues /

@@ -100,6 +100,17 @@ paths = {
    "get": op("One charger", ["chargers"], {"200": resp("the charger", R("Charger")), **e404("charger"), **ERR}, [CHG]),
    "put": op("Update one charger", ["chargers"], {"200": resp("what changed", R("ChargerUpdateResult")), **e404("charger"), **E422, **ERR}, [CHG], body(R("ChargerUpdate"))),
    "delete": op("Delete one charger", ["chargers"], {"200": resp("deleted", R("ChargerDeleteResult")), **e404("charger"), **ERR}, [CHG])},
+ "/ocpp/commands/{command}": {"post": op("Drive chargers: queue a command for one charger or a location's chargers", ["commands"],
+     {"202": resp("queued; each command's outcome at its status_url", R("CommandsQueued")), **e404("command, charger or location"), **E422, **ERR},
+     [param("command", "what to do", {"enum": ["start-session", "stop-session", "authorize", "inject-fault", "clear-fault", "set-configuration", "restart", "proxy-message"]})],
+     body(R("CommandRequest")),
+     desc="start-session {connector_id?, id_tag?, id_type?}: Authorize, then the session on Accepted; stop-session {connector_id?, transaction_id?}; "
+          "authorize {id_tag, id_type?}; inject-fault / clear-fault {connector_id?}; set-configuration {key, value} (1.6 key or 2.0.1 Component.Variable); "
+          "restart (sessions end, reconnect, boot); proxy-message {action, payload}: any message the charger's version sends. "
+          "connector_id is the 1.6 connectorId or the 2.0.1 evseId.")},
+ "/ocpp/commands/{command_id}": {"get": op("One queued command: status QUEUED, RUNNING, DONE (result) or FAILED (error)", ["commands"],
+     {"200": resp("the command", R("Command")), **e404("command"), **ERR},
+     [param("command_id", "from the POST's results", {"type": "string", "format": "uuid"})])},
 }
 OCPI_SEC = [{"ocpiToken": []}]
 OCPI_CPO = param("cpo", "the CPO id", {"type": "string", "pattern": "^[0-9]+$"})
@@ -148,6 +159,21 @@ schemas = {
         "role": {"enum": ["CPO", "EMSP", "HUB", "NAP", "NSP", "OTHER", "SCSP"]}, "party_id": {"type": "string", "minLength": 3, "maxLength": 3},
         "country_code": {"type": "string", "minLength": 2, "maxLength": 2}, "business_details": {"type": "object", "required": ["name"]}}}}}},
  "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
+ "CommandRequest": {"type": "object", "required": ["target"], "properties": {
+     "target": {"type": "object", "properties": {"charger_id": {"type": "string", "description": "id or identity"},
+         "location_id": {"type": "string", "format": "uuid"}, "charger_ids": {"type": "array", "items": {"type": "string"}}}},
+     "connector_id": {"type": "integer", "minimum": 1, "maximum": 64}, "id_tag": {"type": "string", "maxLength": 36},
+     "id_type": {"enum": ["Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization"]},
+     "transaction_id": {"type": "string", "maxLength": 36}, "key": {"type": "string"}, "value": {"type": "string"},
+     "action": {"type": "string"}, "payload": {"type": "object"}}, "additionalProperties": False},
+ "CommandsQueued": {"type": "object", "properties": {"command": {"type": "string"}, "targeted_count": {"type": "integer"},
+     "queued_count": {"type": "integer"}, "failed_count": {"type": "integer"},
+     "results": {"type": "array", "items": {"type": "object", "properties": {"charger_id": {"type": "string"}, "identity": {"type": "string"},
+         "command_id": {"type": "string"}, "status": {"type": "string"}, "status_url": {"type": "string"}}}},
+     "failed": {"type": "array", "items": {"type": "object", "properties": {"charger_id": {"type": "string"}, "error": {"type": "string"}}}}}},
+ "Command": {"type": "object", "properties": {"command_id": {"type": "string"}, "charger_id": {"type": "string"}, "command": {"type": "string"},
+     "args": {"type": "object"}, "status": {"enum": ["QUEUED", "RUNNING", "DONE", "FAILED"]}, "result": {}, "error": {"type": ["string", "null"]},
+     "created_at": {"type": "string"}, "done_at": {"type": ["string", "null"]}}},
  "HTTPValidationError": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "array", "items": {
      "type": "object", "required": ["loc", "msg", "type"], "properties": {"loc": {"type": "array", "items": {"type": ["string", "integer"]}}, "msg": st, "type": st}}}}},
  "Brand": S(slug=st, name=st, models={"type": "array", "items": R("Model")}),

@@ -395,6 +395,15 @@ static void send_statuses(struct sim_charger *ch, int only)
     }
 }
 
+void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why)
+{
+    ch->boot_reason = why;
+    if (ch->state != SIM_BOOTING && ch->state != SIM_ACCEPTED)
+        return;                       /* offline: it boots when it connects */
+    ch->close_after_tx = 1;
+    close_if_drained(ch);
+}
+
 /* Reset: accepted for the whole charge point (an EVSE alone: Rejected). The answer is
  * written, the websocket closed, and the charger reconnects and boots again (2.0.1
  * reason RemoteReset), as a real one does after a reboot. */
@@ -417,9 +426,7 @@ static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
                 r.kind == OCPP_RESET_HARD ? "hard" : "soft");
     sim_tx_end_all(ch, r.kind == OCPP_RESET_HARD ? OCPP_CAUSE_HARD_RESET
                                                  : OCPP_CAUSE_SOFT_RESET);
-    ch->boot_reason = OCPP_BOOT_REMOTE_RESET;
-    ch->close_after_tx = 1;
-    close_if_drained(ch);
+    sim_reboot(ch, OCPP_BOOT_REMOTE_RESET);
 }
 
 /* TriggerMessage: BootNotification, Heartbeat, StatusNotification are sent after the
@@ -608,6 +615,13 @@ static int setting_set(void *arg, enum ocpp_config_id id, const char *value)
     if (id == OCPP_CFG_METER_SAMPLE_INTERVAL)
         sim_tx_rearm(ch);
     return 0;
+}
+
+int sim_setting_change(struct sim_charger *ch, enum ocpp_config_id id, const char *value)
+{
+    if (ocpp_config_keys[id].readonly || !ocpp_config_value_ok(id, value))
+        return -1;
+    return setting_set(ch, id, value);
 }
 
 static void csms_config(struct sim_charger *ch, struct ocpp_frame *f)

@@ -78,6 +78,7 @@ struct sim_conn {                      /* one status target's meter and session 
     struct sim_tx *tx;
     char auth_tag[37], auth_type[21];  /* a remote start waiting for Authorize */
     int auth_remote_start_id;
+    int auth_remote;                   /* ... or a local start (REST start-session) */
 };
 
 struct sim_meter {                     /* allocated with a charger's first session */
@@ -126,6 +127,7 @@ struct sim_charger {
     struct sim_setting *settings;      /* changed configuration, defaults otherwise */
     uint64_t unavailable;              /* status targets made Inoperative by the CSMS */
     uint64_t unavailable_pending;      /* ... once their session ends (Scheduled) */
+    uint64_t faulted;                  /* status targets with an injected fault */
     struct sim_meter *meter;           /* NULL until the first session */
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
@@ -142,6 +144,11 @@ void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);
 
 /* sim_charger.c */
+/* Closes the websocket once every queued frame and CALL is through, then reconnects and
+ * boots again with `why` (a Reset, a REST restart). */
+void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why);
+/* Changes a setting as the CSMS would: 0, or -1 (read-only / bad value / refused). */
+int sim_setting_change(struct sim_charger *ch, enum ocpp_config_id id, const char *value);
 int sim_charger_connect(struct sim_charger *ch);   /* called by the pump */
 extern const struct lws_protocols sim_client_protocols[];
 /* Queues a CALL about status target conn / session serial (-1 / 0: none); payload is
@@ -163,6 +170,11 @@ void sim_setting_get(const struct sim_charger *ch, enum ocpp_config_id id, char 
 /* sim_tx.c: sessions and the meter */
 enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t);
 int sim_tx_busy(const struct sim_charger *ch, int t);
+/* The connector (1.6 connectorId / 2.0.1 evseId; 0 = the first free) that can start a
+ * session now, as a status target index, or -1. */
+int sim_tx_free_target(struct sim_charger *ch, int evse_id);
+/* A session started at the charger (REST): Authorize, then the session on Accepted. */
+void sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type);
 void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned serial,

@@ -76,6 +76,12 @@ void sim_charger_stop(struct sim_charger *ch);
 
 void *sim_charger_owner(const struct sim_charger *ch);
 const char *sim_charger_identity(const struct sim_charger *ch);
+/* Carries out a command given over REST (POST /ocpp/commands/{command}: start-session,
+ * stop-session, authorize, set-configuration, restart, proxy-message, inject-fault,
+ * clear-fault) with its arguments (borrowed JSON object). 0 with *result (a new
+ * reference), or -1 with err[n] saying why nothing was done. */
+int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,
+                        json_t **result, char *err, size_t n);
 /* The last connection/boot error ("" if none). */
 const char *sim_charger_last_error(const struct sim_charger *ch);
 

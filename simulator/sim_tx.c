@@ -41,6 +41,8 @@ enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
 
+    if (ch->faulted & (UINT64_C(1) << t))
+        return OCPP_CONN_FAULTED;
     if (c && c->tx)
         return c->status;
     return ch->unavailable & (UINT64_C(1) << t) ? OCPP_CONN_UNAVAILABLE : OCPP_CONN_AVAILABLE;
@@ -274,9 +276,7 @@ void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
         sim_tx_end(ch, t, cause);
 }
 
-/* The connector a remote start names, or the first free one; -1 when there is none
- * that can start a session now. */
-static int start_target(struct sim_charger *ch, int evse_id)
+int sim_tx_free_target(struct sim_charger *ch, int evse_id)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim_targets(ch, all);
@@ -292,6 +292,21 @@ static int start_target(struct sim_charger *ch, int evse_id)
     return -1;
 }
 
+/* Sends Authorize for id_tag; the session starts on connector t when the CSMS answers
+ * Accepted (sim_tx_answer). A remote start has its remote_start_id (>= 0 in 2.0.1). */
+static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
+                                 const char *id_type, int remote, int remote_start_id)
+{
+    if (!ch->meter)
+        meter_alloc(ch);
+    struct sim_conn *c = &ch->meter->conn[t];
+    snprintf(c->auth_tag, sizeof c->auth_tag, "%s", id_tag);
+    snprintf(c->auth_type, sizeof c->auth_type, "%s", id_type);
+    c->auth_remote_start_id = remote_start_id;
+    c->auth_remote = remote;
+    sim_call(ch, "Authorize", ch->version->authorize_request(id_tag, id_type), t, 0);
+}
+
 void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
 {
     struct ocpp_remote_start r;
@@ -302,26 +317,22 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
         sim_answer_error(ch, f->id, e, reason);
         return;
     }
-    int t = start_target(ch, r.evse_id);
+    int t = sim_tx_free_target(ch, r.evse_id);
     if (t < 0) {
         sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
         return;
     }
     sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
     sim_setting_get(ch, OCPP_CFG_AUTHORIZE_REMOTE, v, sizeof v);
-    if (strcmp(v, "true") == 0) {
-        /* AuthorizeRemoteTxRequests: ask the CSMS first; the session starts on its
-         * Accepted (sim_tx_answer) */
-        if (!ch->meter)
-            meter_alloc(ch);
-        struct sim_conn *c = &ch->meter->conn[t];
-        snprintf(c->auth_tag, sizeof c->auth_tag, "%s", r.id_tag);
-        snprintf(c->auth_type, sizeof c->auth_type, "%s", r.id_type);
-        c->auth_remote_start_id = r.remote_start_id;
-        sim_call(ch, "Authorize", ch->version->authorize_request(r.id_tag, r.id_type), t, 0);
-        return;
-    }
-    tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START);
+    if (strcmp(v, "true") == 0)      /* AuthorizeRemoteTxRequests: ask the CSMS first */
+        authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id);
+    else
+        tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START);
+}
+
+void sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
+{
+    authorize_then_start(ch, t, id_tag, id_type, 0, -1);
 }
 
 void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f)
@@ -369,7 +380,7 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
             return;
         if (a.accepted && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
-                     OCPP_CAUSE_REMOTE_START);
+                     c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED);
         else
             CF_LOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
         c->auth_tag[0] = '\0';

@@ -82,6 +82,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     maxLive: 0,
     failures: [],            // strictValidationFailure events
     calls: new Map(),        // identity → [{method, params}] of session messages
+    order: new Map(),        // identity → [method] of every message received, in order
     nextTxId: 1,
     clients: new Set(),
   };
@@ -94,6 +95,10 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
   const push = (m, id, v) => { if (!m.has(id)) m.set(id, []); m.get(id).push(v); };
   server.on('client', client => {
     const id = client.identity;
+    client.on('message', ({ message, outbound }) => {
+      if (outbound) return;
+      try { const m = JSON.parse(String(message)); if (m[0] === 2) push(peer.order, id, m[2]); } catch { /* not ours to judge */ }
+    });
     peer.clients.add(client);
     peer.protocols.set(id, client.protocol);
     peer.connects.set(id, (peer.connects.get(id) ?? 0) + 1);
@@ -119,6 +124,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     record('StartTransaction', p => ({ transactionId: peer.nextTxId++, idTagInfo: { status: idStatus(p.idTag) } }));
     record('StopTransaction', () => ({}));
     record('MeterValues', () => ({}));
+    record('DataTransfer', () => ({ status: 'Accepted' }));
     record('TransactionEvent', p => p.eventType === 'Started' && p.idToken
       ? { idTokenInfo: { status: idStatus(p.idToken.idToken) } } : {});
     client.handle('Heartbeat', () => {

@@ -1,0 +1,189 @@
+/* Drive chargers over REST: POST /ocpp/commands/{command} queues one command per
+ * targeted charger (one charger, or a location's chargers, all or some) and answers
+ * 202 at once; the runtime holding each charger carries it out and writes the outcome,
+ * read with GET /ocpp/commands/{command_id}. */
+#include "api_handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_vctx.h"
+#include "orch_fleet.h"
+
+/* The arguments each command takes (besides `target`) and the one it requires. */
+static const struct {
+    const char *name;
+    const char *const fields[4];
+    const char *required;
+} commands[] = {
+    {"start-session", {"connector_id", "id_tag", "id_type", NULL}, NULL},
+    {"stop-session", {"connector_id", "transaction_id", NULL}, NULL},
+    {"authorize", {"id_tag", "id_type", NULL}, "id_tag"},
+    {"inject-fault", {"connector_id", NULL}, NULL},
+    {"clear-fault", {"connector_id", NULL}, NULL},
+    {"set-configuration", {"key", "value", NULL}, "key"},
+    {"restart", {NULL}, NULL},
+    {"proxy-message", {"action", "payload", NULL}, "action"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const char *const id_types[] = {"Central", "eMAID", "ISO14443", "ISO15693", "KeyCode",
+                                       "Local", "MacAddress", "NoAuthorization", NULL};
+
+/* target: {charger_id} or {location_id, charger_ids?}: the location (or NULL) and the
+ * ids (a new array, or NULL = all of the location). */
+static void read_target(struct vctx *v, json_t *body, const char **location_id, json_t **ids)
+{
+    static const char *const keys[] = {"charger_id", "location_id", "charger_ids", NULL};
+    json_t *t = json_object_get(body, "target"), *root = json_pack("[s]", "body");
+    json_t *loc = AT_KEY(root, "target");
+
+    json_decref(root);
+
+    *location_id = NULL;
+    *ids = NULL;
+    if (!json_is_object(t)) {
+        vc_err(v, loc, t ? "type_error.dict" : "value_error.missing",
+               "target: {charger_id} or {location_id, charger_ids?} required");
+        return;
+    }
+    vc_only_keys(v, t, keys, loc);
+    const char *one = vc_opt_str(v, t, "charger_id", loc);
+    *location_id = vc_opt_str(v, t, "location_id", loc);
+    json_t *many = json_object_get(t, "charger_ids");
+    if (*location_id && !is_uuid(*location_id))
+        vc_err(v, AT_KEY(loc, "location_id"), "value_error.uuid",
+               "location_id: a location id (UUID)");
+    if (!one == !*location_id)
+        vc_err(v, json_incref(loc), "value_error.target",
+               "target: exactly one of charger_id and location_id");
+    if (one && many)
+        vc_err(v, AT_KEY(loc, "charger_ids"), "value_error.target",
+               "charger_ids: only with location_id");
+    if (one)
+        *ids = json_pack("[s]", one);
+    if (many) {
+        size_t i;
+        json_t *x;
+        int ok = json_is_array(many) && json_array_size(many) > 0;
+        json_array_foreach(many, i, x) ok = ok && json_is_string(x);
+        if (!ok)
+            vc_err(v, AT_KEY(loc, "charger_ids"), "type_error.list",
+                   "charger_ids: a non-empty array of charger ids or identities");
+        else
+            *ids = json_incref(many);
+    }
+    json_decref(loc);
+}
+
+/* The command's arguments, checked and copied into a new object. */
+static json_t *read_args(struct vctx *v, size_t c, json_t *body)
+{
+    json_t *args = json_object(), *loc = json_pack("[s]", "body");
+    const char *allowed[6] = {"target"};
+    int n = 1;
+
+    for (int i = 0; commands[c].fields[i]; i++)
+        allowed[n++] = commands[c].fields[i];
+    allowed[n] = NULL;
+    vc_only_keys(v, body, allowed, loc);
+    if (commands[c].required && !json_object_get(body, commands[c].required))
+        vc_err(v, AT_KEY(loc, commands[c].required), "value_error.missing",
+               "%s: required for %s", commands[c].required, commands[c].name);
+    long conn;
+    if (vc_opt_int(v, body, "connector_id", loc, 1, 64, &conn) == 1)
+        json_object_set_new(args, "connector_id", json_integer(conn));
+    vc_copy_str(v, body, "id_tag", 36, 0, loc, args);
+    vc_copy_str(v, body, "transaction_id", 36, 0, loc, args);
+    vc_copy_str(v, body, "key", 128, 0, loc, args);
+    vc_copy_str(v, body, "action", 64, 0, loc, args);
+    const char *type = vc_opt_str(v, body, "id_type", loc);
+    if (type && !vc_in_list(id_types, type))
+        vc_err(v, AT_KEY(loc, "id_type"), "value_error.const",
+               "id_type: one of Central, eMAID, ISO14443, ISO15693, KeyCode, Local, "
+               "MacAddress, NoAuthorization");
+    else if (type)
+        json_object_set_new(args, "id_type", json_string(type));
+    json_t *value = json_object_get(body, "value");
+    if (!strcmp(commands[c].name, "set-configuration") && !json_is_string(value))
+        vc_err(v, AT_KEY(loc, "value"), "type_error.string",
+               "value: the new value as a string");
+    else if (value)
+        json_object_set(args, "value", value);
+    json_t *payload = json_object_get(body, "payload");
+    if (!strcmp(commands[c].name, "proxy-message") && !json_is_object(payload))
+        vc_err(v, AT_KEY(loc, "payload"), "type_error.dict",
+               "payload: the message's JSON object");
+    else if (payload)
+        json_object_set(args, "payload", payload);
+    json_decref(loc);
+    return args;
+}
+
+/* One charger named and not found is a 404; otherwise 202 with what was queued. */
+static void queued(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+    json_t *doc = st == ORCH_OK ? parse_doc(json) : NULL;
+
+    if (!answer_failure(op, st, detail, "location")) {
+        json_t *failed = json_array_get(json_object_get(doc, "failed"), 0);
+        if (op->state && json_integer_value(json_object_get(doc, "queued_count")) == 0 &&
+            !strcmp(json_string_value(json_object_get(failed, "error")), "not found")) {
+            api_req_error(op->req, 404, "charger not found");
+        } else {
+            api_req_respond_text(op->req, 202, json);
+            op->api->kick(op->api->kick_arg);
+        }
+    }
+    json_decref(doc);
+    op_free(op);
+}
+
+void post_command(struct op *op)
+{
+    size_t c = 0;
+    while (c < N_COMMANDS && strcmp(commands[c].name, op->p[0]) != 0)
+        c++;
+    if (c == N_COMMANDS) {
+        api_req_error(op->req, 404,
+                      "unknown command %.60s (start-session, stop-session, authorize, "
+                      "inject-fault, clear-fault, set-configuration, restart, proxy-message)",
+                      op->p[0]);
+        op_free(op);
+        return;
+    }
+    struct vctx v;
+    const char *location_id;
+    json_t *ids, *args, *errors;
+    vc_init(&v, NULL);
+    if (!json_is_object(op->body)) {
+        vc_err(&v, json_pack("[s]", "body"), "type_error.dict", "a JSON object expected");
+        args = json_object();
+        ids = NULL;
+        location_id = NULL;
+    } else {
+        read_target(&v, op->body, &location_id, &ids);
+        args = read_args(&v, c, op->body);
+    }
+    enum api_valid valid = vc_finish(&v, args, &args, &errors);
+    if (answer_invalid(op, valid, errors)) {
+        json_decref(ids);
+        op_free(op);
+        return;
+    }
+    char *a = json_dumps(args, JSON_COMPACT), *i = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
+    op->state = location_id ? NULL : json_true();      /* one charger named */
+    orch_queue_command(op->api->db, op->tenant, location_id, i, commands[c].name, a, queued,
+                       op);
+    json_decref(args);
+    json_decref(ids);
+    free(a);
+    free(i);
+}
+
+void get_command(struct op *op)
+{
+    if (require(op, is_uuid(op->p[0]), "command"))
+        orch_get_command(op->api->db, op->tenant, op->p[0], answer_doc(op, "command"), op);
+}

@@ -1,0 +1,170 @@
+// Driving chargers over REST: POST /ocpp/commands/{command} queues a command per
+// targeted charger and answers 202 at once; the runtime carries it out and
+// GET /ocpp/commands/{id} tells the outcome. Checked on the strict ocpp-rpc peer:
+// local sessions (Authorize first), faults fanned out to a location, proxy messages,
+// bad input, and a session stopped while the CSMS is away whose stop message arrives,
+// in order, after the reconnect.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+
+let pg, peer, srv, locationId;
+const AC = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
+const DC = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
+const ids = {};
+
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  srv = await startServe({ db: pg.url });
+  ({ locationId } = await createLocation(srv, peer.url));
+  for (const [tmpl, id] of [[AC, 'R16'], [DC, 'R201']]) {
+    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const job = await waitJob(srv, r.body.status_url);
+    assert.equal(job.status, 'READY');
+    ids[id] = job.results.created[0].charger_id;
+  }
+  await until(() => peer.live.get('R16') === 1 && peer.live.get('R201') === 1, { what: 'both connected' });
+});
+after(() => stopAll({ srv, peer, pg }));
+
+const since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
+const mark = id => (peer.calls.get(id) ?? []).length;
+
+// Sends a command; resolves the command documents once every one has ended.
+async function command(name, body) {
+  const r = await srv.api('POST', `/ocpp/commands/${name}`, { body });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.equal(r.body.queued_count, r.body.results.length);
+  const done = [];
+  for (const q of r.body.results) {
+    let doc;
+    await until(async () => {
+      doc = (await srv.api('GET', q.status_url)).body;
+      return doc.status === 'DONE' || doc.status === 'FAILED';
+    }, { what: `${name} on ${q.identity}` });
+    done.push(doc);
+  }
+  return { queued: r.body, done };
+}
+
+test('start-session / stop-session: Authorize, then the session; stopped locally', async () => {
+  for (const id of ['R16', 'R201']) {
+    const m = mark(id);
+    const { queued, done } = await command('start-session', { target: { charger_id: ids[id] }, id_tag: 'LOCAL1' });
+    assert.deepEqual([queued.targeted_count, queued.queued_count, queued.failed_count], [1, 1, 0]);
+    assert.equal(done[0].status, 'DONE', JSON.stringify(done[0]));
+    assert.deepEqual(done[0].result, { status: 'Authorizing', connector_id: 1 });
+    await until(() => since(id, m).length >= 2, { what: `${id} session start` });
+    const [auth, start] = since(id, m);
+    assert.equal(auth.method, 'Authorize');
+    if (id === 'R16') assert.equal(start.method, 'StartTransaction');
+    else assert.deepEqual([start.params.eventType, start.params.triggerReason], ['Started', 'Authorized']);
+
+    const stop = await command('stop-session', { target: { charger_id: ids[id] } });
+    assert.equal(stop.done[0].status, 'DONE');
+    assert.deepEqual(stop.done[0].result, { stopped: 1 });
+    await until(() => since(id, m).some(x => x.method === 'StopTransaction' || x.params.eventType === 'Ended'), { what: `${id} stop` });
+    const end = since(id, m).find(x => x.method === 'StopTransaction' || x.params.eventType === 'Ended').params;
+    assert.equal(id === 'R16' ? end.reason : end.transactionInfo.stoppedReason, 'Local');
+    // nothing to stop now: the command FAILED and says why
+    const again = await command('stop-session', { target: { charger_id: ids[id] } });
+    assert.equal(again.done[0].status, 'FAILED');
+    assert.match(again.done[0].error, /no session/);
+  }
+  assert.deepEqual(peer.failures, []);
+});
+
+test('a location target fans out: inject-fault / clear-fault on every charger', async () => {
+  const n16 = peer.statuses.get('R16').length, n201 = peer.statuses.get('R201').length;
+  const { queued, done } = await command('inject-fault', { target: { location_id: locationId } });
+  assert.equal(queued.targeted_count, 2);
+  assert.deepEqual(done.map(d => d.status), ['DONE', 'DONE']);
+  await until(() => peer.statuses.get('R16').slice(n16).some(s => s.status === 'Faulted') &&
+    peer.statuses.get('R201').slice(n201).some(s => s.connectorStatus === 'Faulted'), { what: 'Faulted' });
+  // a faulted connector starts no session
+  const blocked = await command('start-session', { target: { charger_id: ids.R16 }, connector_id: 1 });
+  assert.equal(blocked.done[0].status, 'FAILED');
+  const some = await command('clear-fault', { target: { location_id: locationId, charger_ids: ['R16', 'NOPE'] } });
+  assert.deepEqual([some.queued.targeted_count, some.queued.queued_count, some.queued.failed_count], [2, 1, 1]);
+  assert.deepEqual(some.queued.failed, [{ charger_id: 'NOPE', error: 'not found' }]);
+  await until(() => peer.statuses.get('R16').at(-1).status === 'Available', { what: 'R16 Available again' });
+  await command('clear-fault', { target: { charger_id: ids.R201 } });
+  await until(() => peer.statuses.get('R201').at(-1).connectorStatus === 'Available', { what: 'R201 Available again' });
+  assert.deepEqual(peer.failures, []);
+});
+
+test('proxy-message, set-configuration, and bad input changes nothing', async () => {
+  const m = mark('R16');
+  const p = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'DataTransfer', payload: { vendorId: 'chargefleet', messageId: 'hello' } });
+  assert.equal(p.done[0].status, 'DONE');
+  await until(() => since('R16', m).some(x => x.method === 'DataTransfer'), { what: 'DataTransfer at the peer' });
+  assert.equal(since('R16', m).find(x => x.method === 'DataTransfer').params.messageId, 'hello');
+  const wrong = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'Reset', payload: {} });
+  assert.equal(wrong.done[0].status, 'FAILED');
+  assert.match(wrong.done[0].error, /sent by the CSMS/);
+
+  const cfg = await command('set-configuration', { target: { charger_id: ids.R16 }, key: 'HeartbeatInterval', value: '77' });
+  assert.equal(cfg.done[0].status, 'DONE');
+  const got = await peer.client('R16').call('GetConfiguration', { key: ['HeartbeatInterval'] });
+  assert.equal(got.configurationKey[0].value, '77');
+  const ro = await command('set-configuration', { target: { charger_id: ids.R16 }, key: 'NumberOfConnectors', value: '9' });
+  assert.equal(ro.done[0].status, 'FAILED');
+
+  const count = async () => (await pg.query('SELECT count(*) FROM commands'))[0][0];
+  const before = await count();
+  const bad = async (name, body, status, field) => {
+    const r = await srv.api('POST', `/ocpp/commands/${name}`, { body });
+    assert.equal(r.status, status, JSON.stringify(r.body));
+    if (field) assert.ok(JSON.stringify(r.body.detail).includes(field), `${JSON.stringify(r.body.detail)} names ${field}`);
+  };
+  await bad('fly', { target: { charger_id: ids.R16 } }, 404);
+  await bad('start-session', {}, 422, 'target');
+  await bad('start-session', { target: { charger_id: ids.R16 }, connector_id: 0 }, 422, 'connector_id');
+  await bad('start-session', { target: { charger_id: ids.R16 }, color: 'red' }, 422, 'color');
+  await bad('start-session', { target: { charger_id: ids.R16, location_id: locationId } }, 422, 'target');
+  await bad('authorize', { target: { charger_id: ids.R16 } }, 422, 'id_tag');
+  await bad('start-session', { target: { charger_id: ids.R16 }, id_type: 'Card' }, 422, 'id_type');
+  await bad('proxy-message', { target: { charger_id: ids.R16 }, action: 'DataTransfer' }, 422, 'payload');
+  await bad('start-session', { target: { charger_id: '4a6e1a4c-0000-4000-8000-000000000000' } }, 404);
+  await bad('start-session', { target: { location_id: '4a6e1a4c-0000-4000-8000-000000000000' } }, 404);
+  assert.equal(await count(), before, 'no command was queued by a bad request');
+  assert.deepEqual(peer.failures, []);
+});
+
+test('offline: a session stopped while the CSMS is away is reported after the reconnect, in order', async () => {
+  for (const id of ['R16', 'R201']) {
+    const m = mark(id);
+    await command('start-session', { target: { charger_id: ids[id] }, id_tag: 'OFF1' });
+    await until(() => since(id, m).length >= 2, { what: `${id} started` });
+  }
+  const port = peer.port;
+  const marks = { R16: mark('R16'), R201: mark('R201') };
+  await peer.close();
+  await until(async () => {
+    const list = (await srv.api('GET', `/ocpp/chargers?location_id=${locationId}`)).body.data;
+    return list.every(c => !c.connected);
+  }, { what: 'chargers offline' });
+  const stop = await command('stop-session', { target: { location_id: locationId } });
+  assert.deepEqual(stop.done.map(d => d.status), ['DONE', 'DONE']);
+
+  const old = peer;
+  peer = await startPeer({ port });
+  await until(() => peer.live.get('R16') === 1 && peer.live.get('R201') === 1, { what: 'back online', timeoutMs: 45000 });
+  await until(() => mark('R16') >= 1 && mark('R201') >= 1, { what: 'queued stops delivered' });
+  const stop16 = since('R16', 0).find(x => x.method === 'StopTransaction');
+  assert.equal(stop16.params.reason, 'Local');
+  assert.equal(stop16.params.transactionId, old.nextTxId - 1);
+  const ended = since('R201', 0).find(x => x.params.eventType === 'Ended');
+  assert.equal(ended.params.offline, true);
+  const started = old.calls.get('R201').slice(marks.R201 - 2).find(x => x.params.eventType === 'Started');
+  assert.equal(ended.params.transactionInfo.transactionId, started.params.transactionInfo.transactionId);
+  // on the new connection the queued stops came after the BootNotification (OCPP-J:
+  // nothing before an accepted boot)
+  assert.equal(peer.order.get('R16')[0], 'BootNotification');
+  assert.equal(peer.order.get('R201')[0], 'BootNotification');
+  assert.ok(peer.order.get('R16').includes('StopTransaction'));
+  assert.deepEqual(peer.failures, []);
+  assert.deepEqual(old.failures, []);
+});
