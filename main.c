@@ -52,6 +52,8 @@ static const char SERVE_USAGE[] =
     "  --max-body BYTES            largest request body accepted (1048576)\n"
     "  --lease-seconds SECONDS     claim lease; a dead process's chargers move after it (15)\n"
     "  --capacity N                most chargers this process runs (open-files limit - 200)\n"
+    "  --log-retention HOURS       charger logs (frames, connection events) are kept this\n"
+    "                              long (24)\n"
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
     "  --help                      this text\n";
 
@@ -103,6 +105,7 @@ struct cfg {
     int provision_timeout;
     int lease_s;
     int capacity;
+    int log_retention_h;
 };
 
 /* The open-files limit bounds the sockets (chargers) one process holds. */
@@ -166,6 +169,7 @@ static void close_rest(void *arg)
     struct app *a = arg;
 
     a->rt = NULL;
+    api_shutdown(a->api);
     orch_sweep_stop(a->sweep);
     a->sweep = NULL;
     api_ocpi_push_stop(a->push);
@@ -251,7 +255,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         }
         struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(a->server)};
         api_set_fetch_env(a->api, &fe);
-        a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS);
+        a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS, c->log_retention_h * 3600);
         a->push = api_ocpi_push_start(a->db, &fe, PUSH_MS);
         printf("chargefleet: listening on %s\n", public_url);
         fflush(stdout);
@@ -277,7 +281,7 @@ fail:
 static int parse_common(int argc, char **argv, struct cfg *c, int serve)
 {
     enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TIMEOUT, O_WSURL, O_MAXBODY, O_LEASE,
-           O_CAPACITY, O_LOG, O_HELP };
+           O_CAPACITY, O_LOG, O_RETENTION, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"db", required_argument, NULL, O_DB},
@@ -289,6 +293,7 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
         {"lease-seconds", required_argument, NULL, O_LEASE},
         {"capacity", required_argument, NULL, O_CAPACITY},
         {"log-level", required_argument, NULL, O_LOG},
+        {"log-retention", required_argument, NULL, O_RETENTION},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -299,7 +304,7 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, &idx)) != -1) {
         if (!serve && (o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_WSURL ||
-                       o == O_MAXBODY)) {
+                       o == O_MAXBODY || o == O_RETENTION)) {
             fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n%s",
                     opts[idx].name, usage);
             return 2;
@@ -340,6 +345,10 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
         case O_LOG:
             if (parse_level(optarg)) return 2;
             break;
+        case O_RETENTION:
+            if (parse_int("--log-retention", optarg, 1, 24 * 365, &v)) return 2;
+            c->log_retention_h = (int)v;
+            break;
         case O_HELP:
             fputs(usage, stdout);
             return 0;
@@ -358,7 +367,7 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
 static int cmd_serve_or_worker(int argc, char **argv, int serve)
 {
     struct cfg c = {.host = "127.0.0.1", .port = 8080, .max_body = 1048576,
-                    .provision_timeout = 120, .lease_s = 15};
+                    .provision_timeout = 120, .lease_s = 15, .log_retention_h = 24};
     struct orch_pg pg = {0};
     char conninfo[1024], state_dir[512], token[65];
     struct app a;

@@ -205,28 +205,6 @@ static void one_answer(enum orch_status st, const char *json, const char *detail
     op_free(op);
 }
 
-static int query_filter(struct op *op, const char *name, const char *const *allowed,
-                        const char **out)
-{
-    const char *v = api_req_arg(op->req, name);
-
-    *out = v;
-    if (!v)
-        return 0;
-    for (const char *const *a = allowed; *a; a++) {
-        if (strcmp(*a, v) == 0)
-            return 0;
-    }
-    char msg[160];
-    snprintf(msg, sizeof(msg), "%s must be one of: ", name);
-    for (const char *const *a = allowed; *a; a++)
-        snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s%s", *a, a[1] ? ", " : "");
-    api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail", "loc",
-                                                 "query", name, "msg", msg, "type",
-                                                 "value_error.const"));
-    op_free(op);
-    return -1;
-}
 
 static void list_chargers(struct op *op, const char *location_id)
 {

@@ -28,6 +28,7 @@ struct api {
     void *kick_arg;
     json_t *token_tenants;          /* token hash -> tenant, tokens seen valid */
     struct api_fetch_env fetch;     /* outgoing HTTP (OCPI); vh NULL until the server is up */
+    struct follower *followers;     /* live log streams (api_logs.c) */
 };
 
 /* One request in flight through the database. */
@@ -81,6 +82,20 @@ void post_locations(struct op *op);
 void get_locations_job(struct op *op);
 void post_cpo(struct op *op);
 void get_cpo_status(struct op *op);
+
+/* Answers 422 naming query argument `name` (loc ["query", name]) and frees op;
+ * returns -1. */
+int query_invalid(struct op *op, const char *name, const char *type, const char *msg);
+/* A query argument that must be one of allowed (NULL-terminated): 0 (*out = the value
+ * or NULL), or -1 answered 422. */
+int query_filter(struct op *op, const char *name, const char *const *allowed,
+                 const char **out);
+
+/* api_logs.c */
+void get_charger_logs(struct op *op);
+void get_location_logs(struct op *op);
+/* Ends every live log stream (at shutdown, before the database goes). */
+void api_logs_close_all(struct api *a);
 
 /* api_commands.c */
 void post_command(struct op *op);

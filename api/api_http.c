@@ -34,6 +34,10 @@ struct api_req {
     int status;
     unsigned char *out;          /* LWS_PRE headroom, then the response body */
     size_t out_len, out_off;
+    int streaming, stream_ended; /* a streamed answer (no length, closes at the end) */
+    size_t out_cap;
+    void (*on_close)(void *arg); /* streams: the client went away */
+    void *close_arg;
 };
 
 struct pss {
@@ -178,7 +182,8 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
 
         if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type,
-                                        r->out_len, &p, end))
+                                        r->streaming ? LWS_ILLEGAL_HTTP_CONTENT_LEN
+                                                     : r->out_len, &p, end))
             return -1;
         const char *name;
         json_t *value;
@@ -197,10 +202,21 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         if (lws_finalize_write_http_header(wsi, start, &p, end))
             return -1;
         r->headers_sent = 1;
-        if (r->out_len) {
+        if (r->out_len || r->streaming) {
             lws_callback_on_writable(wsi);
             return 0;
         }
+    } else if (r->streaming) {
+        size_t n = r->out_len - r->out_off;
+        if (n == 0)
+            return r->stream_ended ? -1 : 0;   /* ended: close (the request goes there) */
+        if (n > WRITE_CHUNK)
+            n = WRITE_CHUNK;
+        if (lws_write(wsi, r->out + LWS_PRE + r->out_off, n, LWS_WRITE_HTTP) != (int)n)
+            return -1;
+        r->out_off += n;
+        lws_callback_on_writable(wsi);
+        return 0;
     } else {
         size_t n = r->out_len - r->out_off;
         int last = n <= WRITE_CHUNK;
@@ -248,6 +264,8 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
             struct api_req *r = pss->req;
             pss->req = NULL;
             r->wsi = NULL;
+            if (r->streaming && r->on_close)
+                r->on_close(r->close_arg);   /* the streamer lets go of r */
             /* A handler still owes an answer: the request is freed when it comes. */
             if (!(r->dispatched && !r->responded))
                 req_free(r);
@@ -353,6 +371,62 @@ static void respond(struct api_req *r, int status, char *text, size_t n)
     }
     free(text);
     lws_callback_on_writable(r->wsi);
+}
+
+int api_req_stream_start(struct api_req *r, const char *content_type,
+                         void (*on_close)(void *arg), void *arg)
+{
+    if (r->responded)
+        return -1;
+    if (!r->wsi) {                 /* the client is gone already */
+        r->responded = 1;
+        req_free(r);
+        return -1;
+    }
+    r->responded = r->streaming = 1;
+    r->status = 200;
+    r->content_type = content_type;
+    r->close_after = 1;
+    r->on_close = on_close;
+    r->close_arg = arg;
+    r->out_cap = 4096;
+    r->out = malloc(LWS_PRE + r->out_cap);
+    lws_set_timeout(r->wsi, NO_PENDING_TIMEOUT, 0);
+    lws_callback_on_writable(r->wsi);
+    return 0;
+}
+
+void api_req_stream_write(struct api_req *r, const char *text, size_t len)
+{
+    if (!r->streaming || r->stream_ended || !r->out)
+        return;
+    if (r->out_off > 0) {          /* drop what was sent */
+        memmove(r->out + LWS_PRE, r->out + LWS_PRE + r->out_off, r->out_len - r->out_off);
+        r->out_len -= r->out_off;
+        r->out_off = 0;
+    }
+    if (r->out_len + len > r->out_cap) {
+        size_t cap = r->out_cap;
+        while (cap < r->out_len + len)
+            cap *= 2;
+        unsigned char *grown = realloc(r->out, LWS_PRE + cap);
+        if (!grown)
+            return;
+        r->out = grown;
+        r->out_cap = cap;
+    }
+    memcpy(r->out + LWS_PRE + r->out_len, text, len);
+    r->out_len += len;
+    if (r->wsi && r->headers_sent)
+        lws_callback_on_writable(r->wsi);
+}
+
+void api_req_stream_end(struct api_req *r)
+{
+    r->stream_ended = 1;
+    r->on_close = NULL;
+    if (r->wsi)
+        lws_callback_on_writable(r->wsi);
 }
 
 void api_req_respond_body(struct api_req *r, int status, const char *content_type,

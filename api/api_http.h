@@ -52,6 +52,14 @@ void api_req_respond_body(struct api_req *r, int status, const char *content_typ
 void api_req_respond_json(struct api_req *r, int status, json_t *body);
 /* Answers with a JSON text (copied). */
 void api_req_respond_text(struct api_req *r, int status, const char *json_text);
+/* A streamed answer (Server-Sent Events): status 200 of content_type (a static string),
+ * no length, the connection closes when it ends. on_close(arg) runs if the client goes
+ * away first; after it (or after api_req_stream_end) r must not be used. Returns -1
+ * when the client is gone already (r is freed). */
+int api_req_stream_start(struct api_req *r, const char *content_type,
+                         void (*on_close)(void *arg), void *arg);
+void api_req_stream_write(struct api_req *r, const char *text, size_t len);
+void api_req_stream_end(struct api_req *r);
 /* Answers {"detail": "<formatted message>"}. */
 void api_req_error(struct api_req *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

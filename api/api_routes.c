@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_handlers.h"
+#include "api_vctx.h"
 #include "cf_log.h"
 #include "orch_fleet.h"
 #include "orch_tenants.h"
@@ -146,6 +147,29 @@ int query_long(struct op *op, const char *name, long min, long max, long *out)
     return 1;
 }
 
+int query_invalid(struct op *op, const char *name, const char *type, const char *msg)
+{
+    api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail", "loc",
+                                                 "query", name, "msg", msg, "type", type));
+    op_free(op);
+    return -1;
+}
+
+int query_filter(struct op *op, const char *name, const char *const *allowed,
+                 const char **out)
+{
+    const char *v = api_req_arg(op->req, name);
+    char msg[160];
+
+    *out = v;
+    if (!v || vc_in_list(allowed, v))
+        return 0;
+    snprintf(msg, sizeof(msg), "%s must be one of: ", name);
+    for (const char *const *a = allowed; *a; a++)
+        snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s%s", *a, a[1] ? ", " : "");
+    return query_invalid(op, name, "value_error.const", msg);
+}
+
 /* A positive integer query argument in [1, max]: 0 absent, 1 ok, -1 answered 422. */
 static int arg_long(struct op *op, const char *name, long max, long *out)
 {
@@ -154,9 +178,7 @@ static int arg_long(struct op *op, const char *name, long max, long *out)
     if (r < 0) {
         char msg[96];
         snprintf(msg, sizeof(msg), "%s must be an integer in 1..%ld", name, max);
-        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
-            "loc", "query", name, "msg", msg, "type", "value_error.number"));
-        op_free(op);
+        query_invalid(op, name, "value_error.number", msg);
     }
     return r;
 }
@@ -214,6 +236,7 @@ static const struct route routes[] = {
     {API_DELETE, "/ocpi/cpos/*/locations/*", delete_location, 0, AUTH_BEARER},
     {API_POST, "/ocpp/locations/*/chargers", post_chargers, 1, AUTH_BEARER},
     {API_GET, "/ocpp/locations/*/chargers", get_location_chargers, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/locations/*/logs", get_location_logs, 0, AUTH_BEARER},
     {API_PUT, "/ocpp/locations/*/chargers", put_location_chargers, 1, AUTH_BEARER},
     {API_DELETE, "/ocpp/locations/*/chargers", delete_location_chargers, 0, AUTH_BEARER},
     {API_GET, "/ocpp/locations/*/chargers/jobs/*", get_chargers_job, 0, AUTH_BEARER},
@@ -221,6 +244,7 @@ static const struct route routes[] = {
     {API_GET, "/ocpp/commands/*", get_command, 0, AUTH_BEARER},
     {API_GET, "/ocpp/chargers", get_all_chargers, 0, AUTH_BEARER},
     {API_GET, "/ocpp/chargers/*", get_charger, 0, AUTH_BEARER},
+    {API_GET, "/ocpp/chargers/*/logs", get_charger_logs, 0, AUTH_BEARER},
     {API_PUT, "/ocpp/chargers/*", put_charger, 1, AUTH_BEARER},
     {API_DELETE, "/ocpp/chargers/*", delete_charger, 0, AUTH_BEARER},
     /* OCPI 2.2.1, per CPO: tokens A / C of OCPI, not the API's bearer tokens */
@@ -419,6 +443,12 @@ struct api *api_new(const struct api_opts *o)
 void api_set_fetch_env(struct api *a, const struct api_fetch_env *env)
 {
     a->fetch = *env;
+}
+
+void api_shutdown(struct api *a)
+{
+    if (a)
+        api_logs_close_all(a);
 }
 
 void api_free(struct api *a)

@@ -23,6 +23,9 @@ struct api;
 /* Strings in o are copied. */
 struct api *api_new(const struct api_opts *o);
 void api_free(struct api *a);
+/* Ends what the API keeps open across requests (live log streams): call before the
+ * database closes. */
+void api_shutdown(struct api *a);
 
 /* Where outgoing HTTP (the OCPI client side) runs; set once the server is up. */
 void api_set_fetch_env(struct api *a, const struct api_fetch_env *env);

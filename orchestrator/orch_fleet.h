@@ -80,4 +80,18 @@ void orch_queue_command(struct db *db, const char *tenant, const char *location_
 void orch_get_command(struct db *db, const char *tenant, const char *command_id,
                       orch_json_cb cb, void *arg);
 
+/* GET .../logs: what a charger (or every charger of a location) said and heard. NULL
+ * filters are not applied; start / end are RFC 3339 times. */
+struct orch_log_query {
+    const char *charger_id, *location_id;     /* one of them */
+    const char *start, *end, *event, *direction;
+    long long after_id;                       /* rows after this id (0: all) */
+    long limit, offset;
+};
+/* {"data": [{id, at, charger_id, identity, event, direction, action, message_id,
+ * frame | detail}], "limit", "offset"}, oldest first; NOT_FOUND when the charger or
+ * location is not the tenant's. */
+void orch_logs_query(struct db *db, const char *tenant, const struct orch_log_query *q,
+                     orch_json_cb cb, void *arg);
+
 #endif

@@ -10,6 +10,9 @@
 
 #include "cf_log.h"
 #include "ocpp_version.h"
+#include "orch_logs.h"
+
+#define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 
 #define CLAIM_TICK_MS 1000
 #define FLUSH_TICK_MS 200
@@ -109,6 +112,7 @@ struct orch_runtime {
     json_t *in_flight;      /* the batch being written */
     json_t *settle;         /* ids of chargers closed for a change, to delete / give back */
     json_t *settle_in_flight;
+    struct orch_logs *logs;  /* frames and connection events of the chargers held */
     json_t *outcomes;       /* [{id, status, result?, error?}] of commands carried out */
     json_t *outcomes_in_flight;
     struct orch_charger **buckets;   /* id -> charger held */
@@ -151,6 +155,13 @@ static void ev_failed(struct sim_charger *ch, const char *reason, void *arg)
     update(r, oc->id, "status", json_string("FAILED"));
     update(r, oc->id, "error", json_string(reason));
     update(r, oc->id, "connected", json_false());
+}
+
+static void ev_log(struct sim_charger *ch, const struct sim_log *e, void *arg)
+{
+    struct orch_runtime *r = arg;
+    struct orch_charger *oc = sim_charger_owner(ch);
+    orch_logs_add(r->logs, oc->id, e);
 }
 
 static void ev_connection(struct sim_charger *ch, int up, void *arg)
@@ -266,9 +277,11 @@ static void report_outcomes(struct orch_runtime *r);
 
 static void flush_cb(uv_timer_t *t)
 {
-    flush(t->data);
-    settle(t->data);
-    report_outcomes(t->data);
+    struct orch_runtime *r = t->data;
+    flush(r);
+    settle(r);
+    report_outcomes(r);
+    orch_logs_flush(r->logs, NULL, NULL);
 }
 
 static char *field(PGresult *res, int row, int col)
@@ -488,6 +501,7 @@ static void report_outcomes(struct orch_runtime *r)
     char *text = json_dumps(r->outcomes, JSON_COMPACT);
     r->outcomes_in_flight = r->outcomes;
     r->outcomes = json_array();
+    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX);
     r->reporting = 1;
     const char *params[1] = {text};
     db_query(r->db, SQL_COMMANDS_DONE, 1, params, outcomes_done, r);
@@ -523,6 +537,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
 {
     static const struct sim_events ev = {
         .ready = ev_ready, .failed = ev_failed, .connection = ev_connection, .gone = ev_gone,
+        .log = ev_log,
     };
     struct orch_runtime *r = calloc(1, sizeof *r);
     r->loop = loop;
@@ -533,6 +548,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     r->updates = json_object();
     r->settle = json_array();
     r->outcomes = json_array();
+    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX);
     for (r->nbuckets = 64; r->nbuckets < (size_t)r->opts.capacity && r->nbuckets < (1u << 20);)
         r->nbuckets <<= 1;
     r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
@@ -543,12 +559,13 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     snprintf(r->owner, sizeof r->owner, "%.20s-%d-%02x%02x%02x%02x", host, (int)getpid(), raw[0],
              raw[1], raw[2], raw[3]);
     r->sim = sim_runtime_new(loop, ctx, &r->opts.sim, &ev, r);
-    if (!r->sim || !r->buckets) {
+    if (!r->sim || !r->buckets || !r->logs) {
         if (r->sim)
             sim_runtime_free(r->sim);
         json_decref(r->updates);
         json_decref(r->settle);
         json_decref(r->outcomes);
+        orch_logs_free(r->logs);
         free(r->buckets);
         free(r);
         return NULL;
@@ -583,6 +600,7 @@ static void handle_closed(uv_handle_t *h)
     json_decref(r->updates);
     json_decref(r->settle);
     json_decref(r->outcomes);
+    orch_logs_free(r->logs);
     free(r->buckets);
     free(r);
     done(arg);
@@ -600,14 +618,22 @@ static void release_done(PGresult *res, const char *err, void *arg)
     uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
 }
 
+static void logs_written(void *arg)
+{
+    finish_stop(arg);
+}
+
 /* Stop sequence: chargers stop (their last outcomes merge into r->updates), the
  * outcomes are written, then the leases are released. */
 static void finish_stop(struct orch_runtime *r)
 {
     if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
-        r->reporting || r->held > 0)
+        r->reporting || r->held > 0 || orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
+        if (orch_logs_pending(r->logs) > 0 &&
+            orch_logs_flush(r->logs, logs_written, r))
+            return;
         if (json_array_size(r->outcomes) > 0) {
             report_outcomes(r);
             return;

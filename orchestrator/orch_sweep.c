@@ -1,5 +1,6 @@
 #include "orch_sweep.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cf_log.h"
@@ -7,6 +8,7 @@
 struct orch_sweep {
     uv_timer_t timer;
     struct db *db;
+    char keep_s[16];    /* log retention, seconds */
     int busy, closed;   /* a query in flight; the timer has closed */
 };
 
@@ -33,15 +35,19 @@ static void tick(uv_timer_t *t)
     if (s->busy || !db_ready(s->db))
         return;
     s->busy = 1;
-    db_query(s->db, "SELECT cf_sweep()", 0, NULL, swept, s);
+    const char *params[1] = {s->keep_s};
+    db_query(s->db, "SELECT cf_sweep(), cf_logs_trim(make_interval(secs => $1::int), 20000)",
+             1, params, swept, s);
 }
 
-struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms)
+struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms,
+                                    int log_retention_s)
 {
     struct orch_sweep *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->db = db;
+    snprintf(s->keep_s, sizeof s->keep_s, "%d", log_retention_s);
     uv_timer_init(loop, &s->timer);
     s->timer.data = s;
     uv_timer_start(&s->timer, tick, (uint64_t)interval_ms, (uint64_t)interval_ms);

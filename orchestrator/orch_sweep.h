@@ -1,6 +1,7 @@
 /* The sweep: every few seconds `serve` runs cf_sweep() (sql/003_lifecycle.sql): CPOs
  * past their TTL start deleting, chargers of deleting locations are closed by their
- * runtimes, and rows with nothing left under them go. Idempotent: several servers on
+ * runtimes, and rows with nothing left under them go; and charger logs older than the
+ * retention are trimmed (cf_logs_trim, sql/009_logs.sql). Idempotent: several servers on
  * one database may sweep at once. */
 #ifndef ORCH_SWEEP_H
 #define ORCH_SWEEP_H
@@ -12,7 +13,8 @@
 struct orch_sweep;
 
 /* Starts sweeping every interval_ms on loop. NULL when out of memory. */
-struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms);
+struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms,
+                                    int log_retention_s);
 /* Stops; the memory goes when the timer has closed (a query in flight finishes first). */
 void orch_sweep_stop(struct orch_sweep *s);
 

@@ -37,6 +37,13 @@ def op(summary, tags, responses, params=None, req=None, auth=True, desc=None):
     if not auth: o["security"] = []
     return o
 
+LOGQ = [param("start_date", "entries at or after (RFC 3339); with follow=1 the stream starts there (default: now)", {"type": "string", "format": "date-time"}, "query"),
+        param("end_date", "entries at or before (RFC 3339)", {"type": "string", "format": "date-time"}, "query"),
+        param("event", "filter", {"enum": ["frame", "connected", "disconnected", "connect_failed"]}, "query"),
+        param("direction", "frames: in (from the CSMS) or out (to it)", {"enum": ["in", "out"]}, "query"),
+        param("limit", "entries per page (100)", {"type": "integer", "minimum": 1, "maximum": 1000}, "query"),
+        param("offset", "entries skipped", {"type": "integer", "minimum": 0}, "query"),
+        param("follow", "1: a live Server-Sent Events stream", {"enum": [0, 1]}, "query")]
 paths = {
  "/healthz": {"get": op("Health: 200 when the database is reachable", ["meta"],
      {"200": resp("healthy", {"type": "object", "properties": {"status": {"const": "ok"}}}),
@@ -100,6 +107,10 @@ paths = {
    "get": op("One charger", ["chargers"], {"200": resp("the charger", R("Charger")), **e404("charger"), **ERR}, [CHG]),
    "put": op("Update one charger", ["chargers"], {"200": resp("what changed", R("ChargerUpdateResult")), **e404("charger"), **E422, **ERR}, [CHG], body(R("ChargerUpdate"))),
    "delete": op("Delete one charger", ["chargers"], {"200": resp("deleted", R("ChargerDeleteResult")), **e404("charger"), **ERR}, [CHG])},
+ "/ocpp/chargers/{charger_id}/logs": {"get": op("What one charger said and heard: frames and connection events", ["logs"],
+     {"200": resp("oldest first; with follow=1 a text/event-stream of `log` events instead", R("LogPage")), **e404("charger"), **E422, **ERR}, [CHG] + LOGQ)},
+ "/ocpp/locations/{location_id}/logs": {"get": op("The logs of every charger of a location", ["logs"],
+     {"200": resp("oldest first; with follow=1 a text/event-stream of `log` events instead", R("LogPage")), **e404("location"), **E422, **ERR}, [LOC] + LOGQ)},
  "/ocpp/commands/{command}": {"post": op("Drive chargers: queue a command for one charger or a location's chargers", ["commands"],
      {"202": resp("queued; each command's outcome at its status_url", R("CommandsQueued")), **e404("command, charger or location"), **E422, **ERR},
      [param("command", "what to do", {"enum": ["start-session", "stop-session", "authorize", "inject-fault", "clear-fault", "set-configuration", "restart", "proxy-message"]})],
@@ -159,6 +170,11 @@ schemas = {
         "role": {"enum": ["CPO", "EMSP", "HUB", "NAP", "NSP", "OTHER", "SCSP"]}, "party_id": {"type": "string", "minLength": 3, "maxLength": 3},
         "country_code": {"type": "string", "minLength": 2, "maxLength": 2}, "business_details": {"type": "object", "required": ["name"]}}}}}},
  "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
+ "LogPage": {"type": "object", "properties": {"limit": {"type": "integer"}, "offset": {"type": "integer"},
+     "data": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+         "charger_id": {"type": "string"}, "identity": {"type": "string"}, "event": {"enum": ["frame", "connected", "disconnected", "connect_failed"]},
+         "direction": {"enum": ["in", "out", None]}, "action": {"type": ["string", "null"]}, "message_id": {"type": ["string", "null"]},
+         "frame": {"type": "string", "description": "the raw OCPP-J frame (frames)"}, "detail": {"type": "string", "description": "what happened (connection events)"}}}}}},
  "CommandRequest": {"type": "object", "required": ["target"], "properties": {
      "target": {"type": "object", "properties": {"charger_id": {"type": "string", "description": "id or identity"},
          "location_id": {"type": "string", "format": "uuid"}, "charger_ids": {"type": "array", "items": {"type": "string"}}}},

@@ -55,11 +55,36 @@ static void set_error(struct sim_charger *ch, const char *fmt, ...)
     va_end(ap);
 }
 
-static void tx_push(struct sim_charger *ch, char *text)
+void sim_log_event(struct sim_charger *ch, const char *event, const char *fmt, ...)
+{
+    char detail[300];
+    va_list ap;
+
+    if (!ch->rt->ev.log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    struct sim_log e = {event, NULL, NULL, NULL, detail, strlen(detail)};
+    ch->rt->ev.log(ch, &e, ch->rt->ev_arg);
+}
+
+static void log_frame(struct sim_charger *ch, const char *dir, const char *action,
+                      const char *id, const char *text, size_t len)
+{
+    if (!ch->rt->ev.log)
+        return;
+    struct sim_log e = {"frame", dir, action, id, text, len};
+    ch->rt->ev.log(ch, &e, ch->rt->ev_arg);
+}
+
+/* Queues a frame (text is taken) for WRITEABLE; id and action say what it is. */
+static void tx_push(struct sim_charger *ch, char *text, const char *id, const char *action)
 {
     if (!text)
         return;
     size_t len = strlen(text);
+    log_frame(ch, "out", action, id, text, len);
     struct sim_out *o = malloc(sizeof *o + LWS_PRE + len);
     o->next = NULL;
     o->len = len;
@@ -220,7 +245,7 @@ static void send_next_call(struct sim_charger *ch)
     ch->queued--;
     ocpp_msgid_format(ch->out_id, ch->msgid_prefix, ++ch->msgid_seq);
     ch->out = c;
-    tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload));
+    tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload), ch->out_id, c->action);
     uint64_t to = (uint64_t)ch->rt->opts.call_timeout_s * 1000;
     uv_timer_start(&ch->call_timer, call_timeout_cb, to, 0);
 }
@@ -340,7 +365,8 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
 void sim_answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
                          const char *desc)
 {
-    tx_push(ch, ocpp_frame_error(id, ocpp_error_name(ch->version, e), desc, NULL));
+    tx_push(ch, ocpp_frame_error(id, ocpp_error_name(ch->version, e), desc, NULL), id,
+            ch->in_action);
 }
 
 /* ---- calls from the CSMS: the generic work (parse, answer, errors) is done here,
@@ -348,7 +374,7 @@ void sim_answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
 
 void sim_answer(struct sim_charger *ch, const char *id, json_t *payload)
 {
-    tx_push(ch, ocpp_frame_result(id, payload));
+    tx_push(ch, ocpp_frame_result(id, payload), id, ch->in_action);
     json_decref(payload);
 }
 
@@ -673,6 +699,10 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
     char reason[160];
     CF_LOG_DEBUG(ch->identity, "<- %.*s", (int)len, buf);
     enum ocpp_error e = ocpp_frame_parse(buf, len, &f, reason, sizeof reason);
+    int answers_out = e == OCPP_ERR_NONE && f.type != OCPP_CALL && ch->out &&
+                      !strcmp(f.id, ch->out_id);
+    log_frame(ch, "in", e != OCPP_ERR_NONE ? NULL : f.type == OCPP_CALL ? f.action
+                        : answers_out ? ch->out->action : NULL, f.id, buf, len);
     if (e != OCPP_ERR_NONE) {
         CF_LOG_WARN(ch->identity, "malformed frame from CSMS: %s", reason);
         if (f.id[0])
@@ -682,17 +712,20 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
     switch (f.type) {
     case OCPP_CALL: {
         size_t k = 0;
+        ch->in_action = f.action;      /* for the log of the answer */
         while (k < sizeof csms_calls / sizeof csms_calls[0] && !csms_call_is(ch, k, f.action))
             k++;
         if (k < sizeof csms_calls / sizeof csms_calls[0]) {
             csms_calls[k].fn(ch, &f);
-            break;
+        } else {
+            /* Not implemented yet: say so, never stay silent (the CSMS would otherwise
+             * wait for its own timeout). */
+            char desc[160];
+            snprintf(desc, sizeof desc, "%s is not implemented by this charge point",
+                     f.action);
+            sim_answer_error(ch, f.id, OCPP_ERR_NOT_IMPLEMENTED, desc);
         }
-        /* Not implemented yet: say so, never stay silent (the CSMS would otherwise
-         * wait for its own timeout). */
-        char desc[160];
-        snprintf(desc, sizeof desc, "%s is not implemented by this charge point", f.action);
-        sim_answer_error(ch, f.id, OCPP_ERR_NOT_IMPLEMENTED, desc);
+        ch->in_action = NULL;
         break;
     }
     case OCPP_CALLRESULT:
@@ -752,7 +785,11 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     ch->attempts++;                  /* reset when a websocket comes up */
     if (was == SIM_ACCEPTED)
         CF_LOG_INFO(ch->identity, "connection lost: %s", reason ? reason : "closed");
-    timer_arm(ch, backoff_ms(ch), reconnect_cb);
+    uint64_t delay = backoff_ms(ch);
+    sim_log_event(ch, was == SIM_CONNECTING ? "connect_failed" : "disconnected",
+                  "%s; reconnect in %llu ms (attempt %d)", reason ? reason : "closed",
+                  (unsigned long long)delay, ch->attempts);
+    timer_arm(ch, delay, reconnect_cb);
 }
 
 /* Turns the text libwebsockets gives for a failed connect into a precise reason. */
@@ -818,6 +855,8 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
     }
 
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
+        sim_log_event(ch, "connected", "websocket up (%s, %s)", ch->ws_url,
+                      ch->version->subprotocol);
         sim_runtime_connect_done(ch->rt, ch);
         ch->state = SIM_BOOTING;
         ch->attempts = 0;

@@ -116,6 +116,7 @@ struct sim_charger {
     uint64_t msgid_seq;
     char out_id[OCPP_MSGID_MAX + 1];   /* outstanding CALL, "" when none */
     struct sim_call *out;              /* the outstanding CALL, kept until answered */
+    const char *in_action;             /* the CSMS call being answered (for the log) */
     struct sim_call *calls_head, *calls_tail;
     int queued;                        /* calls waiting (bounded: SIM_QUEUE_MAX) */
     unsigned long dropped;             /* calls the bound dropped */
@@ -144,6 +145,9 @@ void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);
 
 /* sim_charger.c */
+/* Logs a connection event (printf format) through the owner's log callback. */
+void sim_log_event(struct sim_charger *ch, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Closes the websocket once every queued frame and CALL is through, then reconnects and
  * boots again with `why` (a Reset, a REST restart). */
 void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why);

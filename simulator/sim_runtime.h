@@ -22,6 +22,16 @@ struct sim_runtime_opts {
     int default_heartbeat_s;   /* when the CSMS gives interval 0 (300) */
 };
 
+/* One log entry of a charger. Strings are borrowed for the call. */
+struct sim_log {
+    const char *event;         /* "frame", "connected", "disconnected", "connect_failed" */
+    const char *direction;     /* frames: "out" (to the CSMS) or "in"; else NULL */
+    const char *action;        /* frames: the OCPP action (for answers: the call's) */
+    const char *message_id;    /* frames */
+    const char *detail;        /* the raw frame, or what happened */
+    size_t detail_len;
+};
+
 /* Callbacks to the owner. All run on the loop; none may free the charger itself
  * (call sim_charger_stop instead). */
 struct sim_events {
@@ -34,6 +44,9 @@ struct sim_events {
     void (*connection)(struct sim_charger *ch, int up, void *arg);
     /* The charger is gone (after sim_charger_stop or failed); its owner data may go. */
     void (*gone)(struct sim_charger *ch, void *arg);
+    /* Something to log for this charger: a frame it sent or received, or a connection
+     * event. NULL: nothing is logged. */
+    void (*log)(struct sim_charger *ch, const struct sim_log *e, void *arg);
 };
 
 struct sim_charger_cfg {
