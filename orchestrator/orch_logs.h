@@ -10,11 +10,13 @@
 
 struct orch_logs;
 
-struct orch_logs *orch_logs_new(struct db *db, size_t max_pending);
+/* on_written(arg) runs after every write to the database (done or failed). */
+struct orch_logs *orch_logs_new(struct db *db, size_t max_pending, void (*on_written)(void *),
+                                void *arg);
 void orch_logs_add(struct orch_logs *l, const char *charger_id, const struct sim_log *e);
-/* Writes the backlog (one statement) unless a write is in flight; done(arg) runs when
- * that write ends (NULL: no callback). Returns 1 when a write started. */
-int orch_logs_flush(struct orch_logs *l, void (*done)(void *arg), void *arg);
+/* Writes the backlog (batches of a few thousand, one after the other) unless a write
+ * is in flight. Returns 1 when a write started. */
+int orch_logs_flush(struct orch_logs *l);
 /* Entries waiting, and whether a write is in flight. */
 size_t orch_logs_pending(const struct orch_logs *l);
 int orch_logs_busy(const struct orch_logs *l);

@@ -157,6 +157,16 @@ static void ev_failed(struct sim_charger *ch, const char *reason, void *arg)
     update(r, oc->id, "connected", json_false());
 }
 
+static void finish_stop(struct orch_runtime *r);
+
+/* A write of charger logs ended: a stop waits for them. */
+static void logs_written(void *arg)
+{
+    struct orch_runtime *r = arg;
+    if (r->stopping)
+        finish_stop(r);
+}
+
 static void ev_log(struct sim_charger *ch, const struct sim_log *e, void *arg)
 {
     struct orch_runtime *r = arg;
@@ -206,7 +216,6 @@ static void held_remove(struct orch_runtime *r, struct orch_charger *oc)
         *pp = oc->next;
 }
 
-static void finish_stop(struct orch_runtime *r);
 
 static void ev_gone(struct sim_charger *ch, void *arg)
 {
@@ -281,7 +290,7 @@ static void flush_cb(uv_timer_t *t)
     flush(r);
     settle(r);
     report_outcomes(r);
-    orch_logs_flush(r->logs, NULL, NULL);
+    orch_logs_flush(r->logs);
 }
 
 static char *field(PGresult *res, int row, int col)
@@ -501,7 +510,7 @@ static void report_outcomes(struct orch_runtime *r)
     char *text = json_dumps(r->outcomes, JSON_COMPACT);
     r->outcomes_in_flight = r->outcomes;
     r->outcomes = json_array();
-    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX);
+    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX, logs_written, r);
     r->reporting = 1;
     const char *params[1] = {text};
     db_query(r->db, SQL_COMMANDS_DONE, 1, params, outcomes_done, r);
@@ -548,7 +557,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     r->updates = json_object();
     r->settle = json_array();
     r->outcomes = json_array();
-    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX);
+    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX, logs_written, r);
     for (r->nbuckets = 64; r->nbuckets < (size_t)r->opts.capacity && r->nbuckets < (1u << 20);)
         r->nbuckets <<= 1;
     r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
@@ -618,11 +627,6 @@ static void release_done(PGresult *res, const char *err, void *arg)
     uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
 }
 
-static void logs_written(void *arg)
-{
-    finish_stop(arg);
-}
-
 /* Stop sequence: chargers stop (their last outcomes merge into r->updates), the
  * outcomes are written, then the leases are released. */
 static void finish_stop(struct orch_runtime *r)
@@ -631,8 +635,7 @@ static void finish_stop(struct orch_runtime *r)
         r->reporting || r->held > 0 || orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
-        if (orch_logs_pending(r->logs) > 0 &&
-            orch_logs_flush(r->logs, logs_written, r))
+        if (orch_logs_pending(r->logs) > 0 && orch_logs_flush(r->logs))
             return;
         if (json_array_size(r->outcomes) > 0) {
             report_outcomes(r);
