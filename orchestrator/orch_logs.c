@@ -1,5 +1,6 @@
 #include "orch_logs.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -154,6 +155,8 @@ static void written(PGresult *res, const char *err, void *arg)
     }
     if (!err)
         write_head(l);            /* more sealed batches: on with them */
+    if (!err && !l->head)
+        malloc_trim(0);           /* a burst drained: give its heap back (glibc keeps it) */
     if (l->on_written)
         l->on_written(l->arg);
 }
