@@ -366,8 +366,10 @@ static enum ocpp_error remote_start_parse(json_t *payload, struct ocpp_remote_st
         return snprintf(reason, len, "connectorId: an integer > 0"), OCPP_ERR_TYPE_CONSTRAINT;
     out->evse_id = c ? (int)json_integer_value(c) : 0;
     snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
-    out->has_profile = json_object_get(payload, "chargingProfile") != NULL;
-    return OCPP_ERR_NONE;
+    json_t *prof = json_object_get(payload, "chargingProfile");
+    out->has_profile = prof != NULL;
+    return prof ? ocpp_profile_read(prof, 0, out->evse_id, &out->profile, reason, len)
+                : OCPP_ERR_NONE;
 }
 
 /* RemoteStopTransaction.req {transactionId: integer} */
@@ -382,6 +384,69 @@ static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n,
         return snprintf(reason, len, "transactionId: an integer"), OCPP_ERR_TYPE_CONSTRAINT;
     snprintf(tx_id, n, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
     return OCPP_ERR_NONE;
+}
+
+/* ---- smart charging ---- */
+
+/* SetChargingProfile.req {connectorId, csChargingProfiles} */
+static enum ocpp_error set_profile_parse(json_t *payload, struct ocpp_profile *out,
+                                         char *reason, size_t len)
+{
+    json_t *c = json_object_get(payload, "connectorId");
+
+    if (!json_is_integer(c) || json_integer_value(c) < 0)
+        return snprintf(reason, len, "connectorId: an integer >= 0"),
+               c ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    return ocpp_profile_read(json_object_get(payload, "csChargingProfiles"), 0,
+                             (int)json_integer_value(c), out, reason, len);
+}
+
+static int opt_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int)json_integer_value(v) : -1;
+}
+
+/* ClearChargingProfile.req {id?, connectorId?, chargingProfilePurpose?, stackLevel?} */
+static enum ocpp_error clear_profile_parse(json_t *payload, struct ocpp_profile_filter *out,
+                                           char *reason, size_t len)
+{
+    json_t *purpose = json_object_get(payload, "chargingProfilePurpose");
+
+    out->id = opt_int(payload, "id");
+    out->evse_id = opt_int(payload, "connectorId");
+    out->stack_level = opt_int(payload, "stackLevel");
+    out->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), 0) : -1;
+    if (purpose && out->purpose < 0)
+        return snprintf(reason, len, "chargingProfilePurpose: unknown"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    return OCPP_ERR_NONE;
+}
+
+/* GetCompositeSchedule.req {connectorId, duration, chargingRateUnit?} */
+static enum ocpp_error composite_parse(json_t *payload, int *evse_id, int *duration, int *amps,
+                                       char *reason, size_t len)
+{
+    const char *unit = json_string_value(json_object_get(payload, "chargingRateUnit"));
+
+    *evse_id = opt_int(payload, "connectorId");
+    *duration = opt_int(payload, "duration");
+    if (*evse_id < 0 || *duration < 0)
+        return snprintf(reason, len, "connectorId and duration: integers >= 0"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (unit && strcmp(unit, "A") != 0 && strcmp(unit, "W") != 0)
+        return snprintf(reason, len, "chargingRateUnit: W or A"), OCPP_ERR_PROPERTY_CONSTRAINT;
+    *amps = unit && strcmp(unit, "A") == 0;
+    return OCPP_ERR_NONE;
+}
+
+static json_t *composite_answer(int evse_id, const char *start, int duration, int amps,
+                                const struct ocpp_period *p, int n)
+{
+    return json_pack("{s:s,s:i,s:s,s:{s:i,s:s,s:s,s:o}}", "status", "Accepted", "connectorId",
+                     evse_id, "scheduleStart", start, "chargingSchedule", "duration", duration,
+                     "startSchedule", start, "chargingRateUnit", amps ? "A" : "W",
+                     "chargingSchedulePeriod", ocpp_periods_json(p, n));
 }
 
 const struct ocpp_version ocpp_v16 = {
@@ -413,6 +478,10 @@ const struct ocpp_version ocpp_v16 = {
     .remote_stop_action = "RemoteStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
+    .set_profile_parse = set_profile_parse,
+    .clear_profile_parse = clear_profile_parse,
+    .composite_parse = composite_parse,
+    .composite_answer = composite_answer,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

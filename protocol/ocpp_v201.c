@@ -502,8 +502,10 @@ static enum ocpp_error remote_start_parse(json_t *payload, struct ocpp_remote_st
     out->remote_start_id = (int)json_integer_value(rsid);
     snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
     snprintf(out->id_type, sizeof out->id_type, "%s", type);
-    out->has_profile = json_object_get(payload, "chargingProfile") != NULL;
-    return OCPP_ERR_NONE;
+    json_t *prof = json_object_get(payload, "chargingProfile");
+    out->has_profile = prof != NULL;
+    return prof ? ocpp_profile_read(prof, 1, out->evse_id, &out->profile, reason, len)
+                : OCPP_ERR_NONE;
 }
 
 /* RequestStopTransaction {transactionId: string <= 36} */
@@ -519,6 +521,71 @@ static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n,
                OCPP_ERR_TYPE_CONSTRAINT;
     snprintf(tx_id, n, "%s", json_string_value(id));
     return OCPP_ERR_NONE;
+}
+
+/* ---- smart charging ---- */
+
+/* SetChargingProfile {evseId, chargingProfile} */
+static enum ocpp_error set_profile_parse(json_t *payload, struct ocpp_profile *out,
+                                         char *reason, size_t len)
+{
+    json_t *e = json_object_get(payload, "evseId");
+
+    if (!json_is_integer(e) || json_integer_value(e) < 0)
+        return snprintf(reason, len, "evseId: an integer >= 0"),
+               e ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    return ocpp_profile_read(json_object_get(payload, "chargingProfile"), 1,
+                             (int)json_integer_value(e), out, reason, len);
+}
+
+static int opt_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int)json_integer_value(v) : -1;
+}
+
+/* ClearChargingProfile {chargingProfileId?, chargingProfileCriteria?: {evseId?,
+ * chargingProfilePurpose?, stackLevel?}} */
+static enum ocpp_error clear_profile_parse(json_t *payload, struct ocpp_profile_filter *out,
+                                           char *reason, size_t len)
+{
+    json_t *crit = json_object_get(payload, "chargingProfileCriteria");
+    json_t *purpose = json_object_get(crit, "chargingProfilePurpose");
+
+    out->id = opt_int(payload, "chargingProfileId");
+    out->evse_id = opt_int(crit, "evseId");
+    out->stack_level = opt_int(crit, "stackLevel");
+    out->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), 1) : -1;
+    if (purpose && out->purpose < 0)
+        return snprintf(reason, len, "chargingProfileCriteria.chargingProfilePurpose: unknown"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    return OCPP_ERR_NONE;
+}
+
+/* GetCompositeSchedule {duration, chargingRateUnit?, evseId} */
+static enum ocpp_error composite_parse(json_t *payload, int *evse_id, int *duration, int *amps,
+                                       char *reason, size_t len)
+{
+    const char *unit = json_string_value(json_object_get(payload, "chargingRateUnit"));
+
+    *evse_id = opt_int(payload, "evseId");
+    *duration = opt_int(payload, "duration");
+    if (*evse_id < 0 || *duration < 0)
+        return snprintf(reason, len, "evseId and duration: integers >= 0"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (unit && strcmp(unit, "A") != 0 && strcmp(unit, "W") != 0)
+        return snprintf(reason, len, "chargingRateUnit: W or A"), OCPP_ERR_PROPERTY_CONSTRAINT;
+    *amps = unit && strcmp(unit, "A") == 0;
+    return OCPP_ERR_NONE;
+}
+
+static json_t *composite_answer(int evse_id, const char *start, int duration, int amps,
+                                const struct ocpp_period *p, int n)
+{
+    return json_pack("{s:s,s:{s:i,s:i,s:s,s:s,s:o}}", "status", "Accepted", "schedule",
+                     "evseId", evse_id, "duration", duration, "scheduleStart", start,
+                     "chargingRateUnit", amps ? "A" : "W", "chargingSchedulePeriod",
+                     ocpp_periods_json(p, n));
 }
 
 const struct ocpp_version ocpp_v201 = {
@@ -551,6 +618,10 @@ const struct ocpp_version ocpp_v201 = {
     .remote_stop_action = "RequestStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
+    .set_profile_parse = set_profile_parse,
+    .clear_profile_parse = clear_profile_parse,
+    .composite_parse = composite_parse,
+    .composite_answer = composite_answer,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

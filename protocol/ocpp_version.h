@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "ocpp_config.h"
+#include "ocpp_profile.h"
 #include "ocpp_wire.h"
 
 /* What a charge point says about itself in BootNotification. */
@@ -161,7 +162,8 @@ struct ocpp_remote_start {
     char id_tag[37];
     char id_type[21];            /* 2.0.1 idToken.type ("" in 1.6) */
     int remote_start_id;         /* 2.0.1; -1 in 1.6 */
-    int has_profile;             /* a chargingProfile came with it */
+    int has_profile;             /* a chargingProfile (TxProfile) came with it: */
+    struct ocpp_profile profile;
 };
 
 /* Direction of an action, from the charge point's point of view. */
@@ -237,6 +239,18 @@ struct ocpp_version {
     /* The transaction a remote stop names, as text, into tx_id[n]. */
     enum ocpp_error (*remote_stop_parse)(json_t *payload, char *tx_id, size_t n, char *reason,
                                          size_t len);
+
+    /* Smart charging (SetChargingProfile, ClearChargingProfile, GetCompositeSchedule:
+     * the same names in both versions). composite_answer builds the Accepted answer
+     * from the periods (unit A when amps). */
+    enum ocpp_error (*set_profile_parse)(json_t *payload, struct ocpp_profile *out,
+                                         char *reason, size_t len);
+    enum ocpp_error (*clear_profile_parse)(json_t *payload, struct ocpp_profile_filter *out,
+                                           char *reason, size_t len);
+    enum ocpp_error (*composite_parse)(json_t *payload, int *evse_id, int *duration, int *amps,
+                                       char *reason, size_t len);
+    json_t *(*composite_answer)(int evse_id, const char *start, int duration, int amps,
+                                const struct ocpp_period *p, int n);
 
     /* CSMS side (used by the built-in `chargefleet csms`). */
     json_t *(*boot_response)(enum ocpp_boot_status st, int interval, const char *now);

@@ -678,6 +678,9 @@ static const struct {
     {"UnlockConnector", 0, csms_unlock},
     {"ClearCache", 0, csms_clear_cache},
     {"DataTransfer", 0, csms_data_transfer},
+    {"SetChargingProfile", 0, sim_profile_csms_set},
+    {"ClearChargingProfile", 0, sim_profile_csms_clear},
+    {"GetCompositeSchedule", 0, sim_profile_csms_composite},
     {NULL, offsetof(struct ocpp_version, config_get_action), csms_config},
     {NULL, offsetof(struct ocpp_version, config_set_action), csms_config},
     {NULL, offsetof(struct ocpp_version, remote_start_action), sim_tx_remote_start},
@@ -1052,6 +1055,7 @@ static void charger_free(struct sim_charger *ch)
 {
     clear_session(ch, 0);
     sim_tx_free(ch);
+    sim_profile_free(ch);
     while (ch->settings) {
         struct sim_setting *next = ch->settings->next;
         free(ch->settings);

@@ -68,6 +68,7 @@ struct sim_tx {                        /* the running session of one connector *
     enum ocpp_tx_cause stop_cause;
     double ev_max_w;                   /* what the car takes at most */
     double battery_wh, soc;            /* the car's battery, its state of charge (%) */
+    double started_at;                 /* unix seconds (Relative charging profiles) */
 };
 
 struct sim_conn {                      /* one status target's meter and session */
@@ -79,6 +80,7 @@ struct sim_conn {                      /* one status target's meter and session 
     char auth_tag[37], auth_type[21];  /* a remote start waiting for Authorize */
     int auth_remote_start_id;
     int auth_remote;                   /* ... or a local start (REST start-session) */
+    struct ocpp_profile *auth_profile; /* ... and the TxProfile it brought (owned) */
 };
 
 struct sim_meter {                     /* allocated with a charger's first session */
@@ -130,6 +132,7 @@ struct sim_charger {
     uint64_t unavailable_pending;      /* ... once their session ends (Scheduled) */
     uint64_t faulted;                  /* status targets with an injected fault */
     struct sim_meter *meter;           /* NULL until the first session */
+    struct sim_profile *profiles;      /* charging profiles installed (sim_profile.c) */
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;
@@ -187,6 +190,23 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
 void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause);
 void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause);
 void sim_tx_rearm(struct sim_charger *ch);
+/* The charging profiles changed: every session takes its new power now. */
+void sim_tx_limits_changed(struct sim_charger *ch);
+const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t);
+const char *sim_tx_id(const struct sim_charger *ch, int t);   /* "" when none */
+
+/* sim_profile.c: smart charging */
+double sim_wall_now(void);                 /* unix seconds */
+int sim_unit_id(const struct sim_charger *ch, int t);
+/* The composite limit on connector t's session now, W; -1 when none. */
+double sim_profile_limit_w(const struct sim_charger *ch, int t, const struct sim_tx *tx);
+/* Installs a copy of p unless the charger refuses it (returns why). */
+const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p);
+void sim_profile_session_ended(struct sim_charger *ch, int t);
+void sim_profile_csms_set(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_profile_csms_clear(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_profile_csms_composite(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_profile_free(struct sim_charger *ch);
 void sim_tx_free(struct sim_charger *ch);
 
 #endif

@@ -65,7 +65,7 @@ static void set_status(struct sim_charger *ch, int t, enum ocpp_connector_status
 
 /* The power the car takes now: its maximum, tapered above 80 % state of charge, 0 when
  * full; never more than the connector offers. */
-static double power_now(const struct sim_charger *ch, const struct sim_tx *tx)
+static double car_power(const struct sim_charger *ch, const struct sim_tx *tx)
 {
     double p = tx->ev_max_w < ch->max_power_w ? tx->ev_max_w : ch->max_power_w;
 
@@ -91,7 +91,20 @@ static void integrate(struct sim_charger *ch, struct sim_conn *c)
     c->tx->soc += wh / c->tx->battery_wh * 100.0;
     if (c->tx->soc > 100.0)
         c->tx->soc = 100.0;
-    c->power_w = c->status == OCPP_CONN_CHARGING ? power_now(ch, c->tx) : 0;
+}
+
+/* The power of connector t's session now and the state it puts the connector in: what
+ * the car takes, capped by the charging profiles; SuspendedEV when the car takes
+ * nothing, SuspendedEVSE when the profiles give nothing. */
+static enum ocpp_connector_status power_state(const struct sim_charger *ch, int t,
+                                             const struct sim_tx *tx, double *power)
+{
+    double car = car_power(ch, tx), limit = sim_profile_limit_w(ch, t, tx);
+
+    *power = limit >= 0 && limit < car ? limit : car;
+    if (car <= 0)
+        return OCPP_CONN_SUSPENDED_EV;
+    return *power > 0 ? OCPP_CONN_CHARGING : OCPP_CONN_SUSPENDED_EVSE;
 }
 
 static void reading(const struct sim_charger *ch, const struct sim_conn *c,
@@ -162,6 +175,23 @@ void sim_tx_rearm(struct sim_charger *ch)
         uv_timer_stop(&ch->meter->timer);
 }
 
+/* Connector t's session at its new power; a change of state is reported
+ * (StatusNotification, 2.0.1 TransactionEvent ChargingStateChanged). */
+static void recompute(struct sim_charger *ch, int t)
+{
+    struct sim_conn *c = &ch->meter->conn[t];
+    double power;
+
+    integrate(ch, c);
+    enum ocpp_connector_status st = power_state(ch, t, c->tx, &power);
+    c->power_w = power;
+    if (st == c->status)
+        return;
+    set_status(ch, t, st);
+    if (c->tx->id[0] && ch->version->tx_id_by_charger)
+        tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_CHARGING_STATE);
+}
+
 static void meter_cb(uv_timer_t *timer)
 {
     struct sim_charger *ch = timer->data;
@@ -170,18 +200,31 @@ static void meter_cb(uv_timer_t *timer)
         struct sim_conn *c = &ch->meter->conn[t];
         if (!c->tx)
             continue;
-        integrate(ch, c);
-        if (c->status == OCPP_CONN_CHARGING && c->power_w <= 0) {
-            set_status(ch, t, OCPP_CONN_SUSPENDED_EV);   /* the car is full */
-            if (c->tx->id[0])
-                tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_CHARGING_STATE);
-            continue;
-        }
+        recompute(ch, t);
         /* periodic samples are not queued while the CSMS is away (start and stop are);
          * 1.6 MeterValues need the CSMS's transaction id */
         if (ch->state == SIM_ACCEPTED && c->tx->id[0])
             tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_PERIODIC);
     }
+}
+
+void sim_tx_limits_changed(struct sim_charger *ch)
+{
+    for (int t = 0; ch->meter && t < ch->meter->n; t++) {
+        if (ch->meter->conn[t].tx && ch->meter->conn[t].status != OCPP_CONN_PREPARING)
+            recompute(ch, t);
+    }
+}
+
+const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t)
+{
+    return ch->meter && t >= 0 && t < ch->meter->n ? ch->meter->conn[t].tx : NULL;
+}
+
+const char *sim_tx_id(const struct sim_charger *ch, int t)
+{
+    const struct sim_tx *tx = sim_tx_of(ch, t);
+    return tx ? tx->id : "";
 }
 
 static void meter_alloc(struct sim_charger *ch)
@@ -197,9 +240,11 @@ static void meter_alloc(struct sim_charger *ch)
 }
 
 /* Starts a session on connector t: the cable is plugged (Preparing), the transaction
- * starts, energy flows (Charging). */
+ * starts (with its TxProfile, when the remote start brought one), energy flows
+ * (Charging, or SuspendedEVSE when the profiles give nothing). */
 static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const char *id_type,
-                     int remote_start_id, enum ocpp_tx_cause cause)
+                     int remote_start_id, enum ocpp_tx_cause cause,
+                     const struct ocpp_profile *profile)
 {
     if (!ch->meter)
         meter_alloc(ch);
@@ -209,6 +254,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     snprintf(tx->id_tag, sizeof tx->id_tag, "%s", id_tag);
     snprintf(tx->id_type, sizeof tx->id_type, "%s", id_type);
     tx->remote_start_id = remote_start_id;
+    tx->started_at = sim_wall_now();
     /* the car: AC cars take 7.4 or 11 kW; DC cars 50..150 kW; batteries of 40..100 kWh
      * arrive between 10 and 50 % full */
     tx->ev_max_w = ch->dc ? 50000.0 + rand_unit() * 100000.0 : (rand_unit() < 0.5 ? 7400 : 11000);
@@ -220,10 +266,16 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     c->tx = tx;
     c->since_ms = uv_now(ch->rt->loop);
     set_status(ch, t, OCPP_CONN_PREPARING);
-    c->status = OCPP_CONN_CHARGING;
-    c->power_w = power_now(ch, tx);
+    if (profile) {
+        struct ocpp_profile p = *profile;
+        snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
+        const char *why = sim_profile_install(ch, &p);
+        if (why)
+            CF_LOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
+    }
+    c->status = power_state(ch, t, tx, &c->power_w);
     tx_message(ch, t, OCPP_TX_STARTED, cause);
-    set_status(ch, t, OCPP_CONN_CHARGING);
+    set_status(ch, t, c->status);
     CF_LOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
                 id_tag, c->power_w / 1000);
     sim_tx_rearm(ch);
@@ -238,6 +290,7 @@ static void tx_close(struct sim_charger *ch, int t)
     free(c->tx);
     c->tx = NULL;
     c->power_w = 0;
+    sim_profile_session_ended(ch, t);
     if (ch->unavailable_pending & (UINT64_C(1) << t)) {
         ch->unavailable_pending &= ~(UINT64_C(1) << t);
         ch->unavailable |= UINT64_C(1) << t;
@@ -295,7 +348,8 @@ int sim_tx_free_target(struct sim_charger *ch, int evse_id)
 /* Sends Authorize for id_tag; the session starts on connector t when the CSMS answers
  * Accepted (sim_tx_answer). A remote start has its remote_start_id (>= 0 in 2.0.1). */
 static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
-                                 const char *id_type, int remote, int remote_start_id)
+                                 const char *id_type, int remote, int remote_start_id,
+                                 const struct ocpp_profile *profile)
 {
     if (!ch->meter)
         meter_alloc(ch);
@@ -304,6 +358,10 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
     snprintf(c->auth_type, sizeof c->auth_type, "%s", id_type);
     c->auth_remote_start_id = remote_start_id;
     c->auth_remote = remote;
+    free(c->auth_profile);
+    c->auth_profile = NULL;
+    if (profile && (c->auth_profile = malloc(sizeof *profile)))
+        *c->auth_profile = *profile;
     sim_call(ch, "Authorize", ch->version->authorize_request(id_tag, id_type), t, 0);
 }
 
@@ -318,21 +376,23 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
         return;
     }
     int t = sim_tx_free_target(ch, r.evse_id);
-    if (t < 0) {
+    if (t < 0 || (r.has_profile && r.profile.purpose != OCPP_PURPOSE_TX)) {
         sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
         return;
     }
     sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
     sim_setting_get(ch, OCPP_CFG_AUTHORIZE_REMOTE, v, sizeof v);
     if (strcmp(v, "true") == 0)      /* AuthorizeRemoteTxRequests: ask the CSMS first */
-        authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id);
+        authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id,
+                             r.has_profile ? &r.profile : NULL);
     else
-        tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START);
+        tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START,
+                 r.has_profile ? &r.profile : NULL);
 }
 
 void sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
 {
-    authorize_then_start(ch, t, id_tag, id_type, 0, -1);
+    authorize_then_start(ch, t, id_tag, id_type, 0, -1, NULL);
 }
 
 void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f)
@@ -380,9 +440,12 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
             return;
         if (a.accepted && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
-                     c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED);
+                     c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
+                     c->auth_profile);
         else
             CF_LOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
+        free(c->auth_profile);
+        c->auth_profile = NULL;
         c->auth_tag[0] = '\0';
         return;
     }
@@ -409,8 +472,10 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
 
 void sim_tx_free(struct sim_charger *ch)
 {
-    for (int t = 0; ch->meter && t < ch->meter->n; t++)
+    for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         free(ch->meter->conn[t].tx);
+        free(ch->meter->conn[t].auth_profile);
+    }
     free(ch->meter);
     ch->meter = NULL;
 }

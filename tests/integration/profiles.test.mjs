@@ -1,0 +1,115 @@
+// Smart charging against the strict ocpp-rpc peer: SetChargingProfile /
+// ClearChargingProfile / GetCompositeSchedule in both versions, and the delivered power
+// that obeys the profiles (meter values never above the limit; a 0 limit suspends the
+// session, SuspendedEVSE, and clearing it resumes).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+
+let pg, peer, srv;
+const AC = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
+const DC = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
+
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  srv = await startServe({ db: pg.url });
+  const { locationId } = await createLocation(srv, peer.url);
+  for (const [tmpl, id] of [[AC, 'P16'], [DC, 'P201']]) {
+    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
+    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
+  }
+  await until(() => peer.live.get('P16') === 1 && peer.live.get('P201') === 1, { what: 'both connected' });
+});
+after(() => stopAll({ srv, peer, pg }));
+
+const since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
+const mark = id => (peer.calls.get(id) ?? []).length;
+const power = mv => Number(mv.sampledValue.find(s => s.measurand === 'Power.Active.Import').value);
+const now = () => new Date().toISOString();
+
+test('1.6: a TxDefaultProfile in amperes caps the session; 0 A suspends it; clearing resumes', async () => {
+  const c = peer.client('P16');
+  for (const [key, value] of [['MeterValueSampleInterval', '1'], ['MeterValuesSampledData', 'Energy.Active.Import.Register,Power.Active.Import']])
+    assert.deepEqual(await c.call('ChangeConfiguration', { key, value }), { status: 'Accepted' });
+  const profile = (id, purpose, limit, extra = {}) => ({ chargingProfileId: id, stackLevel: 0, chargingProfilePurpose: purpose,
+    chargingProfileKind: 'Absolute', ...extra,
+    chargingSchedule: { chargingRateUnit: 'A', startSchedule: now(), chargingSchedulePeriod: [{ startPeriod: 0, limit }] } });
+  // 6 A on three phases: 4,140 W
+  assert.deepEqual(await c.call('SetChargingProfile', { connectorId: 1, csChargingProfiles: profile(1, 'TxDefaultProfile', 6) }), { status: 'Accepted' });
+  // a TxProfile with no session is refused, so is a maximum on a connector
+  assert.deepEqual(await c.call('SetChargingProfile', { connectorId: 1, csChargingProfiles: profile(2, 'TxProfile', 1) }), { status: 'Rejected' });
+  assert.deepEqual(await c.call('SetChargingProfile', { connectorId: 1, csChargingProfiles: profile(3, 'ChargePointMaxProfile', 1) }), { status: 'Rejected' });
+  const comp = await c.call('GetCompositeSchedule', { connectorId: 1, duration: 600, chargingRateUnit: 'W' });
+  assert.equal(comp.status, 'Accepted');
+  assert.equal(comp.chargingSchedule.chargingSchedulePeriod[0].limit, 4140);
+
+  let m = mark('P16');
+  assert.deepEqual(await c.call('RemoteStartTransaction', { idTag: 'SMART1', connectorId: 1 }), { status: 'Accepted' });
+  await until(() => since('P16', m).filter(x => x.method === 'MeterValues').length >= 2, { what: 'meter values' });
+  for (const x of since('P16', m).filter(x => x.method === 'MeterValues'))
+    assert.ok(power(x.params.meterValue[0]) <= 4140, `${power(x.params.meterValue[0])} W within 6 A`);
+  const txId = peer.nextTxId - 1;
+
+  // a TxProfile of 0 A for this transaction: SuspendedEVSE, no power
+  const sm = peer.statuses.get('P16').length;
+  assert.deepEqual(await c.call('SetChargingProfile', { connectorId: 1,
+    csChargingProfiles: profile(4, 'TxProfile', 0, { transactionId: txId }) }), { status: 'Accepted' });
+  await until(() => peer.statuses.get('P16').slice(sm).some(s => s.status === 'SuspendedEVSE'), { what: 'SuspendedEVSE' });
+  m = mark('P16');
+  await until(() => since('P16', m).filter(x => x.method === 'MeterValues').length >= 1, { what: 'a sample while suspended' });
+  assert.equal(power(since('P16', m).find(x => x.method === 'MeterValues').params.meterValue[0]), 0);
+  // clearing the TxProfile: the default applies again, Charging
+  assert.deepEqual(await c.call('ClearChargingProfile', { id: 4 }), { status: 'Accepted' });
+  assert.deepEqual(await c.call('ClearChargingProfile', { id: 4 }), { status: 'Unknown' });
+  await until(() => peer.statuses.get('P16').at(-1).status === 'Charging', { what: 'Charging again' });
+  assert.deepEqual(await c.call('RemoteStopTransaction', { transactionId: txId }), { status: 'Accepted' });
+  assert.deepEqual(await c.call('ClearChargingProfile', {}), { status: 'Accepted' });
+  assert.deepEqual(peer.failures, []);
+});
+
+test('1.6: RemoteStartTransaction with a TxProfile shapes that session only', async () => {
+  const c = peer.client('P16');
+  const m = mark('P16');
+  assert.deepEqual(await c.call('RemoteStartTransaction', { idTag: 'SMART2', connectorId: 1, chargingProfile: {
+    chargingProfileId: 9, stackLevel: 1, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Relative',
+    chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 2000 }] } } }), { status: 'Accepted' });
+  await until(() => since('P16', m).filter(x => x.method === 'MeterValues').length >= 2, { what: 'meter values' });
+  for (const x of since('P16', m).filter(x => x.method === 'MeterValues'))
+    assert.ok(power(x.params.meterValue[0]) <= 2000);
+  const txId = peer.nextTxId - 1;
+  assert.deepEqual(await c.call('RemoteStopTransaction', { transactionId: txId }), { status: 'Accepted' });
+  await until(() => since('P16', m).some(x => x.method === 'StopTransaction'), { what: 'stopped' });
+  // the TxProfile went with its session
+  assert.deepEqual(await c.call('ClearChargingProfile', { id: 9 }), { status: 'Unknown' });
+  // a remote start whose profile is not a TxProfile is refused
+  assert.deepEqual(await c.call('RemoteStartTransaction', { idTag: 'SMART3', connectorId: 1, chargingProfile: {
+    chargingProfileId: 10, stackLevel: 1, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative',
+    chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 2000 }] } } }), { status: 'Rejected' });
+  assert.deepEqual(peer.failures, []);
+});
+
+test('2.0.1: a station maximum in watts caps a DC session; composite schedule; clear by criteria', async () => {
+  const c = peer.client('P201');
+  const v = (component, variable, attributeValue) => ({ component: { name: component }, variable: { name: variable }, attributeValue });
+  await c.call('SetVariables', { setVariableData: [v('SampledDataCtrlr', 'TxUpdatedInterval', '1'),
+    v('SampledDataCtrlr', 'TxUpdatedMeasurands', 'Energy.Active.Import.Register,Power.Active.Import,SoC')] });
+  const r = await c.call('SetChargingProfile', { evseId: 0, chargingProfile: { id: 20, stackLevel: 0,
+    chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute',
+    chargingSchedule: [{ id: 1, chargingRateUnit: 'W', startSchedule: now(), chargingSchedulePeriod: [{ startPeriod: 0, limit: 20000 }] }] } });
+  assert.equal(r.status, 'Accepted');
+  const m = mark('P201');
+  assert.equal((await c.call('RequestStartTransaction', { idToken: { idToken: 'SMART201', type: 'ISO14443' }, remoteStartId: 31, evseId: 1 })).status, 'Accepted');
+  await until(() => since('P201', m).filter(x => x.params.eventType === 'Updated').length >= 2, { what: 'updates' });
+  for (const x of since('P201', m))
+    assert.ok(power(x.params.meterValue[0]) <= 20000, 'within the station maximum');
+  const comp = await c.call('GetCompositeSchedule', { evseId: 1, duration: 300 });
+  assert.equal(comp.status, 'Accepted');
+  assert.equal(comp.schedule.chargingSchedulePeriod[0].limit, 20000);
+  assert.equal(comp.schedule.chargingRateUnit, 'W');
+  assert.equal((await c.call('ClearChargingProfile', { chargingProfileCriteria: { chargingProfilePurpose: 'ChargingStationMaxProfile' } })).status, 'Accepted');
+  assert.equal((await c.call('ClearChargingProfile', { chargingProfileId: 20 })).status, 'Unknown');
+  const txId = since('P201', m)[0].params.transactionInfo.transactionId;
+  assert.equal((await c.call('RequestStopTransaction', { transactionId: txId })).status, 'Accepted');
+  assert.deepEqual(peer.failures, []);
+});
