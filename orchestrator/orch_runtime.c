@@ -510,7 +510,6 @@ static void report_outcomes(struct orch_runtime *r)
     char *text = json_dumps(r->outcomes, JSON_COMPACT);
     r->outcomes_in_flight = r->outcomes;
     r->outcomes = json_array();
-    r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX, logs_written, r);
     r->reporting = 1;
     const char *params[1] = {text};
     db_query(r->db, SQL_COMMANDS_DONE, 1, params, outcomes_done, r);

@@ -51,6 +51,15 @@ test('every frame and connection event, in order, with direction, action and mes
   assert.ok(outs.every(x => x.direction === 'out'));
   assert.equal(JSON.parse(outs.find(x => x.action === 'GetConfiguration').frame)[0], 3);
 
+  // a command given over REST: its frames are logged too (and every later one)
+  const cmd = await srv.api('POST', '/ocpp/commands/authorize', { body: { target: { charger_id: chargerId }, id_tag: 'LOGTAG' } });
+  assert.equal(cmd.status, 202);
+  await until(async () => (await logs(`/ocpp/chargers/${chargerId}`, '?limit=1000')).some(x => x.action === 'Authorize' && x.direction === 'in'),
+    { what: 'Authorize and its answer logged' });
+  await peer.client('LOG1').call('TriggerMessage', { requestedMessage: 'Heartbeat' });
+  await until(async () => (await logs(`/ocpp/chargers/${chargerId}`, '?limit=1000')).some(x => x.action === 'Heartbeat' && x.direction === 'in'),
+    { what: 'frames after the command logged' });
+
   // filters and paging
   const frames = await logs(`/ocpp/chargers/${chargerId}`, '?event=frame&limit=2&offset=1');
   assert.equal(frames.length, 2);
