@@ -299,6 +299,8 @@ static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
         *payload = json_pack("{s:i,s:o,s:I,s:s}", "connectorId", t->where.connector_id, "idTag",
                              ocpp_str_max(t->id_tag, 20), "meterStart", wh, "timestamp",
                              t->timestamp);
+        if (t->reservation_id >= 0)
+            json_object_set_new(*payload, "reservationId", json_integer(t->reservation_id));
         return "StartTransaction";
     case OCPP_TX_UPDATED:
         *payload = json_pack("{s:i,s:I,s:o}", "connectorId", t->where.connector_id,
@@ -383,6 +385,35 @@ static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n,
     if (!json_is_integer(id))
         return snprintf(reason, len, "transactionId: an integer"), OCPP_ERR_TYPE_CONSTRAINT;
     snprintf(tx_id, n, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+    return OCPP_ERR_NONE;
+}
+
+/* ---- reservations ---- */
+
+/* ReserveNow.req {connectorId, expiryDate, idTag, parentIdTag?, reservationId} */
+static enum ocpp_error reserve_parse(json_t *payload, struct ocpp_reserve_req *out,
+                                     char *reason, size_t len)
+{
+    json_t *c = json_object_get(payload, "connectorId"), *id = json_object_get(payload,
+                                                                               "reservationId");
+    const char *tag = json_string_value(json_object_get(payload, "idTag"));
+
+    memset(out, 0, sizeof *out);
+    if (!c || !id || !tag || !json_object_get(payload, "expiryDate"))
+        return snprintf(reason, len, "connectorId, expiryDate, idTag, reservationId: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (!json_is_integer(c) || !json_is_integer(id) || json_integer_value(c) < 0)
+        return snprintf(reason, len, "connectorId (>= 0) and reservationId: integers"),
+               OCPP_ERR_TYPE_CONSTRAINT;
+    if (strlen(tag) > 20)
+        return snprintf(reason, len, "idTag: at most 20 characters"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    out->expiry = ocpp_time_parse(json_string_value(json_object_get(payload, "expiryDate")));
+    if (out->expiry < 0)
+        return snprintf(reason, len, "expiryDate: an RFC 3339 date-time"), OCPP_ERR_FORMAT;
+    out->id = (int)json_integer_value(id);
+    out->evse_id = (int)json_integer_value(c);
+    snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
     return OCPP_ERR_NONE;
 }
 
@@ -478,6 +509,7 @@ const struct ocpp_version ocpp_v16 = {
     .remote_stop_action = "RemoteStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
+    .reserve_parse = reserve_parse,
     .set_profile_parse = set_profile_parse,
     .clear_profile_parse = clear_profile_parse,
     .composite_parse = composite_parse,

@@ -438,6 +438,8 @@ static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
         json_object_set_new(p, "offline", json_true());
     if (t->event == OCPP_TX_STARTED && t->id_tag && *t->id_tag)
         json_object_set_new(p, "idToken", id_token(t->id_tag, t->id_type));
+    if (t->event == OCPP_TX_STARTED && t->reservation_id >= 0)
+        json_object_set_new(p, "reservationId", json_integer(t->reservation_id));
     if (t->event == OCPP_TX_STARTED)
         json_object_set_new(p, "evse", json_pack("{s:i,s:i}", "id", t->where.evse_id,
                                                  "connectorId", t->where.connector_id));
@@ -521,6 +523,99 @@ static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n,
                OCPP_ERR_TYPE_CONSTRAINT;
     snprintf(tx_id, n, "%s", json_string_value(id));
     return OCPP_ERR_NONE;
+}
+
+/* ---- reservations ---- */
+
+/* ReserveNow {id, expiryDateTime, idToken, evseId?, connectorType?, groupIdToken?} */
+static enum ocpp_error reserve_parse(json_t *payload, struct ocpp_reserve_req *out,
+                                     char *reason, size_t len)
+{
+    json_t *id = json_object_get(payload, "id"), *evse = json_object_get(payload, "evseId");
+    json_t *tok = json_object_get(payload, "idToken");
+    const char *tag = json_string_value(json_object_get(tok, "idToken"));
+    const char *type = json_string_value(json_object_get(tok, "type"));
+
+    memset(out, 0, sizeof *out);
+    if (!json_is_integer(id) || !tag || !type || !json_object_get(payload, "expiryDateTime"))
+        return snprintf(reason, len, "id, expiryDateTime, idToken: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (evse && (!json_is_integer(evse) || json_integer_value(evse) < 0))
+        return snprintf(reason, len, "evseId: an integer >= 0"), OCPP_ERR_TYPE_CONSTRAINT;
+    out->expiry = ocpp_time_parse(json_string_value(json_object_get(payload, "expiryDateTime")));
+    if (out->expiry < 0)
+        return snprintf(reason, len, "expiryDateTime: an RFC 3339 date-time"), OCPP_ERR_FORMAT;
+    out->id = (int)json_integer_value(id);
+    out->evse_id = evse ? (int)json_integer_value(evse) : 0;
+    snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
+    snprintf(out->id_type, sizeof out->id_type, "%s", type);
+    return OCPP_ERR_NONE;
+}
+
+static json_t *reservation_expired(int id)
+{
+    return json_pack("{s:i,s:s}", "reservationId", id, "reservationUpdateStatus", "Expired");
+}
+
+/* ---- device model report: GetBaseReport → NotifyReport ---- */
+
+/* GetBaseReport {requestId, reportBase}; base: 0 configuration, 1 full, 2 summary */
+static enum ocpp_error report_parse(json_t *payload, int *request_id, int *base, char *reason,
+                                    size_t len)
+{
+    static const char *const bases[] = {"ConfigurationInventory", "FullInventory",
+                                        "SummaryInventory", NULL};
+    json_t *id = json_object_get(payload, "requestId");
+    const char *b = json_string_value(json_object_get(payload, "reportBase"));
+
+    if (!json_is_integer(id) || !b)
+        return snprintf(reason, len, "%s: required", !json_is_integer(id) ? "requestId"
+                                                                          : "reportBase"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    *base = -1;
+    for (int i = 0; bases[i]; i++) {
+        if (strcmp(bases[i], b) == 0)
+            *base = i;
+    }
+    if (*base < 0)
+        return snprintf(reason, len, "reportBase: unknown %.40s", b),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    *request_id = (int)json_integer_value(id);
+    return OCPP_ERR_NONE;
+}
+
+/* The reportData of every variable of the device model the base names (configuration:
+ * the writable ones). */
+static json_t *report_data(const struct ocpp_config_access *a, int base)
+{
+    static const char *const types[] = {[OCPP_CFG_INT] = "integer", [OCPP_CFG_BOOL] = "boolean",
+                                        [OCPP_CFG_STRING] = "string"};
+    json_t *all = json_array();
+
+    for (int id = 0; id < OCPP_CFG__COUNT; id++) {
+        const struct ocpp_config_key *k = &ocpp_config_keys[id];
+        char value[512];
+        if (!k->component || (base == 0 && k->readonly))
+            continue;
+        a->get(a->arg, (enum ocpp_config_id)id, value, sizeof value);
+        json_array_append_new(all, json_pack(
+            "{s:{s:s},s:{s:s},s:[{s:s,s:o,s:s}],s:{s:s,s:b}}", "component", "name",
+            k->component, "variable", "name", k->variable, "variableAttribute", "type", "Actual",
+            "value", ocpp_str_max(value, 2500), "mutability",
+            k->readonly ? "ReadOnly" : "ReadWrite", "variableCharacteristics", "dataType",
+            types[k->type], "supportsMonitoring", 0));
+    }
+    return all;
+}
+
+static json_t *notify_report(int request_id, const char *generated_at, int seq_no, int tbc,
+                             json_t *data)
+{
+    json_t *p = json_pack("{s:i,s:s,s:i,s:o}", "requestId", request_id, "generatedAt",
+                          generated_at, "seqNo", seq_no, "reportData", data);
+    if (tbc)
+        json_object_set_new(p, "tbc", json_true());
+    return p;
 }
 
 /* ---- smart charging ---- */
@@ -618,6 +713,11 @@ const struct ocpp_version ocpp_v201 = {
     .remote_stop_action = "RequestStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
+    .reserve_parse = reserve_parse,
+    .reservation_expired = reservation_expired,
+    .report_parse = report_parse,
+    .report_data = report_data,
+    .notify_report = notify_report,
     .set_profile_parse = set_profile_parse,
     .clear_profile_parse = clear_profile_parse,
     .composite_parse = composite_parse,

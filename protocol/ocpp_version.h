@@ -146,6 +146,7 @@ struct ocpp_tx {
     int seq_no;                  /* 2.0.1 */
     int remote_start_id;         /* 2.0.1; < 0: none */
     int offline;                 /* 2.0.1: the event happened while the CSMS was away */
+    int reservation_id;          /* Started: the reservation it used; < 0: none */
     const char *timestamp;       /* when it happened (RFC 3339 UTC) */
     const struct ocpp_meter *meter;      /* NULL: no meter values */
 };
@@ -164,6 +165,14 @@ struct ocpp_remote_start {
     int remote_start_id;         /* 2.0.1; -1 in 1.6 */
     int has_profile;             /* a chargingProfile (TxProfile) came with it: */
     struct ocpp_profile profile;
+};
+
+/* ReserveNow in version-neutral terms. */
+struct ocpp_reserve_req {
+    int id;
+    double expiry;               /* unix seconds */
+    int evse_id;                 /* 1.6 connectorId, 2.0.1 evseId; 0 = not given / station */
+    char id_tag[37], id_type[21];
 };
 
 /* Direction of an action, from the charge point's point of view. */
@@ -239,6 +248,22 @@ struct ocpp_version {
     /* The transaction a remote stop names, as text, into tx_id[n]. */
     enum ocpp_error (*remote_stop_parse)(json_t *payload, char *tx_id, size_t n, char *reason,
                                          size_t len);
+
+    /* Reservations: ReserveNow, CancelReservation {reservationId} (both versions), and
+     * what the charger says when one expires (2.0.1 ReservationStatusUpdate; NULL in
+     * 1.6, whose StatusNotification Available says it). */
+    enum ocpp_error (*reserve_parse)(json_t *payload, struct ocpp_reserve_req *out,
+                                     char *reason, size_t len);
+    json_t *(*reservation_expired)(int id);
+
+    /* 2.0.1 device model report (NULL in 1.6): GetBaseReport's request, every
+     * variable the base names as reportData items (new array), one NotifyReport part
+     * (data stolen). */
+    enum ocpp_error (*report_parse)(json_t *payload, int *request_id, int *base, char *reason,
+                                    size_t len);
+    json_t *(*report_data)(const struct ocpp_config_access *a, int base);
+    json_t *(*notify_report)(int request_id, const char *generated_at, int seq_no, int tbc,
+                             json_t *data);
 
     /* Smart charging (SetChargingProfile, ClearChargingProfile, GetCompositeSchedule:
      * the same names in both versions). composite_answer builds the Accepted answer

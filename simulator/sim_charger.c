@@ -665,6 +665,35 @@ static void csms_config(struct sim_charger *ch, struct ocpp_frame *f)
         sim_answer_error(ch, f->id, e, reason);
 }
 
+/* GetBaseReport (2.0.1): Accepted, then the device model in NotifyReport parts of
+ * REPORT_PART items (tbc on every part but the last, seqNo from 0). */
+#define REPORT_PART 8
+static void csms_base_report(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    const struct ocpp_config_access a = {setting_get, setting_set, ch};
+    int request_id, base;
+    char reason[160], ts[25];
+    enum ocpp_error e = ch->version->report_parse(f->payload, &request_id, &base, reason,
+                                                  sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        sim_answer_error(ch, f->id, e, reason);
+        return;
+    }
+    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+    json_t *all = ch->version->report_data(&a, base);
+    size_t n = json_array_size(all);
+    cf_now_rfc3339(ts);
+    for (size_t i = 0, seq = 0; i < n; i += REPORT_PART, seq++) {
+        json_t *part = json_array();
+        for (size_t k = i; k < i + REPORT_PART && k < n; k++)
+            json_array_append(part, json_array_get(all, k));
+        call(ch, "NotifyReport", ch->version->notify_report(request_id, ts, (int)seq,
+                                                           i + REPORT_PART < n, part));
+    }
+    json_decref(all);
+}
+
 /* Calls the charge point answers: by name, or (action NULL) by the name the version
  * table holds at name_at, for the calls the two versions name differently. */
 static const struct {
@@ -681,6 +710,9 @@ static const struct {
     {"SetChargingProfile", 0, sim_profile_csms_set},
     {"ClearChargingProfile", 0, sim_profile_csms_clear},
     {"GetCompositeSchedule", 0, sim_profile_csms_composite},
+    {"GetBaseReport", 0, csms_base_report},
+    {"ReserveNow", 0, sim_reserve_csms_reserve},
+    {"CancelReservation", 0, sim_reserve_csms_cancel},
     {NULL, offsetof(struct ocpp_version, config_get_action), csms_config},
     {NULL, offsetof(struct ocpp_version, config_set_action), csms_config},
     {NULL, offsetof(struct ocpp_version, remote_start_action), sim_tx_remote_start},
@@ -718,7 +750,9 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
         ch->in_action = f.action;      /* for the log of the answer */
         while (k < sizeof csms_calls / sizeof csms_calls[0] && !csms_call_is(ch, k, f.action))
             k++;
-        if (k < sizeof csms_calls / sizeof csms_calls[0]) {
+        const struct ocpp_action *known = ocpp_version_action(ch->version, f.action);
+        if (k < sizeof csms_calls / sizeof csms_calls[0] && known &&
+            known->direction != OCPP_CP_TO_CSMS) {
             csms_calls[k].fn(ch, &f);
         } else {
             /* Not implemented yet: say so, never stay silent (the CSMS would otherwise
@@ -1112,7 +1146,9 @@ void sim_charger_stop(struct sim_charger *ch)
     uv_close((uv_handle_t *)&ch->call_timer, timer_closed);
     if (ch->meter) {
         uv_timer_stop(&ch->meter->timer);
+        uv_timer_stop(&ch->meter->res_timer);
         uv_close((uv_handle_t *)&ch->meter->timer, timer_closed);
+        uv_close((uv_handle_t *)&ch->meter->res_timer, timer_closed);
     }
     if (ch->wsi) {
         if (was == SIM_BOOTING || was == SIM_ACCEPTED) {

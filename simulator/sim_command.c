@@ -35,7 +35,8 @@ static int cmd_start(struct cmd_ctx *c)
     const char *tag = json_string_value(json_object_get(c->args, "id_tag"));
     const char *type = json_string_value(json_object_get(c->args, "id_type"));
     json_t *v = json_object_get(c->args, "connector_id");
-    int t = sim_tx_free_target(c->ch, v ? (int)json_integer_value(v) : 0);
+    int t = sim_tx_free_target(c->ch, v ? (int)json_integer_value(v) : 0,
+                               tag ? tag : "CHARGEFLEET");
 
     if (t < 0)
         return fail(c, "%s", v ? "connector_id: that connector cannot start a session now "

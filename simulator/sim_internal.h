@@ -69,6 +69,7 @@ struct sim_tx {                        /* the running session of one connector *
     double ev_max_w;                   /* what the car takes at most */
     double battery_wh, soc;            /* the car's battery, its state of charge (%) */
     double started_at;                 /* unix seconds (Relative charging profiles) */
+    int reservation_id;                /* the reservation it used; -1 none */
 };
 
 struct sim_conn {                      /* one status target's meter and session */
@@ -81,10 +82,14 @@ struct sim_conn {                      /* one status target's meter and session 
     int auth_remote_start_id;
     int auth_remote;                   /* ... or a local start (REST start-session) */
     struct ocpp_profile *auth_profile; /* ... and the TxProfile it brought (owned) */
+    int res_active, res_id;            /* a reservation (ReserveNow) */
+    char res_tag[37];
+    double res_expiry;                 /* unix seconds */
 };
 
 struct sim_meter {                     /* allocated with a charger's first session */
     uv_timer_t timer;                  /* MeterValueSampleInterval / TxUpdatedInterval */
+    uv_timer_t res_timer;              /* the next reservation to expire */
     unsigned serial;                   /* of the last session started */
     int n;
     struct sim_conn conn[];
@@ -178,8 +183,10 @@ void sim_setting_get(const struct sim_charger *ch, enum ocpp_config_id id, char 
 enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t);
 int sim_tx_busy(const struct sim_charger *ch, int t);
 /* The connector (1.6 connectorId / 2.0.1 evseId; 0 = the first free) that can start a
- * session now, as a status target index, or -1. */
-int sim_tx_free_target(struct sim_charger *ch, int evse_id);
+ * session for id_tag now (available, or reserved for id_tag), as a status target index,
+ * or -1. */
+int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag);
+void sim_meter_alloc(struct sim_charger *ch);
 /* A session started at the charger (REST): Authorize, then the session on Accepted. */
 void sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type);
 void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f);
@@ -194,6 +201,12 @@ void sim_tx_rearm(struct sim_charger *ch);
 void sim_tx_limits_changed(struct sim_charger *ch);
 const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t);
 const char *sim_tx_id(const struct sim_charger *ch, int t);   /* "" when none */
+
+/* sim_reserve.c: reservations */
+void sim_reserve_csms_reserve(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_reserve_csms_cancel(struct sim_charger *ch, struct ocpp_frame *f);
+/* A session for id_tag starts on t: its reservation is used (returns its id) or -1. */
+int sim_reservation_use(struct sim_charger *ch, int t, const char *id_tag);
 
 /* sim_profile.c: smart charging */
 double sim_wall_now(void);                 /* unix seconds */

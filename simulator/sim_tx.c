@@ -45,7 +45,9 @@ enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
         return OCPP_CONN_FAULTED;
     if (c && c->tx)
         return c->status;
-    return ch->unavailable & (UINT64_C(1) << t) ? OCPP_CONN_UNAVAILABLE : OCPP_CONN_AVAILABLE;
+    if (ch->unavailable & (UINT64_C(1) << t))
+        return OCPP_CONN_UNAVAILABLE;
+    return c && c->res_active ? OCPP_CONN_RESERVED : OCPP_CONN_AVAILABLE;
 }
 
 int sim_tx_busy(const struct sim_charger *ch, int t)
@@ -148,6 +150,7 @@ static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
         .event = ev, .cause = cause, .where = all[t], .status = c->status,
         .id_tag = c->tx->id_tag, .id_type = c->tx->id_type, .tx_id = c->tx->id,
         .seq_no = c->tx->seq_no++, .remote_start_id = c->tx->remote_start_id,
+        .reservation_id = ev == OCPP_TX_STARTED ? c->tx->reservation_id : -1,
         .offline = ch->state != SIM_ACCEPTED, .timestamp = ts, .meter = &m,
     };
     const char *action = ch->version->tx_request(&msg, &payload);
@@ -227,7 +230,7 @@ const char *sim_tx_id(const struct sim_charger *ch, int t)
     return tx ? tx->id : "";
 }
 
-static void meter_alloc(struct sim_charger *ch)
+void sim_meter_alloc(struct sim_charger *ch)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim_targets(ch, all);
@@ -235,8 +238,9 @@ static void meter_alloc(struct sim_charger *ch)
     ch->meter = calloc(1, sizeof *ch->meter + (size_t)n * sizeof(struct sim_conn));
     ch->meter->n = n;
     uv_timer_init(ch->rt->loop, &ch->meter->timer);
-    ch->meter->timer.data = ch;
-    ch->handles_open++;
+    uv_timer_init(ch->rt->loop, &ch->meter->res_timer);
+    ch->meter->timer.data = ch->meter->res_timer.data = ch;
+    ch->handles_open += 2;
 }
 
 /* Starts a session on connector t: the cable is plugged (Preparing), the transaction
@@ -247,7 +251,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
                      const struct ocpp_profile *profile)
 {
     if (!ch->meter)
-        meter_alloc(ch);
+        sim_meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
     struct sim_tx *tx = calloc(1, sizeof *tx);
 
@@ -265,6 +269,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
         new_tx_id(tx->id, sizeof tx->id);
     c->tx = tx;
     c->since_ms = uv_now(ch->rt->loop);
+    tx->reservation_id = sim_reservation_use(ch, t, id_tag);
     set_status(ch, t, OCPP_CONN_PREPARING);
     if (profile) {
         struct ocpp_profile p = *profile;
@@ -329,18 +334,21 @@ void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
         sim_tx_end(ch, t, cause);
 }
 
-int sim_tx_free_target(struct sim_charger *ch, int evse_id)
+int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim_targets(ch, all);
 
-    if (evse_id > 0) {
-        int t = sim_find_target(ch, evse_id, 0);
-        return t >= 0 && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE ? t : -1;
-    }
-    for (int t = 0; t < n; t++) {     /* 1.6 connector 0 is the charge point itself */
-        if (all[t].connector_id > 0 && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+    for (int t = evse_id > 0 ? sim_find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
+        enum ocpp_connector_status st = sim_tx_status(ch, t);
+        /* 1.6 connector 0 is the charge point itself; a reserved connector takes only
+         * its reservation's id */
+        if (all[t].connector_id > 0 &&
+            (st == OCPP_CONN_AVAILABLE ||
+             (st == OCPP_CONN_RESERVED && !strcmp(ch->meter->conn[t].res_tag, id_tag))))
             return t;
+        if (evse_id > 0)
+            break;
     }
     return -1;
 }
@@ -352,7 +360,7 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
                                  const struct ocpp_profile *profile)
 {
     if (!ch->meter)
-        meter_alloc(ch);
+        sim_meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
     snprintf(c->auth_tag, sizeof c->auth_tag, "%s", id_tag);
     snprintf(c->auth_type, sizeof c->auth_type, "%s", id_type);
@@ -375,7 +383,7 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
         sim_answer_error(ch, f->id, e, reason);
         return;
     }
-    int t = sim_tx_free_target(ch, r.evse_id);
+    int t = sim_tx_free_target(ch, r.evse_id, r.id_tag);
     if (t < 0 || (r.has_profile && r.profile.purpose != OCPP_PURPOSE_TX)) {
         sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
         return;
@@ -438,7 +446,7 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
     if (strcmp(action, "Authorize") == 0) {
         if (c->tx || !c->auth_tag[0])
             return;
-        if (a.accepted && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+        if (a.accepted && sim_tx_free_target(ch, sim_unit_id(ch, t), c->auth_tag) == t)
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
                      c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
                      c->auth_profile);

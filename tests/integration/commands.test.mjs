@@ -70,10 +70,9 @@ test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; 
     assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
   }
   // a command not implemented yet is a CallError NotImplemented, with its name
-  const expiry = new Date(Date.now() + 3600e3).toISOString();
-  await assert.rejects(peer.client('CMD16').call('ReserveNow', { connectorId: 1, expiryDate: expiry, idTag: 'TAG1', reservationId: 1 }),
+  await assert.rejects(peer.client('CMD16').call('GetLocalListVersion', {}),
     e => e.rpcErrorCode === 'NotImplemented');
-  await assert.rejects(peer.client('CMD201').call('ReserveNow', { id: 1, expiryDateTime: expiry, idToken: { idToken: 'TAG1', type: 'ISO14443' } }),
+  await assert.rejects(peer.client('CMD201').call('GetTransactionStatus', {}),
     e => e.rpcErrorCode === 'NotImplemented');
   assert.deepEqual(peer.failures, []);
 });

@@ -125,6 +125,8 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     record('StopTransaction', () => ({}));
     record('MeterValues', () => ({}));
     record('DataTransfer', () => ({ status: 'Accepted' }));
+    record('NotifyReport', () => ({}));
+    record('ReservationStatusUpdate', () => ({}));
     record('TransactionEvent', p => p.eventType === 'Started' && p.idToken
       ? { idTokenInfo: { status: idStatus(p.idToken.idToken) } } : {});
     client.handle('Heartbeat', () => {

@@ -156,11 +156,10 @@ test('POST /ocpp/locations/{id}/chargers: 1.6 and 2.0.1 groups, ids then padding
 
 test('a CSMS call the charger does not implement gets NotImplemented', async () => {
   const c = peer.client('S16_001');
-  const expiry = new Date(Date.now() + 3600e3).toISOString();
-  await assert.rejects(c.call('ReserveNow', { connectorId: 1, expiryDate: expiry, idTag: 'TAG1', reservationId: 1 }),
+  await assert.rejects(c.call('GetLocalListVersion', {}),
     e => e.rpcErrorCode === 'NotImplemented');
   const c2 = peer.client('DEPOT_A');
-  await assert.rejects(c2.call('ReserveNow', { id: 1, expiryDateTime: expiry, idToken: { idToken: 'TAG1', type: 'ISO14443' } }),
+  await assert.rejects(c2.call('GetTransactionStatus', {}),
     e => e.rpcErrorCode === 'NotImplemented');
 });
 

@@ -1,0 +1,92 @@
+// Reservations and the 2.0.1 device model report, against the strict ocpp-rpc peer:
+// ReserveNow holds a connector for one id (Reserved; other ids are refused; the
+// reserving id's session uses it), CancelReservation, expiry (2.0.1
+// ReservationStatusUpdate); GetBaseReport answered by NotifyReport parts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+
+let pg, peer, srv;
+const AC = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
+const DC = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
+
+before(async () => {
+  pg = await startPostgres();
+  peer = await startPeer();
+  srv = await startServe({ db: pg.url });
+  const { locationId } = await createLocation(srv, peer.url);
+  for (const [tmpl, id] of [[AC, 'V16'], [DC, 'V201']]) {
+    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
+    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
+  }
+  await until(() => peer.live.get('V16') === 1 && peer.live.get('V201') === 1, { what: 'both connected' });
+});
+after(() => stopAll({ srv, peer, pg }));
+
+const since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
+const mark = id => (peer.calls.get(id) ?? []).length;
+const inSeconds = s => new Date(Date.now() + s * 1000).toISOString();
+const lastStatus = id => { const s = peer.statuses.get(id).at(-1); return s.status ?? s.connectorStatus; };
+
+test('1.6: a reserved connector takes only its id; the session uses the reservation', async () => {
+  const c = peer.client('V16');
+  assert.deepEqual(await c.call('ReserveNow', { connectorId: 1, expiryDate: inSeconds(600), idTag: 'RES1', reservationId: 11 }), { status: 'Accepted' });
+  await until(() => lastStatus('V16') === 'Reserved', { what: 'Reserved' });
+  // taken: another reservation there is Occupied, another id cannot start there
+  assert.deepEqual(await c.call('ReserveNow', { connectorId: 1, expiryDate: inSeconds(600), idTag: 'OTHER', reservationId: 12 }), { status: 'Occupied' });
+  assert.deepEqual(await c.call('ReserveNow', { connectorId: 9, expiryDate: inSeconds(600), idTag: 'OTHER', reservationId: 13 }), { status: 'Rejected' });
+  assert.deepEqual(await c.call('RemoteStartTransaction', { idTag: 'OTHER', connectorId: 1 }), { status: 'Rejected' });
+  const m = mark('V16');
+  assert.deepEqual(await c.call('RemoteStartTransaction', { idTag: 'RES1', connectorId: 1 }), { status: 'Accepted' });
+  await until(() => since('V16', m).some(x => x.method === 'StartTransaction'), { what: 'started' });
+  assert.equal(since('V16', m).find(x => x.method === 'StartTransaction').params.reservationId, 11);
+  assert.deepEqual(await c.call('CancelReservation', { reservationId: 11 }), { status: 'Rejected' }, 'used up');
+  assert.deepEqual(await c.call('RemoteStopTransaction', { transactionId: peer.nextTxId - 1 }), { status: 'Accepted' });
+  await until(() => lastStatus('V16') === 'Available', { what: 'Available after the session' });
+  // cancel
+  assert.deepEqual(await c.call('ReserveNow', { connectorId: 1, expiryDate: inSeconds(600), idTag: 'RES2', reservationId: 14 }), { status: 'Accepted' });
+  await until(() => lastStatus('V16') === 'Reserved', { what: 'Reserved again' });
+  assert.deepEqual(await c.call('CancelReservation', { reservationId: 14 }), { status: 'Accepted' });
+  await until(() => lastStatus('V16') === 'Available', { what: 'Available after cancel' });
+  assert.deepEqual(peer.failures, []);
+});
+
+test('2.0.1: a reservation expires: ReservationStatusUpdate Expired, Available again', async () => {
+  const c = peer.client('V201');
+  const m = mark('V201');
+  const r = await c.call('ReserveNow', { id: 21, expiryDateTime: inSeconds(2), idToken: { idToken: 'RES201', type: 'ISO14443' }, evseId: 1 });
+  assert.equal(r.status, 'Accepted');
+  await until(() => lastStatus('V201') === 'Reserved', { what: 'Reserved' });
+  await until(() => since('V201', m).some(x => x.method === 'ReservationStatusUpdate'), { what: 'expired', timeoutMs: 10000 });
+  assert.deepEqual(since('V201', m).find(x => x.method === 'ReservationStatusUpdate').params, { reservationId: 21, reservationUpdateStatus: 'Expired' });
+  await until(() => lastStatus('V201') === 'Available', { what: 'Available after expiry' });
+  // a reservation already expired is Rejected
+  assert.equal((await c.call('ReserveNow', { id: 22, expiryDateTime: inSeconds(-60), idToken: { idToken: 'RES201', type: 'ISO14443' } })).status, 'Rejected');
+  assert.deepEqual(peer.failures, []);
+});
+
+test('2.0.1 GetBaseReport: NotifyReport parts with seqNo and tbc cover the device model', async () => {
+  const c = peer.client('V201');
+  const m = mark('V201');
+  assert.deepEqual(await c.call('GetBaseReport', { requestId: 5, reportBase: 'FullInventory' }), { status: 'Accepted' });
+  await until(() => { const p = since('V201', m).filter(x => x.method === 'NotifyReport'); return p.length && !p.at(-1).params.tbc; },
+    { what: 'the last part' });
+  const parts = since('V201', m).filter(x => x.method === 'NotifyReport').map(x => x.params);
+  assert.ok(parts.length >= 2);
+  assert.deepEqual(parts.map(p => p.seqNo), parts.map((_, i) => i));
+  assert.ok(parts.slice(0, -1).every(p => p.tbc === true) && !parts.at(-1).tbc);
+  assert.ok(parts.every(p => p.requestId === 5));
+  const items = parts.flatMap(p => p.reportData);
+  const hb = items.find(i => i.component.name === 'OCPPCommCtrlr' && i.variable.name === 'HeartbeatInterval');
+  assert.equal(hb.variableAttribute[0].mutability, 'ReadWrite');
+  assert.equal(hb.variableCharacteristics.dataType, 'integer');
+  // configuration inventory: the writable ones only
+  const m2 = mark('V201');
+  assert.deepEqual(await c.call('GetBaseReport', { requestId: 6, reportBase: 'ConfigurationInventory' }), { status: 'Accepted' });
+  await until(() => { const p = since('V201', m2).filter(x => x.method === 'NotifyReport'); return p.length && !p.at(-1).params.tbc; },
+    { what: 'configuration report' });
+  const conf = since('V201', m2).filter(x => x.method === 'NotifyReport').flatMap(x => x.params.reportData);
+  assert.ok(conf.length > 0 && conf.length <= items.length);
+  assert.ok(conf.every(i => i.variableAttribute[0].mutability === 'ReadWrite'));
+  assert.deepEqual(peer.failures, []);
+});
