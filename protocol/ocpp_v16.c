@@ -417,6 +417,19 @@ static enum ocpp_error reserve_parse(json_t *payload, struct ocpp_reserve_req *o
     return OCPP_ERR_NONE;
 }
 
+/* ---- local authorization list (the shape is shared: ocpp_version.c) ---- */
+
+static enum ocpp_error local_list_parse(json_t *payload, struct ocpp_local_list *out,
+                                        char *reason, size_t len)
+{
+    return ocpp_local_list_read(payload, 0, out, reason, len);
+}
+
+static json_t *local_version_answer(int version)
+{
+    return ocpp_local_version_payload(0, version);
+}
+
 /* ---- smart charging ---- */
 
 /* SetChargingProfile.req {connectorId, csChargingProfiles} */
@@ -510,6 +523,8 @@ const struct ocpp_version ocpp_v16 = {
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
     .reserve_parse = reserve_parse,
+    .local_list_parse = local_list_parse,
+    .local_version_answer = local_version_answer,
     .set_profile_parse = set_profile_parse,
     .clear_profile_parse = clear_profile_parse,
     .composite_parse = composite_parse,

@@ -525,6 +525,19 @@ static enum ocpp_error remote_stop_parse(json_t *payload, char *tx_id, size_t n,
     return OCPP_ERR_NONE;
 }
 
+/* ---- local authorization list (the shape is shared: ocpp_version.c) ---- */
+
+static enum ocpp_error local_list_parse(json_t *payload, struct ocpp_local_list *out,
+                                        char *reason, size_t len)
+{
+    return ocpp_local_list_read(payload, 1, out, reason, len);
+}
+
+static json_t *local_version_answer(int version)
+{
+    return ocpp_local_version_payload(1, version);
+}
+
 /* ---- reservations ---- */
 
 /* ReserveNow {id, expiryDateTime, idToken, evseId?, connectorType?, groupIdToken?} */
@@ -714,6 +727,8 @@ const struct ocpp_version ocpp_v201 = {
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
     .reserve_parse = reserve_parse,
+    .local_list_parse = local_list_parse,
+    .local_version_answer = local_version_answer,
     .reservation_expired = reservation_expired,
     .report_parse = report_parse,
     .report_data = report_data,

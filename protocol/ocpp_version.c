@@ -126,3 +126,51 @@ const char *ocpp_meter_context(enum ocpp_tx_event ev)
            : ev == OCPP_TX_ENDED ? "Transaction.End"
                                  : "Sample.Periodic";
 }
+
+/* SendLocalList: 1.6 {listVersion, updateType, localAuthorizationList?[{idTag,
+ * idTagInfo?}]}, 2.0.1 {versionNumber, updateType, localAuthorizationList?[{idToken:
+ * {idToken, type}, idTokenInfo?}]}; an entry without info is removed. */
+enum ocpp_error ocpp_local_list_read(json_t *payload, int v201, struct ocpp_local_list *out,
+                                     char *reason, size_t len)
+{
+    const char *version_key = v201 ? "versionNumber" : "listVersion";
+    const char *info_key = v201 ? "idTokenInfo" : "idTagInfo";
+    json_t *version = json_object_get(payload, version_key);
+    const char *type = json_string_value(json_object_get(payload, "updateType"));
+    json_t *list = json_object_get(payload, "localAuthorizationList"), *item;
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    if (!json_is_integer(version) || !type)
+        return snprintf(reason, len, "%s and updateType: required", version_key),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    if (strcmp(type, "Full") != 0 && strcmp(type, "Differential") != 0)
+        return snprintf(reason, len, "updateType: Full or Differential"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    if (list && !json_is_array(list))
+        return snprintf(reason, len, "localAuthorizationList: an array"),
+               OCPP_ERR_TYPE_CONSTRAINT;
+    out->version = (int)json_integer_value(version);
+    out->full = strcmp(type, "Full") == 0;
+    out->entries = json_object();
+    json_array_foreach(list, i, item) {
+        const char *tag = v201 ? json_string_value(json_object_get(json_object_get(item, "idToken"),
+                                                                   "idToken"))
+                               : json_string_value(json_object_get(item, "idTag"));
+        json_t *info = json_object_get(item, info_key);
+        const char *st = json_string_value(json_object_get(info, "status"));
+        if (!tag || (info && !st)) {
+            json_decref(out->entries);
+            out->entries = NULL;
+            return snprintf(reason, len, "localAuthorizationList[%zu]: an id and its status", i),
+                   OCPP_ERR_OCCURRENCE_CONSTRAINT;
+        }
+        json_object_set_new(out->entries, tag, st ? json_string(st) : json_null());
+    }
+    return OCPP_ERR_NONE;
+}
+
+json_t *ocpp_local_version_payload(int v201, int version)
+{
+    return json_pack("{s:i}", v201 ? "versionNumber" : "listVersion", version);
+}

@@ -175,6 +175,14 @@ struct ocpp_reserve_req {
     char id_tag[37], id_type[21];
 };
 
+/* SendLocalList in version-neutral terms: entries (a new object id -> status string,
+ * JSON null = remove) to apply, in full or as a difference. */
+struct ocpp_local_list {
+    int version;
+    int full;
+    json_t *entries;
+};
+
 /* Direction of an action, from the charge point's point of view. */
 enum ocpp_direction {
     OCPP_CP_TO_CSMS,
@@ -256,6 +264,12 @@ struct ocpp_version {
                                      char *reason, size_t len);
     json_t *(*reservation_expired)(int id);
 
+    /* Local authorization list: SendLocalList's request (out->entries is a new
+     * reference), GetLocalListVersion's answer. */
+    enum ocpp_error (*local_list_parse)(json_t *payload, struct ocpp_local_list *out,
+                                        char *reason, size_t len);
+    json_t *(*local_version_answer)(int version);
+
     /* 2.0.1 device model report (NULL in 1.6): GetBaseReport's request, every
      * variable the base names as reportData items (new array), one NotifyReport part
      * (data stolen). */
@@ -317,6 +331,10 @@ const char *ocpp_meter_context(enum ocpp_tx_event ev);
 /* Reads an idTagInfo (1.6) / idTokenInfo (2.0.1) {status}: *accepted is 1 for Accepted
  * (or for an optional info that is absent). -1 when it is required or has no status. */
 int ocpp_id_info_read(json_t *info, int required, int *accepted);
+/* SendLocalList / GetLocalListVersion shapes of 1.6 (v201 0) and 2.0.1. */
+enum ocpp_error ocpp_local_list_read(json_t *payload, int v201, struct ocpp_local_list *out,
+                                     char *reason, size_t len);
+json_t *ocpp_local_version_payload(int v201, int version);
 /* A new JSON string of s cut to at most max bytes (schema maxLength). */
 json_t *ocpp_str_max(const char *s, int max);
 

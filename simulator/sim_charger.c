@@ -713,6 +713,8 @@ static const struct {
     {"GetBaseReport", 0, csms_base_report},
     {"ReserveNow", 0, sim_reserve_csms_reserve},
     {"CancelReservation", 0, sim_reserve_csms_cancel},
+    {"SendLocalList", 0, sim_local_csms_send},
+    {"GetLocalListVersion", 0, sim_local_csms_version},
     {NULL, offsetof(struct ocpp_version, config_get_action), csms_config},
     {NULL, offsetof(struct ocpp_version, config_set_action), csms_config},
     {NULL, offsetof(struct ocpp_version, remote_start_action), sim_tx_remote_start},
@@ -1090,6 +1092,7 @@ static void charger_free(struct sim_charger *ch)
     clear_session(ch, 0);
     sim_tx_free(ch);
     sim_profile_free(ch);
+    json_decref(ch->local_list);
     while (ch->settings) {
         struct sim_setting *next = ch->settings->next;
         free(ch->settings);

@@ -44,9 +44,13 @@ static int cmd_start(struct cmd_ctx *c)
                                : "no connector is free for a session");
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     sim_targets(c->ch, all);
-    sim_tx_start_local(c->ch, t, tag ? tag : "CHARGEFLEET", type ? type : "ISO14443");
-    c->result = json_pack("{s:s,s:i}", "status", "Authorizing", "connector_id",
-                          all[t].evse_id ? all[t].evse_id : all[t].connector_id);
+    int how = sim_tx_start_local(c->ch, t, tag ? tag : "CHARGEFLEET",
+                                 type ? type : "ISO14443");
+    if (how < 0)
+        return fail(c, "%s", "the CSMS is away and the local authorization list does not "
+                             "accept this id (LocalAuthorizeOffline)");
+    c->result = json_pack("{s:s,s:i}", "status", how ? "Started" : "Authorizing",
+                          "connector_id", all[t].evse_id ? all[t].evse_id : all[t].connector_id);
     return 0;
 }
 

@@ -138,6 +138,8 @@ struct sim_charger {
     uint64_t faulted;                  /* status targets with an injected fault */
     struct sim_meter *meter;           /* NULL until the first session */
     struct sim_profile *profiles;      /* charging profiles installed (sim_profile.c) */
+    json_t *local_list;                /* id -> status (SendLocalList); NULL: none */
+    int local_version;
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;
@@ -187,8 +189,11 @@ int sim_tx_busy(const struct sim_charger *ch, int t);
  * or -1. */
 int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag);
 void sim_meter_alloc(struct sim_charger *ch);
-/* A session started at the charger (REST): Authorize, then the session on Accepted. */
-void sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type);
+/* A session started at the charger (REST): Authorize, then the session on Accepted;
+ * or at once from the local list (offline with LocalAuthorizeOffline, or with
+ * LocalPreAuthorize). Returns 0 authorizing, 1 started, -1 refused (offline and the
+ * local list does not accept the id). */
+int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type);
 void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned serial,
@@ -201,6 +206,12 @@ void sim_tx_rearm(struct sim_charger *ch);
 void sim_tx_limits_changed(struct sim_charger *ch);
 const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t);
 const char *sim_tx_id(const struct sim_charger *ch, int t);   /* "" when none */
+
+/* sim_local.c: the local authorization list */
+void sim_local_csms_send(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_local_csms_version(struct sim_charger *ch, struct ocpp_frame *f);
+/* 1 the list accepts id_tag, 0 it lists it otherwise, -1 it does not list it. */
+int sim_local_status(const struct sim_charger *ch, const char *id_tag);
 
 /* sim_reserve.c: reservations */
 void sim_reserve_csms_reserve(struct sim_charger *ch, struct ocpp_frame *f);

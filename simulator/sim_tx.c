@@ -398,9 +398,27 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
                  r.has_profile ? &r.profile : NULL);
 }
 
-void sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
+static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
 {
+    char v[16];
+    sim_setting_get(ch, id, v, sizeof v);
+    return strcmp(v, "true") == 0;
+}
+
+int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
+{
+    int listed = sim_local_status(ch, id_tag);
+    int online = ch->state == SIM_ACCEPTED;
+
+    if ((!online && setting_true(ch, OCPP_CFG_LOCAL_AUTHORIZE_OFFLINE) && listed == 1) ||
+        (online && setting_true(ch, OCPP_CFG_LOCAL_PRE_AUTHORIZE) && listed == 1)) {
+        tx_begin(ch, t, id_tag, id_type, -1, OCPP_CAUSE_AUTHORIZED, NULL);
+        return 1;
+    }
+    if (!online)
+        return -1;
     authorize_then_start(ch, t, id_tag, id_type, 0, -1, NULL);
+    return 0;
 }
 
 void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f)

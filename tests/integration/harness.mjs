@@ -83,6 +83,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     failures: [],            // strictValidationFailure events
     calls: new Map(),        // identity → [{method, params}] of session messages
     order: new Map(),        // identity → [method] of every message received, in order
+    raw: new Map(),          // identity → [every frame received, parsed]
     nextTxId: 1,
     clients: new Set(),
   };
@@ -97,7 +98,11 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     const id = client.identity;
     client.on('message', ({ message, outbound }) => {
       if (outbound) return;
-      try { const m = JSON.parse(String(message)); if (m[0] === 2) push(peer.order, id, m[2]); } catch { /* not ours to judge */ }
+      try {
+        const m = JSON.parse(String(message));
+        push(peer.raw, id, m);
+        if (m[0] === 2) push(peer.order, id, m[2]);
+      } catch { /* not ours to judge */ }
     });
     peer.clients.add(client);
     peer.protocols.set(id, client.protocol);
@@ -148,6 +153,19 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
   peer.url = `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp`;
   peer.server = server;
   peer.client = id => [...peer.clients].find(c => c.identity === id);
+  // A CALL sent as raw text (no schema check: for actions the version does not define);
+  // resolves the charger's answer frame.
+  peer.rawCall = async (id, action, payload) => {
+    const msgId = `raw-${Math.random().toString(16).slice(2)}`;
+    await peer.client(id).sendRaw(JSON.stringify([2, msgId, action, payload]));
+    const t = Date.now() + 10000;
+    for (;;) {
+      const answer = (peer.raw.get(id) ?? []).find(m => m[1] === msgId && m[0] !== 2);
+      if (answer) return answer;
+      if (Date.now() > t) throw new Error(`no answer to raw ${action}`);
+      await new Promise(r => setTimeout(r, 50));
+    }
+  };
   peer.close = async () => {
     await server.close({ code: 1001, force: true, awaitPending: false });
     httpServer.closeAllConnections?.();

@@ -168,3 +168,46 @@ test('offline: a session stopped while the CSMS is away is reported after the re
   assert.deepEqual(peer.failures, []);
   assert.deepEqual(old.failures, []);
 });
+
+test('local authorization list: versions, and a session started and stopped while the CSMS is away', async () => {
+  const c = peer.client('R16');
+  const list = (version, updateType, entries) => ({ listVersion: version, updateType,
+    localAuthorizationList: entries.map(([idTag, status]) => status ? { idTag, idTagInfo: { status } } : { idTag }) });
+  assert.deepEqual(await c.call('SendLocalList', list(1, 'Full', [['LOCAL1', 'Accepted'], ['BAD1', 'Blocked']])), { status: 'Accepted' });
+  assert.deepEqual(await c.call('GetLocalListVersion', {}), { listVersion: 1 });
+  assert.deepEqual(await c.call('SendLocalList', list(1, 'Differential', [['X', 'Accepted']])), { status: 'VersionMismatch' });
+  assert.deepEqual(await c.call('SendLocalList', list(2, 'Differential', [['LOCAL2', 'Accepted']])), { status: 'Accepted' });
+  assert.deepEqual(await c.call('GetLocalListVersion', {}), { listVersion: 2 });
+  const v201 = await peer.client('R201').call('GetLocalListVersion', {});
+  assert.deepEqual(v201, { versionNumber: 0 });
+
+  // the CSMS goes away: a listed id starts a session at once, an unknown or blocked one does not
+  const port = peer.port;
+  await peer.close();
+  await until(async () => !(await srv.api('GET', `/ocpp/chargers/${ids.R16}`)).body.connected, { what: 'R16 offline' });
+  for (const tag of ['NOBODY', 'BAD1']) {
+    const refused = await command('start-session', { target: { charger_id: ids.R16 }, id_tag: tag });
+    assert.equal(refused.done[0].status, 'FAILED');
+    assert.match(refused.done[0].error, /LocalAuthorizeOffline/);
+  }
+  const started = await command('start-session', { target: { charger_id: ids.R16 }, id_tag: 'LOCAL2' });
+  assert.equal(started.done[0].status, 'DONE', JSON.stringify(started.done[0]));
+  assert.equal(started.done[0].result.status, 'Started');
+  const stopped = await command('stop-session', { target: { charger_id: ids.R16 } });
+  assert.equal(stopped.done[0].status, 'DONE');
+
+  // back online: boot first, then the session's start and stop, in order, with the
+  // transaction id the CSMS gives on the start
+  peer = await startPeer({ port });
+  await until(() => (peer.order.get('R16') ?? []).includes('StopTransaction'), { what: 'offline session delivered', timeoutMs: 45000 });
+  const order = peer.order.get('R16');
+  assert.equal(order[0], 'BootNotification');
+  assert.ok(order.indexOf('StartTransaction') < order.indexOf('StopTransaction'));
+  const start = peer.calls.get('R16').find(x => x.method === 'StartTransaction').params;
+  const stop = peer.calls.get('R16').find(x => x.method === 'StopTransaction').params;
+  assert.equal(start.idTag, 'LOCAL2');
+  assert.equal(stop.transactionId, peer.nextTxId - 1);
+  assert.equal(stop.reason, 'Local');
+  assert.ok(stop.meterStop >= start.meterStart);
+  assert.deepEqual(peer.failures, []);
+});
