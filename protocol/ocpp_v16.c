@@ -430,6 +430,35 @@ static json_t *local_version_answer(int version)
     return ocpp_local_version_payload(0, version);
 }
 
+/* ---- firmware and diagnostics ---- */
+
+/* UpdateFirmware.req {location, retrieveDate, retries?, retryInterval?} */
+static enum ocpp_error firmware_parse(json_t *payload, int *request_id, char *reason,
+                                      size_t len)
+{
+    *request_id = -1;
+    if (!json_is_string(json_object_get(payload, "location")) ||
+        ocpp_time_parse(json_string_value(json_object_get(payload, "retrieveDate"))) < 0)
+        return snprintf(reason, len, "location and retrieveDate (a date-time): required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    return OCPP_ERR_NONE;
+}
+
+/* GetDiagnostics.req {location, retries?, retryInterval?, startTime?, stopTime?} */
+static enum ocpp_error diagnostics_parse(json_t *payload, int *request_id, char *reason,
+                                         size_t len)
+{
+    *request_id = -1;
+    if (!json_is_string(json_object_get(payload, "location")))
+        return snprintf(reason, len, "location: required"), OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    return OCPP_ERR_NONE;
+}
+
+static json_t *diagnostics_answer(const char *filename)
+{
+    return json_pack("{s:s}", "fileName", filename);
+}
+
 /* ---- smart charging ---- */
 
 /* SetChargingProfile.req {connectorId, csChargingProfiles} */
@@ -522,6 +551,12 @@ const struct ocpp_version ocpp_v16 = {
     .remote_stop_action = "RemoteStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
+    .diagnostics_action = "GetDiagnostics",
+    .diagnostics_status_action = "DiagnosticsStatusNotification",
+    .firmware_parse = firmware_parse,
+    .firmware_answer = ocpp_empty_payload,
+    .diagnostics_parse = diagnostics_parse,
+    .diagnostics_answer = diagnostics_answer,
     .reserve_parse = reserve_parse,
     .local_list_parse = local_list_parse,
     .local_version_answer = local_version_answer,

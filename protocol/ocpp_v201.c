@@ -538,6 +538,44 @@ static json_t *local_version_answer(int version)
     return ocpp_local_version_payload(1, version);
 }
 
+/* ---- firmware and logs ---- */
+
+static enum ocpp_error request_id_of(json_t *payload, const char *inner, const char *field,
+                                     int *request_id, char *reason, size_t len)
+{
+    json_t *id = json_object_get(payload, "requestId");
+    if (!json_is_integer(id) || !json_is_string(json_object_get(json_object_get(payload, inner),
+                                                                field)))
+        return snprintf(reason, len, "requestId and %s.%s: required", inner, field),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    *request_id = (int)json_integer_value(id);
+    return OCPP_ERR_NONE;
+}
+
+/* UpdateFirmware {requestId, firmware {location, retrieveDateTime, ...}, ...} */
+static enum ocpp_error firmware_parse(json_t *payload, int *request_id, char *reason,
+                                      size_t len)
+{
+    return request_id_of(payload, "firmware", "location", request_id, reason, len);
+}
+
+static json_t *firmware_answer(void)
+{
+    return ocpp_status_payload("Accepted");
+}
+
+/* GetLog {logType, requestId, log {remoteLocation, ...}, ...} */
+static enum ocpp_error diagnostics_parse(json_t *payload, int *request_id, char *reason,
+                                         size_t len)
+{
+    return request_id_of(payload, "log", "remoteLocation", request_id, reason, len);
+}
+
+static json_t *diagnostics_answer(const char *filename)
+{
+    return json_pack("{s:s,s:s}", "status", "Accepted", "filename", filename);
+}
+
 /* ---- reservations ---- */
 
 /* ReserveNow {id, expiryDateTime, idToken, evseId?, connectorType?, groupIdToken?} */
@@ -726,6 +764,12 @@ const struct ocpp_version ocpp_v201 = {
     .remote_stop_action = "RequestStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
+    .diagnostics_action = "GetLog",
+    .diagnostics_status_action = "LogStatusNotification",
+    .firmware_parse = firmware_parse,
+    .firmware_answer = firmware_answer,
+    .diagnostics_parse = diagnostics_parse,
+    .diagnostics_answer = diagnostics_answer,
     .reserve_parse = reserve_parse,
     .local_list_parse = local_list_parse,
     .local_version_answer = local_version_answer,

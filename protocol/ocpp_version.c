@@ -174,3 +174,11 @@ json_t *ocpp_local_version_payload(int v201, int version)
 {
     return json_pack("{s:i}", v201 ? "versionNumber" : "listVersion", version);
 }
+
+json_t *ocpp_progress_payload(const char *status, int request_id)
+{
+    json_t *p = ocpp_status_payload(status);
+    if (request_id >= 0)
+        json_object_set_new(p, "requestId", json_integer(request_id));
+    return p;
+}

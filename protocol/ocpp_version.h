@@ -270,6 +270,18 @@ struct ocpp_version {
                                         char *reason, size_t len);
     json_t *(*local_version_answer)(int version);
 
+    /* Firmware and diagnostics, as status progressions: UpdateFirmware (same name in
+     * both) and the diagnostics call (1.6 GetDiagnostics, 2.0.1 GetLog) with its status
+     * notification (DiagnosticsStatusNotification / LogStatusNotification). The parsers
+     * give the 2.0.1 requestId (-1 in 1.6); the answers are the Accepted ones. */
+    const char *diagnostics_action, *diagnostics_status_action;
+    enum ocpp_error (*firmware_parse)(json_t *payload, int *request_id, char *reason,
+                                      size_t len);
+    json_t *(*firmware_answer)(void);
+    enum ocpp_error (*diagnostics_parse)(json_t *payload, int *request_id, char *reason,
+                                         size_t len);
+    json_t *(*diagnostics_answer)(const char *filename);
+
     /* 2.0.1 device model report (NULL in 1.6): GetBaseReport's request, every
      * variable the base names as reportData items (new array), one NotifyReport part
      * (data stolen). */
@@ -335,6 +347,9 @@ int ocpp_id_info_read(json_t *info, int required, int *accepted);
 enum ocpp_error ocpp_local_list_read(json_t *payload, int v201, struct ocpp_local_list *out,
                                      char *reason, size_t len);
 json_t *ocpp_local_version_payload(int v201, int version);
+/* {status, requestId?}: a firmware / diagnostics / log status notification (the
+ * requestId only when >= 0). */
+json_t *ocpp_progress_payload(const char *status, int request_id);
 /* A new JSON string of s cut to at most max bytes (schema maxLength). */
 json_t *ocpp_str_max(const char *s, int max);
 

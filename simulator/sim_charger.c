@@ -715,6 +715,8 @@ static const struct {
     {"CancelReservation", 0, sim_reserve_csms_cancel},
     {"SendLocalList", 0, sim_local_csms_send},
     {"GetLocalListVersion", 0, sim_local_csms_version},
+    {"UpdateFirmware", 0, sim_progress_csms_firmware},
+    {NULL, offsetof(struct ocpp_version, diagnostics_action), sim_progress_csms_diagnostics},
     {NULL, offsetof(struct ocpp_version, config_get_action), csms_config},
     {NULL, offsetof(struct ocpp_version, config_set_action), csms_config},
     {NULL, offsetof(struct ocpp_version, remote_start_action), sim_tx_remote_start},
@@ -1121,11 +1123,15 @@ static void charger_maybe_free(struct sim_charger *ch)
     charger_free(ch);
 }
 
-static void timer_closed(uv_handle_t *h)
+void sim_handle_closed(struct sim_charger *ch)
 {
-    struct sim_charger *ch = h->data;
     ch->handles_open--;
     charger_maybe_free(ch);
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+    sim_handle_closed(h->data);
 }
 
 void sim_charger_stop(struct sim_charger *ch)
@@ -1147,6 +1153,7 @@ void sim_charger_stop(struct sim_charger *ch)
     uv_timer_stop(&ch->call_timer);
     uv_close((uv_handle_t *)&ch->timer, timer_closed);
     uv_close((uv_handle_t *)&ch->call_timer, timer_closed);
+    sim_progress_stop_all(ch);
     if (ch->meter) {
         uv_timer_stop(&ch->meter->timer);
         uv_timer_stop(&ch->meter->res_timer);

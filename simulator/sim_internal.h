@@ -139,6 +139,7 @@ struct sim_charger {
     struct sim_meter *meter;           /* NULL until the first session */
     struct sim_profile *profiles;      /* charging profiles installed (sim_profile.c) */
     json_t *local_list;                /* id -> status (SendLocalList); NULL: none */
+    struct sim_progress *progress;     /* firmware / diagnostics progressions running */
     int local_version;
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
     int handles_open;                  /* embedded uv timers not yet closed */
@@ -155,6 +156,8 @@ void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);
 
 /* sim_charger.c */
+/* One of the charger's uv handles has closed (it is freed when none is left). */
+void sim_handle_closed(struct sim_charger *ch);
 /* Logs a connection event (printf format) through the owner's log callback. */
 void sim_log_event(struct sim_charger *ch, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -206,6 +209,11 @@ void sim_tx_rearm(struct sim_charger *ch);
 void sim_tx_limits_changed(struct sim_charger *ch);
 const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t);
 const char *sim_tx_id(const struct sim_charger *ch, int t);   /* "" when none */
+
+/* sim_progress.c: firmware updates, diagnostics / log uploads (simulated) */
+void sim_progress_csms_firmware(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_progress_csms_diagnostics(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_progress_stop_all(struct sim_charger *ch);
 
 /* sim_local.c: the local authorization list */
 void sim_local_csms_send(struct sim_charger *ch, struct ocpp_frame *f);

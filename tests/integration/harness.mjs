@@ -132,6 +132,8 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     record('DataTransfer', () => ({ status: 'Accepted' }));
     record('NotifyReport', () => ({}));
     record('ReservationStatusUpdate', () => ({}));
+    for (const m of ['FirmwareStatusNotification', 'DiagnosticsStatusNotification', 'LogStatusNotification'])
+      record(m, () => ({}));
     record('TransactionEvent', p => p.eventType === 'Started' && p.idToken
       ? { idTokenInfo: { status: idStatus(p.idToken.idToken) } } : {});
     client.handle('Heartbeat', () => {

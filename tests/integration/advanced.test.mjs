@@ -1,7 +1,8 @@
-// Reservations and the 2.0.1 device model report, against the strict ocpp-rpc peer:
-// ReserveNow holds a connector for one id (Reserved; other ids are refused; the
-// reserving id's session uses it), CancelReservation, expiry (2.0.1
-// ReservationStatusUpdate); GetBaseReport answered by NotifyReport parts.
+// Reservations, the 2.0.1 device model report, firmware and diagnostics, against the
+// strict ocpp-rpc peer: ReserveNow holds a connector for one id (Reserved; other ids are
+// refused; the reserving id's session uses it), CancelReservation, expiry (2.0.1
+// ReservationStatusUpdate); GetBaseReport answered by NotifyReport parts; UpdateFirmware
+// and GetDiagnostics / GetLog answered, then their status progressions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
@@ -88,5 +89,32 @@ test('2.0.1 GetBaseReport: NotifyReport parts with seqNo and tbc cover the devic
   const conf = since('V201', m2).filter(x => x.method === 'NotifyReport').flatMap(x => x.params.reportData);
   assert.ok(conf.length > 0 && conf.length <= items.length);
   assert.ok(conf.every(i => i.variableAttribute[0].mutability === 'ReadWrite'));
+  assert.deepEqual(peer.failures, []);
+});
+
+test('UpdateFirmware and GetDiagnostics / GetLog: answered, then their status progressions', async () => {
+  const c16 = peer.client('V16'), c201 = peer.client('V201');
+  const m16 = mark('V16'), m201 = mark('V201');
+  assert.deepEqual(await c16.call('UpdateFirmware', { location: 'https://example.com/fw.bin', retrieveDate: new Date().toISOString() }), {});
+  const diag = await c16.call('GetDiagnostics', { location: 'ftp://example.com/upload/' });
+  assert.match(diag.fileName, /V16/);
+  assert.deepEqual(await c201.call('UpdateFirmware', { requestId: 41, firmware: { location: 'https://example.com/fw.bin', retrieveDateTime: new Date().toISOString() } }),
+    { status: 'Accepted' });
+  const log = await c201.call('GetLog', { logType: 'DiagnosticsLog', requestId: 42, log: { remoteLocation: 'https://example.com/logs/' } });
+  assert.equal(log.status, 'Accepted');
+  const statuses = (id, m, method) => since(id, m).filter(x => x.method === method).map(x => x.params);
+  await until(() => statuses('V16', m16, 'FirmwareStatusNotification').length === 4 &&
+    statuses('V201', m201, 'FirmwareStatusNotification').length === 4, { what: 'firmware progressions', timeoutMs: 15000 });
+  await until(() => statuses('V16', m16, 'DiagnosticsStatusNotification').length === 2 &&
+    statuses('V201', m201, 'LogStatusNotification').length === 2, { what: 'upload progressions' });
+  assert.deepEqual(statuses('V16', m16, 'FirmwareStatusNotification').map(p => p.status), ['Downloading', 'Downloaded', 'Installing', 'Installed']);
+  assert.deepEqual(statuses('V201', m201, 'FirmwareStatusNotification'), ['Downloading', 'Downloaded', 'Installing', 'Installed'].map(status => ({ status, requestId: 41 })));
+  assert.deepEqual(statuses('V16', m16, 'DiagnosticsStatusNotification'), [{ status: 'Uploading' }, { status: 'Uploaded' }]);
+  assert.deepEqual(statuses('V201', m201, 'LogStatusNotification'), [{ status: 'Uploading', requestId: 42 }, { status: 'Uploaded', requestId: 42 }]);
+  // a malformed request (sent raw: the strict client would not) is a CallError naming the field
+  const raw = await peer.rawCall('V16', 'GetDiagnostics', {});
+  assert.equal(raw[0], 4);
+  assert.equal(raw[2], 'OccurenceConstraintViolation');
+  assert.match(raw[3], /location/);
   assert.deepEqual(peer.failures, []);
 });
