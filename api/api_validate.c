@@ -42,6 +42,58 @@ static const char *check_ws_url(struct vctx *v, const char *given, const char *f
 
 /* ---- charger groups ---- */
 
+/* A template's OCPP security profile and its secrets (borrowed from the body). */
+struct security {
+    long profile;
+    const char *password, *ca_pem, *cert, *key;
+};
+
+static const char *pem_field(struct vctx *v, json_t *t, const char *key, const char *kind,
+                             json_t *tloc)
+{
+    const char *s = vc_opt_str(v, t, key, tloc);
+    char begin[64];
+
+    snprintf(begin, sizeof begin, "-----BEGIN %s", kind);
+    if (s && (strlen(s) > 16384 || !strstr(s, begin))) {
+        vc_err(v, AT_KEY(tloc, key), "value_error.pem", "%s: PEM text with a %s block (at most "
+               "16 KiB)", key, kind);
+        return NULL;
+    }
+    return s;
+}
+
+/* security_profile 0..3 (0 none), password (profiles 1, 2), ca_pem, client_cert_pem
+ * and client_key_pem (profile 3). */
+static void check_security(struct vctx *v, json_t *t, json_t *tloc, struct security *sec)
+{
+    memset(sec, 0, sizeof *sec);
+    if (vc_opt_int(v, t, "security_profile", tloc, 0, 3, &sec->profile) < 0)
+        return;
+    sec->password = vc_opt_str(v, t, "password", tloc);
+    sec->ca_pem = pem_field(v, t, "ca_pem", "CERTIFICATE", tloc);
+    sec->cert = pem_field(v, t, "client_cert_pem", "CERTIFICATE", tloc);
+    sec->key = pem_field(v, t, "client_key_pem", "", tloc);
+    int printable = 1;
+    for (const char *c = sec->password; c && *c; c++)
+        printable &= *c > ' ' && *c <= '~';
+    if (sec->password && (strlen(sec->password) < 1 || strlen(sec->password) > 64 || !printable))
+        vc_err(v, AT_KEY(tloc, "password"), "value_error.password",
+            "password: 1..64 printable characters");
+    if ((sec->profile == 1 || sec->profile == 2) && !sec->password)
+        vc_err(v, AT_KEY(tloc, "password"), "value_error.missing",
+            "security_profile %ld (basic auth) needs a password", sec->profile);
+    if (sec->profile == 3 && (!sec->cert || !sec->key))
+        vc_err(v, AT_KEY(tloc, sec->cert ? "client_key_pem" : "client_cert_pem"),
+            "value_error.missing", "security_profile 3 needs client_cert_pem and client_key_pem");
+    if (sec->profile != 3 && (sec->cert || sec->key))
+        vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
+            "client_cert_pem / client_key_pem are for security_profile 3");
+    if (sec->profile == 0 && sec->password)
+        vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
+            "a password is sent with security_profile 1 or 2");
+}
+
 /* Checks one group {template, charger_ids?, chargers_number?} at loc; when it is
  * valid, appends its charger rows. pre is put before the group's identity_prefix. */
 static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
@@ -50,6 +102,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     size_t errs = json_array_size(v->errors);
     const char *brand = NULL, *model_slug = NULL, *ctype = NULL, *ws = NULL, *ver = NULL;
     const char *prefix = NULL, *tname = NULL, *ca = NULL;
+    struct security sec = {0};
     const struct orch_model *m = NULL;
     struct orch_model custom_model;
     json_t *t, *tloc, *ids, *idsloc;
@@ -76,6 +129,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         prefix = vc_opt_str(v, t, "identity_prefix", tloc);
         tname = vc_opt_str(v, t, "template_name", tloc);
         ca = vc_opt_str(v, t, "ca_file", tloc);
+        check_security(v, t, tloc, &sec);
         json_t *custom = NULL;
         if (brand && model_slug && !(m = orch_catalog_model(brand, model_slug))) {
             char key[200];
@@ -109,6 +163,15 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         }
         if (t && json_is_object(t))
             ws = check_ws_url(v, ws, ws_fallback, AT_KEY(tloc, "ws_url"));
+        if (ws && sec.profile == 1 && strncmp(ws, "ws://", 5) != 0)
+            vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
+                "security_profile 1 is basic auth over ws:// (use 2 for wss://)");
+        if (ws && sec.profile >= 2 && strncmp(ws, "wss://", 6) != 0)
+            vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
+                "security_profile %ld needs a wss:// ws_url", sec.profile);
+        if (ws && sec.ca_pem && strncmp(ws, "wss://", 6) != 0)
+            vc_err(v, AT_KEY(tloc, "ca_pem"), "value_error.security",
+                "ca_pem verifies a wss:// CSMS: the ws_url is not wss://");
         if (ca && (ca[0] != '/' || strlen(ca) > 400))
             vc_err(v, AT_KEY(tloc, "ca_file"), "value_error.path", "ca_file must be an absolute path");
         if (prefix && (strlen(prefix) > PREFIX_MAX || !vc_identity_ok(prefix)))
@@ -186,6 +249,12 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
             "connector_type", ctype ? ctype : m->connector_types[0], "connectors", m->connectors,
             "vendor", m->vendor, "model", m->model, "serial", serial, "firmware", m->firmware,
             "max_power_kw", m->max_power_kw, "ca_file", ca));
+        json_t *row = json_array_get(rows, json_array_size(rows) - 1);
+        json_object_set_new(row, "security_profile", json_integer(sec.profile));
+        json_object_set_new(row, "basic_password", sec.password ? json_string(sec.password) : json_null());
+        json_object_set_new(row, "ca_pem", sec.ca_pem ? json_string(sec.ca_pem) : json_null());
+        json_object_set_new(row, "client_cert_pem", sec.cert ? json_string(sec.cert) : json_null());
+        json_object_set_new(row, "client_key_pem", sec.key ? json_string(sec.key) : json_null());
     }
     json_decref(identities);
 }

@@ -128,6 +128,10 @@ static const char SQL_DELETE_LOCATION[] =
     "  'connector_type', " c ".connector_type, 'max_power_kw', " c ".max_power_kw, "   \
     "  'ocpp_version', " c ".ocpp_version, 'ws_url', " c ".ws_url, "                   \
     "  'ca_file', " c ".ca_file, 'status', " c ".status, 'connected', " c ".connected, " \
+    "  'security', json_build_object('profile', " c ".security_profile, "               \
+    "    'password_set', " c ".basic_password IS NOT NULL, "                            \
+    "    'ca_pem_set', " c ".ca_pem IS NOT NULL, "                                      \
+    "    'client_cert_set', " c ".client_cert_pem IS NOT NULL), "                       \
     "  'error', " c ".error, 'job_id', " c ".job_id, "                                 \
     "  'reconnect_pending', " c ".pending_change IS NOT NULL, "                         \
     "  'created_at', " TS(c ".created_at") ", 'updated_at', " TS(c ".updated_at") ", "  \

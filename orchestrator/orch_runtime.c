@@ -31,7 +31,8 @@ static const char SQL_CLAIM[] =
     "FROM c WHERE ch.id = c.id "
     "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
     "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status, ch.max_power_kw, "
-    "  ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC')";
+    "  ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), ch.security_profile, "
+    "  ch.basic_password, ch.ca_pem, ch.client_cert_pem, ch.client_key_pem";
 
 static const char SQL_RENEW[] =
     "UPDATE chargers SET lease_until = now() + make_interval(secs => $2::int) "
@@ -328,6 +329,11 @@ static void claim_done(PGresult *res, const char *err, void *arg)
             .provisioned = !strcmp(field(res, i, 10), "READY"),
             .max_power_w = field(res, i, 11) ? atof(field(res, i, 11)) * 1000 : 0,
             .dc = field(res, i, 12) && !strcmp(field(res, i, 12), "t"),
+            .security_profile = atoi(field(res, i, 13)),
+            .password = field(res, i, 14),
+            .ca_pem = field(res, i, 15),
+            .client_cert_pem = field(res, i, 16),
+            .client_key_pem = field(res, i, 17),
         };
         oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
         if (!oc->ch) {

@@ -882,6 +882,21 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         }
         return 0;
 
+    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+        if (ch->password) {     /* security profiles 1 and 2: HTTP basic auth */
+            unsigned char **p = in, *end = *p + len;
+            char cred[256], b64[400], hdr[420];
+            int n = snprintf(cred, sizeof cred, "%s:%s", ch->identity, ch->password);
+            if (n < 0 || n >= (int)sizeof cred ||
+                lws_b64_encode_string(cred, n, b64, sizeof b64) < 0)
+                return -1;
+            snprintf(hdr, sizeof hdr, "Basic %s", b64);
+            if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION,
+                                             (unsigned char *)hdr, (int)strlen(hdr), p, end))
+                return -1;
+        }
+        return 0;
+
     case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH: {
         char proto[64] = "";
         int n = lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL);
@@ -1004,7 +1019,9 @@ int sim_charger_connect(struct sim_charger *ch)
         conn_lost(ch, "bad ws_url");
         return 0;
     }
-    struct lws_vhost *vh = sim_runtime_vhost(ch->rt, u.tls ? ch->ca_file : NULL);
+    struct lws_vhost *vh = u.tls ? sim_runtime_vhost(ch->rt, ch->ca_file, ch->cert_file,
+                                                     ch->key_file)
+                                 : sim_runtime_vhost(ch->rt, NULL, NULL, NULL);
     if (!vh) {
         ch->state = SIM_CONNECTING;
         conn_lost(ch, ch->ca_file ? "TLS: cannot load the CA file" : "cannot create client");
@@ -1061,7 +1078,14 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->owner = owner;
     ch->identity = strdup(cfg->identity);
     ch->ws_url = strdup(cfg->ws_url);
-    ch->ca_file = dup_or_null(cfg->ca_file);
+    const char *ca = cfg->ca_pem ? sim_runtime_pem_file(rt, cfg->ca_pem) : cfg->ca_file;
+    ch->ca_file = dup_or_null(ca);
+    if (cfg->security_profile == 3 && cfg->client_cert_pem && cfg->client_key_pem) {
+        ch->cert_file = sim_runtime_pem_file(rt, cfg->client_cert_pem);
+        ch->key_file = sim_runtime_pem_file(rt, cfg->client_key_pem);
+    }
+    if ((cfg->security_profile == 1 || cfg->security_profile == 2) && cfg->password)
+        ch->password = strdup(cfg->password);
     ch->vendor = dup_or_null(cfg->info.vendor);
     ch->model = dup_or_null(cfg->info.model);
     ch->serial = dup_or_null(cfg->info.serial);
@@ -1103,6 +1127,7 @@ static void charger_free(struct sim_charger *ch)
     free(ch->identity);
     free(ch->ws_url);
     free(ch->ca_file);
+    free(ch->password);
     free(ch->vendor);
     free(ch->model);
     free(ch->serial);

@@ -12,7 +12,13 @@
 struct sim_vhost {
     struct sim_vhost *next;
     char *ca_file;             /* NULL: system CAs */
+    char *cert_file, *key_file;   /* a client certificate (security profile 3), or NULL */
     struct lws_vhost *vh;
+};
+
+struct sim_pem {               /* a PEM given over the API, written to a file */
+    struct sim_pem *next;
+    char path[];
 };
 
 struct sim_runtime {
@@ -28,6 +34,8 @@ struct sim_runtime {
     int connecting;                    /* handshakes in flight */
     struct sim_charger *wait_head, *wait_tail; /* waiting for a connect slot */
     uv_idle_t pump;                    /* starts waiting connects outside lws callbacks */
+    char *pem_dir;                     /* TLS files made from API PEMs, or NULL */
+    struct sim_pem *pems;
     int pump_active;
     int freeing;
 };
@@ -107,6 +115,8 @@ struct sim_charger {
     struct sim_charger *wait_next;     /* rt->wait_* */
     void *owner;
     char *identity, *ws_url, *ca_file, *vendor, *model, *serial, *firmware;
+    const char *cert_file, *key_file;  /* profile 3 (owned by the runtime) */
+    char *password;                    /* basic auth (profiles 1, 2), or NULL */
     const struct ocpp_version *version;
     int connectors;
     double max_power_w;                /* per connector */
@@ -150,7 +160,9 @@ struct sim_charger {
 };
 
 /* sim_runtime.c */
-struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file);
+struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
+                                   const char *cert_file, const char *key_file);
+const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem);
 void sim_runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);

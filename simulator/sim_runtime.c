@@ -1,6 +1,11 @@
 #include "sim_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/sha.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +51,19 @@ struct lws_context *sim_lws_context_new(uv_loop_t *loop)
     return ctx;
 }
 
-/* One client vhost per CA file: the CA is a vhost property in libwebsockets. */
-struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file)
+static int same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* One client vhost per (CA file, client certificate, key): in libwebsockets these are
+ * vhost properties. */
+struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
+                                   const char *cert_file, const char *key_file)
 {
     for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
-        if ((!v->ca_file && !ca_file) || (v->ca_file && ca_file && !strcmp(v->ca_file, ca_file)))
+        if (same(v->ca_file, ca_file) && same(v->cert_file, cert_file) &&
+            same(v->key_file, key_file))
             return v->vh;
 
     struct lws_context_creation_info info;
@@ -65,19 +78,62 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file)
     info.protocols = sim_client_protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.client_ssl_ca_filepath = ca_file;
+    info.client_ssl_cert_filepath = cert_file;
+    info.client_ssl_private_key_filepath = key_file;
     info.connect_timeout_secs = 10;
     struct lws_vhost *vh = lws_create_vhost(rt->ctx, &info);
     if (!vh) {
-        CF_LOG_ERROR("sim", "cannot create a client vhost%s%s", ca_file ? " with CA file " : "",
-                     ca_file ? ca_file : "");
+        CF_LOG_ERROR("sim", "cannot create a client vhost%s%s%s", ca_file ? " with CA file " : "",
+                     ca_file ? ca_file : "", cert_file ? " and a client certificate" : "");
         return NULL;
     }
     struct sim_vhost *v = calloc(1, sizeof *v);
     v->ca_file = ca_file ? strdup(ca_file) : NULL;
+    v->cert_file = cert_file ? strdup(cert_file) : NULL;
+    v->key_file = key_file ? strdup(key_file) : NULL;
     v->vh = vh;
     v->next = rt->vhosts;
     rt->vhosts = v;
     return vh;
+}
+
+/* PEM text given over the API becomes a file (libwebsockets reads files): one per
+ * distinct content, named by its SHA-256, 0600 in a private directory removed with
+ * the runtime. Returns the path (owned by the runtime), or NULL. */
+const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    char hex[2 * SHA256_DIGEST_LENGTH + 1], path[PATH_MAX];
+
+    SHA256((const unsigned char *)pem, strlen(pem), md);
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    if (!rt->pem_dir) {
+        char tmpl[] = "/tmp/chargefleet-tls-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+            CF_LOG_ERROR("sim", "cannot make a directory for TLS files: %s", strerror(errno));
+            return NULL;
+        }
+        rt->pem_dir = strdup(tmpl);
+    }
+    snprintf(path, sizeof path, "%s/%s.pem", rt->pem_dir, hex);
+    for (struct sim_pem *p = rt->pems; p; p = p->next)
+        if (strcmp(p->path, path) == 0)
+            return p->path;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    size_t len = strlen(pem);
+    if (fd < 0 || write(fd, pem, len) != (ssize_t)len) {
+        CF_LOG_ERROR("sim", "cannot write %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    close(fd);
+    struct sim_pem *p = malloc(sizeof *p + strlen(path) + 1);
+    strcpy(p->path, path);
+    p->next = rt->pems;
+    rt->pems = p;
+    return p->path;
 }
 
 static void pump_cb(uv_idle_t *h)
@@ -163,7 +219,7 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
     rt->ev_arg = arg;
     uv_idle_init(loop, &rt->pump);
     rt->pump.data = rt;
-    if (!sim_runtime_vhost(rt, NULL)) {
+    if (!sim_runtime_vhost(rt, NULL, NULL, NULL)) {
         uv_close((uv_handle_t *)&rt->pump, NULL);
         free(rt);
         return NULL;
@@ -187,8 +243,19 @@ static void pump_closed(uv_handle_t *h)
         struct sim_vhost *v = rt->vhosts;
         rt->vhosts = v->next;
         free(v->ca_file);
+        free(v->cert_file);
+        free(v->key_file);
         free(v);
     }
+    while (rt->pems) {
+        struct sim_pem *p = rt->pems;
+        rt->pems = p->next;
+        unlink(p->path);
+        free(p);
+    }
+    if (rt->pem_dir)
+        rmdir(rt->pem_dir);
+    free(rt->pem_dir);
     free(rt);
 }
 

@@ -58,6 +58,10 @@ struct sim_charger_cfg {
     int provisioned;           /* already READY once: no provision deadline */
     double max_power_w;        /* per connector; <= 0: 11 kW AC / 50 kW DC */
     int dc;                    /* a DC charger (its cars report state of charge) */
+    int security_profile;      /* 0 none, 1 basic auth, 2 TLS + basic auth, 3 client cert */
+    const char *password;      /* basic auth (profiles 1, 2), user = the identity */
+    const char *ca_pem;        /* PEM CA verifying the CSMS (else ca_file / system CAs) */
+    const char *client_cert_pem, *client_key_pem;   /* profile 3 */
 };
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o);

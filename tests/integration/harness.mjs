@@ -145,7 +145,8 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
   let httpServer;
   if (tls) {   // wss: an https server handing upgrades to the RPC server
     const https = await import('node:https');
-    httpServer = https.createServer({ key: tls.key, cert: tls.cert });
+    httpServer = https.createServer({ key: tls.key, cert: tls.cert, ca: tls.ca,
+      requestCert: Boolean(tls.ca), rejectUnauthorized: false });
     httpServer.on('upgrade', server.handleUpgrade);
     await new Promise(r => httpServer.listen(port, '127.0.0.1', r));
   } else {
