@@ -119,6 +119,16 @@ static const char SQL_DELETE_LOCATION[] =
 
 /* ---- chargers ---- */
 
+/* The live state of a charger that did nothing since its boot (its runtime writes one
+ * once something changes): connected and booted, every connector Available. */
+#define BOOT_STATE(c)                                                                   \
+    "CASE WHEN " c ".status = 'READY' THEN json_build_object("                          \
+    "  'connection', CASE WHEN " c ".connected THEN 'connected' ELSE 'disconnected' END, " \
+    "  'booted', " c ".connected, 'connectors', (SELECT json_agg(json_build_object("      \
+    "    'connector_id', n, 'status', CASE WHEN " c ".connected THEN 'Available' "       \
+    "    ELSE 'Unknown' END, 'energy_wh', 0)) FROM generate_series(1, " c ".connectors) n)) " \
+    "END"
+
 #define CHARGER_JSON(c)                                                                 \
     "json_build_object('charger_id', " c ".id, 'identity', " c ".identity, "           \
     "  'charge_point_name', " c ".charge_point_name, 'location_id', " c ".location_id, " \
@@ -132,6 +142,7 @@ static const char SQL_DELETE_LOCATION[] =
     "    'password_set', " c ".basic_password IS NOT NULL, "                            \
     "    'ca_pem_set', " c ".ca_pem IS NOT NULL, "                                      \
     "    'client_cert_set', " c ".client_cert_pem IS NOT NULL), "                       \
+    "  'live', COALESCE(" c ".live::json, " BOOT_STATE(c) "), "                        \
     "  'error', " c ".error, 'job_id', " c ".job_id, "                                 \
     "  'reconnect_pending', " c ".pending_change IS NOT NULL, "                         \
     "  'created_at', " TS(c ".created_at") ", 'updated_at', " TS(c ".updated_at") ", "  \

@@ -1,5 +1,6 @@
 #include "orch_runtime.h"
 
+#include <malloc.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "orch_logs.h"
 
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
+#define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
 
 #define CLAIM_TICK_MS 1000
 #define FLUSH_TICK_MS 200
@@ -27,7 +29,7 @@ static const char SQL_CLAIM[] =
     "UPDATE chargers ch SET lease_owner = $1, "
     "  lease_until = now() + make_interval(secs => $3::int), "
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
-    "  pending_change = NULL, updated_at = now() "
+    "  pending_change = NULL, live = NULL, updated_at = now() "
     "FROM c WHERE ch.id = c.id "
     "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
     "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status, ch.max_power_kw, "
@@ -55,8 +57,11 @@ static const char SQL_FLUSH[] =
     "                  ELSE ch.ready_at END, "
     "  lease_owner = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_owner END, "
     "  lease_until = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_until END, "
-    "  updated_at = now() "
-    "FROM json_to_recordset($2::json) AS u(id uuid, status text, error text, connected boolean) "
+    "  live = COALESCE(u.live, ch.live), "
+    "  updated_at = CASE WHEN u.status IS NULL AND u.connected IS NULL THEN ch.updated_at "
+    "                    ELSE now() END "
+    "FROM json_to_recordset($2::json) "
+    "  AS u(id uuid, status text, error text, connected boolean, live jsonb) "
     "WHERE ch.id = u.id AND ch.lease_owner IS NOT DISTINCT FROM $1 "
     "  AND ch.pending_change IS NULL";
 
@@ -107,6 +112,7 @@ struct orch_runtime {
     char owner[48];
     uv_timer_t claim_timer, renew_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting;
+    unsigned flushes;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
     int held;
     json_t *updates;        /* id -> {status?, error?, connected?}: merged, newest wins */
@@ -115,6 +121,7 @@ struct orch_runtime {
     json_t *settle_in_flight;
     struct orch_logs *logs;  /* frames and connection events of the chargers held */
     json_t *outcomes;       /* [{id, status, result?, error?}] of commands carried out */
+    json_t *dirty;          /* ids of chargers whose live state changed since the flush */
     json_t *outcomes_in_flight;
     struct orch_charger **buckets;   /* id -> charger held */
     size_t nbuckets;
@@ -166,6 +173,13 @@ static void logs_written(void *arg)
     struct orch_runtime *r = arg;
     if (r->stopping)
         finish_stop(r);
+}
+
+static void ev_changed(struct sim_charger *ch, void *arg)
+{
+    struct orch_runtime *r = arg;
+    struct orch_charger *oc = sim_charger_owner(ch);
+    json_object_set_new(r->dirty, oc->id, json_true());
 }
 
 static void ev_log(struct sim_charger *ch, const struct sim_log *e, void *arg)
@@ -253,15 +267,35 @@ static void flush_done(PGresult *res, const char *err, void *arg)
                 json_object_set(r->updates, id, u);
         }
     }
+    size_t rows = json_object_size(r->in_flight);
     json_decref(r->in_flight);
     r->in_flight = NULL;
+    if (rows >= 1000)
+        malloc_trim(0);       /* a burst (a fleet booting) grew the heap: give it back */
     if (r->stopping)
         finish_stop(r);
 }
 
+/* The live state of the chargers that changed goes with the next write. */
+static void collect_live(struct orch_runtime *r)
+{
+    const char *id;
+    json_t *v;
+    json_object_foreach(r->dirty, id, v) {
+        struct orch_charger *oc = held_find(r, id);
+        if (oc && !oc->changing)
+            update(r, id, "live", sim_charger_live(oc->ch));
+    }
+    json_object_clear(r->dirty);
+}
+
 static void flush(struct orch_runtime *r)
 {
-    if (r->flushing || json_object_size(r->updates) == 0)
+    if (r->flushing)
+        return;
+    if (++r->flushes % LIVE_EVERY == 0 || r->stopping)
+        collect_live(r);
+    if (json_object_size(r->updates) == 0)
         return;
     json_t *rows = json_array();
     const char *id;
@@ -551,7 +585,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
 {
     static const struct sim_events ev = {
         .ready = ev_ready, .failed = ev_failed, .connection = ev_connection, .gone = ev_gone,
-        .log = ev_log,
+        .log = ev_log, .changed = ev_changed,
     };
     struct orch_runtime *r = calloc(1, sizeof *r);
     r->loop = loop;
@@ -562,6 +596,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     r->updates = json_object();
     r->settle = json_array();
     r->outcomes = json_array();
+    r->dirty = json_object();
     r->logs = orch_logs_new(r->db, LOG_BACKLOG_MAX, logs_written, r);
     for (r->nbuckets = 64; r->nbuckets < (size_t)r->opts.capacity && r->nbuckets < (1u << 20);)
         r->nbuckets <<= 1;
@@ -579,6 +614,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
         json_decref(r->updates);
         json_decref(r->settle);
         json_decref(r->outcomes);
+        json_decref(r->dirty);
         orch_logs_free(r->logs);
         free(r->buckets);
         free(r);
@@ -614,6 +650,7 @@ static void handle_closed(uv_handle_t *h)
     json_decref(r->updates);
     json_decref(r->settle);
     json_decref(r->outcomes);
+    json_decref(r->dirty);
     orch_logs_free(r->logs);
     free(r->buckets);
     free(r);

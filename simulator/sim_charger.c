@@ -347,7 +347,11 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
             ch->rt->ev.ready(ch, first, ch->rt->ev_arg);
         if (ch->state != SIM_ACCEPTED)
             return; /* the owner stopped it */
+        ch->quiet = !ch->live_said;        /* a plain boot: nothing to say */
         send_statuses(ch, -1);
+        ch->quiet = 0;
+        if (ch->live_said)
+            sim_touch(ch);
         uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
         return;
     }
@@ -406,6 +410,7 @@ void sim_send_status(struct sim_charger *ch, int t, enum ocpp_connector_status s
         return;
     cf_now_rfc3339(ts);
     call(ch, "StatusNotification", ch->version->status_request(&all[t], st, ts));
+    sim_touch(ch);
 }
 
 /* Sends StatusNotification for target `only`, or every target when only < 0: what its
@@ -827,6 +832,8 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     if (was == SIM_ACCEPTED)
         CF_LOG_INFO(ch->identity, "connection lost: %s", reason ? reason : "closed");
     uint64_t delay = backoff_ms(ch);
+    if (ch->live_said)
+        sim_touch(ch);            /* else the connected column says it */
     sim_log_event(ch, was == SIM_CONNECTING ? "connect_failed" : "disconnected",
                   "%s; reconnect in %llu ms (attempt %d)", reason ? reason : "closed",
                   (unsigned long long)delay, ch->attempts);

@@ -77,6 +77,7 @@ struct sim_tx {                        /* the running session of one connector *
     double ev_max_w;                   /* what the car takes at most */
     double battery_wh, soc;            /* the car's battery, its state of charge (%) */
     double started_at;                 /* unix seconds (Relative charging profiles) */
+    double start_wh;                   /* the register when it started */
     int reservation_id;                /* the reservation it used; -1 none */
 };
 
@@ -93,6 +94,11 @@ struct sim_conn {                      /* one status target's meter and session 
     int res_active, res_id;            /* a reservation (ReserveNow) */
     char res_tag[37];
     double res_expiry;                 /* unix seconds */
+};
+
+struct sim_profile {                   /* an installed charging profile */
+    struct sim_profile *next;
+    struct ocpp_profile p;
 };
 
 struct sim_meter {                     /* allocated with a charger's first session */
@@ -149,6 +155,8 @@ struct sim_charger {
     struct sim_meter *meter;           /* NULL until the first session */
     struct sim_profile *profiles;      /* charging profiles installed (sim_profile.c) */
     json_t *local_list;                /* id -> status (SendLocalList); NULL: none */
+    int quiet;                         /* booting: changes are not said (sim_touch) */
+    int live_said;                     /* a live state was said since it started */
     struct sim_progress *progress;     /* firmware / diagnostics progressions running */
     int local_version;
     enum ocpp_boot_reason boot_reason; /* of the next BootNotification */
@@ -238,6 +246,9 @@ void sim_reserve_csms_reserve(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_reserve_csms_cancel(struct sim_charger *ch, struct ocpp_frame *f);
 /* A session for id_tag starts on t: its reservation is used (returns its id) or -1. */
 int sim_reservation_use(struct sim_charger *ch, int t, const char *id_tag);
+
+/* sim_live.c: the live state; sim_touch tells the owner it changed */
+void sim_touch(struct sim_charger *ch);
 
 /* sim_profile.c: smart charging */
 double sim_wall_now(void);                 /* unix seconds */

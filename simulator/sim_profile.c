@@ -13,11 +13,6 @@
 
 #define MAX_PROFILES 64
 
-struct sim_profile {
-    struct sim_profile *next;
-    struct ocpp_profile p;
-};
-
 double sim_wall_now(void)
 {
     struct timespec ts;
@@ -148,6 +143,7 @@ const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profil
     CF_LOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
                 p->id, (int)p->purpose, p->stack_level, p->evse_id);
     sim_tx_limits_changed(ch);
+    sim_touch(ch);
     return NULL;
 }
 
@@ -187,8 +183,10 @@ void sim_profile_csms_clear(struct sim_charger *ch, struct ocpp_frame *f)
     }
     drop_where(ch, matches_filter, &flt, &removed);
     sim_answer(ch, f->id, ocpp_status_payload(removed ? "Accepted" : "Unknown"));
-    if (removed)
+    if (removed) {
         sim_tx_limits_changed(ch);
+        sim_touch(ch);
+    }
 }
 
 void sim_profile_csms_composite(struct sim_charger *ch, struct ocpp_frame *f)

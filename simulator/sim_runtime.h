@@ -47,6 +47,8 @@ struct sim_events {
     /* Something to log for this charger: a frame it sent or received, or a connection
      * event. NULL: nothing is logged. */
     void (*log)(struct sim_charger *ch, const struct sim_log *e, void *arg);
+    /* Its live state changed (sim_charger_live says what it is now). */
+    void (*changed)(struct sim_charger *ch, void *arg);
 };
 
 struct sim_charger_cfg {
@@ -99,6 +101,9 @@ const char *sim_charger_identity(const struct sim_charger *ch);
  * reference), or -1 with err[n] saying why nothing was done. */
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,
                         json_t **result, char *err, size_t n);
+/* The charger's live state (a new JSON object): connection, connectors with their
+ * sessions and energy, charging profiles, configuration, queued messages. */
+json_t *sim_charger_live(const struct sim_charger *ch);
 /* The last connection/boot error ("" if none). */
 const char *sim_charger_last_error(const struct sim_charger *ch);
 

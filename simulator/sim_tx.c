@@ -209,6 +209,7 @@ static void meter_cb(uv_timer_t *timer)
         if (ch->state == SIM_ACCEPTED && c->tx->id[0])
             tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_PERIODIC);
     }
+    sim_touch(ch);
 }
 
 void sim_tx_limits_changed(struct sim_charger *ch)
@@ -259,6 +260,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     snprintf(tx->id_type, sizeof tx->id_type, "%s", id_type);
     tx->remote_start_id = remote_start_id;
     tx->started_at = sim_wall_now();
+    tx->start_wh = c->energy_wh;
     /* the car: AC cars take 7.4 or 11 kW; DC cars 50..150 kW; batteries of 40..100 kWh
      * arrive between 10 and 50 % full */
     tx->ev_max_w = ch->dc ? 50000.0 + rand_unit() * 100000.0 : (rand_unit() < 0.5 ? 7400 : 11000);

@@ -18,6 +18,12 @@ before(async () => {
   const job = await waitJob(srv, r.body.status_url);
   assert.equal(job.status, 'READY');
   chargerId = job.results.created.find(c => c.identity === 'LOG1').charger_id;
+  // a charger that only booted: its live state is the boot state
+  const log2 = job.results.created.find(c => c.identity === 'LOG2').charger_id;
+  await until(async () => (await srv.api('GET', `/ocpp/chargers/${log2}`)).body.connected, { what: 'LOG2 connected' });
+  const live = (await srv.api('GET', `/ocpp/chargers/${log2}`)).body.live;
+  assert.equal(live.connection, 'connected');
+  assert.ok(live.connectors.length >= 1 && live.connectors.every(c => c.status === 'Available'));
   await until(() => peer.live.get('LOG1') === 1 && peer.live.get('LOG2') === 1, { what: 'connected' });
 });
 after(() => stopAll({ srv, peer, pg }));

@@ -193,3 +193,37 @@ test('ChangeAvailability during a session is Scheduled; Reset ends the session b
   }
   assert.deepEqual(peer.failures, []);
 });
+
+test('GET /ocpp/chargers/{id}: the live state — connection, session, energy, configuration', async () => {
+  const list = (await srv.api('GET', '/ocpp/chargers')).body.data;
+  const id = list.find(c => c.identity === 'S201').charger_id;
+  const c = peer.client('S201');
+  const m = mark('S201');
+  assert.equal((await c.call('RequestStartTransaction', { idToken: { idToken: 'LIVE1', type: 'ISO14443' }, remoteStartId: 77, evseId: 2 })).status, 'Accepted');
+  await until(() => since('S201', m).some(x => x.params.eventType === 'Started'), { what: 'started' });
+  const txId = since('S201', m).find(x => x.params.eventType === 'Started').params.transactionInfo.transactionId;
+  let live;
+  await until(async () => {
+    live = (await srv.api('GET', `/ocpp/chargers/${id}`)).body.live;
+    return live?.connectors?.find(x => x.connector_id === 2)?.transaction?.transaction_id === txId;
+  }, { what: 'the session in the live state' });
+  assert.equal(live.connection, 'connected');
+  assert.equal(live.booted, true);
+  const conn = live.connectors.find(x => x.connector_id === 2);
+  assert.equal(conn.status, 'Charging');
+  assert.equal(conn.transaction.id_tag, 'LIVE1');
+  assert.ok(conn.power_w > 0 && conn.transaction.soc > 0);
+  assert.equal(live.connectors.find(x => x.connector_id === 1).transaction, undefined);
+  assert.equal(live.configuration_changed.MeterValueSampleInterval, "1");   // set by the earlier test
+  const e0 = conn.energy_wh;
+  await until(async () => {
+    const now = (await srv.api('GET', `/ocpp/chargers/${id}`)).body.live;
+    return now.connectors.find(x => x.connector_id === 2).energy_wh > e0;
+  }, { what: 'energy growing in the live state' });
+  assert.equal((await c.call('RequestStopTransaction', { transactionId: txId })).status, 'Accepted');
+  await until(async () => {
+    const now = (await srv.api('GET', `/ocpp/chargers/${id}`)).body.live;
+    return now.connectors.find(x => x.connector_id === 2).status === 'Available';
+  }, { what: 'Available in the live state' });
+  assert.deepEqual(peer.failures, []);
+});
