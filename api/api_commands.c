@@ -21,6 +21,8 @@ static const struct {
     {"authorize", {"id_tag", "id_type", NULL}, "id_tag"},
     {"inject-fault", {"connector_id", NULL}, NULL},
     {"clear-fault", {"connector_id", NULL}, NULL},
+    {"start-generator", {NULL}, NULL},
+    {"stop-generator", {NULL}, NULL},
     {"set-configuration", {"key", "value", NULL}, "key"},
     {"restart", {NULL}, NULL},
     {"proxy-message", {"action", "payload", NULL}, "action"},
@@ -148,7 +150,8 @@ void post_command(struct op *op)
     if (c == N_COMMANDS) {
         api_req_error(op->req, 404,
                       "unknown command %.60s (start-session, stop-session, authorize, "
-                      "inject-fault, clear-fault, set-configuration, restart, proxy-message)",
+                      "inject-fault, clear-fault, set-configuration, restart, proxy-message, "
+                      "start-generator, stop-generator)",
                       op->p[0]);
         op_free(op);
         return;

@@ -63,6 +63,105 @@ static const char *pem_field(struct vctx *v, json_t *t, const char *key, const c
     return s;
 }
 
+/* A number field in [min, max]: 1 and *out when present and valid, 0 absent, -1 bad. */
+static int opt_number(struct vctx *v, json_t *obj, const char *key, json_t *loc, double min,
+                      double max, double *out)
+{
+    json_t *j = json_object_get(obj, key);
+    if (!j || json_is_null(j))
+        return 0;
+    if (!json_is_number(j) || json_number_value(j) < min || json_number_value(j) > max) {
+        vc_err(v, AT_KEY(loc, key), "value_error.number", "%s must be a number in %g..%g", key,
+               min, max);
+        return -1;
+    }
+    *out = json_number_value(j);
+    return 1;
+}
+
+/* How the chargers behave: reconnect backoff, call timeout, websocket pings, and the
+ * automatic session generator. Returns the behavior object for the rows (new
+ * reference) or NULL when the template sets none. */
+static json_t *check_behavior(struct vctx *v, json_t *t, json_t *tloc)
+{
+    json_t *b = json_object(), *rec = json_object_get(t, "reconnect");
+    json_t *ses = json_object_get(t, "sessions");
+    long n, lo = 0, hi = 0;
+
+    if (rec) {
+        json_t *rloc = AT_KEY(tloc, "reconnect"), *r = json_object();
+        static const char *const keys[] = {"backoff_min_ms", "backoff_max_ms", NULL};
+        if (!json_is_object(rec)) {
+            vc_err(v, json_incref(rloc), "type_error.object",
+                   "reconnect: {backoff_min_ms, backoff_max_ms}");
+        } else {
+            vc_only_keys(v, rec, keys, rloc);
+            if (vc_opt_int(v, rec, "backoff_min_ms", rloc, 100, 600000, &lo) == 1)
+                json_object_set_new(r, "backoff_min_ms", json_integer(lo));
+            if (vc_opt_int(v, rec, "backoff_max_ms", rloc, 100, 3600000, &hi) == 1)
+                json_object_set_new(r, "backoff_max_ms", json_integer(hi));
+            if (lo && hi && hi < lo)
+                vc_err(v, AT_KEY(rloc, "backoff_max_ms"), "value_error.number",
+                       "backoff_max_ms must be >= backoff_min_ms");
+        }
+        json_object_set_new(b, "reconnect", r);
+        json_decref(rloc);
+    }
+    if (vc_opt_int(v, t, "call_timeout_s", tloc, 1, 600, &n) == 1)
+        json_object_set_new(b, "call_timeout_s", json_integer(n));
+    if (vc_opt_int(v, t, "ping_interval_s", tloc, 0, 3600, &n) == 1)
+        json_object_set_new(b, "ping_interval_s", json_integer(n));
+    if (ses) {
+        json_t *sloc = AT_KEY(tloc, "sessions"), *out = json_object();
+        static const char *const keys[] = {"per_hour", "duration_s", "id_tags", NULL};
+        double rate;
+        if (!json_is_object(ses)) {
+            vc_err(v, json_incref(sloc), "type_error.object",
+                   "sessions: {per_hour, duration_s: [min, max], id_tags?}");
+        } else {
+            vc_only_keys(v, ses, keys, sloc);
+            if (opt_number(v, ses, "per_hour", sloc, 0.001, 36000, &rate) == 1)
+                json_object_set_new(out, "per_hour", json_real(rate));
+            else if (!json_object_get(ses, "per_hour"))
+                vc_err(v, AT_KEY(sloc, "per_hour"), "value_error.missing",
+                       "per_hour: sessions started per hour (per charger) is required");
+            json_t *d = json_object_get(ses, "duration_s");
+            if (d && !(json_is_array(d) && json_array_size(d) == 2 &&
+                       json_is_integer(json_array_get(d, 0)) &&
+                       json_is_integer(json_array_get(d, 1)) &&
+                       json_integer_value(json_array_get(d, 0)) >= 1 &&
+                       json_integer_value(json_array_get(d, 0)) <=
+                           json_integer_value(json_array_get(d, 1)) &&
+                       json_integer_value(json_array_get(d, 1)) <= 86400))
+                vc_err(v, AT_KEY(sloc, "duration_s"), "value_error.range",
+                       "duration_s: [min, max] seconds, 1 <= min <= max <= 86400");
+            else if (d)
+                json_object_set(out, "duration_s", d);
+            else
+                json_object_set_new(out, "duration_s", json_pack("[i,i]", 600, 3600));
+            json_t *tags = json_object_get(ses, "id_tags"), *x;
+            size_t i;
+            int ok = !tags || (json_is_array(tags) && json_array_size(tags) >= 1 &&
+                               json_array_size(tags) <= 1000);
+            json_array_foreach(tags, i, x) ok = ok && json_is_string(x) &&
+                                                json_string_length(x) >= 1 &&
+                                                json_string_length(x) <= 20;
+            if (!ok)
+                vc_err(v, AT_KEY(sloc, "id_tags"), "type_error.list",
+                       "id_tags: 1..1000 ids of 1..20 characters");
+            else if (tags)
+                json_object_set(out, "id_tags", tags);
+        }
+        json_object_set_new(b, "sessions", out);
+        json_decref(sloc);
+    }
+    if (json_object_size(b) == 0) {
+        json_decref(b);
+        return NULL;
+    }
+    return b;
+}
+
 /* security_profile 0..3 (0 none), password (profiles 1, 2), ca_pem, client_cert_pem
  * and client_key_pem (profile 3). */
 static void check_security(struct vctx *v, json_t *t, json_t *tloc, struct security *sec)
@@ -103,6 +202,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     const char *brand = NULL, *model_slug = NULL, *ctype = NULL, *ws = NULL, *ver = NULL;
     const char *prefix = NULL, *tname = NULL, *ca = NULL;
     struct security sec = {0};
+    json_t *behavior = NULL;
     const struct orch_model *m = NULL;
     struct orch_model custom_model;
     json_t *t, *tloc, *ids, *idsloc;
@@ -130,6 +230,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         tname = vc_opt_str(v, t, "template_name", tloc);
         ca = vc_opt_str(v, t, "ca_file", tloc);
         check_security(v, t, tloc, &sec);
+        behavior = check_behavior(v, t, tloc);
         json_t *custom = NULL;
         if (brand && model_slug && !(m = orch_catalog_model(brand, model_slug))) {
             char key[200];
@@ -218,6 +319,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     json_decref(idsloc);
     if (json_array_size(v->errors) > errs) {
         json_decref(tloc);
+        json_decref(behavior);
         return;
     }
     if (has_number == 0)
@@ -227,6 +329,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.number.not_le",
             "a request creates at most %d chargers", API_MAX_CHARGERS);
         json_decref(tloc);
+        json_decref(behavior);
         return;
     }
     json_decref(tloc);
@@ -236,6 +339,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.identity",
             "no free identities left with prefix '%s'", full_prefix);
         json_decref(identities);
+        json_decref(behavior);
         return;
     }
     json_array_foreach(identities, i, id) {
@@ -255,8 +359,10 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         json_object_set_new(row, "ca_pem", sec.ca_pem ? json_string(sec.ca_pem) : json_null());
         json_object_set_new(row, "client_cert_pem", sec.cert ? json_string(sec.cert) : json_null());
         json_object_set_new(row, "client_key_pem", sec.key ? json_string(sec.key) : json_null());
+        json_object_set(row, "behavior", behavior ? behavior : json_null());
     }
     json_decref(identities);
+    json_decref(behavior);
 }
 
 

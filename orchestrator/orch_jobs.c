@@ -9,13 +9,13 @@
 #define CHARGER_COLS                                                                    \
     "identity, charge_point_name, brand_slug, model_slug, ocpp_version, ws_url, "       \
     "connector_type, connectors, vendor, model, serial, firmware, max_power_kw, ca_file, " \
-    "security_profile, basic_password, ca_pem, client_cert_pem, client_key_pem"
+    "security_profile, basic_password, ca_pem, client_cert_pem, client_key_pem, behavior"
 #define CHARGER_TYPES                                                                   \
     "identity text, charge_point_name text, brand_slug text, model_slug text, "         \
     "ocpp_version text, ws_url text, connector_type text, connectors int, vendor text, " \
     "model text, serial text, firmware text, max_power_kw float8, ca_file text, "        \
     "security_profile smallint, basic_password text, ca_pem text, client_cert_pem text, " \
-    "client_key_pem text"
+    "client_key_pem text, behavior jsonb"
 /* The location columns of a plan item `p.loc` (see api_validate.h). */
 #define LOCATION_COLS                                                                   \
     "id, cpo_id, job_id, name, address, city, postal_code, country, latitude, "          \

@@ -34,7 +34,7 @@ static const char SQL_CLAIM[] =
     "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
     "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status, ch.max_power_kw, "
     "  ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), ch.security_profile, "
-    "  ch.basic_password, ch.ca_pem, ch.client_cert_pem, ch.client_key_pem";
+    "  ch.basic_password, ch.ca_pem, ch.client_cert_pem, ch.client_key_pem, ch.behavior::text";
 
 static const char SQL_RENEW[] =
     "UPDATE chargers SET lease_until = now() + make_interval(secs => $2::int) "
@@ -368,8 +368,10 @@ static void claim_done(PGresult *res, const char *err, void *arg)
             .ca_pem = field(res, i, 15),
             .client_cert_pem = field(res, i, 16),
             .client_key_pem = field(res, i, 17),
+            .behavior = field(res, i, 18) ? json_loads(field(res, i, 18), 0, NULL) : NULL,
         };
         oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
+        json_decref(cfg.behavior);
         if (!oc->ch) {
             update(r, oc->id, "status", json_string("FAILED"));
             update(r, oc->id, "error", json_string(v ? "bad ws_url" : "unknown ocpp_version"));

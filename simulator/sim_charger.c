@@ -37,11 +37,13 @@ static uint32_t rand_u32(void)
 static uint64_t backoff_ms(const struct sim_charger *ch)
 {
     const struct sim_runtime_opts *o = &ch->rt->opts;
-    uint64_t d = (uint64_t)o->backoff_min_ms;
-    for (int i = 1; i < ch->attempts && d < (uint64_t)o->backoff_max_ms; i++)
+    uint64_t lo = (uint64_t)(ch->backoff_min_ms ? ch->backoff_min_ms : o->backoff_min_ms);
+    uint64_t hi = (uint64_t)(ch->backoff_max_ms ? ch->backoff_max_ms : o->backoff_max_ms);
+    uint64_t d = lo;
+    for (int i = 1; i < ch->attempts && d < hi; i++)
         d *= 2;
-    if (d > (uint64_t)o->backoff_max_ms)
-        d = (uint64_t)o->backoff_max_ms;
+    if (d > hi)
+        d = hi;
     return d / 2 + (d / 2 ? rand_u32() % (d / 2 + 1) : 0);
 }
 
@@ -210,16 +212,21 @@ static void call(struct sim_charger *ch, const char *action, json_t *payload)
     sim_call(ch, action, payload, -1, 0);
 }
 
+static int call_timeout(const struct sim_charger *ch)
+{
+    return ch->call_timeout_s ? ch->call_timeout_s : ch->rt->opts.call_timeout_s;
+}
+
 static void call_timeout_cb(uv_timer_t *t)
 {
     struct sim_charger *ch = t->data;
     if (!ch->out)
         return;
     CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out->action,
-                ch->rt->opts.call_timeout_s);
+                call_timeout(ch));
     if (!strcmp(ch->out->action, "BootNotification")) {
         set_error(ch, "BootNotification: no response from CSMS within %d s",
-                  ch->rt->opts.call_timeout_s);
+                  call_timeout(ch));
         ch->want_close = 1;          /* reconnect and boot again */
         if (ch->wsi)
             lws_callback_on_writable(ch->wsi);
@@ -246,7 +253,7 @@ static void send_next_call(struct sim_charger *ch)
     ocpp_msgid_format(ch->out_id, ch->msgid_prefix, ++ch->msgid_seq);
     ch->out = c;
     tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload), ch->out_id, c->action);
-    uint64_t to = (uint64_t)ch->rt->opts.call_timeout_s * 1000;
+    uint64_t to = (uint64_t)call_timeout(ch) * 1000;
     uv_timer_start(&ch->call_timer, call_timeout_cb, to, 0);
 }
 
@@ -1052,6 +1059,16 @@ int sim_charger_connect(struct sim_charger *ch)
     ci.ssl_connection = u.tls ? LCCSCF_USE_SSL : 0;
     ci.opaque_user_data = ch;
     ci.pwsi = &ch->wsi;
+    char ping[16];
+    sim_setting_get(ch, OCPP_CFG_WEBSOCKET_PING_INTERVAL, ping, sizeof ping);
+    int ping_s = atoi(ping);
+    if (ping_s > 0 && (ch->ping || (ch->ping = calloc(1, sizeof *ch->ping)))) {
+        /* WebSocketPingInterval: a ping after that long without traffic, hang up when
+         * nothing comes back (lws: per connection) */
+        ch->ping->secs_since_valid_ping = (uint16_t)(ping_s > 30000 ? 30000 : ping_s);
+        ch->ping->secs_since_valid_hangup = (uint16_t)(ping_s > 30000 ? 65000 : 2 * ping_s + 5);
+        ci.retry_and_idle_policy = ch->ping;
+    }
 
     ch->state = SIM_CONNECTING;
     ch->conn_error[0] = '\0';
@@ -1093,6 +1110,11 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     }
     if ((cfg->security_profile == 1 || cfg->security_profile == 2) && cfg->password)
         ch->password = strdup(cfg->password);
+    json_t *rec = json_object_get(cfg->behavior, "reconnect");
+    ch->backoff_min_ms = (int)json_integer_value(json_object_get(rec, "backoff_min_ms"));
+    ch->backoff_max_ms = (int)json_integer_value(json_object_get(rec, "backoff_max_ms"));
+    ch->call_timeout_s = (int)json_integer_value(json_object_get(cfg->behavior,
+                                                                 "call_timeout_s"));
     ch->vendor = dup_or_null(cfg->info.vendor);
     ch->model = dup_or_null(cfg->info.model);
     ch->serial = dup_or_null(cfg->info.serial);
@@ -1116,6 +1138,14 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     rt->all = ch;
     rt->count++;
     ch->state = SIM_IDLE;
+    json_t *ping = json_object_get(cfg->behavior, "ping_interval_s");
+    if (ping) {                        /* the template's WebSocketPingInterval */
+        char v[16];
+        snprintf(v, sizeof v, "%d", (int)json_integer_value(ping));
+        setting_set(ch, OCPP_CFG_WEBSOCKET_PING_INTERVAL, v);
+    }
+    if (json_object_get(cfg->behavior, "sessions"))
+        sim_autogen_start(ch, json_object_get(cfg->behavior, "sessions"));
     sim_runtime_want_connect(rt, ch);
     return ch;
 }
@@ -1135,6 +1165,7 @@ static void charger_free(struct sim_charger *ch)
     free(ch->ws_url);
     free(ch->ca_file);
     free(ch->password);
+    free(ch->ping);
     free(ch->vendor);
     free(ch->model);
     free(ch->serial);
@@ -1186,6 +1217,7 @@ void sim_charger_stop(struct sim_charger *ch)
     uv_close((uv_handle_t *)&ch->timer, timer_closed);
     uv_close((uv_handle_t *)&ch->call_timer, timer_closed);
     sim_progress_stop_all(ch);
+    sim_autogen_stop(ch);
     if (ch->meter) {
         uv_timer_stop(&ch->meter->timer);
         uv_timer_stop(&ch->meter->res_timer);

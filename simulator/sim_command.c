@@ -162,6 +162,17 @@ static int cmd_proxy(struct cmd_ctx *c)
     return 0;
 }
 
+/* The session generator (template "sessions") on or off. */
+static int cmd_generator(struct cmd_ctx *c, int on)
+{
+    if (sim_autogen_set(c->ch, on) != 0)
+        return fail(c, "%s", "this charger has no session generator (template \"sessions\")");
+    c->result = json_pack("{s:s}", "generator", on ? "running" : "stopped");
+    return 0;
+}
+
+static int cmd_generator_on(struct cmd_ctx *c) { return cmd_generator(c, 1); }
+static int cmd_generator_off(struct cmd_ctx *c) { return cmd_generator(c, 0); }
 static int cmd_fault_on(struct cmd_ctx *c) { return cmd_fault(c, 1); }
 static int cmd_fault_off(struct cmd_ctx *c) { return cmd_fault(c, 0); }
 
@@ -177,6 +188,8 @@ static const struct {
     {"proxy-message", cmd_proxy},
     {"inject-fault", cmd_fault_on},
     {"clear-fault", cmd_fault_off},
+    {"start-generator", cmd_generator_on},
+    {"stop-generator", cmd_generator_off},
 };
 
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,

@@ -79,6 +79,7 @@ struct sim_tx {                        /* the running session of one connector *
     double started_at;                 /* unix seconds (Relative charging profiles) */
     double start_wh;                   /* the register when it started */
     int reservation_id;                /* the reservation it used; -1 none */
+    uint64_t auto_stop_ms;             /* generated session: ends then (uv_now); 0 no */
 };
 
 struct sim_conn {                      /* one status target's meter and session */
@@ -91,6 +92,7 @@ struct sim_conn {                      /* one status target's meter and session 
     int auth_remote_start_id;
     int auth_remote;                   /* ... or a local start (REST start-session) */
     struct ocpp_profile *auth_profile; /* ... and the TxProfile it brought (owned) */
+    uint64_t auto_duration_ms;         /* the generator's next session here lasts this */
     int res_active, res_id;            /* a reservation (ReserveNow) */
     char res_tag[37];
     double res_expiry;                 /* unix seconds */
@@ -156,6 +158,10 @@ struct sim_charger {
     struct sim_profile *profiles;      /* charging profiles installed (sim_profile.c) */
     json_t *local_list;                /* id -> status (SendLocalList); NULL: none */
     int quiet;                         /* booting: changes are not said (sim_touch) */
+    struct sim_autogen *autogen;       /* the session generator, or NULL */
+    int backoff_min_ms, backoff_max_ms;   /* the template's; 0: the runtime's */
+    int call_timeout_s;                /* the template's; 0: the runtime's */
+    lws_retry_bo_t *ping;              /* websocket ping policy, or NULL */
     int live_said;                     /* a live state was said since it started */
     struct sim_progress *progress;     /* firmware / diagnostics progressions running */
     int local_version;
@@ -246,6 +252,12 @@ void sim_reserve_csms_reserve(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_reserve_csms_cancel(struct sim_charger *ch, struct ocpp_frame *f);
 /* A session for id_tag starts on t: its reservation is used (returns its id) or -1. */
 int sim_reservation_use(struct sim_charger *ch, int t, const char *id_tag);
+
+/* sim_autogen.c: the automatic session generator (template "sessions") */
+void sim_autogen_start(struct sim_charger *ch, json_t *sessions);
+int sim_autogen_set(struct sim_charger *ch, int on);      /* -1: the charger has none */
+void sim_autogen_rearm(struct sim_charger *ch);
+void sim_autogen_stop(struct sim_charger *ch);
 
 /* sim_live.c: the live state; sim_touch tells the owner it changed */
 void sim_touch(struct sim_charger *ch);

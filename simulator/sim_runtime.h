@@ -64,6 +64,8 @@ struct sim_charger_cfg {
     const char *password;      /* basic auth (profiles 1, 2), user = the identity */
     const char *ca_pem;        /* PEM CA verifying the CSMS (else ca_file / system CAs) */
     const char *client_cert_pem, *client_key_pem;   /* profile 3 */
+    json_t *behavior;          /* the template's behavior (borrowed) or NULL: reconnect
+                                * backoff, call_timeout_s, ping_interval_s, sessions */
 };
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o);

@@ -261,6 +261,10 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     tx->remote_start_id = remote_start_id;
     tx->started_at = sim_wall_now();
     tx->start_wh = c->energy_wh;
+    if (c->auto_duration_ms) {          /* a generated session: it ends by itself */
+        tx->auto_stop_ms = uv_now(ch->rt->loop) + c->auto_duration_ms;
+        c->auto_duration_ms = 0;
+    }
     /* the car: AC cars take 7.4 or 11 kW; DC cars 50..150 kW; batteries of 40..100 kWh
      * arrive between 10 and 50 % full */
     tx->ev_max_w = ch->dc ? 50000.0 + rand_unit() * 100000.0 : (rand_unit() < 0.5 ? 7400 : 11000);
@@ -286,6 +290,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     CF_LOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
                 id_tag, c->power_w / 1000);
     sim_tx_rearm(ch);
+    sim_autogen_rearm(ch);
 }
 
 /* The session of connector t is over: Finishing (1.6), then Available again once the
@@ -470,8 +475,10 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
                      c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
                      c->auth_profile);
-        else
+        else {
             CF_LOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
+            c->auto_duration_ms = 0;
+        }
         free(c->auth_profile);
         c->auth_profile = NULL;
         c->auth_tag[0] = '\0';
