@@ -93,34 +93,24 @@ static enum ocpp_error reset_parse(json_t *payload, struct ocpp_reset_req *out, 
 static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *out,
                                      char *reason, size_t len)
 {
-    static const char *const others[] = {"DiagnosticsStatusNotification",
-                                         "FirmwareStatusNotification", "MeterValues", NULL};
-    const char *m = json_string_value(json_object_get(payload, "requestedMessage"));
+    static const struct ocpp_trigger_name names[] = {
+        {"BootNotification", OCPP_TRIGGER_BOOT},
+        {"DiagnosticsStatusNotification", OCPP_TRIGGER_DIAG_STATUS},
+        {"FirmwareStatusNotification", OCPP_TRIGGER_FIRMWARE_STATUS},
+        {"Heartbeat", OCPP_TRIGGER_HEARTBEAT},
+        {"MeterValues", OCPP_TRIGGER_METER_VALUES},
+        {"StatusNotification", OCPP_TRIGGER_STATUS},
+        {NULL, OCPP_TRIGGER_OTHER},
+    };
     json_t *c = json_object_get(payload, "connectorId");
 
     memset(out, 0, sizeof *out);
-    if (!m)
-        return snprintf(reason, len, "requestedMessage: required"),
-               OCPP_ERR_OCCURRENCE_CONSTRAINT;
     if (c && (!json_is_integer(c) || json_integer_value(c) < 0))
         return snprintf(reason, len, "connectorId: an integer >= 0"), OCPP_ERR_TYPE_CONSTRAINT;
     out->evse_id = c ? (int)json_integer_value(c) : 0;
-    if (strcmp(m, "BootNotification") == 0)
-        out->what = OCPP_TRIGGER_BOOT;
-    else if (strcmp(m, "Heartbeat") == 0)
-        out->what = OCPP_TRIGGER_HEARTBEAT;
-    else if (strcmp(m, "StatusNotification") == 0)
-        out->what = OCPP_TRIGGER_STATUS;
-    else {
-        out->what = OCPP_TRIGGER_OTHER;
-        for (int i = 0; others[i]; i++) {
-            if (strcmp(m, others[i]) == 0)
-                return OCPP_ERR_NONE;
-        }
-        return snprintf(reason, len, "requestedMessage: unknown message %.60s", m),
-               OCPP_ERR_PROPERTY_CONSTRAINT;
-    }
-    return OCPP_ERR_NONE;
+    return ocpp_trigger_lookup(names, json_string_value(json_object_get(payload,
+                                                                        "requestedMessage")),
+                               out, reason, len);
 }
 
 /* ChangeAvailability.req {connectorId, type: Inoperative|Operative} */
@@ -281,6 +271,7 @@ static const char *stop_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
     case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
     case OCPP_CAUSE_FAULT:
+    case OCPP_CAUSE_TRIGGER:
     case OCPP_CAUSE_REMOTE_START:
     case OCPP_CAUSE_AUTHORIZED:
     case OCPP_CAUSE_PERIODIC:
@@ -348,6 +339,18 @@ static json_t *authorize_request(const char *id_tag, const char *id_type)
 {
     (void)id_type;
     return json_pack("{s:o}", "idTag", ocpp_str_max(id_tag, 20));
+}
+
+/* MeterValues.req {connectorId, transactionId?, meterValue} */
+static json_t *meter_request(const struct ocpp_status_target *t, const char *tx_id,
+                             const struct ocpp_meter *m, const char *context,
+                             const char *timestamp)
+{
+    json_t *p = json_pack("{s:i,s:o}", "connectorId", t->connector_id, "meterValue",
+                          ocpp_meter_values(m, context, timestamp, 0));
+    if (tx_id && *tx_id)
+        json_object_set_new(p, "transactionId", json_integer(strtoll(tx_id, NULL, 10)));
+    return p;
 }
 
 /* RemoteStartTransaction.req {connectorId?, idTag, chargingProfile?} */
@@ -547,6 +550,7 @@ const struct ocpp_version ocpp_v16 = {
     .reports_finishing = 1,
     .tx_answer = tx_answer,
     .authorize_request = authorize_request,
+    .meter_request = meter_request,
     .remote_start_action = "RemoteStartTransaction",
     .remote_stop_action = "RemoteStopTransaction",
     .remote_start_parse = remote_start_parse,

@@ -131,17 +131,23 @@ static enum ocpp_error reset_parse(json_t *payload, struct ocpp_reset_req *out, 
 static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *out,
                                      char *reason, size_t len)
 {
-    static const char *const others[] = {
-        "LogStatusNotification", "FirmwareStatusNotification", "MeterValues",
-        "SignChargingStationCertificate", "SignV2GCertificate", "TransactionEvent",
-        "SignCombinedCertificate", "PublishFirmwareStatusNotification", NULL};
-    const char *m = json_string_value(json_object_get(payload, "requestedMessage"));
+    static const struct ocpp_trigger_name names[] = {
+        {"BootNotification", OCPP_TRIGGER_BOOT},
+        {"LogStatusNotification", OCPP_TRIGGER_DIAG_STATUS},
+        {"FirmwareStatusNotification", OCPP_TRIGGER_FIRMWARE_STATUS},
+        {"Heartbeat", OCPP_TRIGGER_HEARTBEAT},
+        {"MeterValues", OCPP_TRIGGER_METER_VALUES},
+        {"SignChargingStationCertificate", OCPP_TRIGGER_OTHER},
+        {"SignV2GCertificate", OCPP_TRIGGER_OTHER},
+        {"StatusNotification", OCPP_TRIGGER_STATUS},
+        {"TransactionEvent", OCPP_TRIGGER_TX_EVENT},
+        {"SignCombinedCertificate", OCPP_TRIGGER_OTHER},
+        {"PublishFirmwareStatusNotification", OCPP_TRIGGER_OTHER},
+        {NULL, OCPP_TRIGGER_OTHER},
+    };
     json_t *evse = json_object_get(payload, "evse");
 
     memset(out, 0, sizeof *out);
-    if (!m)
-        return snprintf(reason, len, "requestedMessage: required"),
-               OCPP_ERR_OCCURRENCE_CONSTRAINT;
     if (evse) {
         json_t *id = json_object_get(evse, "id"), *c = json_object_get(evse, "connectorId");
         if (!json_is_integer(id) || (c && !json_is_integer(c)))
@@ -150,22 +156,9 @@ static enum ocpp_error trigger_parse(json_t *payload, struct ocpp_trigger_req *o
         out->evse_id = (int)json_integer_value(id);
         out->connector_id = c ? (int)json_integer_value(c) : 0;
     }
-    if (strcmp(m, "BootNotification") == 0)
-        out->what = OCPP_TRIGGER_BOOT;
-    else if (strcmp(m, "Heartbeat") == 0)
-        out->what = OCPP_TRIGGER_HEARTBEAT;
-    else if (strcmp(m, "StatusNotification") == 0)
-        out->what = OCPP_TRIGGER_STATUS;
-    else {
-        out->what = OCPP_TRIGGER_OTHER;
-        for (int i = 0; others[i]; i++) {
-            if (strcmp(m, others[i]) == 0)
-                return OCPP_ERR_NONE;
-        }
-        return snprintf(reason, len, "requestedMessage: unknown message %.60s", m),
-               OCPP_ERR_PROPERTY_CONSTRAINT;
-    }
-    return OCPP_ERR_NONE;
+    return ocpp_trigger_lookup(names, json_string_value(json_object_get(payload,
+                                                                        "requestedMessage")),
+                               out, reason, len);
 }
 
 /* ChangeAvailability.req {operationalStatus, evse?: {id, connectorId?}} */
@@ -375,6 +368,7 @@ static const char *trigger_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_DEAUTHORIZED: return "Deauthorized";
     case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
     case OCPP_CAUSE_FAULT: return "AbnormalCondition";
+    case OCPP_CAUSE_TRIGGER: return "Trigger";
     }
     return "Trigger";
 }
@@ -390,6 +384,7 @@ static const char *stopped_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
     case OCPP_CAUSE_UNLOCK:
     case OCPP_CAUSE_FAULT:
+    case OCPP_CAUSE_TRIGGER:
     case OCPP_CAUSE_REMOTE_START:
     case OCPP_CAUSE_AUTHORIZED:
     case OCPP_CAUSE_PERIODIC:
@@ -465,6 +460,16 @@ static int tx_answer(const char *action, json_t *payload, struct ocpp_tx_answer 
 static json_t *authorize_request(const char *id_tag, const char *id_type)
 {
     return json_pack("{s:o}", "idToken", id_token(id_tag, id_type));
+}
+
+/* MeterValues {evseId, meterValue} */
+static json_t *meter_request(const struct ocpp_status_target *t, const char *tx_id,
+                             const struct ocpp_meter *m, const char *context,
+                             const char *timestamp)
+{
+    (void)tx_id;
+    return json_pack("{s:i,s:o}", "evseId", t->evse_id, "meterValue",
+                     ocpp_meter_values(m, context, timestamp, 1));
 }
 
 /* RequestStartTransaction {evseId?, remoteStartId, idToken {idToken, type},
@@ -760,6 +765,7 @@ const struct ocpp_version ocpp_v201 = {
     .reports_finishing = 0,
     .tx_answer = tx_answer,
     .authorize_request = authorize_request,
+    .meter_request = meter_request,
     .remote_start_action = "RequestStartTransaction",
     .remote_stop_action = "RequestStopTransaction",
     .remote_start_parse = remote_start_parse,

@@ -182,3 +182,19 @@ json_t *ocpp_progress_payload(const char *status, int request_id)
         json_object_set_new(p, "requestId", json_integer(request_id));
     return p;
 }
+
+enum ocpp_error ocpp_trigger_lookup(const struct ocpp_trigger_name *names, const char *m,
+                                    struct ocpp_trigger_req *out, char *reason, size_t len)
+{
+    if (!m)
+        return snprintf(reason, len, "requestedMessage: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    for (int i = 0; names[i].name; i++) {
+        if (strcmp(names[i].name, m) == 0) {
+            out->what = names[i].what;
+            return OCPP_ERR_NONE;
+        }
+    }
+    return snprintf(reason, len, "requestedMessage: unknown message %.60s", m),
+           OCPP_ERR_PROPERTY_CONSTRAINT;
+}

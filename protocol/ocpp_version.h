@@ -75,14 +75,28 @@ enum ocpp_trigger {
     OCPP_TRIGGER_BOOT,
     OCPP_TRIGGER_HEARTBEAT,
     OCPP_TRIGGER_STATUS,
+    OCPP_TRIGGER_METER_VALUES,
+    OCPP_TRIGGER_TX_EVENT,       /* 2.0.1 TransactionEvent */
+    OCPP_TRIGGER_FIRMWARE_STATUS,
+    OCPP_TRIGGER_DIAG_STATUS,    /* 1.6 DiagnosticsStatusNotification, 2.0.1 LogStatus... */
     OCPP_TRIGGER_OTHER,          /* a message the version defines that we do not send yet */
 };
+
 
 struct ocpp_trigger_req {
     enum ocpp_trigger what;
     int evse_id;                 /* 2.0.1 evse.id / 1.6 connectorId; 0 = not given */
     int connector_id;            /* 2.0.1 evse.connectorId; 0 = not given */
 };
+
+/* A version's requestedMessage names (NULL-terminated table). */
+struct ocpp_trigger_name {
+    const char *name;
+    enum ocpp_trigger what;
+};
+/* out->what for requestedMessage m, or a CallError (unknown name) with reason. */
+enum ocpp_error ocpp_trigger_lookup(const struct ocpp_trigger_name *names, const char *m,
+                                    struct ocpp_trigger_req *out, char *reason, size_t len);
 
 /* The part of a charge point a ChangeAvailability / UnlockConnector names: 2.0.1
  * evse (+ connector), 1.6 connectorId in evse_id; 0 = the whole charge point. */
@@ -132,6 +146,7 @@ enum ocpp_tx_cause {
     OCPP_CAUSE_DEAUTHORIZED,     /* the CSMS did not accept the id */
     OCPP_CAUSE_UNLOCK,           /* UnlockConnector during the session */
     OCPP_CAUSE_FAULT,            /* the charger faulted */
+    OCPP_CAUSE_TRIGGER,          /* TriggerMessage asked for it */
 };
 
 /* One transaction message in version-neutral terms: 1.6 StartTransaction / MeterValues /
@@ -250,6 +265,10 @@ struct ocpp_version {
     int (*tx_answer)(const char *action, json_t *payload, struct ocpp_tx_answer *out,
                      char *reason, size_t len);
     json_t *(*authorize_request)(const char *id_tag, const char *id_type);
+    /* MeterValues of status target t (1.6 with the session's transactionId, if any). */
+    json_t *(*meter_request)(const struct ocpp_status_target *t, const char *tx_id,
+                             const struct ocpp_meter *m, const char *context,
+                             const char *timestamp);
     const char *remote_start_action, *remote_stop_action;
     enum ocpp_error (*remote_start_parse)(json_t *payload, struct ocpp_remote_start *out,
                                           char *reason, size_t len);

@@ -467,8 +467,9 @@ static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
     sim_reboot(ch, OCPP_BOOT_REMOTE_RESET);
 }
 
-/* TriggerMessage: BootNotification, Heartbeat, StatusNotification are sent after the
- * answer; other messages the version defines are answered NotImplemented. */
+/* TriggerMessage: BootNotification, Heartbeat, StatusNotification, MeterValues,
+ * (2.0.1) TransactionEvent, the firmware and diagnostics / log status are sent after the
+ * answer; the certificate messages are answered NotImplemented. */
 static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
 {
     struct ocpp_trigger_req r;
@@ -492,16 +493,29 @@ static void csms_trigger(struct sim_charger *ch, struct ocpp_frame *f)
         sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
         call(ch, "Heartbeat", ch->version->heartbeat_request());
         return;
-    case OCPP_TRIGGER_STATUS: {
+    case OCPP_TRIGGER_STATUS:
+    case OCPP_TRIGGER_METER_VALUES:
+    case OCPP_TRIGGER_TX_EVENT: {
         int t = r.evse_id == 0 ? -1 : sim_find_target(ch, r.evse_id, r.connector_id);
-        if (r.evse_id != 0 && t < 0) {
+        int sessions = r.what == OCPP_TRIGGER_TX_EVENT ? sim_tx_count(ch, t) : 1;
+        if ((r.evse_id != 0 && t < 0) || sessions == 0) {   /* no such EVSE, no session */
             sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
             return;
         }
         sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
-        send_statuses(ch, t);
+        if (r.what == OCPP_TRIGGER_STATUS)
+            send_statuses(ch, t);
+        else
+            sim_tx_triggered(ch, t, r.what == OCPP_TRIGGER_TX_EVENT);
         return;
     }
+    case OCPP_TRIGGER_FIRMWARE_STATUS:
+    case OCPP_TRIGGER_DIAG_STATUS:       /* nothing running: Idle */
+        sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+        call(ch, r.what == OCPP_TRIGGER_FIRMWARE_STATUS ? "FirmwareStatusNotification"
+                                                        : ch->version->diagnostics_status_action,
+             ocpp_progress_payload("Idle", -1));
+        return;
     }
 }
 

@@ -230,6 +230,10 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
 /* Ends connector t's session (if any) / every session. */
 void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause);
 void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause);
+/* Sessions running on target t (every target when t < 0). */
+int sim_tx_count(const struct sim_charger *ch, int t);
+/* TriggerMessage MeterValues / (tx_event) TransactionEvent for target t (< 0: all). */
+void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event);
 void sim_tx_rearm(struct sim_charger *ch);
 /* The charging profiles changed: every session takes its new power now. */
 void sim_tx_limits_changed(struct sim_charger *ch);

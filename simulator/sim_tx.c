@@ -514,3 +514,40 @@ void sim_tx_free(struct sim_charger *ch)
     free(ch->meter);
     ch->meter = NULL;
 }
+
+int sim_tx_count(const struct sim_charger *ch, int t)
+{
+    int n = 0;
+    for (int i = 0; ch->meter && i < ch->meter->n; i++)
+        n += ch->meter->conn[i].tx && (t < 0 || i == t);
+    return n;
+}
+
+/* TriggerMessage: MeterValues of target t (every connector when t < 0), or a
+ * TransactionEvent Updated (triggerReason Trigger) of its sessions. */
+void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    struct sim_conn idle = {0};
+    int n = sim_targets(ch, all);
+    char ts[25];
+
+    cf_now_rfc3339(ts);
+    for (int i = 0; i < n; i++) {
+        if ((t >= 0 && i != t) || (all[i].connector_id == 0 && all[i].evse_id == 0))
+            continue;
+        struct sim_conn *c = ch->meter && i < ch->meter->n ? &ch->meter->conn[i] : &idle;
+        if (c->tx)
+            integrate(ch, c);
+        if (tx_event) {
+            if (c->tx && c->tx->id[0])
+                tx_message(ch, i, OCPP_TX_UPDATED, OCPP_CAUSE_TRIGGER);
+            continue;
+        }
+        struct ocpp_meter m;
+        reading(ch, c, &m);
+        sim_call(ch, "MeterValues", ch->version->meter_request(&all[i], c->tx ? c->tx->id : NULL,
+                                                              &m, "Trigger", ts),
+                 -1, 0);
+    }
+}

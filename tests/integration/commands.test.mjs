@@ -67,7 +67,24 @@ test('TriggerMessage: Heartbeat, StatusNotification, BootNotification are sent; 
     await until(() => peer.boots.get(id).length > boots, { what: `${id} triggered boot` });
     if (id === 'CMD201') assert.equal(peer.boots.get(id).at(-1).reason, 'Triggered');
 
-    assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues' }), { status: 'NotImplemented' });
+    // MeterValues: the connector's meter, context Trigger; the firmware status: Idle
+    const mv = (peer.calls.get(id) ?? []).length;
+    const one1 = id === 'CMD16' ? { connectorId: 1 } : { evse: { id: 1 } };
+    assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'MeterValues', ...one1 }), { status: 'Accepted' });
+    await until(() => (peer.calls.get(id) ?? []).slice(mv).some(x => x.method === 'MeterValues'), { what: `${id} triggered meter values` });
+    const got = (peer.calls.get(id) ?? []).slice(mv).find(x => x.method === 'MeterValues').params;
+    assert.equal(got.meterValue[0].sampledValue[0].context, 'Trigger');
+    assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' }), { status: 'Accepted' });
+    await until(() => (peer.calls.get(id) ?? []).some(x => x.method === 'FirmwareStatusNotification' && x.params.status === 'Idle'),
+      { what: `${id} firmware status Idle` });
+    // a TransactionEvent without a session: Rejected
+    if (id === 'CMD201')
+      assert.deepEqual(await c.call('TriggerMessage', { requestedMessage: 'TransactionEvent' }), { status: 'Rejected' });
+  }
+  // a message the charger does not send yet: NotImplemented
+  assert.deepEqual(await peer.client('CMD201').call('TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' }),
+    { status: 'NotImplemented' });
+  {
   }
   // a call not implemented (or not of the charger's version) is a CallError
   // NotImplemented, with its name

@@ -123,6 +123,9 @@ test('2.0.1: RequestStart, TransactionEvent Started / Updated / Ended, DC state 
   }
   assert.equal(events.at(-1).triggerReason, 'MeterValuePeriodic');
 
+  // TriggerMessage TransactionEvent: an Updated with triggerReason Trigger
+  assert.equal((await c.call('TriggerMessage', { requestedMessage: 'TransactionEvent', evse: { id: 1 } })).status, 'Accepted');
+  await until(() => since('S201', m).some(x => x.params.triggerReason === 'Trigger'), { what: 'triggered TransactionEvent' });
   assert.equal((await c.call('RequestStopTransaction', { transactionId: 'not-a-session' })).status, 'Rejected');
   const sm2 = statusMark('S201');
   assert.equal((await c.call('RequestStopTransaction', { transactionId: txId })).status, 'Accepted');
