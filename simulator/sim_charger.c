@@ -18,6 +18,7 @@
 #include "cf_log.h"
 
 #define RX_KEEP_MAX 4096
+#define TX_MESSAGE_ATTEMPTS 3   /* a session message unanswered this often is given up */
 
 static void charger_maybe_free(struct sim_charger *ch);
 static void send_next_call(struct sim_charger *ch);
@@ -169,6 +170,7 @@ void sim_call(struct sim_charger *ch, const char *action, json_t *payload, int c
     c->payload = payload;
     c->conn = conn;
     c->serial = serial;
+    c->attempts = 0;
     if (ch->queued >= SIM_QUEUE_MAX && ch->calls_head) {   /* bounded: the oldest goes */
         struct sim_call *old = ch->calls_head;
         ch->calls_head = old->next;
@@ -230,6 +232,21 @@ static void call_timeout_cb(uv_timer_t *t)
         ch->want_close = 1;          /* reconnect and boot again */
         if (ch->wsi)
             lws_callback_on_writable(ch->wsi);
+        return;
+    }
+    if (ch->out->serial && ++ch->out->attempts < TX_MESSAGE_ATTEMPTS) {
+        /* a session message is not lost to a silent CSMS: it goes again, first */
+        struct sim_call *c = ch->out;
+        CF_LOG_WARN(ch->identity, "%s: sending again (attempt %d of %d)", c->action,
+                    c->attempts + 1, TX_MESSAGE_ATTEMPTS);
+        ch->out = NULL;
+        ch->out_id[0] = '\0';
+        c->next = ch->calls_head;
+        ch->calls_head = c;
+        if (!ch->calls_tail)
+            ch->calls_tail = c;
+        ch->queued++;
+        send_next_call(ch);
         return;
     }
     out_done(ch);

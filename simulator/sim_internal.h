@@ -61,6 +61,7 @@ struct sim_call {                      /* a CALL waiting for the outstanding one
     json_t *payload;                   /* owned */
     int conn;                          /* the status target it is about, -1 none */
     unsigned serial;                   /* the session it is about, 0 none */
+    int attempts;                      /* sent this often without an answer */
 };
 
 #define SIM_QUEUE_MAX 1000            /* calls a charger keeps waiting (offline) */

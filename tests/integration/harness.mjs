@@ -69,7 +69,7 @@ export async function startPostgres() {
 // The independent CSMS. boot(identity, params, n) returns the BootNotification answer
 // fields {status, interval} (n = 1 for the first boot of that identity).
 // reject(handshake) → an HTTP status to refuse the websocket upgrade with, or 0.
-export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } = {}) {
+export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, hangFirst = [] } = {}) {
   const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
   const peer = {
     boots: new Map(),        // identity → [params...]
@@ -119,8 +119,14 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort } 
     client.handle('StatusNotification', ({ params }) => { push(peer.statuses, id, params); return {}; });
     // Sessions: ids named in `blocked` are refused; 1.6 transaction ids count up.
     const idStatus = tag => (blocked ?? []).includes(tag) ? 'Blocked' : 'Accepted';
+    // hangFirst: the first call of these methods from each charger is never answered
+    const hung = new Set();
     const record = (method, answer) => client.handle(method, ({ params }) => {
       push(peer.calls, id, { method, params });
+      if (hangFirst.includes(method) && !hung.has(`${id}/${method}`)) {
+        hung.add(`${id}/${method}`);
+        return new Promise(() => {});
+      }
       return answer(params);
     });
     record('Authorize', p => client.protocol === 'ocpp1.6'
