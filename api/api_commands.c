@@ -23,6 +23,12 @@ static const struct {
     {"clear-fault", {"connector_id", NULL}, NULL},
     {"start-generator", {NULL}, NULL},
     {"stop-generator", {NULL}, NULL},
+    {"plug", {"connector_id", NULL}, NULL},
+    {"unplug", {"connector_id", NULL}, NULL},
+    {"ev-suspend", {"connector_id", NULL}, NULL},
+    {"ev-resume", {"connector_id", NULL}, NULL},
+    {"stop-runtime", {NULL}, NULL},
+    {"start-runtime", {NULL}, NULL},
     {"set-configuration", {"key", "value", NULL}, "key"},
     {"restart", {NULL}, NULL},
     {"proxy-message", {"action", "payload", NULL}, "action"},
@@ -151,7 +157,8 @@ void post_command(struct op *op)
         api_req_error(op->req, 404,
                       "unknown command %.60s (start-session, stop-session, authorize, "
                       "inject-fault, clear-fault, set-configuration, restart, proxy-message, "
-                      "start-generator, stop-generator)",
+                      "start-generator, stop-generator, plug, unplug, ev-suspend, ev-resume, "
+                      "stop-runtime, start-runtime)",
                       op->p[0]);
         op_free(op);
         return;

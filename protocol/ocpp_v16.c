@@ -270,6 +270,7 @@ static const char *stop_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_SOFT_RESET: return "SoftReset";
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
     case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
+    case OCPP_CAUSE_POWER_LOSS: return "PowerLoss";
     case OCPP_CAUSE_FAULT:
     case OCPP_CAUSE_TRIGGER:
     case OCPP_CAUSE_REMOTE_START:

@@ -369,6 +369,7 @@ static const char *trigger_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_UNLOCK: return "UnlockCommand";
     case OCPP_CAUSE_FAULT: return "AbnormalCondition";
     case OCPP_CAUSE_TRIGGER: return "Trigger";
+    case OCPP_CAUSE_POWER_LOSS: return "AbnormalCondition";
     }
     return "Trigger";
 }
@@ -382,6 +383,7 @@ static const char *stopped_reason(enum ocpp_tx_cause c)
     case OCPP_CAUSE_HARD_RESET: return "ImmediateReset";
     case OCPP_CAUSE_SOFT_RESET: return "Reboot";
     case OCPP_CAUSE_DEAUTHORIZED: return "DeAuthorized";
+    case OCPP_CAUSE_POWER_LOSS: return "PowerLoss";
     case OCPP_CAUSE_UNLOCK:
     case OCPP_CAUSE_FAULT:
     case OCPP_CAUSE_TRIGGER:

@@ -147,6 +147,7 @@ enum ocpp_tx_cause {
     OCPP_CAUSE_UNLOCK,           /* UnlockConnector during the session */
     OCPP_CAUSE_FAULT,            /* the charger faulted */
     OCPP_CAUSE_TRIGGER,          /* TriggerMessage asked for it */
+    OCPP_CAUSE_POWER_LOSS,       /* the charger was switched off */
 };
 
 /* One transaction message in version-neutral terms: 1.6 StartTransaction / MeterValues /

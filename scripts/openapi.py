@@ -113,12 +113,14 @@ paths = {
      {"200": resp("oldest first; with follow=1 a text/event-stream of `log` events instead", R("LogPage")), **e404("location"), **E422, **ERR}, [LOC] + LOGQ)},
  "/ocpp/commands/{command}": {"post": op("Drive chargers: queue a command for one charger or a location's chargers", ["commands"],
      {"202": resp("queued; each command's outcome at its status_url", R("CommandsQueued")), **e404("command, charger or location"), **E422, **ERR},
-     [param("command", "what to do", {"enum": ["start-session", "stop-session", "authorize", "inject-fault", "clear-fault", "set-configuration", "restart", "proxy-message", "start-generator", "stop-generator"]})],
+     [param("command", "what to do", {"enum": ["start-session", "stop-session", "authorize", "inject-fault", "clear-fault", "set-configuration", "restart", "proxy-message", "start-generator", "stop-generator", "plug", "unplug", "ev-suspend", "ev-resume", "stop-runtime", "start-runtime"]})],
      body(R("CommandRequest")),
      desc="start-session {connector_id?, id_tag?, id_type?}: Authorize, then the session on Accepted; stop-session {connector_id?, transaction_id?}; "
           "authorize {id_tag, id_type?}; inject-fault / clear-fault {connector_id?}; set-configuration {key, value} (1.6 key or 2.0.1 Component.Variable); "
           "restart (sessions end, reconnect, boot); proxy-message {action, payload}: any message the charger's version sends; "
-          "start-generator / stop-generator: the template's automatic sessions on / off. "
+          "start-generator / stop-generator: the template's automatic sessions on / off; "
+          "plug / unplug {connector_id?}: a cable (unplugging ends the session: EVDisconnected); ev-suspend / ev-resume {connector_id?}: the car stops / resumes taking energy (SuspendedEV); "
+          "stop-runtime / start-runtime: the charger switched off (sessions end: PowerLoss; websocket closed, no reconnect) / on (connects, boots). "
           "connector_id is the 1.6 connectorId or the 2.0.1 evseId.")},
  "/ocpp/commands/{command_id}": {"get": op("One queued command: status QUEUED, RUNNING, DONE (result) or FAILED (error)", ["commands"],
      {"200": resp("the command", R("Command")), **e404("command"), **ERR},

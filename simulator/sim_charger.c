@@ -325,7 +325,7 @@ static void heartbeat_cb(uv_timer_t *t)
 static void reconnect_cb(uv_timer_t *t)
 {
     struct sim_charger *ch = t->data;
-    if (ch->state != SIM_IDLE)
+    if (ch->state != SIM_IDLE || ch->off)
         return;
     if (past_deadline(ch)) {
         fail(ch);
@@ -447,6 +447,25 @@ static void send_statuses(struct sim_charger *ch, int only)
     for (int i = 0; i < n; i++) {
         if (only < 0 || i == only)
             sim_send_status(ch, i, sim_tx_status(ch, i));
+    }
+}
+
+void sim_power(struct sim_charger *ch, int on)
+{
+    if (!on) {
+        ch->off = 1;
+        uv_timer_stop(&ch->timer);
+        if (ch->state == SIM_BOOTING || ch->state == SIM_ACCEPTED) {
+            ch->close_after_tx = 1;   /* its last words (session ends) go first */
+            close_if_drained(ch);
+        }
+        return;
+    }
+    ch->off = 0;
+    ch->boot_reason = OCPP_BOOT_POWER_UP;
+    if (ch->state == SIM_IDLE) {
+        uv_timer_stop(&ch->timer);
+        sim_runtime_want_connect(ch->rt, ch);
     }
 }
 
@@ -869,6 +888,11 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     ch->attempts++;                  /* reset when a websocket comes up */
     if (was == SIM_ACCEPTED)
         CF_LOG_INFO(ch->identity, "connection lost: %s", reason ? reason : "closed");
+    if (ch->off) {                    /* switched off (REST stop-runtime): stays away */
+        sim_log_event(ch, "disconnected", "switched off");
+        sim_touch(ch);
+        return;
+    }
     uint64_t delay = backoff_ms(ch);
     if (ch->live_said)
         sim_touch(ch);            /* else the connected column says it */
@@ -956,6 +980,10 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
     }
 
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
+        if (ch->off) {                /* switched off while connecting */
+            snprintf(ch->conn_error, sizeof ch->conn_error, "switched off");
+            return -1;
+        }
         sim_log_event(ch, "connected", "websocket up (%s, %s)", ch->ws_url,
                       ch->version->subprotocol);
         sim_runtime_connect_done(ch->rt, ch);

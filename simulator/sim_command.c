@@ -173,6 +173,53 @@ static int cmd_generator(struct cmd_ctx *c, int on)
 
 static int cmd_generator_on(struct cmd_ctx *c) { return cmd_generator(c, 1); }
 static int cmd_generator_off(struct cmd_ctx *c) { return cmd_generator(c, 0); }
+/* The connector the car side acts on: the one named, else the first connector. */
+static int car_target(struct cmd_ctx *c)
+{
+    int t = target_arg(c);
+    if (t == -2) {
+        struct ocpp_status_target all[SIM_MAX_TARGETS];
+        int n = sim_targets(c->ch, all);
+        for (t = 0; t < n && all[t].connector_id == 0; t++)
+            ;
+        t = t < n ? t : -1;
+    }
+    return t;
+}
+
+static int cmd_car(struct cmd_ctx *c, const char *(*act)(struct sim_charger *, int, int),
+                   int arg, const char *done)
+{
+    int t = car_target(c);
+    if (t < 0)
+        return fail(c, "%s", "connector_id: the charger has no such connector");
+    const char *why = act(c->ch, t, arg);
+    if (why)
+        return fail(c, "%s", why);
+    c->result = json_pack("{s:s,s:i}", "status", done, "connector_id", sim_unit_id(c->ch, t));
+    return 0;
+}
+
+static int cmd_plug(struct cmd_ctx *c) { return cmd_car(c, sim_tx_cable, 1, "plugged"); }
+static int cmd_unplug(struct cmd_ctx *c) { return cmd_car(c, sim_tx_cable, 0, "unplugged"); }
+static int cmd_ev_suspend(struct cmd_ctx *c) { return cmd_car(c, sim_tx_ev_pause, 1, "suspended"); }
+static int cmd_ev_resume(struct cmd_ctx *c) { return cmd_car(c, sim_tx_ev_pause, 0, "resumed"); }
+
+/* The charger's power: off ends its sessions (PowerLoss) and closes its websocket for
+ * good; on connects and boots again. */
+static int cmd_power(struct cmd_ctx *c, int on)
+{
+    if (on == !c->ch->off)
+        return fail(c, "%s", on ? "the charger is running" : "the charger is off already");
+    if (!on)
+        sim_tx_end_all(c->ch, OCPP_CAUSE_POWER_LOSS);
+    sim_power(c->ch, on);
+    c->result = json_pack("{s:s}", "status", on ? "starting" : "off");
+    return 0;
+}
+
+static int cmd_stop_runtime(struct cmd_ctx *c) { return cmd_power(c, 0); }
+static int cmd_start_runtime(struct cmd_ctx *c) { return cmd_power(c, 1); }
 static int cmd_fault_on(struct cmd_ctx *c) { return cmd_fault(c, 1); }
 static int cmd_fault_off(struct cmd_ctx *c) { return cmd_fault(c, 0); }
 
@@ -190,6 +237,12 @@ static const struct {
     {"clear-fault", cmd_fault_off},
     {"start-generator", cmd_generator_on},
     {"stop-generator", cmd_generator_off},
+    {"plug", cmd_plug},
+    {"unplug", cmd_unplug},
+    {"ev-suspend", cmd_ev_suspend},
+    {"ev-resume", cmd_ev_resume},
+    {"stop-runtime", cmd_stop_runtime},
+    {"start-runtime", cmd_start_runtime},
 };
 
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,

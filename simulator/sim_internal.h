@@ -94,6 +94,9 @@ struct sim_conn {                      /* one status target's meter and session 
     int auth_remote;                   /* ... or a local start (REST start-session) */
     struct ocpp_profile *auth_profile; /* ... and the TxProfile it brought (owned) */
     uint64_t auto_duration_ms;         /* the generator's next session here lasts this */
+    int plugged;                       /* a cable is in (REST plug), until unplug */
+    int after_session;                 /* ... and its session ended (Finishing) */
+    int ev_paused;                     /* the car takes no energy (REST ev-suspend) */
     int res_active, res_id;            /* a reservation (ReserveNow) */
     char res_tag[37];
     double res_expiry;                 /* unix seconds */
@@ -160,6 +163,7 @@ struct sim_charger {
     json_t *local_list;                /* id -> status (SendLocalList); NULL: none */
     int quiet;                         /* booting: changes are not said (sim_touch) */
     struct sim_autogen *autogen;       /* the session generator, or NULL */
+    int off;                           /* switched off (REST stop-runtime) */
     int backoff_min_ms, backoff_max_ms;   /* the template's; 0: the runtime's */
     int call_timeout_s;                /* the template's; 0: the runtime's */
     lws_retry_bo_t *ping;              /* websocket ping policy, or NULL */
@@ -191,6 +195,9 @@ void sim_log_event(struct sim_charger *ch, const char *event, const char *fmt, .
 /* Closes the websocket once every queued frame and CALL is through, then reconnects and
  * boots again with `why` (a Reset, a REST restart). */
 void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why);
+/* Switches the charger off (the websocket closes once its queue is through; no
+ * reconnect) or on again (it connects and boots). */
+void sim_power(struct sim_charger *ch, int on);
 /* Changes a setting as the CSMS would: 0, or -1 (read-only / bad value / refused). */
 int sim_setting_change(struct sim_charger *ch, enum ocpp_config_id id, const char *value);
 int sim_charger_connect(struct sim_charger *ch);   /* called by the pump */
@@ -231,6 +238,10 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
 /* Ends connector t's session (if any) / every session. */
 void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause);
 void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause);
+/* The car side: plug / unplug a cable on t (unplugging ends its session), the car
+ * suspending / resuming energy. NULL, or why not. */
+const char *sim_tx_cable(struct sim_charger *ch, int t, int plug);
+const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause);
 /* Sessions running on target t (every target when t < 0). */
 int sim_tx_count(const struct sim_charger *ch, int t);
 /* TriggerMessage MeterValues / (tx_event) TransactionEvent for target t (< 0: all). */

@@ -47,6 +47,8 @@ enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
         return c->status;
     if (ch->unavailable & (UINT64_C(1) << t))
         return OCPP_CONN_UNAVAILABLE;
+    if (c && c->plugged)           /* a cable in, no session: before one, or after it */
+        return c->after_session ? OCPP_CONN_FINISHING : OCPP_CONN_PREPARING;
     return c && c->res_active ? OCPP_CONN_RESERVED : OCPP_CONN_AVAILABLE;
 }
 
@@ -101,7 +103,8 @@ static void integrate(struct sim_charger *ch, struct sim_conn *c)
 static enum ocpp_connector_status power_state(const struct sim_charger *ch, int t,
                                              const struct sim_tx *tx, double *power)
 {
-    double car = car_power(ch, tx), limit = sim_profile_limit_w(ch, t, tx);
+    const struct sim_conn *c = &ch->meter->conn[t];
+    double car = c->ev_paused ? 0 : car_power(ch, tx), limit = sim_profile_limit_w(ch, t, tx);
 
     *power = limit >= 0 && limit < car ? limit : car;
     if (car <= 0)
@@ -276,7 +279,9 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     c->tx = tx;
     c->since_ms = uv_now(ch->rt->loop);
     tx->reservation_id = sim_reservation_use(ch, t, id_tag);
-    set_status(ch, t, OCPP_CONN_PREPARING);
+    c->after_session = 0;
+    if (!c->plugged)                  /* plugged already: Preparing was said */
+        set_status(ch, t, OCPP_CONN_PREPARING);
     if (profile) {
         struct ocpp_profile p = *profile;
         snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
@@ -307,9 +312,15 @@ static void tx_close(struct sim_charger *ch, int t)
         ch->unavailable_pending &= ~(UINT64_C(1) << t);
         ch->unavailable |= UINT64_C(1) << t;
     }
-    if (ch->version->reports_finishing)
-        sim_send_status(ch, t, OCPP_CONN_FINISHING);
-    sim_send_status(ch, t, sim_tx_status(ch, t));
+    c->ev_paused = 0;
+    if (c->plugged) {               /* the car stays until it is unplugged */
+        c->after_session = 1;
+        sim_send_status(ch, t, sim_tx_status(ch, t));
+    } else {
+        if (ch->version->reports_finishing)
+            sim_send_status(ch, t, OCPP_CONN_FINISHING);
+        sim_send_status(ch, t, sim_tx_status(ch, t));
+    }
     sim_tx_rearm(ch);
 }
 
@@ -351,7 +362,7 @@ int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
         /* 1.6 connector 0 is the charge point itself; a reserved connector takes only
          * its reservation's id */
         if (all[t].connector_id > 0 &&
-            (st == OCPP_CONN_AVAILABLE ||
+            (st == OCPP_CONN_AVAILABLE || st == OCPP_CONN_PREPARING ||
              (st == OCPP_CONN_RESERVED && !strcmp(ch->meter->conn[t].res_tag, id_tag))))
             return t;
         if (evse_id > 0)
@@ -550,4 +561,51 @@ void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
                                                               &m, "Trigger", ts),
                  -1, 0);
     }
+}
+
+/* The car side of connector t (REST plug / unplug / ev-suspend / ev-resume). Returns
+ * NULL or why not. */
+const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
+{
+    if (!ch->meter)
+        sim_meter_alloc(ch);
+    struct sim_conn *c = &ch->meter->conn[t];
+    enum ocpp_connector_status st = sim_tx_status(ch, t);
+
+    if (plug) {
+        if (c->plugged || c->tx)
+            return "a cable is plugged in already";
+        if (st != OCPP_CONN_AVAILABLE && st != OCPP_CONN_RESERVED)
+            return "the connector is not available";
+        c->plugged = 1;
+        c->after_session = 0;
+        sim_send_status(ch, t, sim_tx_status(ch, t));
+        return NULL;
+    }
+    if (!c->plugged && !c->tx)
+        return "no cable is plugged in";
+    c->plugged = 0;
+    if (c->tx && setting_true(ch, OCPP_CFG_STOP_ON_EV_DISCONNECT)) {
+        sim_tx_end(ch, t, OCPP_CAUSE_EV_DISCONNECTED);   /* the session ends with it */
+        return NULL;
+    }
+    if (c->tx) {          /* StopTransactionOnEVSideDisconnect false: suspended, no car */
+        c->ev_paused = 1;
+        recompute(ch, t);
+        return NULL;
+    }
+    c->after_session = 0;
+    sim_send_status(ch, t, sim_tx_status(ch, t));
+    return NULL;
+}
+
+const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause)
+{
+    struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
+
+    if (!c || !c->tx)
+        return "no session runs there";
+    c->ev_paused = pause;
+    recompute(ch, t);
+    return NULL;
 }

@@ -211,3 +211,43 @@ test('local authorization list: versions, and a session started and stopped whil
   assert.ok(stop.meterStop >= start.meterStart);
   assert.deepEqual(peer.failures, []);
 });
+
+test('the car side (plug, ev-suspend / ev-resume, unplug) and the charger switched off and on', async () => {
+  const st = () => peer.statuses.get('R16').at(-1).status;
+  const m = (peer.calls.get('R16') ?? []).length;
+  let r = await command('plug', { target: { charger_id: ids.R16 } });
+  assert.equal(r.done[0].status, 'DONE', JSON.stringify(r.done[0]));
+  await until(() => st() === 'Preparing', { what: 'Preparing after plug' });
+  assert.equal((await command('plug', { target: { charger_id: ids.R16 } })).done[0].status, 'FAILED', 'plugged already');
+  await command('start-session', { target: { charger_id: ids.R16 }, id_tag: 'CAR1' });
+  await until(() => st() === 'Charging', { what: 'Charging' });
+  await command('ev-suspend', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'SuspendedEV', { what: 'SuspendedEV' });
+  await command('ev-resume', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'Charging', { what: 'Charging again' });
+  await command('unplug', { target: { charger_id: ids.R16 } });
+  await until(() => (peer.calls.get('R16') ?? []).slice(m).some(x => x.method === 'StopTransaction'), { what: 'stopped by the unplug' });
+  assert.equal((peer.calls.get('R16') ?? []).slice(m).find(x => x.method === 'StopTransaction').params.reason, 'EVDisconnected');
+  await until(() => st() === 'Available', { what: 'Available' });
+  // plugged, a session stopped at the charger: Finishing until the cable goes
+  await command('plug', { target: { charger_id: ids.R16 } });
+  await command('start-session', { target: { charger_id: ids.R16 }, id_tag: 'CAR2' });
+  await until(() => st() === 'Charging', { what: 'Charging (2)' });
+  await command('stop-session', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'Finishing', { what: 'Finishing while plugged' });
+  await new Promise(res => setTimeout(res, 500));
+  assert.equal(st(), 'Finishing');
+  await command('unplug', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'Available', { what: 'Available after unplug' });
+
+  // switched off: the websocket closes and stays closed; on: it connects and boots
+  const boots = peer.boots.get('R16').length;
+  assert.equal((await command('stop-runtime', { target: { charger_id: ids.R16 } })).done[0].status, 'DONE');
+  await until(() => peer.live.get('R16') === 0, { what: 'disconnected' });
+  await new Promise(res => setTimeout(res, 2500));
+  assert.equal(peer.live.get('R16'), 0, 'no reconnect while off');
+  await until(async () => (await srv.api('GET', `/ocpp/chargers/${ids.R16}`)).body.live.connection === 'disconnected', { what: 'live: disconnected' });
+  assert.equal((await command('start-runtime', { target: { charger_id: ids.R16 } })).done[0].status, 'DONE');
+  await until(() => peer.live.get('R16') === 1 && peer.boots.get('R16').length > boots, { what: 'back on' });
+  assert.deepEqual(peer.failures, []);
+});
