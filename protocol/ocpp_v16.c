@@ -517,6 +517,11 @@ static enum ocpp_error composite_parse(json_t *payload, int *evse_id, int *durat
     return OCPP_ERR_NONE;
 }
 
+static json_t *set_profile_object(json_t *payload)
+{
+    return json_object_get(payload, "csChargingProfiles");
+}
+
 static json_t *composite_answer(int evse_id, const char *start, int duration, int amps,
                                 const struct ocpp_period *p, int n)
 {
@@ -569,6 +574,7 @@ const struct ocpp_version ocpp_v16 = {
     .clear_profile_parse = clear_profile_parse,
     .composite_parse = composite_parse,
     .composite_answer = composite_answer,
+    .set_profile_object = set_profile_object,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

@@ -732,6 +732,48 @@ static enum ocpp_error composite_parse(json_t *payload, int *evse_id, int *durat
     return OCPP_ERR_NONE;
 }
 
+static json_t *set_profile_object(json_t *payload)
+{
+    return json_object_get(payload, "chargingProfile");
+}
+
+/* GetChargingProfiles {requestId, evseId?, chargingProfile {chargingProfilePurpose?,
+ * stackLevel?, chargingProfileId?[], chargingLimitSource?[]}} */
+static enum ocpp_error get_profiles_parse(json_t *payload, int *request_id,
+                                          struct ocpp_profile_filter *f, json_t **ids,
+                                          char *reason, size_t len)
+{
+    json_t *id = json_object_get(payload, "requestId");
+    json_t *crit = json_object_get(payload, "chargingProfile");
+    json_t *purpose = json_object_get(crit, "chargingProfilePurpose");
+
+    if (!json_is_integer(id) || !json_is_object(crit))
+        return snprintf(reason, len, "requestId and chargingProfile: required"),
+               OCPP_ERR_OCCURRENCE_CONSTRAINT;
+    *request_id = (int)json_integer_value(id);
+    f->id = -1;
+    f->evse_id = opt_int(payload, "evseId");
+    f->stack_level = opt_int(crit, "stackLevel");
+    f->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), 1) : -1;
+    if (purpose && f->purpose < 0)
+        return snprintf(reason, len, "chargingProfile.chargingProfilePurpose: unknown"),
+               OCPP_ERR_PROPERTY_CONSTRAINT;
+    *ids = json_object_get(crit, "chargingProfileId");
+    if (*ids && !json_is_array(*ids))
+        return snprintf(reason, len, "chargingProfile.chargingProfileId: an array"),
+               OCPP_ERR_TYPE_CONSTRAINT;
+    return OCPP_ERR_NONE;
+}
+
+static json_t *report_profiles(int request_id, int evse_id, json_t *profiles, int tbc)
+{
+    json_t *p = json_pack("{s:i,s:s,s:i,s:o}", "requestId", request_id, "chargingLimitSource",
+                          "CSO", "evseId", evse_id, "chargingProfile", profiles);
+    if (tbc)
+        json_object_set_new(p, "tbc", json_true());
+    return p;
+}
+
 static json_t *composite_answer(int evse_id, const char *start, int duration, int amps,
                                 const struct ocpp_period *p, int n)
 {
@@ -789,6 +831,9 @@ const struct ocpp_version ocpp_v201 = {
     .clear_profile_parse = clear_profile_parse,
     .composite_parse = composite_parse,
     .composite_answer = composite_answer,
+    .set_profile_object = set_profile_object,
+    .get_profiles_parse = get_profiles_parse,
+    .report_profiles = report_profiles,
     .boot_response = ocpp_boot_response_payload,
     .heartbeat_response = ocpp_current_time_payload,
 };

@@ -322,6 +322,15 @@ struct ocpp_version {
                                        char *reason, size_t len);
     json_t *(*composite_answer)(int evse_id, const char *start, int duration, int amps,
                                 const struct ocpp_period *p, int n);
+    /* The profile object of a SetChargingProfile payload (borrowed). */
+    json_t *(*set_profile_object)(json_t *payload);
+    /* 2.0.1 GetChargingProfiles (NULL in 1.6): its requestId and filter (ids: a
+     * borrowed array of profile ids, or NULL), and one ReportChargingProfiles of an EVSE
+     * (profiles stolen). */
+    enum ocpp_error (*get_profiles_parse)(json_t *payload, int *request_id,
+                                          struct ocpp_profile_filter *f, json_t **ids,
+                                          char *reason, size_t len);
+    json_t *(*report_profiles)(int request_id, int evse_id, json_t *profiles, int tbc);
 
     /* CSMS side (used by the built-in `chargefleet csms`). */
     json_t *(*boot_response)(enum ocpp_boot_status st, int interval, const char *now);

@@ -772,6 +772,7 @@ static const struct {
     {"SetChargingProfile", 0, sim_profile_csms_set},
     {"ClearChargingProfile", 0, sim_profile_csms_clear},
     {"GetCompositeSchedule", 0, sim_profile_csms_composite},
+    {"GetChargingProfiles", 0, sim_profile_csms_get},
     {"GetBaseReport", 0, csms_base_report},
     {"ReserveNow", 0, sim_reserve_csms_reserve},
     {"CancelReservation", 0, sim_reserve_csms_cancel},

@@ -104,6 +104,7 @@ struct sim_conn {                      /* one status target's meter and session 
 
 struct sim_profile {                   /* an installed charging profile */
     struct sim_profile *next;
+    json_t *raw;                       /* as the CSMS sent it (GetChargingProfiles) */
     struct ocpp_profile p;
 };
 
@@ -284,11 +285,13 @@ int sim_unit_id(const struct sim_charger *ch, int t);
 /* The composite limit on connector t's session now, W; -1 when none. */
 double sim_profile_limit_w(const struct sim_charger *ch, int t, const struct sim_tx *tx);
 /* Installs a copy of p unless the charger refuses it (returns why). */
-const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p);
+const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p,
+                                json_t *raw);
 void sim_profile_session_ended(struct sim_charger *ch, int t);
 void sim_profile_csms_set(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_profile_csms_clear(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_profile_csms_composite(struct sim_charger *ch, struct ocpp_frame *f);
+void sim_profile_csms_get(struct sim_charger *ch, struct ocpp_frame *f);
 void sim_profile_free(struct sim_charger *ch);
 void sim_tx_free(struct sim_charger *ch);
 

@@ -62,6 +62,7 @@ static void drop_where(struct sim_charger *ch, int (*match)(const struct ocpp_pr
         if (match(&(*pp)->p, arg)) {
             struct sim_profile *gone = *pp;
             *pp = gone->next;
+            json_decref(gone->raw);
             free(gone);
             (*removed)++;
         } else {
@@ -122,7 +123,8 @@ static const char *refusal(struct sim_charger *ch, const struct ocpp_profile *p)
 }
 
 /* Installs p (copied) unless refused; returns the refusal or NULL. */
-const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p)
+const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p,
+                                json_t *raw)
 {
     const char *why = refusal(ch, p);
     int removed = 0, n = 0;
@@ -138,6 +140,7 @@ const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profil
     if (!sp)
         return "out of memory";
     sp->p = *p;
+    sp->raw = json_incref(raw);
     sp->next = ch->profiles;
     ch->profiles = sp;
     CF_LOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
@@ -163,7 +166,7 @@ void sim_profile_csms_set(struct sim_charger *ch, struct ocpp_frame *f)
         sim_answer_error(ch, f->id, e, reason);
         return;
     }
-    const char *why = sim_profile_install(ch, &p);
+    const char *why = sim_profile_install(ch, &p, ch->version->set_profile_object(f->payload));
     if (why)
         CF_LOG_INFO(ch->identity, "SetChargingProfile %d rejected: %s", p.id, why);
     sim_answer(ch, f->id, ocpp_status_payload(why ? "Rejected" : "Accepted"));
@@ -218,10 +221,53 @@ void sim_profile_csms_composite(struct sim_charger *ch, struct ocpp_frame *f)
     sim_answer(ch, f->id, ch->version->composite_answer(evse, start, duration, amps, out, n));
 }
 
+/* GetChargingProfiles (2.0.1): Accepted and one ReportChargingProfiles per EVSE with
+ * matching profiles (tbc on all but the last), or NoProfiles. */
+void sim_profile_csms_get(struct sim_charger *ch, struct ocpp_frame *f)
+{
+    struct ocpp_profile_filter flt;
+    json_t *ids, *by_evse = json_object();
+    int request_id;
+    char reason[160], key[16];
+    enum ocpp_error e = ch->version->get_profiles_parse(f->payload, &request_id, &flt, &ids,
+                                                        reason, sizeof reason);
+
+    if (e != OCPP_ERR_NONE) {
+        json_decref(by_evse);
+        sim_answer_error(ch, f->id, e, reason);
+        return;
+    }
+    for (const struct sim_profile *sp = ch->profiles; sp; sp = sp->next) {
+        int wanted = !ids;
+        size_t i;
+        json_t *x;
+        json_array_foreach(ids, i, x) wanted |= json_integer_value(x) == sp->p.id;
+        if (!wanted || !matches_filter(&sp->p, &flt) || !sp->raw)
+            continue;
+        snprintf(key, sizeof key, "%d", sp->p.evse_id);
+        json_t *list = json_object_get(by_evse, key);
+        if (!list)
+            json_object_set_new(by_evse, key, list = json_array());
+        json_array_append(list, sp->raw);
+    }
+    size_t left = json_object_size(by_evse);
+    sim_answer(ch, f->id, ocpp_status_payload(left ? "Accepted" : "NoProfiles"));
+    const char *k;
+    json_t *list;
+    json_object_foreach(by_evse, k, list) {
+        left--;
+        sim_call(ch, "ReportChargingProfiles",
+                 ch->version->report_profiles(request_id, atoi(k), json_incref(list), left > 0),
+                 -1, 0);
+    }
+    json_decref(by_evse);
+}
+
 void sim_profile_free(struct sim_charger *ch)
 {
     while (ch->profiles) {
         struct sim_profile *next = ch->profiles->next;
+        json_decref(ch->profiles->raw);
         free(ch->profiles);
         ch->profiles = next;
     }

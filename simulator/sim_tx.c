@@ -285,7 +285,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     if (profile) {
         struct ocpp_profile p = *profile;
         snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
-        const char *why = sim_profile_install(ch, &p);
+        const char *why = sim_profile_install(ch, &p, NULL);
         if (why)
             CF_LOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
     }

@@ -138,6 +138,9 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     record('DataTransfer', () => ({ status: 'Accepted' }));
     record('NotifyReport', () => ({}));
     record('ReservationStatusUpdate', () => ({}));
+    record('ReportChargingProfiles', () => ({}));
+    record('NotifyEvent', () => ({}));
+    record('SecurityEventNotification', () => ({}));
     for (const m of ['FirmwareStatusNotification', 'DiagnosticsStatusNotification', 'LogStatusNotification'])
       record(m, () => ({}));
     record('TransactionEvent', p => p.eventType === 'Started' && p.idToken

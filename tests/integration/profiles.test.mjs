@@ -113,3 +113,24 @@ test('2.0.1: a station maximum in watts caps a DC session; composite schedule; c
   assert.equal((await c.call('RequestStopTransaction', { transactionId: txId })).status, 'Accepted');
   assert.deepEqual(peer.failures, []);
 });
+
+test('2.0.1 GetChargingProfiles: ReportChargingProfiles per EVSE, or NoProfiles', async () => {
+  const c = peer.client('P201');
+  const set = (evseId, id, purpose) => c.call('SetChargingProfile', { evseId, chargingProfile: { id, stackLevel: 2,
+    chargingProfilePurpose: purpose, chargingProfileKind: 'Absolute',
+    chargingSchedule: [{ id: 1, chargingRateUnit: 'W', startSchedule: now(), chargingSchedulePeriod: [{ startPeriod: 0, limit: 30000 }] }] } });
+  assert.equal((await set(1, 40, 'TxDefaultProfile')).status, 'Accepted');
+  assert.equal((await set(2, 41, 'TxDefaultProfile')).status, 'Accepted');
+  assert.equal((await set(0, 42, 'ChargingStationMaxProfile')).status, 'Accepted');
+  const m = mark('P201');
+  assert.equal((await c.call('GetChargingProfiles', { requestId: 9, chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile' } })).status, 'Accepted');
+  await until(() => since('P201', m).filter(x => x.method === 'ReportChargingProfiles').length === 2, { what: 'two reports' });
+  const reports = since('P201', m).filter(x => x.method === 'ReportChargingProfiles').map(x => x.params);
+  assert.deepEqual(reports.map(r => r.evseId).sort(), [1, 2]);
+  assert.ok(reports.every(r => r.requestId === 9 && r.chargingProfile.every(p => p.chargingProfilePurpose === 'TxDefaultProfile')));
+  assert.equal(reports.filter(r => r.tbc).length, 1, 'tbc on all but the last');
+  assert.deepEqual(reports.flatMap(r => r.chargingProfile.map(p => p.id)).sort(), [40, 41]);
+  assert.equal((await c.call('GetChargingProfiles', { requestId: 10, chargingProfile: { stackLevel: 7 } })).status, 'NoProfiles');
+  assert.equal((await c.call('ClearChargingProfile', {})).status, 'Accepted');
+  assert.deepEqual(peer.failures, []);
+});
