@@ -615,6 +615,24 @@ static json_t *reservation_expired(int id)
     return json_pack("{s:i,s:s}", "reservationId", id, "reservationUpdateStatus", "Expired");
 }
 
+/* ---- events ---- */
+
+static json_t *notify_problem(int event_id, const char *timestamp,
+                              const struct ocpp_status_target *t, int problem)
+{
+    return json_pack("{s:s,s:i,s:[{s:i,s:s,s:s,s:s,s:s,s:{s:s,s:{s:i,s:i}},s:{s:s}}]}",
+                     "generatedAt", timestamp, "seqNo", 0, "eventData", "eventId", event_id,
+                     "timestamp", timestamp, "trigger", "Delta", "actualValue",
+                     problem ? "true" : "false", "eventNotificationType",
+                     "HardWiredNotification", "component", "name", "Connector", "evse", "id",
+                     t->evse_id, "connectorId", t->connector_id, "variable", "name", "Problem");
+}
+
+static json_t *security_event(const char *type, const char *timestamp)
+{
+    return json_pack("{s:s,s:s}", "type", type, "timestamp", timestamp);
+}
+
 /* ---- device model report: GetBaseReport → NotifyReport ---- */
 
 /* GetBaseReport {requestId, reportBase}; base: 0 configuration, 1 full, 2 summary */
@@ -824,6 +842,8 @@ const struct ocpp_version ocpp_v201 = {
     .local_list_parse = local_list_parse,
     .local_version_answer = local_version_answer,
     .reservation_expired = reservation_expired,
+    .notify_problem = notify_problem,
+    .security_event = security_event,
     .report_parse = report_parse,
     .report_data = report_data,
     .notify_report = notify_report,

@@ -302,6 +302,12 @@ struct ocpp_version {
                                          size_t len);
     json_t *(*diagnostics_answer)(const char *filename);
 
+    /* 2.0.1 events (NULL in 1.6): NotifyEvent of a connector's Problem variable turning
+     * true / false, SecurityEventNotification of `type`. */
+    json_t *(*notify_problem)(int event_id, const char *timestamp,
+                              const struct ocpp_status_target *t, int problem);
+    json_t *(*security_event)(const char *type, const char *timestamp);
+
     /* 2.0.1 device model report (NULL in 1.6): GetBaseReport's request, every
      * variable the base names as reportData items (new array), one NotifyReport part
      * (data stolen). */

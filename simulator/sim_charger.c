@@ -371,6 +371,13 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
             ch->rt->ev.ready(ch, first, ch->rt->ev_arg);
         if (ch->state != SIM_ACCEPTED)
             return; /* the owner stopped it */
+        if (ch->security_pending && ch->version->security_event) {
+            char ts[25];
+            cf_now_rfc3339(ts);
+            call(ch, "SecurityEventNotification",
+                 ch->version->security_event(ch->security_pending, ts));
+        }
+        ch->security_pending = NULL;
         ch->quiet = !ch->live_said;        /* a plain boot: nothing to say */
         send_statuses(ch, -1);
         ch->quiet = 0;
@@ -463,6 +470,7 @@ void sim_power(struct sim_charger *ch, int on)
     }
     ch->off = 0;
     ch->boot_reason = OCPP_BOOT_POWER_UP;
+    ch->security_pending = "StartupOfTheDevice";
     if (ch->state == SIM_IDLE) {
         uv_timer_stop(&ch->timer);
         sim_runtime_want_connect(ch->rt, ch);
@@ -472,6 +480,7 @@ void sim_power(struct sim_charger *ch, int on)
 void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why)
 {
     ch->boot_reason = why;
+    ch->security_pending = "ResetOrReboot";
     if (ch->state != SIM_BOOTING && ch->state != SIM_ACCEPTED)
         return;                       /* offline: it boots when it connects */
     ch->close_after_tx = 1;
@@ -1198,6 +1207,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     rt->all = ch;
     rt->count++;
     ch->state = SIM_IDLE;
+    ch->security_pending = "StartupOfTheDevice";
     json_t *ping = json_object_get(cfg->behavior, "ping_interval_s");
     if (ping) {                        /* the template's WebSocketPingInterval */
         char v[16];

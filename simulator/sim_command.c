@@ -99,6 +99,7 @@ static int cmd_fault(struct cmd_ctx *c, int on)
     for (int i = 0; i < n; i++) {
         if (t >= 0 && i != t)
             continue;
+        int was = (c->ch->faulted >> i) & 1;
         if (on) {
             sim_tx_end(c->ch, i, OCPP_CAUSE_FAULT);
             c->ch->faulted |= UINT64_C(1) << i;
@@ -106,6 +107,12 @@ static int cmd_fault(struct cmd_ctx *c, int on)
             c->ch->faulted &= ~(UINT64_C(1) << i);
         }
         sim_send_status(c->ch, i, sim_tx_status(c->ch, i));
+        if (was != on && c->ch->version->notify_problem && all[i].evse_id > 0) {
+            char ts[25];
+            cf_now_rfc3339(ts);
+            sim_call(c->ch, "NotifyEvent", c->ch->version->notify_problem(
+                         (int)++c->ch->event_seq, ts, &all[i], on), -1, 0);
+        }
     }
     c->result = json_pack("{s:s}", "status", on ? "Faulted" : "cleared");
     return 0;

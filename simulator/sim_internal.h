@@ -165,6 +165,8 @@ struct sim_charger {
     int quiet;                         /* booting: changes are not said (sim_touch) */
     struct sim_autogen *autogen;       /* the session generator, or NULL */
     int off;                           /* switched off (REST stop-runtime) */
+    unsigned event_seq;                /* 2.0.1 NotifyEvent eventId */
+    const char *security_pending;      /* 2.0.1 security event after the next boot */
     int backoff_min_ms, backoff_max_ms;   /* the template's; 0: the runtime's */
     int call_timeout_s;                /* the template's; 0: the runtime's */
     lws_retry_bo_t *ping;              /* websocket ping policy, or NULL */

@@ -118,3 +118,24 @@ test('UpdateFirmware and GetDiagnostics / GetLog: answered, then their status pr
   assert.match(raw[3], /location/);
   assert.deepEqual(peer.failures, []);
 });
+
+test('2.0.1 events: SecurityEventNotification at startup and after a reset; NotifyEvent when a connector faults', async () => {
+  await until(() => (peer.calls.get('V201') ?? []).some(x => x.method === 'SecurityEventNotification' && x.params.type === 'StartupOfTheDevice'),
+    { what: 'StartupOfTheDevice' });
+  assert.ok(!(peer.calls.get('V16') ?? []).some(x => x.method === 'SecurityEventNotification'), 'none in 1.6');
+  const m = mark('V201');
+  assert.deepEqual(await peer.client('V201').call('Reset', { type: 'Immediate' }), { status: 'Accepted' });
+  await until(() => since('V201', m).some(x => x.method === 'SecurityEventNotification' && x.params.type === 'ResetOrReboot'),
+    { what: 'ResetOrReboot after the reboot', timeoutMs: 15000 });
+  const id = (await srv.api('GET', '/ocpp/chargers')).body.data.find(c => c.identity === 'V201').charger_id;
+  for (const cmd of ['inject-fault', 'clear-fault']) {
+    const r = await srv.api('POST', `/ocpp/commands/${cmd}`, { body: { target: { charger_id: id }, connector_id: 1 } });
+    assert.equal(r.status, 202);
+  }
+  await until(() => since('V201', m).filter(x => x.method === 'NotifyEvent').length === 2, { what: 'two events' });
+  const ev = since('V201', m).filter(x => x.method === 'NotifyEvent').map(x => x.params.eventData[0]);
+  assert.deepEqual(ev.map(e => [e.component.name, e.variable.name, e.actualValue, e.component.evse.id]),
+    [['Connector', 'Problem', 'true', 1], ['Connector', 'Problem', 'false', 1]]);
+  assert.ok(ev[1].eventId > ev[0].eventId);
+  assert.deepEqual(peer.failures, []);
+});
