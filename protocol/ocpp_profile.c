@@ -341,3 +341,66 @@ int ocpp_composite_schedule(const struct ocpp_profile *const *ps, int n, int evs
     free(pts);
     return count;
 }
+
+int ocpp_opt_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int)json_integer_value(v) : -1;
+}
+
+/* 1.6 {connectorId, csChargingProfiles}, 2.0.1 {evseId, chargingProfile} */
+json_t *ocpp_profile_object(json_t *payload, int v201)
+{
+    return json_object_get(payload, v201 ? "chargingProfile" : "csChargingProfiles");
+}
+
+enum ocpp_error ocpp_profile_set_read(json_t *payload, int v201, struct ocpp_profile *out,
+                                      char *reason, size_t len)
+{
+    const char *unit_key = v201 ? "evseId" : "connectorId";
+    json_t *c = json_object_get(payload, unit_key);
+
+    if (!json_is_integer(c) || json_integer_value(c) < 0)
+        return FAIL(c ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT,
+                    "%s: an integer >= 0", unit_key);
+    return ocpp_profile_read(ocpp_profile_object(payload, v201), v201,
+                             (int)json_integer_value(c), out, reason, len);
+}
+
+/* 1.6 {id?, connectorId?, chargingProfilePurpose?, stackLevel?}; 2.0.1
+ * {chargingProfileId?, chargingProfileCriteria?: {evseId?, chargingProfilePurpose?,
+ * stackLevel?}} */
+enum ocpp_error ocpp_profile_clear_read(json_t *payload, int v201,
+                                        struct ocpp_profile_filter *out, char *reason,
+                                        size_t len)
+{
+    json_t *crit = v201 ? json_object_get(payload, "chargingProfileCriteria") : payload;
+    json_t *purpose = json_object_get(crit, "chargingProfilePurpose");
+
+    out->id = ocpp_opt_int(payload, v201 ? "chargingProfileId" : "id");
+    out->evse_id = ocpp_opt_int(crit, v201 ? "evseId" : "connectorId");
+    out->stack_level = ocpp_opt_int(crit, "stackLevel");
+    out->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), v201) : -1;
+    if (purpose && out->purpose < 0)
+        return FAIL(OCPP_ERR_PROPERTY_CONSTRAINT, "chargingProfilePurpose: unknown");
+    return OCPP_ERR_NONE;
+}
+
+/* 1.6 {connectorId, duration, chargingRateUnit?}, 2.0.1 {evseId, duration,
+ * chargingRateUnit?} */
+enum ocpp_error ocpp_composite_read(json_t *payload, int v201, int *evse_id, int *duration,
+                                    int *amps, char *reason, size_t len)
+{
+    const char *unit = json_string_value(json_object_get(payload, "chargingRateUnit"));
+    const char *unit_key = v201 ? "evseId" : "connectorId";
+
+    *evse_id = ocpp_opt_int(payload, unit_key);
+    *duration = ocpp_opt_int(payload, "duration");
+    if (*evse_id < 0 || *duration < 0)
+        return FAIL(OCPP_ERR_OCCURRENCE_CONSTRAINT, "%s and duration: integers >= 0",
+                    unit_key);
+    if (unit && strcmp(unit, "A") != 0 && strcmp(unit, "W") != 0)
+        return FAIL(OCPP_ERR_PROPERTY_CONSTRAINT, "chargingRateUnit: W or A");
+    *amps = unit && strcmp(unit, "A") == 0;
+    return OCPP_ERR_NONE;
+}

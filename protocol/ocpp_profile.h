@@ -80,6 +80,20 @@ int ocpp_purpose_of(const char *name, int v201);
 /* [{startPeriod, limit, numberPhases?}] */
 json_t *ocpp_periods_json(const struct ocpp_period *p, int n);
 
+/* The request shapes of SetChargingProfile, ClearChargingProfile and
+ * GetCompositeSchedule in 1.6 (v201 0) and 2.0.1; ocpp_profile_object is the profile
+ * object of a SetChargingProfile payload (borrowed). */
+enum ocpp_error ocpp_profile_set_read(json_t *payload, int v201, struct ocpp_profile *out,
+                                      char *reason, size_t len);
+enum ocpp_error ocpp_profile_clear_read(json_t *payload, int v201,
+                                        struct ocpp_profile_filter *out, char *reason,
+                                        size_t len);
+enum ocpp_error ocpp_composite_read(json_t *payload, int v201, int *evse_id, int *duration,
+                                    int *amps, char *reason, size_t len);
+json_t *ocpp_profile_object(json_t *payload, int v201);
+/* An integer member, or -1 when absent or not an integer. */
+int ocpp_opt_int(json_t *obj, const char *key);
+
 /* RFC 3339 UTC text <-> unix seconds (-1 when it is not such a time). */
 double ocpp_time_parse(const char *s);
 void ocpp_time_format(double t, char out[25]);

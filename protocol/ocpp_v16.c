@@ -463,63 +463,29 @@ static json_t *diagnostics_answer(const char *filename)
     return json_pack("{s:s}", "fileName", filename);
 }
 
-/* ---- smart charging ---- */
+/* ---- smart charging (the shapes are read in ocpp_profile.c) ---- */
 
-/* SetChargingProfile.req {connectorId, csChargingProfiles} */
 static enum ocpp_error set_profile_parse(json_t *payload, struct ocpp_profile *out,
                                          char *reason, size_t len)
 {
-    json_t *c = json_object_get(payload, "connectorId");
-
-    if (!json_is_integer(c) || json_integer_value(c) < 0)
-        return snprintf(reason, len, "connectorId: an integer >= 0"),
-               c ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT;
-    return ocpp_profile_read(json_object_get(payload, "csChargingProfiles"), 0,
-                             (int)json_integer_value(c), out, reason, len);
+    return ocpp_profile_set_read(payload, 0, out, reason, len);
 }
 
-static int opt_int(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (int)json_integer_value(v) : -1;
-}
-
-/* ClearChargingProfile.req {id?, connectorId?, chargingProfilePurpose?, stackLevel?} */
 static enum ocpp_error clear_profile_parse(json_t *payload, struct ocpp_profile_filter *out,
                                            char *reason, size_t len)
 {
-    json_t *purpose = json_object_get(payload, "chargingProfilePurpose");
-
-    out->id = opt_int(payload, "id");
-    out->evse_id = opt_int(payload, "connectorId");
-    out->stack_level = opt_int(payload, "stackLevel");
-    out->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), 0) : -1;
-    if (purpose && out->purpose < 0)
-        return snprintf(reason, len, "chargingProfilePurpose: unknown"),
-               OCPP_ERR_PROPERTY_CONSTRAINT;
-    return OCPP_ERR_NONE;
+    return ocpp_profile_clear_read(payload, 0, out, reason, len);
 }
 
-/* GetCompositeSchedule.req {connectorId, duration, chargingRateUnit?} */
 static enum ocpp_error composite_parse(json_t *payload, int *evse_id, int *duration, int *amps,
                                        char *reason, size_t len)
 {
-    const char *unit = json_string_value(json_object_get(payload, "chargingRateUnit"));
-
-    *evse_id = opt_int(payload, "connectorId");
-    *duration = opt_int(payload, "duration");
-    if (*evse_id < 0 || *duration < 0)
-        return snprintf(reason, len, "connectorId and duration: integers >= 0"),
-               OCPP_ERR_OCCURRENCE_CONSTRAINT;
-    if (unit && strcmp(unit, "A") != 0 && strcmp(unit, "W") != 0)
-        return snprintf(reason, len, "chargingRateUnit: W or A"), OCPP_ERR_PROPERTY_CONSTRAINT;
-    *amps = unit && strcmp(unit, "A") == 0;
-    return OCPP_ERR_NONE;
+    return ocpp_composite_read(payload, 0, evse_id, duration, amps, reason, len);
 }
 
 static json_t *set_profile_object(json_t *payload)
 {
-    return json_object_get(payload, "csChargingProfiles");
+    return ocpp_profile_object(payload, 0);
 }
 
 static json_t *composite_answer(int evse_id, const char *start, int duration, int amps,

@@ -694,65 +694,29 @@ static json_t *notify_report(int request_id, const char *generated_at, int seq_n
     return p;
 }
 
-/* ---- smart charging ---- */
+/* ---- smart charging (the shapes are read in ocpp_profile.c) ---- */
 
-/* SetChargingProfile {evseId, chargingProfile} */
 static enum ocpp_error set_profile_parse(json_t *payload, struct ocpp_profile *out,
                                          char *reason, size_t len)
 {
-    json_t *e = json_object_get(payload, "evseId");
-
-    if (!json_is_integer(e) || json_integer_value(e) < 0)
-        return snprintf(reason, len, "evseId: an integer >= 0"),
-               e ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT;
-    return ocpp_profile_read(json_object_get(payload, "chargingProfile"), 1,
-                             (int)json_integer_value(e), out, reason, len);
+    return ocpp_profile_set_read(payload, 1, out, reason, len);
 }
 
-static int opt_int(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (int)json_integer_value(v) : -1;
-}
-
-/* ClearChargingProfile {chargingProfileId?, chargingProfileCriteria?: {evseId?,
- * chargingProfilePurpose?, stackLevel?}} */
 static enum ocpp_error clear_profile_parse(json_t *payload, struct ocpp_profile_filter *out,
                                            char *reason, size_t len)
 {
-    json_t *crit = json_object_get(payload, "chargingProfileCriteria");
-    json_t *purpose = json_object_get(crit, "chargingProfilePurpose");
-
-    out->id = opt_int(payload, "chargingProfileId");
-    out->evse_id = opt_int(crit, "evseId");
-    out->stack_level = opt_int(crit, "stackLevel");
-    out->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), 1) : -1;
-    if (purpose && out->purpose < 0)
-        return snprintf(reason, len, "chargingProfileCriteria.chargingProfilePurpose: unknown"),
-               OCPP_ERR_PROPERTY_CONSTRAINT;
-    return OCPP_ERR_NONE;
+    return ocpp_profile_clear_read(payload, 1, out, reason, len);
 }
 
-/* GetCompositeSchedule {duration, chargingRateUnit?, evseId} */
 static enum ocpp_error composite_parse(json_t *payload, int *evse_id, int *duration, int *amps,
                                        char *reason, size_t len)
 {
-    const char *unit = json_string_value(json_object_get(payload, "chargingRateUnit"));
-
-    *evse_id = opt_int(payload, "evseId");
-    *duration = opt_int(payload, "duration");
-    if (*evse_id < 0 || *duration < 0)
-        return snprintf(reason, len, "evseId and duration: integers >= 0"),
-               OCPP_ERR_OCCURRENCE_CONSTRAINT;
-    if (unit && strcmp(unit, "A") != 0 && strcmp(unit, "W") != 0)
-        return snprintf(reason, len, "chargingRateUnit: W or A"), OCPP_ERR_PROPERTY_CONSTRAINT;
-    *amps = unit && strcmp(unit, "A") == 0;
-    return OCPP_ERR_NONE;
+    return ocpp_composite_read(payload, 1, evse_id, duration, amps, reason, len);
 }
 
 static json_t *set_profile_object(json_t *payload)
 {
-    return json_object_get(payload, "chargingProfile");
+    return ocpp_profile_object(payload, 1);
 }
 
 /* GetChargingProfiles {requestId, evseId?, chargingProfile {chargingProfilePurpose?,
@@ -770,8 +734,8 @@ static enum ocpp_error get_profiles_parse(json_t *payload, int *request_id,
                OCPP_ERR_OCCURRENCE_CONSTRAINT;
     *request_id = (int)json_integer_value(id);
     f->id = -1;
-    f->evse_id = opt_int(payload, "evseId");
-    f->stack_level = opt_int(crit, "stackLevel");
+    f->evse_id = ocpp_opt_int(payload, "evseId");
+    f->stack_level = ocpp_opt_int(crit, "stackLevel");
     f->purpose = purpose ? ocpp_purpose_of(json_string_value(purpose), 1) : -1;
     if (purpose && f->purpose < 0)
         return snprintf(reason, len, "chargingProfile.chargingProfilePurpose: unknown"),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cf_log.h"
+#include "ocpp_schema.h"
 
 struct cmd_ctx {
     struct sim_charger *ch;
@@ -164,6 +165,9 @@ static int cmd_proxy(struct cmd_ctx *c)
         return fail(c, "action: %.60s is sent by the CSMS, not by a charge point", action);
     if (!json_is_object(payload))
         return fail(c, "%s", "payload: a JSON object");
+    char why[256];
+    if (ocpp_schema_check(c->ch->version, a->name, 1, payload, why, sizeof why) != 0)
+        return fail(c, "not sent: %s (the OCPP schema of the message)", why);
     sim_call(c->ch, a->name, json_incref(payload), -1, 0);
     c->result = json_pack("{s:s}", "sent", a->name);
     return 0;

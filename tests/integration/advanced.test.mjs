@@ -5,27 +5,14 @@
 // and GetDiagnostics / GetLog answered, then their status progressions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+import { startFleet, stopAll, until, AC16, DC201 } from './harness.mjs';
 
 let pg, peer, srv;
-const AC = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
-const DC = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
-
-before(async () => {
-  pg = await startPostgres();
-  peer = await startPeer();
-  srv = await startServe({ db: pg.url });
-  const { locationId } = await createLocation(srv, peer.url);
-  for (const [tmpl, id] of [[AC, 'V16'], [DC, 'V201']]) {
-    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
-    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
-  }
-  await until(() => peer.live.get('V16') === 1 && peer.live.get('V201') === 1, { what: 'both connected' });
-});
+before(async () => ({ pg, peer, srv } = await startFleet([[AC16, 'V16'], [DC201, 'V201']])));
 after(() => stopAll({ srv, peer, pg }));
 
-const since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
-const mark = id => (peer.calls.get(id) ?? []).length;
+const since = (id, n) => peer.since(id, n);
+const mark = id => peer.mark(id);
 const inSeconds = s => new Date(Date.now() + s * 1000).toISOString();
 const lastStatus = id => { const s = peer.statuses.get(id).at(-1); return s.status ?? s.connectorStatus; };
 

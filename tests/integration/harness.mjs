@@ -165,6 +165,9 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
   peer.url = `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp`;
   peer.server = server;
   peer.client = id => [...peer.clients].find(c => c.identity === id);
+  // session messages of a charger: how many so far, and those since such a mark
+  peer.mark = id => (peer.calls.get(id) ?? []).length;
+  peer.since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
   // A CALL sent as raw text (no schema check: for actions the version does not define);
   // resolves the charger's answer frame.
   peer.rawCall = async (id, action, payload) => {
@@ -314,4 +317,28 @@ export async function stopAll({ srv, peer, pg }) {
   await pg?.stop();
   if (srv && (r.code !== 0 || r.signal !== null))
     throw new Error(`serve did not exit cleanly (${JSON.stringify(r)}):\n${srv.log}`);
+}
+
+// Charger templates the OCPP tests use: an AC 1.6 wallbox, a DC 2.0.1 fast charger.
+export const AC16 = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
+export const DC201 = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
+
+// One PostgreSQL, one strict peer, one serve, one location, and the chargers
+// [[template, identity], ...] READY and connected. Resolves {pg, peer, srv,
+// locationId, ids: identity -> charger_id}.
+export async function startFleet(chargers, { peer: peerOpts = {}, serve: serveOpts = {} } = {}) {
+  const pg = await startPostgres();
+  const peer = await startPeer(peerOpts);
+  const srv = await startServe({ db: pg.url, ...serveOpts });
+  const { locationId } = await createLocation(srv, peer.url);
+  const ids = {};
+  for (const [tmpl, id] of chargers) {
+    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
+    if (r.status !== 202) throw new Error(`POST chargers: ${r.status} ${JSON.stringify(r.body)}`);
+    const job = await waitJob(srv, r.body.status_url);
+    if (job.status !== 'READY') throw new Error(`${id}: ${JSON.stringify(job.results)}`);
+    ids[id] = job.results.created[0].charger_id;
+  }
+  await until(() => chargers.every(([, id]) => peer.live.get(id) === 1), { what: 'every charger connected' });
+  return { pg, peer, srv, locationId, ids };
 }

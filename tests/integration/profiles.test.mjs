@@ -4,27 +4,14 @@
 // session, SuspendedEVSE, and clearing it resumes).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+import { startFleet, stopAll, until, AC16, DC201 } from './harness.mjs';
 
 let pg, peer, srv;
-const AC = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
-const DC = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
-
-before(async () => {
-  pg = await startPostgres();
-  peer = await startPeer();
-  srv = await startServe({ db: pg.url });
-  const { locationId } = await createLocation(srv, peer.url);
-  for (const [tmpl, id] of [[AC, 'P16'], [DC, 'P201']]) {
-    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
-    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
-  }
-  await until(() => peer.live.get('P16') === 1 && peer.live.get('P201') === 1, { what: 'both connected' });
-});
+before(async () => ({ pg, peer, srv } = await startFleet([[AC16, 'P16'], [DC201, 'P201']])));
 after(() => stopAll({ srv, peer, pg }));
 
-const since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
-const mark = id => (peer.calls.get(id) ?? []).length;
+const since = (id, n) => peer.since(id, n);
+const mark = id => peer.mark(id);
 const power = mv => Number(mv.sampledValue.find(s => s.measurand === 'Power.Active.Import').value);
 const now = () => new Date().toISOString();
 

@@ -101,6 +101,13 @@ test('proxy-message, set-configuration, and bad input changes nothing', async ()
   assert.equal(p.done[0].status, 'DONE');
   await until(() => since('R16', m).some(x => x.method === 'DataTransfer'), { what: 'DataTransfer at the peer' });
   assert.equal(since('R16', m).find(x => x.method === 'DataTransfer').params.messageId, 'hello');
+  // checked against the official schema before it is sent
+  const invalid = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'DataTransfer', payload: { messageId: 'x' } });
+  assert.equal(invalid.done[0].status, 'FAILED');
+  assert.match(invalid.done[0].error, /payload: vendorId is required/);
+  const typo = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'StatusNotification',
+    payload: { connectorId: 1, errorCode: 'NoError', status: 'Resting' } });
+  assert.match(typo.done[0].error, /payload.status: not one of the allowed values/);
   const wrong = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'Reset', payload: {} });
   assert.equal(wrong.done[0].status, 'FAILED');
   assert.match(wrong.done[0].error, /sent by the CSMS/);

@@ -3,20 +3,12 @@
 // StartTransaction / TransactionEvent unanswered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+import { startFleet, stopAll, until } from './harness.mjs';
 
 let pg, peer, srv;
-before(async () => {
-  pg = await startPostgres();
-  peer = await startPeer({ hangFirst: ['StartTransaction', 'TransactionEvent'] });
-  srv = await startServe({ db: pg.url });
-  const { locationId } = await createLocation(srv, peer.url);
-  for (const [v, id] of [['OCPP1.6', 'RT16'], ['OCPP2.0.1', 'RT201']]) {
-    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ ocpp_version: v, call_timeout_s: 2 }, { charger_ids: [id] })] });
-    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
-  }
-  await until(() => peer.live.get('RT16') === 1 && peer.live.get('RT201') === 1, { what: 'connected' });
-});
+before(async () => ({ pg, peer, srv } = await startFleet([
+  [{ ocpp_version: 'OCPP1.6', call_timeout_s: 2 }, 'RT16'], [{ ocpp_version: 'OCPP2.0.1', call_timeout_s: 2 }, 'RT201']],
+  { peer: { hangFirst: ['StartTransaction', 'TransactionEvent'] } })));
 after(() => stopAll({ srv, peer, pg }));
 
 const calls = (id, m) => (peer.calls.get(id) ?? []).filter(x => x.method === m).map(x => x.params);

@@ -5,29 +5,16 @@
 // session ends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+import { startFleet, stopAll, until, AC16, DC201 } from './harness.mjs';
 
 let pg, peer, srv;
-const AC = { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' };
-const DC = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version: 'OCPP2.0.1' };
-
-before(async () => {
-  pg = await startPostgres();
-  peer = await startPeer({ blocked: ['BLOCKED1'] });
-  srv = await startServe({ db: pg.url });
-  const { locationId } = await createLocation(srv, peer.url);
-  for (const [tmpl, id] of [[AC, 'S16'], [DC, 'S201']]) {
-    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
-    assert.equal(r.status, 202, JSON.stringify(r.body));
-    assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
-  }
-  await until(() => peer.live.get('S16') === 1 && peer.live.get('S201') === 1, { what: 'both connected' });
-});
+before(async () => ({ pg, peer, srv } = await startFleet([[AC16, 'S16'], [DC201, 'S201']],
+  { peer: { blocked: ['BLOCKED1'] } })));
 after(() => stopAll({ srv, peer, pg }));
 
 const calls = (id, method) => (peer.calls.get(id) ?? []).filter(c => method === undefined || c.method === method);
-const since = (id, n) => (peer.calls.get(id) ?? []).slice(n);
-const mark = id => (peer.calls.get(id) ?? []).length;
+const since = (id, n) => peer.since(id, n);
+const mark = id => peer.mark(id);
 const statusMark = id => peer.statuses.get(id).length;
 const statusesSince = (id, n, conn) => peer.statuses.get(id).slice(n)
   .filter(s => (s.connectorId === conn) || (s.evseId === conn)).map(s => s.status ?? s.connectorStatus);
