@@ -374,6 +374,7 @@ static enum ocpp_error remote_start_parse(json_t *payload, struct ocpp_remote_st
     snprintf(out->id_tag, sizeof out->id_tag, "%s", tag);
     json_t *prof = json_object_get(payload, "chargingProfile");
     out->has_profile = prof != NULL;
+    out->profile_raw = prof;
     return prof ? ocpp_profile_read(prof, 0, out->evse_id, &out->profile, reason, len)
                 : OCPP_ERR_NONE;
 }

@@ -513,6 +513,7 @@ static enum ocpp_error remote_start_parse(json_t *payload, struct ocpp_remote_st
     snprintf(out->id_type, sizeof out->id_type, "%s", type);
     json_t *prof = json_object_get(payload, "chargingProfile");
     out->has_profile = prof != NULL;
+    out->profile_raw = prof;
     return prof ? ocpp_profile_read(prof, 1, out->evse_id, &out->profile, reason, len)
                 : OCPP_ERR_NONE;
 }
@@ -782,6 +783,7 @@ const struct ocpp_version ocpp_v201 = {
     .unlock_parse = unlock_parse,
     .unlock_unknown = "UnknownConnector",
     .unlock_busy = "OngoingAuthorizedTransaction",
+    .soft_reset_waits = 1,
     .config_get_action = "GetVariables",
     .config_set_action = "SetVariables",
     .config_get = config_get,

@@ -181,6 +181,7 @@ struct ocpp_remote_start {
     int remote_start_id;         /* 2.0.1; -1 in 1.6 */
     int has_profile;             /* a chargingProfile (TxProfile) came with it: */
     struct ocpp_profile profile;
+    json_t *profile_raw;         /* ... as sent (borrowed from the payload) */
 };
 
 /* ReserveNow in version-neutral terms. */
@@ -246,6 +247,8 @@ struct ocpp_version {
                                     size_t len);
     const char *unlock_unknown;  /* UnlockStatus for a connector it does not have */
     const char *unlock_busy;     /* ... in a session; NULL: the session stops, Unlocked */
+    int soft_reset_waits;        /* 2.0.1 OnIdle waits for the sessions (Scheduled); 1.6
+                                  * Soft ends them and reboots */
 
     /* Configuration: the actions that read / change it (1.6 GetConfiguration /
      * ChangeConfiguration, 2.0.1 GetVariables / SetVariables) and their answers, built

@@ -477,6 +477,15 @@ void sim_power(struct sim_charger *ch, int on)
     }
 }
 
+void sim_idle_now(struct sim_charger *ch)
+{
+    if (ch->reset_when_idle && sim_tx_count(ch, -1) == 0) {
+        ch->reset_when_idle = 0;
+        CF_LOG_INFO(ch->identity, "idle: the scheduled reset reboots now");
+        sim_reboot(ch, OCPP_BOOT_REMOTE_RESET);
+    }
+}
+
 void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why)
 {
     ch->boot_reason = why;
@@ -502,6 +511,13 @@ static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
     }
     if (r.evse_id != 0) {
         sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
+        return;
+    }
+    if (r.kind == OCPP_RESET_SOFT && ch->version->soft_reset_waits && sim_tx_count(ch, -1)) {
+        /* 2.0.1 OnIdle: Scheduled, the reboot comes when the last session has ended */
+        sim_answer(ch, f->id, ocpp_status_payload("Scheduled"));
+        ch->reset_when_idle = 1;
+        CF_LOG_INFO(ch->identity, "reset scheduled: once the sessions have ended");
         return;
     }
     sim_answer(ch, f->id, ocpp_status_payload("Accepted"));

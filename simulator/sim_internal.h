@@ -93,6 +93,7 @@ struct sim_conn {                      /* one status target's meter and session 
     int auth_remote_start_id;
     int auth_remote;                   /* ... or a local start (REST start-session) */
     struct ocpp_profile *auth_profile; /* ... and the TxProfile it brought (owned) */
+    json_t *auth_profile_raw;          /* ... as the CSMS sent it (owned) */
     uint64_t auto_duration_ms;         /* the generator's next session here lasts this */
     int plugged;                       /* a cable is in (REST plug), until unplug */
     int after_session;                 /* ... and its session ended (Finishing) */
@@ -165,6 +166,7 @@ struct sim_charger {
     int quiet;                         /* booting: changes are not said (sim_touch) */
     struct sim_autogen *autogen;       /* the session generator, or NULL */
     int off;                           /* switched off (REST stop-runtime) */
+    int reset_when_idle;               /* 2.0.1 Reset OnIdle Scheduled */
     unsigned event_seq;                /* 2.0.1 NotifyEvent eventId */
     const char *security_pending;      /* 2.0.1 security event after the next boot */
     int backoff_min_ms, backoff_max_ms;   /* the template's; 0: the runtime's */
@@ -198,6 +200,8 @@ void sim_log_event(struct sim_charger *ch, const char *event, const char *fmt, .
 /* Closes the websocket once every queued frame and CALL is through, then reconnects and
  * boots again with `why` (a Reset, a REST restart). */
 void sim_reboot(struct sim_charger *ch, enum ocpp_boot_reason why);
+/* A session ended: a reset scheduled for when the charger is idle happens now. */
+void sim_idle_now(struct sim_charger *ch);
 /* Switches the charger off (the websocket closes once its queue is through; no
  * reconnect) or on again (it connects and boots). */
 void sim_power(struct sim_charger *ch, int on);

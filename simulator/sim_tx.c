@@ -252,7 +252,7 @@ void sim_meter_alloc(struct sim_charger *ch)
  * (Charging, or SuspendedEVSE when the profiles give nothing). */
 static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const char *id_type,
                      int remote_start_id, enum ocpp_tx_cause cause,
-                     const struct ocpp_profile *profile)
+                     const struct ocpp_profile *profile, json_t *profile_raw)
 {
     if (!ch->meter)
         sim_meter_alloc(ch);
@@ -285,7 +285,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     if (profile) {
         struct ocpp_profile p = *profile;
         snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
-        const char *why = sim_profile_install(ch, &p, NULL);
+        const char *why = sim_profile_install(ch, &p, profile_raw);
         if (why)
             CF_LOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
     }
@@ -322,6 +322,7 @@ static void tx_close(struct sim_charger *ch, int t)
         sim_send_status(ch, t, sim_tx_status(ch, t));
     }
     sim_tx_rearm(ch);
+    sim_idle_now(ch);
 }
 
 /* Ends the session of connector t: the last meter reading goes with the stop message;
@@ -375,7 +376,7 @@ int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
  * Accepted (sim_tx_answer). A remote start has its remote_start_id (>= 0 in 2.0.1). */
 static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
                                  const char *id_type, int remote, int remote_start_id,
-                                 const struct ocpp_profile *profile)
+                                 const struct ocpp_profile *profile, json_t *profile_raw)
 {
     if (!ch->meter)
         sim_meter_alloc(ch);
@@ -388,6 +389,8 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
     c->auth_profile = NULL;
     if (profile && (c->auth_profile = malloc(sizeof *profile)))
         *c->auth_profile = *profile;
+    json_decref(c->auth_profile_raw);
+    c->auth_profile_raw = profile ? json_incref(profile_raw) : NULL;
     sim_call(ch, "Authorize", ch->version->authorize_request(id_tag, id_type), t, 0);
 }
 
@@ -410,10 +413,12 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
     sim_setting_get(ch, OCPP_CFG_AUTHORIZE_REMOTE, v, sizeof v);
     if (strcmp(v, "true") == 0)      /* AuthorizeRemoteTxRequests: ask the CSMS first */
         authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id,
-                             r.has_profile ? &r.profile : NULL);
+                             r.has_profile ? &r.profile : NULL,
+                             r.profile_raw);
     else
         tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START,
-                 r.has_profile ? &r.profile : NULL);
+                 r.has_profile ? &r.profile : NULL,
+                 r.profile_raw);
 }
 
 static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
@@ -430,12 +435,12 @@ int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const 
 
     if ((!online && setting_true(ch, OCPP_CFG_LOCAL_AUTHORIZE_OFFLINE) && listed == 1) ||
         (online && setting_true(ch, OCPP_CFG_LOCAL_PRE_AUTHORIZE) && listed == 1)) {
-        tx_begin(ch, t, id_tag, id_type, -1, OCPP_CAUSE_AUTHORIZED, NULL);
+        tx_begin(ch, t, id_tag, id_type, -1, OCPP_CAUSE_AUTHORIZED, NULL, NULL);
         return 1;
     }
     if (!online)
         return -1;
-    authorize_then_start(ch, t, id_tag, id_type, 0, -1, NULL);
+    authorize_then_start(ch, t, id_tag, id_type, 0, -1, NULL, NULL);
     return 0;
 }
 
@@ -485,13 +490,15 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
         if (a.accepted && sim_tx_free_target(ch, sim_unit_id(ch, t), c->auth_tag) == t)
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
                      c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
-                     c->auth_profile);
+                     c->auth_profile, c->auth_profile_raw);
         else {
             CF_LOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
             c->auto_duration_ms = 0;
         }
         free(c->auth_profile);
         c->auth_profile = NULL;
+        json_decref(c->auth_profile_raw);
+        c->auth_profile_raw = NULL;
         c->auth_tag[0] = '\0';
         return;
     }
@@ -521,6 +528,7 @@ void sim_tx_free(struct sim_charger *ch)
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         free(ch->meter->conn[t].tx);
         free(ch->meter->conn[t].auth_profile);
+        json_decref(ch->meter->conn[t].auth_profile_raw);
     }
     free(ch->meter);
     ch->meter = NULL;

@@ -118,6 +118,19 @@ test('2.0.1 GetChargingProfiles: ReportChargingProfiles per EVSE, or NoProfiles'
   assert.equal(reports.filter(r => r.tbc).length, 1, 'tbc on all but the last');
   assert.deepEqual(reports.flatMap(r => r.chargingProfile.map(p => p.id)).sort(), [40, 41]);
   assert.equal((await c.call('GetChargingProfiles', { requestId: 10, chargingProfile: { stackLevel: 7 } })).status, 'NoProfiles');
+  // the TxProfile a RequestStartTransaction brought is listed while its session runs
+  const m2 = mark('P201');
+  assert.equal((await c.call('RequestStartTransaction', { idToken: { idToken: 'TXP', type: 'ISO14443' }, remoteStartId: 50, evseId: 2,
+    chargingProfile: { id: 60, stackLevel: 0, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Relative',
+      chargingSchedule: [{ id: 1, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 9000 }] }] } })).status, 'Accepted');
+  await until(() => since('P201', m2).some(x => x.params.eventType === 'Started'), { what: 'started with its profile' });
+  const m3 = mark('P201');
+  assert.equal((await c.call('GetChargingProfiles', { requestId: 11, chargingProfile: { chargingProfilePurpose: 'TxProfile' } })).status, 'Accepted');
+  await until(() => since('P201', m3).some(x => x.method === 'ReportChargingProfiles'), { what: 'TxProfile reported' });
+  const rep = since('P201', m3).find(x => x.method === 'ReportChargingProfiles').params;
+  assert.deepEqual([rep.evseId, rep.chargingProfile[0].id], [2, 60]);
+  const tx = since('P201', m2).find(x => x.params.eventType === 'Started').params.transactionInfo.transactionId;
+  assert.equal((await c.call('RequestStopTransaction', { transactionId: tx })).status, 'Accepted');
   assert.equal((await c.call('ClearChargingProfile', {})).status, 'Accepted');
   assert.deepEqual(peer.failures, []);
 });

@@ -217,3 +217,29 @@ test('GET /ocpp/chargers/{id}: the live state — connection, session, energy, c
   }, { what: 'Available in the live state' });
   assert.deepEqual(peer.failures, []);
 });
+
+test('2.0.1 Reset OnIdle during a session is Scheduled: the reboot waits for the session to end; 1.6 UnlockConnector ends a session', async () => {
+  const c = peer.client('S201');
+  let m = mark('S201');
+  assert.equal((await c.call('RequestStartTransaction', { idToken: { idToken: 'IDLE1', type: 'ISO14443' }, remoteStartId: 90, evseId: 1 })).status, 'Accepted');
+  await until(() => since('S201', m).some(x => x.params.eventType === 'Started'), { what: 'started' });
+  const txId = since('S201', m).find(x => x.params.eventType === 'Started').params.transactionInfo.transactionId;
+  const boots = peer.boots.get('S201').length;
+  assert.deepEqual(await c.call('Reset', { type: 'OnIdle' }), { status: 'Scheduled' });
+  await new Promise(r => setTimeout(r, 1500));
+  assert.equal(peer.boots.get('S201').length, boots, 'no reboot while the session runs');
+  assert.ok(!since('S201', m).some(x => x.params.eventType === 'Ended'));
+  assert.equal((await c.call('RequestStopTransaction', { transactionId: txId })).status, 'Accepted');
+  await until(() => peer.boots.get('S201').length > boots && peer.live.get('S201') === 1, { what: 'rebooted once idle' });
+  assert.equal(peer.boots.get('S201').at(-1).reason, 'RemoteReset');
+  assert.equal(since('S201', m).find(x => x.params.eventType === 'Ended').params.transactionInfo.stoppedReason, 'Remote');
+
+  const c16 = peer.client('S16');
+  m = mark('S16');
+  assert.deepEqual(await c16.call('RemoteStartTransaction', { idTag: 'UNL1', connectorId: 1 }), { status: 'Accepted' });
+  await until(() => since('S16', m).some(x => x.method === 'StartTransaction'), { what: 'started (1.6)' });
+  assert.deepEqual(await c16.call('UnlockConnector', { connectorId: 1 }), { status: 'Unlocked' });
+  await until(() => since('S16', m).some(x => x.method === 'StopTransaction'), { what: 'stopped by the unlock' });
+  assert.equal(since('S16', m).find(x => x.method === 'StopTransaction').params.reason, 'UnlockCommand');
+  assert.deepEqual(peer.failures, []);
+});
