@@ -54,7 +54,10 @@ static void set_error(struct sim_charger *ch, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ch->last_error, sizeof ch->last_error, fmt, ap);
+    char buf[200];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    free(ch->last_error);
+    ch->last_error = strdup(buf);
     va_end(ap);
 }
 
@@ -82,6 +85,24 @@ static void log_frame(struct sim_charger *ch, const char *dir, const char *actio
 }
 
 /* Queues a frame (text is taken) for WRITEABLE; id and action say what it is. */
+/* The precise reason of a failing connection attempt (NULL fmt: none); kept off the
+ * charger's struct until there is one. */
+static void set_conn_error(struct sim_charger *ch, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_conn_error(struct sim_charger *ch, const char *fmt, ...)
+{
+    free(ch->conn_error);
+    ch->conn_error = NULL;
+    if (!fmt)
+        return;
+    char buf[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    ch->conn_error = strdup(buf);
+}
+
 static void tx_push(struct sim_charger *ch, char *text, const char *id, const char *action)
 {
     if (!text)
@@ -287,7 +308,7 @@ static void fail(struct sim_charger *ch)
 {
     char reason[256];
     snprintf(reason, sizeof reason, "%s (gave up after %d s)",
-             ch->last_error[0] ? ch->last_error : "no BootNotification accepted",
+             ch->last_error ? ch->last_error : "no BootNotification accepted",
              ch->rt->opts.provision_timeout_s);
     CF_LOG_WARN(ch->identity, "provisioning failed: %s", reason);
     if (ch->rt->ev.failed)
@@ -363,7 +384,8 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         ch->provisioned = 1;
         ch->boot_reason = OCPP_BOOT_POWER_UP;   /* a later reconnect is a power-up */
         ch->deadline = 0;
-        ch->last_error[0] = '\0';
+        free(ch->last_error);
+        ch->last_error = NULL;
         ch->heartbeat_s = r.interval > 0 ? r.interval : ch->rt->opts.default_heartbeat_s;
         CF_LOG_DEBUG(ch->identity, "BootNotification accepted, heartbeat every %d s",
                      ch->heartbeat_s);
@@ -972,8 +994,8 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         if (!len) {
             X509_STORE_CTX *x = user;
             int err = X509_STORE_CTX_get_error(x);
-            snprintf(ch->conn_error, sizeof ch->conn_error, "TLS: certificate verify failed: %s",
-                     X509_verify_cert_error_string(err));
+            set_conn_error(ch, "TLS: certificate verify failed: %s",
+                           X509_verify_cert_error_string(err));
         }
         return 0;
 
@@ -996,8 +1018,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         char proto[64] = "";
         int n = lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL);
         if (n <= 0 || strcmp(proto, ch->version->subprotocol) != 0) {
-            snprintf(ch->conn_error, sizeof ch->conn_error,
-                     "websocket handshake: CSMS did not agree subprotocol %s%s%s%s",
+            set_conn_error(ch, "websocket handshake: CSMS did not agree subprotocol %s%s%s%s",
                      ch->version->subprotocol, n > 0 ? " (it chose " : "", n > 0 ? proto : "",
                      n > 0 ? ")" : "");
             return 1;
@@ -1007,7 +1028,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         if (ch->off) {                /* switched off while connecting */
-            snprintf(ch->conn_error, sizeof ch->conn_error, "switched off");
+            set_conn_error(ch, "switched off");
             return -1;
         }
         sim_log_event(ch, "connected", "websocket up (%s, %s)", ch->ws_url,
@@ -1015,7 +1036,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         sim_runtime_connect_done(ch->rt, ch);
         ch->state = SIM_BOOTING;
         ch->attempts = 0;
-        ch->conn_error[0] = '\0';
+        set_conn_error(ch, NULL);
         ch->rt->connected++;
         if (ch->rt->ev.connection)
             ch->rt->ev.connection(ch, 1, ch->rt->ev_arg);
@@ -1070,7 +1091,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
     }
 
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        if (ch->conn_error[0])
+        if (ch->conn_error)
             snprintf(msg, sizeof msg, "%s", ch->conn_error);
         else
             connect_error_reason(ch, wsi, in, msg, sizeof msg);
@@ -1078,7 +1099,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         return 0;
 
     case LWS_CALLBACK_CLIENT_CLOSED:
-        conn_lost(ch, ch->conn_error[0] ? ch->conn_error : "connection closed by CSMS");
+        conn_lost(ch, ch->conn_error ? ch->conn_error : "connection closed by CSMS");
         return 0;
 
     case LWS_CALLBACK_WSI_DESTROY:
@@ -1088,7 +1109,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
             ch->wsi = NULL;
             if (ch->state == SIM_CONNECTING || ch->state == SIM_BOOTING ||
                 ch->state == SIM_ACCEPTED)
-                conn_lost(ch, ch->conn_error[0] ? ch->conn_error
+                conn_lost(ch, ch->conn_error ? ch->conn_error
                                                 : "websocket handshake: no answer from CSMS");
             ch->wsi_alive = 0;
             lws_set_opaque_user_data(wsi, NULL);
@@ -1156,7 +1177,7 @@ int sim_charger_connect(struct sim_charger *ch)
     }
 
     ch->state = SIM_CONNECTING;
-    ch->conn_error[0] = '\0';
+    set_conn_error(ch, NULL);
     ch->wsi_alive = 1;
     struct lws *w = lws_client_connect_via_info(&ci);
     if (!w) {
@@ -1251,6 +1272,8 @@ static void charger_free(struct sim_charger *ch)
     free(ch->ws_url);
     free(ch->ca_file);
     free(ch->password);
+    free(ch->last_error);
+    free(ch->conn_error);
     free(ch->ping);
     free(ch->vendor);
     free(ch->model);
@@ -1332,5 +1355,5 @@ const char *sim_charger_identity(const struct sim_charger *ch)
 
 const char *sim_charger_last_error(const struct sim_charger *ch)
 {
-    return ch->last_error;
+    return ch->last_error ? ch->last_error : "";
 }

@@ -179,8 +179,8 @@ struct sim_charger {
     int handles_open;                  /* embedded uv timers not yet closed */
     int wsi_alive;
     int gone_sent;
-    char last_error[160];
-    char conn_error[160];           /* precise reason found during this attempt */
+    char *last_error;                  /* the last connection / boot error, or NULL */
+    char *conn_error;                  /* precise reason found during this attempt */
 };
 
 /* sim_runtime.c */

@@ -101,7 +101,7 @@ json_t *sim_charger_live(const struct sim_charger *ch)
         json_object_set_new(live, "dropped_messages", json_integer((json_int_t)ch->dropped));
     json_decref(profiles);
     json_decref(config);
-    if (ch->last_error[0])
+    if (ch->last_error)
         json_object_set_new(live, "last_error", json_string(ch->last_error));
     return live;
 }
