@@ -177,8 +177,8 @@ static void clear_session(struct sim_charger *ch, int keep_tx)
     free(ch->rx);
     ch->rx = NULL;
     ch->rx_len = ch->rx_cap = 0;
-    if (ch->handles_open == 2)
-        uv_timer_stop(&ch->call_timer);
+    if (ch->wsi)
+        lws_set_timer_usecs(ch->wsi, LWS_SET_TIMER_USEC_CANCEL);
 }
 
 /* Queues a CALL; only one is outstanding at a time (OCPP-J), the rest wait in order. */
@@ -240,9 +240,10 @@ static int call_timeout(const struct sim_charger *ch)
     return ch->call_timeout_s ? ch->call_timeout_s : ch->rt->opts.call_timeout_s;
 }
 
-static void call_timeout_cb(uv_timer_t *t)
+/* The outstanding CALL's answer did not come in time (the wsi's own lws timer: no
+ * timer of ours per charger). */
+static void on_call_timeout(struct sim_charger *ch)
 {
-    struct sim_charger *ch = t->data;
     if (!ch->out)
         return;
     CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out->action,
@@ -292,7 +293,7 @@ static void send_next_call(struct sim_charger *ch)
     ch->out = c;
     tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload), ch->out_id, c->action);
     uint64_t to = (uint64_t)call_timeout(ch) * 1000;
-    uv_timer_start(&ch->call_timer, call_timeout_cb, to, 0);
+    lws_set_timer_usecs(ch->wsi, (lws_usec_t)to * 1000);
 }
 
 static void send_boot(struct sim_charger *ch)
@@ -885,7 +886,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
             CF_LOG_WARN(ch->identity, "response to unknown message id %s dropped", f.id);
             break;
         }
-        uv_timer_stop(&ch->call_timer);
+        lws_set_timer_usecs(ch->wsi, LWS_SET_TIMER_USEC_CANCEL);
         struct sim_call *c = ch->out;
         const char *action = c->action;
         ch->out = NULL;
@@ -1042,6 +1043,10 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
             ch->rt->ev.connection(ch, 1, ch->rt->ev_arg);
         if (ch->state == SIM_BOOTING)
             send_boot(ch);
+        return 0;
+
+    case LWS_CALLBACK_TIMER:
+        on_call_timeout(ch);
         return 0;
 
     case LWS_CALLBACK_CLIENT_RECEIVE:
@@ -1234,10 +1239,8 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     if (!ch->provisioned)
         ch->deadline = uv_now(rt->loop) + (uint64_t)rt->opts.provision_timeout_s * 1000;
     uv_timer_init(rt->loop, &ch->timer);
-    uv_timer_init(rt->loop, &ch->call_timer);
     ch->timer.data = ch;
-    ch->call_timer.data = ch;
-    ch->handles_open = 2;
+    ch->handles_open = 1;
     ch->next = rt->all;
     if (rt->all)
         rt->all->prev = ch;
@@ -1322,9 +1325,7 @@ void sim_charger_stop(struct sim_charger *ch)
     ch->state = SIM_STOPPING;
     clear_session(ch, 0);
     uv_timer_stop(&ch->timer);
-    uv_timer_stop(&ch->call_timer);
     uv_close((uv_handle_t *)&ch->timer, timer_closed);
-    uv_close((uv_handle_t *)&ch->call_timer, timer_closed);
     sim_progress_stop_all(ch);
     sim_autogen_stop(ch);
     if (ch->meter) {

@@ -139,7 +139,6 @@ struct sim_charger {
     enum sim_state state;
     struct lws *wsi;
     uv_timer_t timer;                  /* reconnect, boot retry, heartbeat */
-    uv_timer_t call_timer;             /* response timeout of the outstanding CALL */
     uint64_t deadline;                 /* uv_now() ms; 0 = none */
     int attempts;                      /* consecutive failed connects, for backoff */
     int heartbeat_s;
