@@ -177,8 +177,7 @@ static void clear_session(struct sim_charger *ch, int keep_tx)
     free(ch->rx);
     ch->rx = NULL;
     ch->rx_len = ch->rx_cap = 0;
-    if (ch->wsi)
-        lws_set_timer_usecs(ch->wsi, LWS_SET_TIMER_USEC_CANCEL);
+    ch->out_deadline = 0;
 }
 
 /* Queues a CALL; only one is outstanding at a time (OCPP-J), the rest wait in order. */
@@ -240,10 +239,11 @@ static int call_timeout(const struct sim_charger *ch)
     return ch->call_timeout_s ? ch->call_timeout_s : ch->rt->opts.call_timeout_s;
 }
 
-/* The outstanding CALL's answer did not come in time (the wsi's own lws timer: no
- * timer of ours per charger). */
-static void on_call_timeout(struct sim_charger *ch)
+/* The outstanding CALL's answer did not come in time (the runtime's deadline sweep
+ * calls it: no timer per charger). */
+void sim_call_expired(struct sim_charger *ch)
 {
+    ch->out_deadline = 0;
     if (!ch->out)
         return;
     CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out->action,
@@ -293,7 +293,7 @@ static void send_next_call(struct sim_charger *ch)
     ch->out = c;
     tx_push(ch, ocpp_frame_call(ch->out_id, c->action, c->payload), ch->out_id, c->action);
     uint64_t to = (uint64_t)call_timeout(ch) * 1000;
-    lws_set_timer_usecs(ch->wsi, (lws_usec_t)to * 1000);
+    ch->out_deadline = uv_now(ch->rt->loop) + to;
 }
 
 static void send_boot(struct sim_charger *ch)
@@ -886,7 +886,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
             CF_LOG_WARN(ch->identity, "response to unknown message id %s dropped", f.id);
             break;
         }
-        lws_set_timer_usecs(ch->wsi, LWS_SET_TIMER_USEC_CANCEL);
+        ch->out_deadline = 0;
         struct sim_call *c = ch->out;
         const char *action = c->action;
         ch->out = NULL;
@@ -1043,10 +1043,6 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
             ch->rt->ev.connection(ch, 1, ch->rt->ev_arg);
         if (ch->state == SIM_BOOTING)
             send_boot(ch);
-        return 0;
-
-    case LWS_CALLBACK_TIMER:
-        on_call_timeout(ch);
         return 0;
 
     case LWS_CALLBACK_CLIENT_RECEIVE:

@@ -34,6 +34,8 @@ struct sim_runtime {
     int connecting;                    /* handshakes in flight */
     struct sim_charger *wait_head, *wait_tail; /* waiting for a connect slot */
     uv_idle_t pump;                    /* starts waiting connects outside lws callbacks */
+    uv_timer_t deadlines;              /* finds CALLs whose answer is overdue */
+    int handles;                       /* of the two above, not closed yet */
     char *pem_dir;                     /* TLS files made from API PEMs, or NULL */
     struct sim_pem *pems;
     int pump_active;
@@ -147,6 +149,7 @@ struct sim_charger {
     char out_id[OCPP_MSGID_MAX + 1];   /* outstanding CALL, "" when none */
     struct sim_call *out;              /* the outstanding CALL, kept until answered */
     const char *in_action;             /* the CSMS call being answered (for the log) */
+    uint64_t out_deadline;             /* uv_now ms by which `out` must be answered; 0 */
     struct sim_call *calls_head, *calls_tail;
     int queued;                        /* calls waiting (bounded: SIM_QUEUE_MAX) */
     unsigned long dropped;             /* calls the bound dropped */
@@ -191,6 +194,8 @@ void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);
 
 /* sim_charger.c */
+/* The outstanding CALL was not answered by its deadline. */
+void sim_call_expired(struct sim_charger *ch);
 /* One of the charger's uv handles has closed (it is freed when none is left). */
 void sim_handle_closed(struct sim_charger *ch);
 /* Logs a connection event (printf format) through the owner's log callback. */
