@@ -354,12 +354,18 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
             "vendor", m->vendor, "model", m->model, "serial", serial, "firmware", m->firmware,
             "max_power_kw", m->max_power_kw, "ca_file", ca));
         json_t *row = json_array_get(rows, json_array_size(rows) - 1);
+        /* what a template does not set is left out (NULL in the row) */
         json_object_set_new(row, "security_profile", json_integer(sec.profile));
-        json_object_set_new(row, "basic_password", sec.password ? json_string(sec.password) : json_null());
-        json_object_set_new(row, "ca_pem", sec.ca_pem ? json_string(sec.ca_pem) : json_null());
-        json_object_set_new(row, "client_cert_pem", sec.cert ? json_string(sec.cert) : json_null());
-        json_object_set_new(row, "client_key_pem", sec.key ? json_string(sec.key) : json_null());
-        json_object_set(row, "behavior", behavior ? behavior : json_null());
+        if (sec.password)
+            json_object_set_new(row, "basic_password", json_string(sec.password));
+        if (sec.ca_pem)
+            json_object_set_new(row, "ca_pem", json_string(sec.ca_pem));
+        if (sec.cert)
+            json_object_set_new(row, "client_cert_pem", json_string(sec.cert));
+        if (sec.key)
+            json_object_set_new(row, "client_key_pem", json_string(sec.key));
+        if (behavior)
+            json_object_set(row, "behavior", behavior);
     }
     json_decref(identities);
     json_decref(behavior);
