@@ -113,7 +113,8 @@ static json_t *check_behavior(struct vctx *v, json_t *t, json_t *tloc)
         json_object_set_new(b, "ping_interval_s", json_integer(n));
     if (ses) {
         json_t *sloc = AT_KEY(tloc, "sessions"), *out = json_object();
-        static const char *const keys[] = {"per_hour", "duration_s", "id_tags", NULL};
+        static const char *const keys[] = {"per_hour", "duration_s", "energy_wh", "id_tags",
+                                           NULL};
         double rate;
         if (!json_is_object(ses)) {
             vc_err(v, json_incref(sloc), "type_error.object",
@@ -139,6 +140,18 @@ static json_t *check_behavior(struct vctx *v, json_t *t, json_t *tloc)
                 json_object_set(out, "duration_s", d);
             else
                 json_object_set_new(out, "duration_s", json_pack("[i,i]", 600, 3600));
+            json_t *en = json_object_get(ses, "energy_wh");
+            if (en && !(json_is_array(en) && json_array_size(en) == 2 &&
+                        json_is_number(json_array_get(en, 0)) &&
+                        json_is_number(json_array_get(en, 1)) &&
+                        json_number_value(json_array_get(en, 0)) >= 1 &&
+                        json_number_value(json_array_get(en, 0)) <=
+                            json_number_value(json_array_get(en, 1)) &&
+                        json_number_value(json_array_get(en, 1)) <= 1e6))
+                vc_err(v, AT_KEY(sloc, "energy_wh"), "value_error.range",
+                       "energy_wh: [min, max] Wh a driver wants, 1 <= min <= max <= 1000000");
+            else if (en)
+                json_object_set(out, "energy_wh", en);
             json_t *tags = json_object_get(ses, "id_tags"), *x;
             size_t i;
             int ok = !tags || (json_is_array(tags) && json_array_size(tags) >= 1 &&

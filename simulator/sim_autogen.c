@@ -18,6 +18,7 @@ struct sim_autogen {
     struct sim_charger *ch;
     double per_hour;
     int dmin, dmax;                    /* session duration range, seconds */
+    double emin, emax;                 /* energy a driver wants, Wh (0: no such limit) */
     json_t *tags;                      /* id pool (array of strings), or NULL */
     uint64_t next_arrival;             /* uv_now ms */
     int running;
@@ -47,9 +48,16 @@ void sim_autogen_rearm(struct sim_charger *ch)
         return;
     uint64_t next = g->running ? g->next_arrival : 0, now = uv_now(ch->rt->loop);
     for (int i = 0; ch->meter && i < ch->meter->n; i++) {
-        const struct sim_tx *tx = ch->meter->conn[i].tx;
+        const struct sim_conn *c = &ch->meter->conn[i];
+        const struct sim_tx *tx = c->tx;
         if (tx && tx->auto_stop_ms && (!next || tx->auto_stop_ms < next))
             next = tx->auto_stop_ms;
+        if (tx && tx->auto_stop_wh > 0 && c->power_w > 0) {   /* when it has had enough */
+            double left = tx->auto_stop_wh - sim_tx_energy_now(ch, i);
+            uint64_t at = now + (left > 0 ? (uint64_t)(left / c->power_w * 3.6e6) + 1 : 0);
+            if (!next || at < next)
+                next = at;
+        }
     }
     if (!next)
         uv_timer_stop(&g->timer);
@@ -65,7 +73,8 @@ static void tick(uv_timer_t *t)
 
     for (int i = 0; ch->meter && i < ch->meter->n; i++) {
         const struct sim_tx *tx = ch->meter->conn[i].tx;
-        if (tx && tx->auto_stop_ms && tx->auto_stop_ms <= now)
+        if (tx && ((tx->auto_stop_ms && tx->auto_stop_ms <= now) ||
+                   (tx->auto_stop_wh > 0 && sim_tx_energy_now(ch, i) >= tx->auto_stop_wh)))
             sim_tx_end(ch, i, OCPP_CAUSE_LOCAL_STOP);     /* the driver leaves */
     }
     if (g->running && g->next_arrival <= now) {
@@ -83,6 +92,7 @@ static void tick(uv_timer_t *t)
                 sim_meter_alloc(ch);
             conn = &ch->meter->conn[c];
             conn->auto_duration_ms = (uint64_t)(g->dmin + unit() * (g->dmax - g->dmin)) * 1000;
+            conn->auto_energy_wh = g->emax > 0 ? g->emin + unit() * (g->emax - g->emin) : 0;
             g->started++;
             sim_tx_start_local(ch, c, tag, "ISO14443");
         }
@@ -102,6 +112,9 @@ void sim_autogen_start(struct sim_charger *ch, json_t *sessions)
     g->per_hour = json_number_value(json_object_get(sessions, "per_hour"));
     g->dmin = (int)json_integer_value(json_array_get(d, 0));
     g->dmax = (int)json_integer_value(json_array_get(d, 1));
+    json_t *en = json_object_get(sessions, "energy_wh");
+    g->emin = json_number_value(json_array_get(en, 0));
+    g->emax = json_number_value(json_array_get(en, 1));
     if (g->per_hour <= 0 || g->dmin < 1 || g->dmax < g->dmin) {
         free(g);
         return;

@@ -83,6 +83,7 @@ struct sim_tx {                        /* the running session of one connector *
     double start_wh;                   /* the register when it started */
     int reservation_id;                /* the reservation it used; -1 none */
     uint64_t auto_stop_ms;             /* generated session: ends then (uv_now); 0 no */
+    double auto_stop_wh;               /* ... or once the register reaches this; 0 no */
 };
 
 struct sim_conn {                      /* one status target's meter and session */
@@ -97,6 +98,7 @@ struct sim_conn {                      /* one status target's meter and session 
     struct ocpp_profile *auth_profile; /* ... and the TxProfile it brought (owned) */
     json_t *auth_profile_raw;          /* ... as the CSMS sent it (owned) */
     uint64_t auto_duration_ms;         /* the generator's next session here lasts this */
+    double auto_energy_wh;             /* ... and wants this much energy (0: no limit) */
     int plugged;                       /* a cable is in (REST plug), until unplug */
     int after_session;                 /* ... and its session ended (Finishing) */
     int ev_paused;                     /* the car takes no energy (REST ev-suspend) */
@@ -261,6 +263,8 @@ void sim_tx_rearm(struct sim_charger *ch);
 /* The charging profiles changed: every session takes its new power now. */
 void sim_tx_limits_changed(struct sim_charger *ch);
 const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t);
+/* Connector t's register now (the energy since the last sample included). */
+double sim_tx_energy_now(const struct sim_charger *ch, int t);
 const char *sim_tx_id(const struct sim_charger *ch, int t);   /* "" when none */
 
 /* sim_progress.c: firmware updates, diagnostics / log uploads (simulated) */

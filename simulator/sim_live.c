@@ -37,7 +37,7 @@ static const char *connection_name(enum sim_state st)
 static json_t *connector(const struct sim_charger *ch, int t, uint64_t now_ms)
 {
     const struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
-    double energy = c ? c->energy_wh + c->power_w * (double)(now_ms - c->since_ms) / 3.6e6 : 0;
+    double energy = c ? sim_tx_energy_now(ch, t) : 0;
     json_t *o = json_pack("{s:i,s:s,s:f}", "connector_id", sim_unit_id(ch, t), "status",
                           status_name(sim_tx_status(ch, t)), "energy_wh", energy);
 

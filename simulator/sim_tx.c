@@ -266,7 +266,9 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     tx->start_wh = c->energy_wh;
     if (c->auto_duration_ms) {          /* a generated session: it ends by itself */
         tx->auto_stop_ms = uv_now(ch->rt->loop) + c->auto_duration_ms;
+        tx->auto_stop_wh = c->auto_energy_wh > 0 ? c->energy_wh + c->auto_energy_wh : 0;
         c->auto_duration_ms = 0;
+        c->auto_energy_wh = 0;
     }
     /* the car: AC cars take 7.4 or 11 kW; DC cars 50..150 kW; batteries of 40..100 kWh
      * arrive between 10 and 50 % full */
@@ -616,4 +618,10 @@ const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause)
     c->ev_paused = pause;
     recompute(ch, t);
     return NULL;
+}
+
+double sim_tx_energy_now(const struct sim_charger *ch, int t)
+{
+    const struct sim_conn *c = &ch->meter->conn[t];
+    return c->energy_wh + c->power_w * (double)(uv_now(ch->rt->loop) - c->since_ms) / 3.6e6;
 }

@@ -76,11 +76,30 @@ test('reconnect backoff and ping interval from the template', async () => {
   }
 });
 
+test('generated sessions end when the driver has the energy wanted (energy_wh), before their duration', async () => {
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({
+    sessions: { per_hour: 7200, duration_s: [60, 120], energy_wh: [2, 3], id_tags: ['ENERGY1'] },
+    call_timeout_s: 5 }, { charger_ids: ['GEN_E'] })] });
+  assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
+  const mine = m => (peer.calls.get('GEN_E') ?? []).filter(x => x.method === m).map(x => x.params);
+  await until(() => mine('StopTransaction').length >= 2, { what: 'two sessions ended by energy', timeoutMs: 30000 });
+  const starts = mine('StartTransaction'), stops = mine('StopTransaction');
+  for (let i = 0; i < 2; i++) {
+    const wh = stops[i].meterStop - starts[i].meterStart;
+    const lasted = Date.parse(stops[i].timestamp) - Date.parse(starts[i].timestamp);
+    assert.ok(wh >= 1 && wh <= 4, `session ${i}: ${wh} Wh, wanted 2..3`);
+    assert.ok(lasted < 30000, `ended by energy, not by its ${lasted} ms duration`);
+  }
+  const off = await srv.api('POST', '/ocpp/commands/stop-generator', { body: { target: { charger_id: (await waitJob(srv, r.body.status_url)).results.created[0].charger_id } } });
+  assert.equal(off.status, 202);
+});
+
 test('bad behaviour settings are refused, naming the field', async () => {
   for (const [tmpl, field] of [
     [{ sessions: { duration_s: [1, 2] } }, 'per_hour'],
     [{ sessions: { per_hour: 1, duration_s: [5, 1] } }, 'duration_s'],
     [{ sessions: { per_hour: 1, id_tags: [] } }, 'id_tags'],
+    [{ sessions: { per_hour: 1, energy_wh: [10, 5] } }, 'energy_wh'],
     [{ sessions: { per_hour: 1, color: 'red' } }, 'color'],
     [{ reconnect: { backoff_min_ms: 5000, backoff_max_ms: 1000 } }, 'backoff_max_ms'],
     [{ call_timeout_s: 0 }, 'call_timeout_s'],

@@ -234,6 +234,15 @@ test('2.0.1 Reset OnIdle during a session is Scheduled: the reboot waits for the
   assert.equal(peer.boots.get('S201').at(-1).reason, 'RemoteReset');
   assert.equal(since('S201', m).find(x => x.params.eventType === 'Ended').params.transactionInfo.stoppedReason, 'Remote');
 
+  // 2.0.1: no unlocking during a session (a new connection since the reboot)
+  const c2 = peer.client('S201');
+  m = mark('S201');
+  assert.equal((await c2.call('RequestStartTransaction', { idToken: { idToken: 'UNL2', type: 'ISO14443' }, remoteStartId: 91, evseId: 1 })).status, 'Accepted');
+  await until(() => since('S201', m).some(x => x.params.eventType === 'Started'), { what: 'started (2.0.1)' });
+  assert.deepEqual(await c2.call('UnlockConnector', { evseId: 1, connectorId: 1 }), { status: 'OngoingAuthorizedTransaction' });
+  const tx2 = since('S201', m).find(x => x.params.eventType === 'Started').params.transactionInfo.transactionId;
+  assert.equal((await c2.call('RequestStopTransaction', { transactionId: tx2 })).status, 'Accepted');
+
   const c16 = peer.client('S16');
   m = mark('S16');
   assert.deepEqual(await c16.call('RemoteStartTransaction', { idTag: 'UNL1', connectorId: 1 }), { status: 'Accepted' });
