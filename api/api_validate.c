@@ -79,6 +79,26 @@ static int opt_number(struct vctx *v, json_t *obj, const char *key, json_t *loc,
     return 1;
 }
 
+/* A [min, max] pair (integers when `integer`) with lo <= min <= max <= hi, copied into
+ * out under key. Returns 1 when present (valid or not: an error is added), 0 absent. */
+static int range_pair(struct vctx *v, json_t *obj, const char *key, json_t *loc, double lo,
+                      double hi, int integer, const char *unit, json_t *out)
+{
+    json_t *r = json_object_get(obj, key), *a = json_array_get(r, 0), *b = json_array_get(r, 1);
+
+    if (!r)
+        return 0;
+    if (json_is_array(r) && json_array_size(r) == 2 &&
+        (integer ? json_is_integer(a) && json_is_integer(b) : json_is_number(a) && json_is_number(b)) &&
+        json_number_value(a) >= lo && json_number_value(a) <= json_number_value(b) &&
+        json_number_value(b) <= hi)
+        json_object_set(out, key, r);
+    else
+        vc_err(v, AT_KEY(loc, key), "value_error.range",
+               "%s: [min, max] %s, %g <= min <= max <= %g", key, unit, lo, hi);
+    return 1;
+}
+
 /* How the chargers behave: reconnect backoff, call timeout, websocket pings, and the
  * automatic session generator. Returns the behavior object for the rows (new
  * reference) or NULL when the template sets none. */
@@ -126,32 +146,9 @@ static json_t *check_behavior(struct vctx *v, json_t *t, json_t *tloc)
             else if (!json_object_get(ses, "per_hour"))
                 vc_err(v, AT_KEY(sloc, "per_hour"), "value_error.missing",
                        "per_hour: sessions started per hour (per charger) is required");
-            json_t *d = json_object_get(ses, "duration_s");
-            if (d && !(json_is_array(d) && json_array_size(d) == 2 &&
-                       json_is_integer(json_array_get(d, 0)) &&
-                       json_is_integer(json_array_get(d, 1)) &&
-                       json_integer_value(json_array_get(d, 0)) >= 1 &&
-                       json_integer_value(json_array_get(d, 0)) <=
-                           json_integer_value(json_array_get(d, 1)) &&
-                       json_integer_value(json_array_get(d, 1)) <= 86400))
-                vc_err(v, AT_KEY(sloc, "duration_s"), "value_error.range",
-                       "duration_s: [min, max] seconds, 1 <= min <= max <= 86400");
-            else if (d)
-                json_object_set(out, "duration_s", d);
-            else
+            if (!range_pair(v, ses, "duration_s", sloc, 1, 86400, 1, "seconds", out))
                 json_object_set_new(out, "duration_s", json_pack("[i,i]", 600, 3600));
-            json_t *en = json_object_get(ses, "energy_wh");
-            if (en && !(json_is_array(en) && json_array_size(en) == 2 &&
-                        json_is_number(json_array_get(en, 0)) &&
-                        json_is_number(json_array_get(en, 1)) &&
-                        json_number_value(json_array_get(en, 0)) >= 1 &&
-                        json_number_value(json_array_get(en, 0)) <=
-                            json_number_value(json_array_get(en, 1)) &&
-                        json_number_value(json_array_get(en, 1)) <= 1e6))
-                vc_err(v, AT_KEY(sloc, "energy_wh"), "value_error.range",
-                       "energy_wh: [min, max] Wh a driver wants, 1 <= min <= max <= 1000000");
-            else if (en)
-                json_object_set(out, "energy_wh", en);
+            range_pair(v, ses, "energy_wh", sloc, 1, 1e6, 0, "Wh a driver wants", out);
             json_t *tags = json_object_get(ses, "id_tags"), *x;
             size_t i;
             int ok = !tags || (json_is_array(tags) && json_array_size(tags) >= 1 &&

@@ -34,7 +34,7 @@ static const char *connection_name(enum sim_state st)
     return "disconnected";
 }
 
-static json_t *connector(const struct sim_charger *ch, int t, uint64_t now_ms)
+static json_t *connector(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
     double energy = c ? sim_tx_energy_now(ch, t) : 0;
@@ -68,12 +68,11 @@ json_t *sim_charger_live(const struct sim_charger *ch)
                                            "TxProfile"};
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim_targets(ch, all);
-    uint64_t now_ms = uv_now(ch->rt->loop);
     json_t *conns = json_array(), *profiles = json_array(), *config = json_object();
 
     for (int t = 0; t < n; t++) {
         if (all[t].connector_id > 0)     /* 1.6 connector 0 is the charge point itself */
-            json_array_append_new(conns, connector(ch, t, now_ms));
+            json_array_append_new(conns, connector(ch, t));
     }
     for (const struct sim_profile *p = ch->profiles; p; p = p->next)
         json_array_append_new(profiles, json_pack("{s:i,s:s,s:i,s:i}", "id", p->p.id,

@@ -374,6 +374,13 @@ int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
     return -1;
 }
 
+static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
+{
+    char v[16];
+    sim_setting_get(ch, id, v, sizeof v);
+    return strcmp(v, "true") == 0;
+}
+
 /* Sends Authorize for id_tag; the session starts on connector t when the CSMS answers
  * Accepted (sim_tx_answer). A remote start has its remote_start_id (>= 0 in 2.0.1). */
 static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
@@ -399,7 +406,7 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
 void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
 {
     struct ocpp_remote_start r;
-    char reason[160], v[16];
+    char reason[160];
     enum ocpp_error e = ch->version->remote_start_parse(f->payload, &r, reason, sizeof reason);
 
     if (e != OCPP_ERR_NONE) {
@@ -412,8 +419,7 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
         return;
     }
     sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
-    sim_setting_get(ch, OCPP_CFG_AUTHORIZE_REMOTE, v, sizeof v);
-    if (strcmp(v, "true") == 0)      /* AuthorizeRemoteTxRequests: ask the CSMS first */
+    if (setting_true(ch, OCPP_CFG_AUTHORIZE_REMOTE))   /* ask the CSMS first */
         authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id,
                              r.has_profile ? &r.profile : NULL,
                              r.profile_raw);
@@ -423,12 +429,6 @@ void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
                  r.profile_raw);
 }
 
-static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
-{
-    char v[16];
-    sim_setting_get(ch, id, v, sizeof v);
-    return strcmp(v, "true") == 0;
-}
 
 int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
 {
