@@ -113,6 +113,16 @@ test('follow=1 streams new entries as Server-Sent Events', async () => {
   req.destroy();
 });
 
+test('rows older than the retention (24 h by default) are trimmed by the sweep; newer ones stay', async () => {
+  const rows = await logs(`/ocpp/chargers/${chargerId}`, '?event=frame&limit=1000');
+  const old = rows[0].id, kept = rows[1].id;
+  pg.query(`UPDATE charger_logs SET at = now() - interval '25 hours' WHERE id = ${old}`);
+  pg.query(`UPDATE charger_logs SET at = now() - interval '23 hours' WHERE id = ${kept}`);
+  await until(() => pg.query(`SELECT count(*) FROM charger_logs WHERE id = ${old}`)[0][0] === '0',
+    { what: 'the old row trimmed', timeoutMs: 15000 });
+  assert.equal(pg.query(`SELECT count(*) FROM charger_logs WHERE id = ${kept}`)[0][0], '1');
+});
+
 test('logs survive a server restart', async () => {
   const before = await logs(`/ocpp/chargers/${chargerId}`, '?limit=1000');
   // a stream still open at shutdown is ended; the server exits cleanly

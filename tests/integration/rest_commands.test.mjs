@@ -247,6 +247,30 @@ test('the car side (plug, ev-suspend / ev-resume, unplug) and the charger switch
   await command('unplug', { target: { charger_id: ids.R16 } });
   await until(() => st() === 'Available', { what: 'Available after unplug' });
 
+  // StopTransactionOnEVSideDisconnect false: unplugging suspends the session instead
+  assert.deepEqual(await peer.client('R16').call('ChangeConfiguration', { key: 'StopTransactionOnEVSideDisconnect', value: 'false' }),
+    { status: 'Accepted' });
+  const m2 = (peer.calls.get('R16') ?? []).length;
+  await command('plug', { target: { charger_id: ids.R16 } });
+  await command('start-session', { target: { charger_id: ids.R16 }, id_tag: 'CAR3' });
+  await until(() => st() === 'Charging', { what: 'Charging (3)' });
+  await command('unplug', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'SuspendedEV', { what: 'suspended, not stopped' });
+  assert.ok(!(peer.calls.get('R16') ?? []).slice(m2).some(x => x.method === 'StopTransaction'));
+  await command('stop-session', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'Available', { what: 'Available (3)' });
+  await peer.client('R16').call('ChangeConfiguration', { key: 'StopTransactionOnEVSideDisconnect', value: 'true' });
+
+  // LocalPreAuthorize: an id of the local list starts at once, no Authorize
+  assert.deepEqual(await peer.client('R16').call('ChangeConfiguration', { key: 'LocalPreAuthorize', value: 'true' }), { status: 'Accepted' });
+  const m3 = (peer.calls.get('R16') ?? []).length;
+  const pre = await command('start-session', { target: { charger_id: ids.R16 }, id_tag: 'LOCAL1' });
+  assert.equal(pre.done[0].result.status, 'Started');
+  await until(() => (peer.calls.get('R16') ?? []).slice(m3).some(x => x.method === 'StartTransaction'), { what: 'pre-authorized start' });
+  assert.ok(!(peer.calls.get('R16') ?? []).slice(m3).some(x => x.method === 'Authorize'));
+  await command('stop-session', { target: { charger_id: ids.R16 } });
+  await until(() => st() === 'Available', { what: 'Available (4)' });
+
   // switched off: the websocket closes and stays closed; on: it connects and boots
   const boots = peer.boots.get('R16').length;
   assert.equal((await command('stop-runtime', { target: { charger_id: ids.R16 } })).done[0].status, 'DONE');
