@@ -12,27 +12,32 @@
 
 #include "ocpp_profile.h"
 
-extern const char ocpp_schema_ocpp1_6[];
-extern const char ocpp_schema_ocpp2_0_1[];
-
-static json_t *schemas[2];           /* $id -> schema, per version */
+/* The schemas of each version, $id -> schema, read on first use. */
+static struct {
+    const struct ocpp_version *v;
+    json_t *by_id;
+} loaded[4];
 
 static json_t *schema_set(const struct ocpp_version *v)
 {
-    int i = v == &ocpp_v201;
-    if (!schemas[i]) {
-        json_t *all = json_loads(i ? ocpp_schema_ocpp2_0_1 : ocpp_schema_ocpp1_6, 0, NULL);
-        json_t *s;
+    size_t i = 0;
+    while (i < sizeof loaded / sizeof loaded[0] && loaded[i].v && loaded[i].v != v)
+        i++;
+    if (i == sizeof loaded / sizeof loaded[0])
+        return NULL;
+    if (!loaded[i].v) {
+        json_t *all = json_loads(v->schemas, 0, NULL), *s;
         size_t k;
-        schemas[i] = json_object();
+        loaded[i].v = v;
+        loaded[i].by_id = json_object();
         json_array_foreach(all, k, s) {
             const char *id = json_string_value(json_object_get(s, "$id"));
             if (id)
-                json_object_set(schemas[i], id, s);
+                json_object_set(loaded[i].by_id, id, s);
         }
         json_decref(all);
     }
-    return schemas[i];
+    return loaded[i].by_id;
 }
 
 struct check {

@@ -498,8 +498,11 @@ static json_t *composite_answer(int evse_id, const char *start, int duration, in
                      "chargingSchedulePeriod", ocpp_periods_json(p, n));
 }
 
+extern const char ocpp_schema_ocpp1_6[];
+
 const struct ocpp_version ocpp_v16 = {
     .name = "OCPP1.6",
+    .schemas = ocpp_schema_ocpp1_6,
     .subprotocol = OCPP_SUBPROTOCOL_16,
     .error_names = error_names,
     .actions = actions,

@@ -766,8 +766,11 @@ static json_t *composite_answer(int evse_id, const char *start, int duration, in
                      ocpp_periods_json(p, n));
 }
 
+extern const char ocpp_schema_ocpp2_0_1[];
+
 const struct ocpp_version ocpp_v201 = {
     .name = "OCPP2.0.1",
+    .schemas = ocpp_schema_ocpp2_0_1,
     .subprotocol = OCPP_SUBPROTOCOL_201,
     .error_names = error_names,
     .actions = actions,

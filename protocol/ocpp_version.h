@@ -214,6 +214,7 @@ struct ocpp_action {
 
 struct ocpp_version {
     const char *name;            /* "OCPP1.6" or "OCPP2.0.1": the API's spelling */
+    const char *schemas;         /* the official JSON schemas (embedded protocol/schemas) */
     const char *subprotocol;     /* OCPP_SUBPROTOCOL_16 / _201 */
     const char *const *error_names;      /* [OCPP_ERR__COUNT], the spec's spelling */
     const struct ocpp_action *actions;   /* every action the version defines */
