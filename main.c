@@ -1,6 +1,7 @@
 /* chargefleet: one binary, one command per run. main owns the process's libuv loop
  * and wires the layers for the command: serve (API + orchestrator + simulator),
- * worker (orchestrator + simulator) or csms (the built-in CSMS). */
+ * worker (orchestrator + simulator), run (runner/: conformance runs, no database) or
+ * csms (the built-in CSMS). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "orch_runtime.h"
 #include "orch_sweep.h"
 #include "orch_tenants.h"
+#include "run_main.h"
 #include "sim_csms.h"
 #include "sim_runtime.h"
 
@@ -32,6 +34,7 @@ static const char USAGE[] =
     "commands:\n"
     "  serve    REST API + orchestrator + simulator runtime in one process\n"
     "  worker   simulator runtime only: claims chargers from a shared database (--db)\n"
+    "  run      a conformance run from a scenario file or a built-in suite (no database)\n"
     "  csms     a small built-in CSMS that accepts everything (demos, benchmarks)\n"
     "  token    token create --tenant NAME: a new API token for a tenant\n"
     "\n"
@@ -492,6 +495,8 @@ int main(int argc, char **argv)
         return cmd_serve_or_worker(argc - 1, argv + 1, 0);
     if (strcmp(argv[1], "token") == 0)
         return cmd_token(argc - 1, argv + 1);
+    if (strcmp(argv[1], "run") == 0)
+        return run_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "csms") == 0)
         return sim_csms_main(argc - 1, argv + 1);
     fprintf(stderr, "chargefleet: unknown command '%s'\n%s", argv[1], USAGE);

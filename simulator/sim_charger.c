@@ -436,6 +436,11 @@ void sim_answer(struct sim_charger *ch, const char *id, json_t *payload)
     json_decref(payload);
 }
 
+void sim_charger_answer(struct sim_charger *ch, const char *id, json_t *payload)
+{
+    sim_answer(ch, id, payload);
+}
+
 int sim_targets(const struct sim_charger *ch, struct ocpp_status_target *all)
 {
     return ch->version->status_targets(ch->connectors, all, SIM_MAX_TARGETS);
@@ -866,8 +871,11 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
         while (k < sizeof csms_calls / sizeof csms_calls[0] && !csms_call_is(ch, k, f.action))
             k++;
         const struct ocpp_action *known = ocpp_version_action(ch->version, f.action);
-        if (k < sizeof csms_calls / sizeof csms_calls[0] && known &&
-            known->direction != OCPP_CP_TO_CSMS) {
+        if (ch->rt->ev.csms_call &&
+            ch->rt->ev.csms_call(ch, f.action, f.id, f.payload, ch->rt->ev_arg)) {
+            /* the owner answered in the charger's place */
+        } else if (k < sizeof csms_calls / sizeof csms_calls[0] && known &&
+                   known->direction != OCPP_CP_TO_CSMS) {
             csms_calls[k].fn(ch, &f);
         } else {
             /* Not implemented yet: say so, never stay silent (the CSMS would otherwise

@@ -49,6 +49,11 @@ struct sim_events {
     void (*log)(struct sim_charger *ch, const struct sim_log *e, void *arg);
     /* Its live state changed (sim_charger_live says what it is now). */
     void (*changed)(struct sim_charger *ch, void *arg);
+    /* A well-formed call from the CSMS (payload borrowed), before the charger answers
+     * it: return 1 when the owner answered it (sim_charger_answer), 0 to let the charger
+     * answer and act. NULL: the charger answers every call. */
+    int (*csms_call)(struct sim_charger *ch, const char *action, const char *id,
+                     json_t *payload, void *arg);
 };
 
 struct sim_charger_cfg {
@@ -103,6 +108,11 @@ const char *sim_charger_identity(const struct sim_charger *ch);
  * reference), or -1 with err[n] saying why nothing was done. */
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,
                         json_t **result, char *err, size_t n);
+/* 1 when command names a command sim_charger_command carries out. */
+int sim_command_exists(const char *command);
+/* Answers the CSMS call `id` with payload (stolen) in place of the charger, which does
+ * nothing about the call (see sim_events.csms_call). */
+void sim_charger_answer(struct sim_charger *ch, const char *id, json_t *payload);
 /* The charger's live state (a new JSON object): connection, connectors with their
  * sessions and energy, charging profiles, configuration, queued messages. */
 json_t *sim_charger_live(const struct sim_charger *ch);
