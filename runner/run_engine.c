@@ -35,6 +35,7 @@ struct agent {                  /* one charger running one case */
     json_t *events;             /* what the CSMS sent: [{kind, action, payload, ...}] */
     json_t *out;                /* message id -> {action, payload}: calls the charger sent */
     json_t *frames;             /* the last FRAMES_KEPT frames and connection events */
+    int asked;                  /* the ask step's --ask-cmd ended: 1 well, -1 not */
     int done;
     enum run_verdict verdict;
     char *message;
@@ -43,6 +44,7 @@ struct agent {                  /* one charger running one case */
 struct hook {                   /* a running --ask-cmd */
     uv_process_t proc;
     struct hook *next, **prev;
+    struct agent *waiter;       /* an ask step waiting for it to end, or NULL */
 };
 
 struct run_engine {
@@ -81,6 +83,7 @@ const char *run_verdict_name(enum run_verdict v)
 static void advance(struct agent *a);
 static void case_maybe_over(struct run_engine *e);
 static void start_case(uv_idle_t *h);
+static void timer_cb(uv_timer_t *t);
 
 /* ---- output ---- */
 
@@ -154,6 +157,10 @@ static void hook_exit(uv_process_t *p, int64_t status, int sig)
     if (status || sig)
         CF_LOG_WARN("run", "--ask-cmd exited with %s %lld", sig ? "signal" : "status",
                     (long long)(sig ? sig : status));
+    if (k->waiter) {
+        k->waiter->asked = status || sig ? -1 : 1;
+        uv_timer_start(&k->waiter->timer, timer_cb, 0, 0);
+    }
     *k->prev = k->next;
     if (k->next)
         k->next->prev = k->prev;
@@ -161,13 +168,15 @@ static void hook_exit(uv_process_t *p, int64_t status, int sig)
 }
 
 /* Runs --ask-cmd with what the CSMS should do now: CF_CASE, CF_CASE_NAME, CF_IDENTITY,
- * CF_GROUP (1-based), CF_ACTION (the call awaited, or empty) and CF_ASK. */
-static void ask(struct agent *a, const char *action, const char *text)
+ * CF_GROUP (1-based), CF_ACTION (the call awaited, or empty) and CF_ASK. wait: the
+ * agent hears when it ends (a->asked). 0 started, -1 there is no --ask-cmd or it could
+ * not start. */
+static int ask(struct agent *a, const char *action, const char *text, int wait)
 {
     struct run_engine *e = a->e;
     const struct run_case *c = &e->plan->cases[e->ci];
     if (!e->o.ask_cmd)
-        return;
+        return -1;
     size_t n = 0;
     while (environ[n])
         n++;
@@ -195,6 +204,7 @@ static void ask(struct agent *a, const char *action, const char *text)
         CF_LOG_WARN("run", "--ask-cmd could not start: %s", uv_strerror(rc));
         uv_close((uv_handle_t *)&k->proc, hook_closed);
     } else {
+        k->waiter = wait ? a : NULL;
         k->next = e->hooks;
         k->prev = &e->hooks;
         if (e->hooks)
@@ -204,6 +214,7 @@ static void ask(struct agent *a, const char *action, const char *text)
     for (int i = 0; i < 6; i++)
         free(own[i]);
     free(env);
+    return rc ? -1 : 0;
 }
 
 /* ---- agents ---- */
@@ -310,8 +321,6 @@ static int conformance(struct agent *a, const char *raw, size_t len, json_t **ev
     ocpp_frame_clear(&f);
     return rc;
 }
-
-static void timer_cb(uv_timer_t *t);
 
 static void on_log(struct sim_charger *ch, const struct sim_log *l, void *arg)
 {
@@ -571,9 +580,24 @@ static int run_step(struct agent *a, const struct run_step *st, int first)
     case RUN_STEP_DO:
         return command(a, json_string_value(json_object_get(a->cur, "do")),
                        json_object_get(a->cur, "args")) < 0 ? -1 : 1;
-    case RUN_STEP_ASK:
-        ask(a, NULL, json_string_value(json_object_get(a->cur, "ask")));
-        return 1;
+    case RUN_STEP_ASK:          /* waits for --ask-cmd to end: the CSMS is ready then */
+        if (first) {
+            a->asked = 0;
+            a->deadline = uv_now(e->loop) + (uint64_t)(e->o.timeout_s * 1000);
+            if (ask(a, NULL, json_string_value(json_object_get(a->cur, "ask")), 1) < 0)
+                return 1;
+        }
+        if (a->asked < 0) {
+            agent_finish(a, RUN_ERROR, "%s: --ask-cmd failed (\"%s\")", identity_of(a),
+                         json_string_value(json_object_get(a->cur, "ask")));
+            return -1;
+        }
+        if (!a->asked && uv_now(e->loop) >= a->deadline) {
+            agent_finish(a, RUN_ERROR, "%s: --ask-cmd did not end within %.0f s", identity_of(a),
+                         e->o.timeout_s);
+            return -1;
+        }
+        return a->asked;
     case RUN_STEP_WAIT:
         if (first)
             a->deadline = uv_now(e->loop) + (uint64_t)(st->within_s * 1000);
@@ -588,7 +612,7 @@ static int run_step(struct agent *a, const struct run_step *st, int first)
                 const char *action = json_string_value(json_object_get(a->cur, "call"));
                 char dflt[120];
                 snprintf(dflt, sizeof dflt, "send %s", action);
-                ask(a, action, text ? text : dflt);
+                ask(a, action, text ? text : dflt, 0);
             }
         }
         return await(a, st);
@@ -685,6 +709,9 @@ static void agent_closed(uv_handle_t *h)
         while (e->agents) {
             struct agent *a = e->agents;
             e->agents = a->next;
+            for (struct hook *k = e->hooks; k; k = k->next)
+                if (k->waiter == a)
+                    k->waiter = NULL;
             json_decref(a->cur);
             json_decref(a->vars);
             json_decref(a->events);

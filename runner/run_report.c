@@ -90,8 +90,8 @@ int run_report_junit(const char *path, const char *suite, const struct run_resul
     ts[19] = '\0';                    /* JUnit's timestamp has no fraction nor zone */
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"", f);
     xml_text(f, suite);
-    fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
-            n, s.fail, s.error, s.na, seconds);
+    fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", n, s.fail,
+            s.error, seconds);
     fputs("  <testsuite name=\"", f);
     xml_text(f, suite);
     fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" "
