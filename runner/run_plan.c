@@ -239,8 +239,7 @@ int run_match(json_t *payload, json_t *match, char *why, size_t n)
         if (is_expectation(want) && json_object_get(want, "type")) {
             const char *t = json_string_value(json_object_get(want, "type"));
             if (!is_type(got, t)) {
-                snprintf(why, n, "%s is %s (a %s), expected a%s %s", path, a, type_name(got),
-                         strchr("aeiou", t[0]) ? "n" : "", t);
+                snprintf(why, n, "%s is %s (%s), expected type %s", path, a, type_name(got), t);
                 return -1;
             }
         } else if (is_expectation(want)) {
