@@ -337,3 +337,12 @@ json_t *orch_templates_cpo_json(const char *type, const char *version)
     }
     return json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(data), "data", data);
 }
+
+int orch_connector_dc(const char *type)
+{
+    static const char *const dc[] = {"CCS1", "CCS2", "CHADEMO", "GBT_DC"};
+    for (size_t i = 0; i < sizeof dc / sizeof dc[0]; i++)
+        if (!strcmp(type, dc[i]))
+            return 1;
+    return 0;
+}

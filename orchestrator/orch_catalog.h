@@ -45,6 +45,9 @@ struct orch_cpo_tmpl {
 /* Lookups: NULL when unknown. */
 const struct orch_model *orch_catalog_model(const char *brand, const char *model);
 int orch_catalog_has_brand(const char *brand);
+/* 1 when a connector type is a DC one (CCS1, CCS2, CHADEMO, GBT_DC): its cars report
+ * their state of charge. The runtime's claim query says the same in SQL. */
+int orch_connector_dc(const char *type);
 const struct orch_location_tmpl *orch_location_template(const char *slug);
 const struct orch_cpo_tmpl *orch_cpo_template(const char *slug);
 int orch_catalog_model_count(void);

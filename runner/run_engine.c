@@ -12,6 +12,7 @@
 #include "ocpp_frame.h"
 #include "ocpp_schema.h"
 #include "ocpp_version.h"
+#include "orch_catalog.h"
 #include "sim_runtime.h"
 
 #define FRAMES_KEPT 30          /* last frames of a charger kept for a failure report */
@@ -62,7 +63,6 @@ struct run_engine {
     int closing;                /* agent timers still closing */
     uv_timer_t progress;
     uv_idle_t next;             /* starts the next case outside callbacks */
-    int handles;
     struct hook *hooks;
     int interrupted, finished;
     struct run_result *results;
@@ -85,6 +85,11 @@ static void case_maybe_over(struct run_engine *e);
 static void start_case(uv_idle_t *h);
 static void timer_cb(uv_timer_t *t);
 
+static const char *identity_of(const struct agent *a)
+{
+    return json_string_value(json_object_get(a->row, "identity"));
+}
+
 /* ---- output ---- */
 
 static void clear_progress(struct run_engine *e)
@@ -93,14 +98,20 @@ static void clear_progress(struct run_engine *e)
         fputs("\r\033[K", stdout);
 }
 
+/* The OCPP action a response / call step waits for, ${vars} replaced. */
+static const char *cur_action(const struct agent *a, const struct run_step *st)
+{
+    return json_string_value(json_object_get(a->cur, st->kind == RUN_STEP_CALL ? "call"
+                                                                               : "response"));
+}
+
 static const char *waiting_for(struct agent *a, char *buf, size_t n)
 {
     const struct run_step *st = a->step < a->e->plan->cases[a->e->ci].nsteps
                                 ? &a->e->plan->cases[a->e->ci].steps[a->step] : NULL;
     if (!st || !a->cur)
         return "running";
-    const char *action = json_string_value(json_object_get(a->cur, st->kind == RUN_STEP_CALL
-                                                           ? "call" : "response"));
+    const char *action = cur_action(a, st);
     if (st->kind == RUN_STEP_CALL)
         snprintf(buf, n, "waiting for the CSMS to send %s", action);
     else if (st->kind == RUN_STEP_RESPONSE)
@@ -126,7 +137,7 @@ static void progress_cb(uv_timer_t *t)
                 ? (long)((a->deadline - uv_now(e->loop) + 999) / 1000) : -1;
     clear_progress(e);
     printf("[%d/%d] %s: %s%s", e->ci + 1, e->plan->ncases, c->id,
-           a ? json_string_value(json_object_get(a->row, "identity")) : "", a ? " " : "");
+           a ? identity_of(a) : "", a ? " " : "");
     if (a)
         printf("%s", waiting_for(a, buf, sizeof buf));
     if (left >= 0)
@@ -167,6 +178,14 @@ static void hook_exit(uv_process_t *p, int64_t status, int sig)
     uv_close((uv_handle_t *)p, hook_closed);
 }
 
+static char *env_pair(const char *name, const char *value)
+{
+    size_t n = strlen(name) + strlen(value) + 2;
+    char *s = malloc(n);
+    snprintf(s, n, "%s=%s", name, value);
+    return s;
+}
+
 /* Runs --ask-cmd with what the CSMS should do now: CF_CASE, CF_CASE_NAME, CF_IDENTITY,
  * CF_GROUP (1-based), CF_ACTION (the call awaited, or empty) and CF_ASK. wait: the
  * agent hears when it ends (a->asked). 0 started, -1 there is no --ask-cmd or it could
@@ -177,20 +196,20 @@ static int ask(struct agent *a, const char *action, const char *text, int wait)
     const struct run_case *c = &e->plan->cases[e->ci];
     if (!e->o.ask_cmd)
         return -1;
+    char group[16];
+    snprintf(group, sizeof group, "%d", a->group + 1);
+    const char *const mine[][2] = {
+        {"CF_CASE", c->id}, {"CF_CASE_NAME", c->name}, {"CF_IDENTITY", identity_of(a)},
+        {"CF_GROUP", group}, {"CF_ACTION", action ? action : ""}, {"CF_ASK", text},
+    };
+    enum { MINE = sizeof mine / sizeof mine[0] };
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = calloc(n + 7, sizeof *env), *own[6];
+    char **env = calloc(n + MINE + 1, sizeof *env);
     memcpy(env, environ, n * sizeof *env);
-    own[0] = NULL;
-    (void)asprintf(&own[0], "CF_CASE=%s", c->id);
-    (void)asprintf(&own[1], "CF_CASE_NAME=%s", c->name);
-    (void)asprintf(&own[2], "CF_IDENTITY=%s", json_string_value(json_object_get(a->row, "identity")));
-    (void)asprintf(&own[3], "CF_GROUP=%d", a->group + 1);
-    (void)asprintf(&own[4], "CF_ACTION=%s", action ? action : "");
-    (void)asprintf(&own[5], "CF_ASK=%s", text);
-    for (int i = 0; i < 6; i++)
-        env[n + i] = own[i];
+    for (int i = 0; i < MINE; i++)
+        env[n + i] = env_pair(mine[i][0], mine[i][1]);
     char *args[] = {"sh", "-c", (char *)e->o.ask_cmd, NULL};
     uv_stdio_container_t io[3] = {{.flags = UV_IGNORE},
                                   {.flags = UV_INHERIT_FD, .data.fd = 2},
@@ -211,19 +230,22 @@ static int ask(struct agent *a, const char *action, const char *text, int wait)
             e->hooks->prev = &k->next;
         e->hooks = k;
     }
-    for (int i = 0; i < 6; i++)
-        free(own[i]);
+    for (int i = 0; i < MINE; i++)
+        free(env[n + i]);
     free(env);
     return rc ? -1 : 0;
 }
 
 /* ---- agents ---- */
 
-static void keep_frame(struct agent *a, const char *prefix, const char *text, size_t len)
+/* Keeps "<prefix> <what><sep><text>" (a frame, or a connection event) in the ring. */
+static void keep_frame(struct agent *a, const char *prefix, const char *what, const char *sep,
+                       const char *text, size_t len)
 {
     char *s;
     size_t shown = len > FRAME_SHOWN ? FRAME_SHOWN : len;
-    if (asprintf(&s, "%s %.*s%s", prefix, (int)shown, text, shown < len ? "..." : "") < 0)
+    if (asprintf(&s, "%s %s%s%.*s%s", prefix, what, sep, (int)shown, text,
+                 shown < len ? "..." : "") < 0)
         return;
     json_array_append_new(a->frames, json_string(s));
     free(s);
@@ -252,11 +274,6 @@ static void agent_finish(struct agent *a, enum run_verdict v, const char *fmt, .
     if (a->ch)
         sim_charger_stop(a->ch);   /* `gone` follows */
     case_maybe_over(a->e);
-}
-
-static const char *identity_of(const struct agent *a)
-{
-    return json_string_value(json_object_get(a->row, "identity"));
 }
 
 /* Is the frame the CSMS sent conformant? Fills *ev with what it is (a new object) when it
@@ -329,15 +346,11 @@ static void on_log(struct sim_charger *ch, const struct sim_log *l, void *arg)
     if (!a)
         return;
     if (strcmp(l->event, "frame")) {
-        char buf[400];
-        snprintf(buf, sizeof buf, "-- %s: %.*s", l->event, (int)l->detail_len, l->detail);
-        json_array_append_new(a->frames, json_string(buf));
-        if (json_array_size(a->frames) > FRAMES_KEPT)
-            json_array_remove(a->frames, 0);
+        keep_frame(a, "--", l->event, ": ", l->detail, l->detail_len);
         return;
     }
     int in = !strcmp(l->direction, "in");
-    keep_frame(a, in ? "<-" : "->", l->detail, l->detail_len);
+    keep_frame(a, in ? "<-" : "->", "", "", l->detail, l->detail_len);
     if (!in) {
         struct ocpp_frame f;
         char reason[100];
@@ -432,8 +445,7 @@ static int fill_cfg(struct agent *a, struct sim_charger_cfg *cfg)
     cfg->info.firmware = json_string_value(json_object_get(r, "firmware"));
     cfg->info.connectors = (int)json_integer_value(json_object_get(r, "connectors"));
     cfg->max_power_w = json_number_value(json_object_get(r, "max_power_kw")) * 1000;
-    cfg->dc = ct && (!strcmp(ct, "CCS1") || !strcmp(ct, "CCS2") || !strcmp(ct, "CHADEMO") ||
-                     !strcmp(ct, "GBT_DC"));
+    cfg->dc = ct && orch_connector_dc(ct);
     cfg->security_profile = (int)json_integer_value(json_object_get(r, "security_profile"));
     cfg->password = json_string_value(json_object_get(r, "basic_password"));
     cfg->ca_pem = json_string_value(json_object_get(r, "ca_pem"));
@@ -488,7 +500,7 @@ static int save(struct agent *a, json_t *ev, const char *action)
 static int await(struct agent *a, const struct run_step *st)
 {
     int call = st->kind == RUN_STEP_CALL;
-    const char *action = json_string_value(json_object_get(a->cur, call ? "call" : "response"));
+    const char *action = cur_action(a, st);
     json_t *ev = NULL, *x, *request = json_object_get(a->cur, "request");
     size_t i;
     char why[500];
@@ -609,7 +621,7 @@ static int run_step(struct agent *a, const struct run_step *st, int first)
             a->deadline = uv_now(e->loop) + (uint64_t)(s * 1000);
             if (st->kind == RUN_STEP_CALL) {
                 const char *text = json_string_value(json_object_get(a->cur, "ask"));
-                const char *action = json_string_value(json_object_get(a->cur, "call"));
+                const char *action = cur_action(a, st);
                 char dflt[120];
                 snprintf(dflt, sizeof dflt, "send %s", action);
                 ask(a, action, text ? text : dflt, 0);
