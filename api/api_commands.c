@@ -84,12 +84,13 @@ static void read_target(struct vctx *v, json_t *body, const char **location_id, 
     json_decref(loc);
 }
 
-/* The command's arguments, checked and copied into a new object. */
-static json_t *read_args(struct vctx *v, size_t c, json_t *body)
+/* The command's arguments, checked and copied into a new object; with_target: the
+ * REST body, which also names its target. */
+static json_t *read_args(struct vctx *v, size_t c, json_t *body, int with_target)
 {
     json_t *args = json_object(), *loc = json_pack("[s]", "body");
     const char *allowed[6] = {"target"};
-    int n = 1;
+    int n = with_target;
 
     for (int i = 0; commands[c].fields[i]; i++)
         allowed[n++] = commands[c].fields[i];
@@ -148,11 +149,33 @@ static void queued(enum orch_status st, const char *json, const char *detail, vo
     op_free(op);
 }
 
-void post_command(struct op *op)
+static size_t find_command(const char *name)
 {
     size_t c = 0;
-    while (c < N_COMMANDS && strcmp(commands[c].name, op->p[0]) != 0)
+    while (c < N_COMMANDS && strcmp(commands[c].name, name) != 0)
         c++;
+    return c;
+}
+
+enum api_valid api_validate_command(const char *command, json_t *args, json_t **out,
+                                    json_t **errors)
+{
+    size_t c = find_command(command);
+    if (c == N_COMMANDS) {
+        *errors = json_string("unknown command");
+        return API_VALID_NOT_FOUND;
+    }
+    struct vctx v;
+    vc_init(&v, NULL);
+    json_t *empty = json_object();
+    json_t *clean = read_args(&v, c, args ? args : empty, 0);
+    json_decref(empty);
+    return vc_finish(&v, clean, out, errors);
+}
+
+void post_command(struct op *op)
+{
+    size_t c = find_command(op->p[0]);
     if (c == N_COMMANDS) {
         api_req_error(op->req, 404,
                       "unknown command %.60s (start-session, stop-session, authorize, "
@@ -174,7 +197,7 @@ void post_command(struct op *op)
         location_id = NULL;
     } else {
         read_target(&v, op->body, &location_id, &ids);
-        args = read_args(&v, c, op->body);
+        args = read_args(&v, c, op->body, 1);
     }
     enum api_valid valid = vc_finish(&v, args, &args, &errors);
     if (answer_invalid(op, valid, errors)) {

@@ -46,4 +46,11 @@ enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *
 enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
                                 json_t **errors);
 
+/* A charger command's arguments, as in POST /ocpp/commands/{command} without its target
+ * (also what `chargefleet run` steps give). OK: *args is a new object of the checked
+ * arguments; INVALID: *errors is the detail list (loc ["body", field]); NOT_FOUND: no
+ * such command. */
+enum api_valid api_validate_command(const char *command, json_t *args, json_t **out,
+                                    json_t **errors);
+
 #endif

@@ -464,7 +464,14 @@ static int command(struct agent *a, const char *name, json_t *args)
                      "connect step first)", identity_of(a), a->step + 1, name);
         return -1;
     }
-    if (sim_charger_command(a->ch, name, args, &res, err, sizeof err) < 0) {
+    json_t *clean = NULL;
+    if (run_check_command(name, args, &clean, err, sizeof err) < 0) {
+        agent_finish(a, RUN_ERROR, "%s: step %d: %s: %s", identity_of(a), a->step + 1, name, err);
+        return -1;
+    }
+    int rc = sim_charger_command(a->ch, name, clean, &res, err, sizeof err);
+    json_decref(clean);
+    if (rc < 0) {
         agent_finish(a, RUN_ERROR, "%s: step %d: %s could not be done: %s", identity_of(a),
                      a->step + 1, name, err);
         return -1;

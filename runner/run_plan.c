@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_runtime.h"
+#include "api_validate.h"
 
 extern const char run_suite_ocpp16_core[];
 extern const char run_suite_ocpp201_core[];
@@ -262,6 +262,38 @@ int run_match(json_t *payload, json_t *match, char *why, size_t n)
     return 0;
 }
 
+int run_check_command(const char *command, json_t *args, json_t **clean, char *why, size_t n)
+{
+    json_t *out = NULL, *errors = NULL;
+    enum api_valid v = api_validate_command(command, args, &out, &errors);
+    int rc = 0;
+    if (v == API_VALID_NOT_FOUND) {
+        snprintf(why, n, "no command \"%s\" (plug, unplug, start-session, stop-session, "
+                 "authorize, ev-suspend, ev-resume, inject-fault, clear-fault, "
+                 "set-configuration, restart, proxy-message, ...)", command);
+        rc = -1;
+    } else if (v == API_VALID_INVALID) {
+        json_t *e = json_array_get(errors, 0);
+        json_t *loc = json_object_get(e, "loc");
+        const char *field = json_string_value(json_array_get(loc, json_array_size(loc) - 1));
+        const char *msg = json_string_value(json_object_get(e, "msg"));
+        size_t fl = field ? strlen(field) : 0;
+        if (!field || !strcmp(field, "body"))
+            snprintf(why, n, "args: %s", msg);
+        else if (!strncmp(msg, field, fl) && msg[fl] == ':')   /* the API names it first */
+            snprintf(why, n, "args.%s", msg);
+        else
+            snprintf(why, n, "args.%s: %s", field, msg);
+        rc = -2;
+    }
+    json_decref(errors);
+    if (clean && !rc)
+        *clean = out;
+    else
+        json_decref(out);
+    return rc;
+}
+
 /* ---- loading ---- */
 
 struct var_ctx {
@@ -408,10 +440,18 @@ static int load_step(struct ld *l, json_t *s, const char *at, json_t *known, str
     } else if (!json_is_string(main) || !json_string_length(main)) {
         return bad(l, "%s: must be %s name", sub,
                    !strcmp(kk, "do") ? "a command" : "an OCPP action");
-    } else if (!strcmp(kk, "do") && !sim_command_exists(json_string_value(main))) {
-        return bad(l, "%s: no command \"%s\" (plug, unplug, start-session, stop-session, "
-                   "authorize, ev-suspend, ev-resume, inject-fault, clear-fault, "
-                   "set-configuration, restart, proxy-message, ...)", sub, json_string_value(main));
+    } else if (!strcmp(kk, "do")) {
+        /* checked with the file's variables in; a value saved by an earlier step is only
+         * known when the step runs, and is checked then */
+        json_t *args = run_subst(json_object_get(s, "args"), l->p->vars);
+        char why[300];
+        char *text = json_dumps(args, JSON_COMPACT | JSON_ENCODE_ANY);
+        int later = text && strstr(text, "${") != NULL;
+        free(text);
+        int rc = run_check_command(json_string_value(main), args, NULL, why, sizeof why);
+        json_decref(args);
+        if (rc == -1 || (rc == -2 && !later))
+            return bad(l, "%s: %s", rc == -1 ? sub : at, why);
     }
     json_object_foreach(s, key, v) {
         snprintf(sub, sizeof sub, "%s.%s", at, key);

@@ -72,6 +72,10 @@ json_t *run_subst(json_t *v, json_t *vars);
  * ("idTagInfo.status is \"Invalid\", expected \"Accepted\""). */
 int run_match(json_t *payload, json_t *match, char *why, size_t n);
 
+/* Checks a `do` step's command and arguments as the REST API does. 0 with *clean (a new
+ * reference, may be NULL), -1 no such command, -2 bad arguments; why[n] says what. */
+int run_check_command(const char *command, json_t *args, json_t **clean, char *why, size_t n);
+
 /* The value at a dotted path ("idTagInfo.status", "evse.0.id") in v, borrowed, or NULL. */
 json_t *run_path(json_t *v, const char *path);
 

@@ -256,14 +256,6 @@ static const struct {
     {"start-runtime", cmd_start_runtime},
 };
 
-int sim_command_exists(const char *command)
-{
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(commands[i].name, command))
-            return 1;
-    return 0;
-}
-
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,
                         json_t **result, char *err, size_t n)
 {

@@ -108,8 +108,6 @@ const char *sim_charger_identity(const struct sim_charger *ch);
  * reference), or -1 with err[n] saying why nothing was done. */
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,
                         json_t **result, char *err, size_t n);
-/* 1 when command names a command sim_charger_command carries out. */
-int sim_command_exists(const char *command);
 /* Answers the CSMS call `id` with payload (stolen) in place of the charger, which does
  * nothing about the call (see sim_events.csms_call). */
 void sim_charger_answer(struct sim_charger *ch, const char *id, json_t *payload);

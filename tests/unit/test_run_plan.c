@@ -110,6 +110,14 @@ static void bad_files(void **state)
     assert_int_equal(load_err("{" CH ",\"scenarios\":[{\"id\":\"a\",\"steps\":[{\"connect\":true}]},"
                               "{\"id\":\"a\",\"steps\":[{\"connect\":true}]}]}", err, sizeof err), -1);
     assert_string_equal(err, "scenarios[1].id: \"a\" is used twice");
+    /* a command's arguments are checked as the REST API checks them; a value saved by an
+     * earlier step is checked when the step runs */
+    assert_int_equal(load_err("{" CH ",\"scenarios\":[{\"id\":\"a\",\"steps\":[{\"do\":\"plug\",\"args\":{\"connector_id\":0}}]}]}", err, sizeof err), -1);
+    assert_non_null(strstr(err, "scenarios[0].steps[0]: args.connector_id: "));
+    assert_int_equal(load_err("{" CH ",\"scenarios\":[{\"id\":\"a\",\"steps\":[{\"do\":\"authorize\"}]}]}", err, sizeof err), -1);
+    assert_string_equal(err, "scenarios[0].steps[0]: args.id_tag: required for authorize");
+    assert_int_equal(load_err("{" CH ",\"scenarios\":[{\"id\":\"a\",\"steps\":[{\"call\":\"X\",\"save\":{\"c\":\"connectorId\"}},"
+                              "{\"do\":\"plug\",\"args\":{\"connector_id\":\"${c}\"}}]}]}", err, sizeof err), 0);
     assert_int_equal(load_err("{" CH "}", err, sizeof err), -1);
     assert_string_equal(err, "scenarios: required unless --suite is given");
     assert_int_equal(load_err("{\"scenarios\":[]}", err, sizeof err), -1);
