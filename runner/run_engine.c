@@ -37,6 +37,8 @@ struct agent {                  /* one charger running one case */
     json_t *out;                /* message id -> {action, payload}: calls the charger sent */
     json_t *frames;             /* the last FRAMES_KEPT frames and connection events */
     int asked;                  /* the ask step's --ask-cmd ended: 1 well, -1 not */
+    size_t taken;               /* events before this one were there when a step took
+                                 * its last one: response steps look after it */
     int done;
     enum run_verdict verdict;
     char *message;
@@ -512,9 +514,12 @@ static int await(struct agent *a, const struct run_step *st)
     size_t i;
     char why[500];
 
+    /* The charger has one call out at a time, so its answers come in order: a response
+     * step takes one after whatever an earlier step took (not, say, a boot's
+     * StatusNotification answer for a triggered one). CSMS calls may come at any time. */
     json_array_foreach(a->events, i, x) {
         const char *kind = json_string_value(json_object_get(x, "kind"));
-        if (json_is_true(json_object_get(x, "used")) ||
+        if ((!call && i < a->taken) || json_is_true(json_object_get(x, "used")) ||
             strcmp(json_string_value(json_object_get(x, "action")), action) ||
             (call ? strcmp(kind, "call") : !strcmp(kind, "call")))
             continue;
@@ -548,6 +553,8 @@ static int await(struct agent *a, const struct run_step *st)
         return -1;
     }
     json_object_set_new(ev, "used", json_true());
+    if (i + 1 > a->taken)
+        a->taken = i + 1;
     const char *kind = json_string_value(json_object_get(ev, "kind"));
     json_t *want_error = json_object_get(a->cur, "error");
     if (!call && want_error) {

@@ -7,13 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import http from 'node:http';
-import { RPCServer } from 'ocpp-rpc';
+import rpc from 'ocpp-rpc';
 import { BIN, freePort } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const { NOREPLY } = require('ocpp-rpc/lib/symbols.js');
+const { RPCServer, NOREPLY, createRPCError } = rpc;   // CommonJS: spread names are not exports
 const XSD = new URL('./junit.xsd', import.meta.url).pathname;
 
 const VALID = 'CF-VALID-01';
@@ -27,7 +25,7 @@ async function startCsms(bad = null) {
   const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
   const dir = mkdtempSync('/tmp/cf-conf-');
   const csms = { dir, clients: new Map(), failures: [], tx: new Map(), pending: new Set(),
-    acted: [] };
+    acted: [], answers: {} };
   let nextTx = 100;
   const tagStatus = tag => (bad === 'rejectsValid' && tag === VALID) ? 'Invalid' : (TAGS[tag] ?? 'Invalid');
 
@@ -44,7 +42,11 @@ async function startCsms(bad = null) {
     client.handle('StatusNotification', () => ({}));
     client.handle('MeterValues', () => ({}));
     if (v16) {
-      client.handle('Authorize', ({ params }) => ({ idTagInfo: { status: tagStatus(params.idTag) } }));
+      client.handle('Authorize', ({ params }) => {
+        if (params.idTag === 'CF-ERROR-01')
+          throw createRPCError('InternalError', 'scripted failure');
+        return { idTagInfo: { status: tagStatus(params.idTag) } };
+      });
       client.handle('StartTransaction', ({ params }) => {
         const transactionId = nextTx++;
         csms.tx.set(id, transactionId);
@@ -133,7 +135,8 @@ async function startCsms(bad = null) {
         const c = csms.clients.get(identity);
         if (!c)
           return setTimeout(go, 50);
-        Promise.resolve(fn(c, identity)).catch(() => {});
+        Promise.resolve(fn(c, identity)).then(answer => { csms.answers[caseId] = answer; },
+          () => {});
       };
       if (caseId === 'TC_B_02_CSMS')
         fn(null, identity);
@@ -153,23 +156,27 @@ async function startCsms(bad = null) {
   return csms;
 }
 
-// Runs `chargefleet run` to its end. Resolves {code, out, junit, report}.
-function run(args, csms) {
+// Runs `chargefleet run` to its end (SIGINT after interruptAfterMs, if given). Resolves
+// {code, out, junit, report, ms}.
+function run(args, csms, { ask = true, interruptAfterMs } = {}) {
   const junit = `${csms.dir}/junit.xml`, json = `${csms.dir}/report.json`;
   rmSync(junit, { force: true });
   rmSync(json, { force: true });
+  const started = Date.now();
   return new Promise((resolve, reject) => {
     const p = spawn(BIN, ['run', ...args, '--csms', csms.url, '--junit', junit, '--json', json,
-      '--ask-cmd', csms.askCmd],
+      ...(ask ? ['--ask-cmd', csms.askCmd] : [])],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', d => { out += d; });
     p.stderr.on('data', d => { out += d; });
     const kill = setTimeout(() => p.kill('SIGKILL'), 240000);
+    const int = interruptAfterMs ? setTimeout(() => p.kill('SIGINT'), interruptAfterMs) : null;
     p.on('error', reject);
     p.on('close', code => {
       clearTimeout(kill);
-      resolve({ code, out,
+      clearTimeout(int);
+      resolve({ code, out, ms: Date.now() - started,
         junit: existsSync(junit) ? readFileSync(junit, 'utf8') : null,
         junitPath: junit,
         report: existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : null });
@@ -196,6 +203,11 @@ test('ocpp16-core: every case PASSES against a CSMS that behaves, and the JUnit 
     // the cases that need the CSMS to act asked for it
     for (const c of ['TC_010_CSMS', 'TC_012_CSMS', 'TC_013_CSMS', 'TC_021_CSMS', 'TC_048_CSMS'])
       assert.ok(csms.acted.includes(c), `${c} asked the CSMS to act`);
+    // "answer" steps answered in the charger's place; elsewhere the charger answered
+    for (const c of ['TC_026_CSMS', 'TC_028_CSMS', 'TC_055_CSMS'])
+      assert.equal(csms.answers[c]?.status, 'Rejected', c);
+    assert.equal(csms.answers.TC_010_CSMS?.status, 'Accepted');
+    assert.equal(csms.answers.TC_054_CSMS?.status, 'Accepted');
     xmllintOk(r.junitPath);
     assert.match(r.junit, /<testsuites name="ocpp16-core" tests="30" failures="0" errors="0"/);
     assert.match(r.out, /30 passed, 0 failed, 0 errors, 0 not applicable/);
@@ -212,6 +224,13 @@ test('ocpp201-core: every case PASSES; 1.6 cases are NOT APPLICABLE to a 2.0.1 g
     assert.equal(verdicts(r).TC_B_02_CSMS, 'PASS', 'B02: Pending, then Accepted');
     assert.deepEqual(csms.failures, []);
     xmllintOk(r.junitPath);
+
+    // not told to answer Pending (no --ask-cmd), the CSMS accepts at once: B02 is NOT
+    // APPLICABLE ("otherwise"), which does not fail a run where another case passed
+    const na02 = await run(['--suite', 'ocpp201-core', '--only', 'TC_B_01,TC_B_02'], csms, { ask: false });
+    assert.equal(na02.code, 0, na02.out);
+    assert.deepEqual(verdicts(na02), { TC_B_01_CSMS: 'PASS', TC_B_02_CSMS: 'NOT APPLICABLE' });
+    assert.match(na02.report.cases[1].message, /BootNotification: status is "Accepted", expected "Pending"/);
 
     // the 1.6 suite on the 2.0.1 suite's charger: nothing applies, which is not a pass
     const file = `${csms.dir}/chargers201.json`;
@@ -277,6 +296,20 @@ test('scenario files: steps, variables, saved values, scenario answers; bad file
           { do: 'stop-session', args: { connector_id: 1 } },
           { response: 'StopTransaction', request: { transactionId: '${tx}', reason: 'Local' } },
         ] },
+        { id: 'callerror-expected', charger: 'S-1', steps: [
+          { connect: true }, { boot: 'Accepted' },
+          { send: 'Authorize', payload: { idTag: 'CF-ERROR-01' } },
+          { response: 'Authorize', error: 'InternalError' },
+        ] },
+        { id: 'callerror-unexpected', charger: 'S-1', steps: [
+          { connect: true }, { boot: 'Accepted' },
+          { send: 'Authorize', payload: { idTag: 'CF-ERROR-01' } },
+          { response: 'Authorize', match: { 'idTagInfo.status': 'Accepted' } },
+        ] },
+        { id: 'bad-saved-args', charger: 'S-1', steps: [
+          { connect: true }, { boot: 'Accepted', save: { c: 'interval' } },
+          { do: 'plug', args: { connector_id: '${c}' } },
+        ] },
         { id: 'wrong-expectation', charger: 'S-2', steps: [
           { connect: true }, { boot: 'Accepted' },
           { send: 'Authorize', payload: { idTag: 'CF-BLOCKED-01' } },
@@ -288,6 +321,12 @@ test('scenario files: steps, variables, saved values, scenario answers; bad file
     assert.equal(r.code, 1, r.out);
     const byId = Object.fromEntries(r.report.cases.map(c => [c.id, c]));
     assert.equal(byId.charge.verdict, 'PASS', r.out);
+    assert.equal(byId['callerror-expected'].verdict, 'PASS', r.out);
+    assert.equal(byId['callerror-unexpected'].verdict, 'FAIL');
+    assert.match(byId['callerror-unexpected'].message,
+      /S-1: the CSMS answered Authorize with CallError InternalError: scripted failure/);
+    assert.equal(byId['bad-saved-args'].verdict, 'ERROR');
+    assert.match(byId['bad-saved-args'].message, /S-1: step 3: plug: args\.connector_id: /);
     assert.equal(byId.charge.chargers, 2);
     assert.equal(byId['wrong-expectation'].verdict, 'FAIL');
     assert.match(byId['wrong-expectation'].message,
@@ -309,6 +348,8 @@ test('scenario files: steps, variables, saved values, scenario answers; bad file
       /scenarios\[0\]\.steps\[0\]: unknown variable \$\{nope\}/);
     await bad(JSON.stringify({ chargers: ch, scenarios: [{ id: 'a', steps: [{ do: 'fly' }] }] }),
       /scenarios\[0\]\.steps\[0\]\.do: no command "fly"/);
+    await bad(JSON.stringify({ chargers: ch, scenarios: [{ id: 'a', steps: [{ do: 'plug', args: { connector_id: 0 } }] }] }),
+      /scenarios\[0\]\.steps\[0\]: args\.connector_id: /);
     await bad(JSON.stringify({ chargers: [{ template: { brand_slug: 'nope', model_slug: 'x' } }], scenarios: [{ id: 'a', steps: [{ connect: true }] }] }),
       /chargers\[0\]\.template/);
     await bad(JSON.stringify({ chargers: ch, scenarios: [{ id: 'a', steps: [{ connect: true }] }] }).replace('"id":"a"', '"id":"a","colour":"red"'),
@@ -317,5 +358,20 @@ test('scenario files: steps, variables, saved values, scenario answers; bad file
     const usage = await run([file, '--only', 'TC_999'], csms);
     assert.equal(usage.code, 2, usage.out);
     assert.match(usage.out, /--only: no case named TC_999/);
+  } finally { await csms.stop(); }
+});
+
+test('SIGINT ends the run at once: the running case is ERROR "interrupted", reports are written', async () => {
+  const csms = await startCsms();
+  try {
+    // without --ask-cmd nothing tells the peer to reset: the case waits (up to 60 s)
+    const r = await run(['--suite', 'ocpp16-core', '--only', 'TC_013,TC_014', '--timeout', '60'], csms,
+      { ask: false, interruptAfterMs: 1500 });
+    assert.equal(r.code, 1, r.out);
+    assert.ok(r.ms < 20000, `stopped in ${r.ms} ms`);
+    assert.deepEqual(r.report.cases.map(c => [c.id, c.verdict]), [['TC_013_CSMS', 'ERROR']]);
+    assert.match(r.report.cases[0].message, /interrupted/);
+    xmllintOk(r.junitPath);
+    assert.match(r.junit, /<error message="CF-OCPP16-01: interrupted" type="ERROR">/);
   } finally { await csms.stop(); }
 });
