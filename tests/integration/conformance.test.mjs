@@ -54,9 +54,12 @@ async function startCsms(bad = null) {
       });
       client.handle('StopTransaction', () => ({}));
       client.handle('DataTransfer', ({ messageId }) => {
-        if (bad !== 'wrongEnum')
+        if (bad === 'wrongEnum')
+          client.sendRaw(JSON.stringify([3, messageId, { status: 'OK' }]));   // not an enum value
+        else if (bad === 'badErrorCode')
+          client.sendRaw(JSON.stringify([4, messageId, 'Oops', 'no such code', {}]));
+        else
           return { status: 'Accepted' };
-        client.sendRaw(JSON.stringify([3, messageId, { status: 'OK' }]));   // not an enum value
         return NOREPLY;
       });
       client.handle('StatusNotification', () => ({}));
@@ -248,6 +251,8 @@ test('ocpp201-core: every case PASSES; 1.6 cases are NOT APPLICABLE to a 2.0.1 g
 const MISBEHAVIOURS = [
   { bad: 'wrongEnum', suite: 'ocpp16-core', fails: ['TC_064_CSMS'],
     msg: /answer to DataTransfer does not conform to OCPP1\.6: payload\.status: not one of the allowed values — frame: .*"OK"/ },
+  { bad: 'badErrorCode', suite: 'ocpp16-core', fails: ['TC_064_CSMS'],
+    msg: /the CSMS answered DataTransfer with CallError code "Oops", which OCPP1\.6 does not define/ },
   { bad: 'missingField', suite: 'ocpp16-core', fails: ['TC_021_CSMS'],
     msg: /ChangeConfiguration call does not conform to OCPP1\.6: payload: value is required/ },
   { bad: 'neverSends', suite: 'ocpp16-core', fails: ['TC_012_CSMS'], args: ['--timeout', '4'],
