@@ -10,12 +10,13 @@
 
 #include "api_fetch.h"
 #include "api_http.h"
+#include "api_routes.h"
 #include "api_validate.h"
 #include "api_validate_update.h"
 #include "db.h"
 #include "orch_jobs.h"
 
-#define MAX_PARAMS 4
+#define MAX_PARAMS API_ROUTE_PARAMS
 
 struct api_token_cache;
 

@@ -304,6 +304,20 @@ static int match(const char *pattern, const char *path, char p[MAX_PARAMS][128])
     return !*pattern && !*path;
 }
 
+int api_route_find(enum api_method m, const char *path, char p[API_ROUTE_PARAMS][128],
+                   int *path_known)
+{
+    *path_known = 0;
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (!match(routes[i].pattern, path, p))
+            continue;
+        *path_known = 1;
+        if (routes[i].method == m)
+            return (int)i;
+    }
+    return -1;
+}
+
 /* The token of "Bearer <token>", or NULL. */
 static const char *bearer_token(const char *auth)
 {
@@ -403,15 +417,10 @@ void api_dispatch(struct api_req *req, void *arg)
     }
     op->api = a;
     op->req = req;
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        const struct route *r = &routes[i];
-        if (!match(r->pattern, path, op->p))
-            continue;
-        path_known = 1;
-        if (r->method != m)
-            continue;
-        op->route = r;
-        if (r->auth == AUTH_BEARER)
+    int i = api_route_find(m, path, op->p, &path_known);
+    if (i >= 0) {
+        op->route = &routes[i];
+        if (op->route->auth == AUTH_BEARER)
             authenticate(op);
         else
             proceed(op);

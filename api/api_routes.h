@@ -40,4 +40,11 @@ extern const char api_openapi_json[];
  * returns 0 and the i-th route ('*' = one path parameter), -1 past the end. */
 int api_route_at(size_t i, enum api_method *method, const char **pattern);
 
+/* The route a request goes to: its index in the table with its path parameters in p
+ * ("" when unmatched), or -1; *path_known is 1 when some route has that path (then -1
+ * means 405, else 404). Trailing slashes are ignored. */
+#define API_ROUTE_PARAMS 4
+int api_route_find(enum api_method m, const char *path, char p[API_ROUTE_PARAMS][128],
+                   int *path_known);
+
 #endif
