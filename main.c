@@ -2,8 +2,11 @@
  * and wires the layers for the command: serve (API + orchestrator + simulator),
  * worker (orchestrator + simulator), run (runner/: conformance runs, no database) or
  * csms (the built-in CSMS). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #include "orch_runtime.h"
 #include "orch_sweep.h"
 #include "orch_tenants.h"
+#include "orch_workers.h"
 #include "run_main.h"
 #include "sim_csms.h"
 #include "sim_runtime.h"
@@ -40,6 +44,14 @@ static const char USAGE[] =
     "\n"
     "`chargefleet <command> --help` lists the options of a command.\n";
 
+#define RUNTIME_USAGE                                                                      \
+    "  --source-addresses LIST     local addresses to connect from, in turn: A,B or a range\n" \
+    "                              A-B (127.0.0.2-127.0.0.9); each adds ~28,000 ports toward\n" \
+    "                              one CSMS address (default: the system picks)\n"            \
+    "  --connect-rate N            at most N new websocket connections per second (serve:\n"   \
+    "                              shared by serve and its workers; 0 = no cap) (0)\n"          \
+    "  --max-connecting N          websocket handshakes in flight at once, per process (500)\n"
+
 static const char SERVE_USAGE[] =
     "usage: chargefleet serve [options]\n"
     "\n"
@@ -55,6 +67,10 @@ static const char SERVE_USAGE[] =
     "  --max-body BYTES            largest request body accepted (1048576)\n"
     "  --lease-seconds SECONDS     claim lease; a dead process's chargers move after it (15)\n"
     "  --capacity N                most chargers this process runs (open-files limit - 200)\n"
+    "  --workers N                 local worker processes besides serve's own runtime, each\n"
+    "                              with its own sockets (one process holds < open-files\n"
+    "                              limit chargers); they stop with serve (one per core)\n"
+    RUNTIME_USAGE
     "  --log-retention HOURS       charger logs (frames, connection events) are kept this\n"
     "                              long (24)\n"
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
@@ -67,7 +83,8 @@ static const char WORKER_USAGE[] =
     "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL)\n"
     "  --provision-timeout SECONDS (120)\n"
     "  --lease-seconds SECONDS     (15)\n"
-    "  --capacity N                (open-files limit - 200)\n"
+    "  --capacity N                most chargers this worker runs (open-files limit - 200)\n"
+    RUNTIME_USAGE
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
     "  --help                      this text\n";
 
@@ -94,6 +111,9 @@ struct app {
     struct api_server *server;
     struct orch_sweep *sweep;
     struct api_ocpi_push *push;
+    struct orch_workers *workers;
+    uv_pipe_t parent;               /* worker under serve: stdin, EOF = serve went away */
+    int parent_open;
     int stopping;
 };
 
@@ -108,8 +128,106 @@ struct cfg {
     int provision_timeout;
     int lease_s;
     int capacity;
+    int capacity_given;
     int log_retention_h;
+    int workers;                    /* serve: local worker processes; -1 = one per core */
+    int stdin_parent;               /* worker: stop when stdin closes (serve --workers) */
+    const char *sources_arg;        /* --source-addresses as given */
+    char **sources;                 /* ... expanded */
+    int n_sources;
+    int connect_rate;
+    int max_connecting;
 };
+
+#define MAX_SOURCES 1024
+
+/* "A,B,C-D": IPv4 ranges or single addresses (IPv6 too), each checked by binding a
+ * socket to it, so a typo or an address this machine does not have is a clear error
+ * at start instead of every connection failing. */
+static int parse_sources(const char *arg, struct cfg *c)
+{
+    char *copy = strdup(arg), *save = NULL;
+
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *dash = strchr(item, '-');
+        struct in_addr lo, hi;
+        struct in6_addr a6;
+        if (dash) {
+            *dash = '\0';
+            if (inet_pton(AF_INET, item, &lo) != 1 || inet_pton(AF_INET, dash + 1, &hi) != 1 ||
+                ntohl(hi.s_addr) < ntohl(lo.s_addr)) {
+                fprintf(stderr, "chargefleet: --source-addresses: '%s-%s' is not a range of "
+                                "IPv4 addresses (low-high)\n", item, dash + 1);
+                free(copy);
+                return -1;
+            }
+        } else if (inet_pton(AF_INET, item, &lo) == 1) {
+            hi = lo;
+        } else if (inet_pton(AF_INET6, item, &a6) == 1) {
+            if (c->n_sources >= MAX_SOURCES)
+                goto too_many;
+            c->sources = realloc(c->sources, (size_t)(c->n_sources + 1) * sizeof(char *));
+            c->sources[c->n_sources++] = strdup(item);
+            continue;
+        } else {
+            fprintf(stderr, "chargefleet: --source-addresses: '%s' is not an IP address\n",
+                    item);
+            free(copy);
+            return -1;
+        }
+        for (uint32_t x = ntohl(lo.s_addr); x <= ntohl(hi.s_addr); x++) {
+            char text[INET_ADDRSTRLEN];
+            struct in_addr a = {htonl(x)};
+            if (c->n_sources >= MAX_SOURCES)
+                goto too_many;
+            inet_ntop(AF_INET, &a, text, sizeof text);
+            c->sources = realloc(c->sources, (size_t)(c->n_sources + 1) * sizeof(char *));
+            c->sources[c->n_sources++] = strdup(text);
+            if (x == UINT32_MAX)
+                break;
+        }
+    }
+    free(copy);
+    for (int i = 0; i < c->n_sources; i++) {
+        struct sockaddr_storage ss = {0};
+        socklen_t len;
+        if (strchr(c->sources[i], ':')) {
+            struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+            s6->sin6_family = AF_INET6;
+            inet_pton(AF_INET6, c->sources[i], &s6->sin6_addr);
+            len = sizeof *s6;
+        } else {
+            struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+            s4->sin_family = AF_INET;
+            inet_pton(AF_INET, c->sources[i], &s4->sin_addr);
+            len = sizeof *s4;
+        }
+        int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+        int ok = fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0;
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        if (!ok) {
+            fprintf(stderr, "chargefleet: --source-addresses: cannot connect from %s: %s\n",
+                    c->sources[i], strerror(err));
+            return -1;
+        }
+    }
+    return 0;
+too_many:
+    fprintf(stderr, "chargefleet: --source-addresses: more than %d addresses\n", MAX_SOURCES);
+    free(copy);
+    return -1;
+}
+
+static void free_sources(struct cfg *c)
+{
+    for (int i = 0; i < c->n_sources; i++)
+        free(c->sources[i]);
+    free(c->sources);
+    c->sources = NULL;
+    c->n_sources = 0;
+}
 
 /* The open-files limit bounds the sockets (chargers) one process holds. */
 static int raise_nofile(void)
@@ -167,11 +285,28 @@ static int parse_level(const char *v)
 
 /* ---- shutdown: stop chargers (clean close, leases released), then the rest ---- */
 
+static void close_rest(void *arg);
+
+static void workers_stopped(void *arg)
+{
+    struct app *a = arg;
+
+    a->workers = NULL;
+    if (!a->rt)
+        close_rest(a);
+}
+
 static void close_rest(void *arg)
 {
     struct app *a = arg;
 
     a->rt = NULL;
+    if (a->workers)
+        return;     /* workers_stopped comes back here once they have exited */
+    if (a->parent_open) {
+        a->parent_open = 0;
+        uv_close((uv_handle_t *)&a->parent, NULL);
+    }
     api_shutdown(a->api);
     orch_sweep_stop(a->sweep);
     a->sweep = NULL;
@@ -187,6 +322,17 @@ static void close_rest(void *arg)
     a->server = NULL;
 }
 
+static void stop_app(struct app *a)
+{
+    a->stopping = 1;
+    if (a->workers)
+        orch_workers_stop(a->workers, workers_stopped, a);
+    if (a->rt)
+        orch_runtime_stop(a->rt, close_rest, a);
+    else
+        close_rest(a);
+}
+
 static void on_signal(uv_signal_t *s, int signum)
 {
     struct app *a = s->data;
@@ -195,13 +341,37 @@ static void on_signal(uv_signal_t *s, int signum)
         CF_LOG_WARN("main", "second signal: exiting now");
         exit(1);
     }
-    a->stopping = 1;
     CF_LOG_INFO("main", "%s: stopping chargers (again to force)",
                 signum == SIGINT ? "SIGINT" : "SIGTERM");
-    if (a->rt)
-        orch_runtime_stop(a->rt, close_rest, a);
-    else
-        close_rest(a);
+    stop_app(a);
+}
+
+/* A worker started by serve --workers: its stdin is a pipe from serve, which closes
+ * when serve goes away (even killed): then stop cleanly, leases released. */
+static void parent_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
+{
+    static char scratch[64];
+    *buf = uv_buf_init(scratch, sizeof scratch);
+}
+
+static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+    struct app *a = st->data;
+
+    if (n >= 0 || a->stopping)
+        return;
+    CF_LOG_INFO("main", "serve went away: stopping chargers");
+    stop_app(a);
+}
+
+static json_t *local_runtime(void *arg)
+{
+    struct app *a = arg;
+
+    if (!a->rt)
+        return NULL;
+    return json_pack("{s:s,s:i,s:f,s:o}", "owner", orch_runtime_owner(a->rt), "pid",
+                     (int)getpid(), "age_s", 0.0, "metrics", orch_runtime_metrics(a->rt));
 }
 
 static void kick_runtime(void *arg)
@@ -235,15 +405,72 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
     ro.lease_s = c->lease_s;
     ro.capacity = c->capacity;
     ro.sim.provision_timeout_s = c->provision_timeout;
+    ro.sim.source_addresses = (const char *const *)c->sources;
+    ro.sim.n_source_addresses = c->n_sources;
+    if (c->max_connecting)
+        ro.sim.max_connecting = c->max_connecting;
+    /* serve and its workers share --connect-rate evenly */
+    if (c->connect_rate)
+        ro.sim.connect_rate = (double)c->connect_rate / (with_api ? c->workers + 1 : 1);
     a->rt = orch_runtime_new(&a->loop, a->db, a->ctx, &ro);
     if (!a->rt) {
         rc = 1;
         goto fail;
     }
+    if (c->stdin_parent && uv_pipe_init(&a->loop, &a->parent, 0) == 0) {
+        a->parent.data = a;
+        a->parent_open = 1;
+        if (uv_pipe_open(&a->parent, 0) != 0 ||
+            uv_read_start((uv_stream_t *)&a->parent, parent_alloc, parent_read) != 0)
+            CF_LOG_WARN("main", "cannot watch stdin: this worker will not stop with serve");
+    }
+    if (with_api && c->workers > 0) {
+        char exe[4096];
+        size_t exe_len = sizeof exe;
+        char lease[16], timeout[16], cap[16], rate[32], maxc[16];
+        const char *args[24];
+        int n = 0;
+        snprintf(lease, sizeof lease, "%d", c->lease_s);
+        snprintf(timeout, sizeof timeout, "%d", c->provision_timeout);
+        args[n++] = "--lease-seconds";
+        args[n++] = lease;
+        args[n++] = "--provision-timeout";
+        args[n++] = timeout;
+        args[n++] = "--log-level";
+        args[n++] = cf_log_level_name();
+        args[n++] = "--stop-with-parent";
+        if (c->capacity_given) {
+            snprintf(cap, sizeof cap, "%d", c->capacity);
+            args[n++] = "--capacity";
+            args[n++] = cap;
+        }
+        if (c->sources_arg) {
+            args[n++] = "--source-addresses";
+            args[n++] = c->sources_arg;
+        }
+        if (c->connect_rate) {
+            int share = c->connect_rate / (c->workers + 1);
+            snprintf(rate, sizeof rate, "%d", share > 0 ? share : 1);
+            args[n++] = "--connect-rate";
+            args[n++] = rate;
+        }
+        if (c->max_connecting) {
+            snprintf(maxc, sizeof maxc, "%d", c->max_connecting);
+            args[n++] = "--max-connecting";
+            args[n++] = maxc;
+        }
+        args[n] = NULL;
+        if (uv_exepath(exe, &exe_len) != 0) {
+            CF_LOG_ERROR("main", "cannot find this program's path to start workers");
+        } else {
+            a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo);
+        }
+    }
     if (with_api) {
         struct api_opts ao = {
             .db = a->db, .token = c->token, .default_ws_url = c->default_ws_url,
             .kick = kick_runtime, .kick_arg = a,
+            .local_runtime = local_runtime, .local_runtime_arg = a,
         };
         snprintf(public_url, sizeof(public_url), "http://%s:%d", c->host, c->port);
         ao.public_url = public_url;
@@ -252,8 +479,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
                                    api_dispatch, a->api);
         if (!a->server) {
             rc = 1;
-            a->stopping = 1;
-            orch_runtime_stop(a->rt, close_rest, a);
+            stop_app(a);
             goto run;
         }
         struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(a->server)};
@@ -284,7 +510,8 @@ fail:
 static int parse_common(int argc, char **argv, struct cfg *c, int serve)
 {
     enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TIMEOUT, O_WSURL, O_MAXBODY, O_LEASE,
-           O_CAPACITY, O_LOG, O_RETENTION, O_HELP };
+           O_CAPACITY, O_LOG, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE, O_MAXCONN,
+           O_PARENT, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"db", required_argument, NULL, O_DB},
@@ -297,6 +524,11 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
         {"capacity", required_argument, NULL, O_CAPACITY},
         {"log-level", required_argument, NULL, O_LOG},
         {"log-retention", required_argument, NULL, O_RETENTION},
+        {"workers", required_argument, NULL, O_WORKERS},
+        {"source-addresses", required_argument, NULL, O_SOURCES},
+        {"connect-rate", required_argument, NULL, O_RATE},
+        {"max-connecting", required_argument, NULL, O_MAXCONN},
+        {"stop-with-parent", no_argument, NULL, O_PARENT},   /* serve's workers */
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -307,7 +539,7 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, &idx)) != -1) {
         if (!serve && (o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_WSURL ||
-                       o == O_MAXBODY || o == O_RETENTION)) {
+                       o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS)) {
             fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n%s",
                     opts[idx].name, usage);
             return 2;
@@ -344,6 +576,27 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
         case O_CAPACITY:
             if (parse_int("--capacity", optarg, 1, 10000000, &v)) return 2;
             c->capacity = (int)v;
+            c->capacity_given = 1;
+            break;
+        case O_WORKERS:
+            if (parse_int("--workers", optarg, 0, 256, &v)) return 2;
+            c->workers = (int)v;
+            break;
+        case O_SOURCES:
+            free_sources(c);
+            if (parse_sources(optarg, c) != 0) return 2;
+            c->sources_arg = optarg;
+            break;
+        case O_RATE:
+            if (parse_int("--connect-rate", optarg, 0, 10000000, &v)) return 2;
+            c->connect_rate = (int)v;
+            break;
+        case O_MAXCONN:
+            if (parse_int("--max-connecting", optarg, 1, 100000, &v)) return 2;
+            c->max_connecting = (int)v;
+            break;
+        case O_PARENT:
+            c->stdin_parent = 1;
             break;
         case O_LOG:
             if (parse_level(optarg)) return 2;
@@ -370,7 +623,8 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
 static int cmd_serve_or_worker(int argc, char **argv, int serve)
 {
     struct cfg c = {.host = "127.0.0.1", .port = 8080, .max_body = 1048576,
-                    .provision_timeout = 120, .lease_s = 15, .log_retention_h = 24};
+                    .provision_timeout = 120, .lease_s = 15, .log_retention_h = 24,
+                    .workers = -1};
     struct orch_pg pg = {0};
     char conninfo[1024], state_dir[512], token[65];
     struct app a;
@@ -378,8 +632,12 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
 
     c.db = getenv("DATABASE_URL");
     c.token = getenv("CHARGEFLEET_API_TOKEN");
-    if ((rc = parse_common(argc, argv, &c, serve)) >= 0)
+    if ((rc = parse_common(argc, argv, &c, serve)) >= 0) {
+        free_sources(&c);
         return rc;
+    }
+    if (c.workers < 0)
+        c.workers = serve ? (int)uv_available_parallelism() : 0;
     nofile = raise_nofile();
     if (!c.capacity)
         c.capacity = nofile > 400 ? nofile - 200 : 200;
@@ -415,6 +673,7 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
     }
     memset(&a, 0, sizeof(a));
     rc = run_loop(&a, &c, conninfo, serve);
+    free_sources(&c);
     orch_pg_stop(&pg);
     CF_LOG_INFO("main", "stopped");
     return rc;

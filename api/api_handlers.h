@@ -30,6 +30,8 @@ struct api {
     json_t *token_tenants;          /* token hash -> tenant, tokens seen valid */
     struct api_fetch_env fetch;     /* outgoing HTTP (OCPI); vh NULL until the server is up */
     struct follower *followers;     /* live log streams (api_logs.c) */
+    json_t *(*local_runtime)(void *arg);
+    void *local_runtime_arg;
 };
 
 /* One request in flight through the database. */
@@ -95,6 +97,8 @@ int query_filter(struct op *op, const char *name, const char *const *allowed,
 /* api_logs.c */
 void get_charger_logs(struct op *op);
 void get_location_logs(struct op *op);
+/* api_metrics.c */
+void get_metrics(struct op *op);
 /* Ends every live log stream (at shutdown, before the database goes). */
 void api_logs_close_all(struct api *a);
 

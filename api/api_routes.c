@@ -214,6 +214,7 @@ static void get_openapi(struct op *op)
 static const struct route routes[] = {
     {API_GET, "/healthz", get_health, 0, AUTH_NONE},
     {API_GET, "/openapi.json", get_openapi, 0, AUTH_NONE},
+    {API_GET, "/metrics", get_metrics, 0, AUTH_NONE},
     {API_GET, "/ocpp/catalog/brands", get_catalog, 0, AUTH_BEARER},
     {API_GET, "/ocpp/catalog/brands/*/models", get_catalog, 0, AUTH_BEARER},
     {API_POST, "/ocpp/catalog/brands/*/models", post_model, 1, AUTH_BEARER},
@@ -445,6 +446,8 @@ struct api *api_new(const struct api_opts *o)
     a->public_url = strdup(o->public_url ? o->public_url : "");
     a->kick = o->kick;
     a->kick_arg = o->kick_arg;
+    a->local_runtime = o->local_runtime;
+    a->local_runtime_arg = o->local_runtime_arg;
     a->token_tenants = json_object();
     return a;
 }

@@ -16,6 +16,10 @@ struct api_opts {
     const char *public_url;        /* how clients reach us, e.g. http://127.0.0.1:8080 */
     void (*kick)(void *arg);       /* called after steps were written (claim them now) */
     void *kick_arg;
+    /* This process's simulator runtime for GET /metrics: {"owner", "metrics"} now (a new
+     * reference; see orch_runtime_metrics), or NULL. */
+    json_t *(*local_runtime)(void *arg);
+    void *local_runtime_arg;
 };
 
 struct api;

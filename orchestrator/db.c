@@ -15,6 +15,7 @@ struct db_query {
     char **params;
     db_cb cb;
     void *arg;
+    uint64_t queued_ns;          /* uv_hrtime() when db_query was called */
 };
 
 enum db_conn_state { DB_CONN_DOWN, DB_CONN_CONNECTING, DB_CONN_UP };
@@ -41,7 +42,31 @@ struct db {
     int open_handles;
     uv_idle_t *deliver;          /* runs failure callbacks outside db_query() */
     struct db_query *failed_head, *failed_tail;
+    char *listen;                /* LISTEN channel of every connection, or NULL */
+    void (*notified)(void *arg);
+    void *notified_arg;
+    uint64_t done, errors;       /* statements answered (errors among them) */
+    uint64_t bucket[DB_LATENCY_BUCKETS + 1];
+    double sum_ms;
 };
+
+const double db_latency_bucket_ms[DB_LATENCY_BUCKETS] = {
+    0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000,
+};
+
+/* Queued to answered, whatever the outcome. */
+static void count_latency(struct db *db, const struct db_query *q, int failed)
+{
+    double ms = (double)(uv_hrtime() - q->queued_ns) / 1e6;
+    int i = 0;
+
+    while (i < DB_LATENCY_BUCKETS && ms > db_latency_bucket_ms[i])
+        i++;
+    db->bucket[i]++;
+    db->sum_ms += ms;
+    db->done++;
+    db->errors += failed != 0;
+}
 
 static void conn_start(struct db_conn *c);
 static void conn_poll_cb(uv_poll_t *p, int status, int events);
@@ -63,6 +88,7 @@ static void handle_closed(uv_handle_t *h)
     if (--db->open_handles == 0) {
         free(db->conns);
         free(db->conninfo);
+        free(db->listen);
         free(db);
     }
 }
@@ -74,6 +100,7 @@ static void timer_closed(uv_handle_t *h)
     if (--db->open_handles == 0) {
         free(db->conns);
         free(db->conninfo);
+        free(db->listen);
         free(db);
     }
 }
@@ -186,6 +213,38 @@ static void notice_cb(void *arg, const char *message)
     (void)message; /* NOTICEs (e.g. "relation already exists, skipping") are not errors */
 }
 
+static void listen_done(PGresult *res, const char *err, void *arg)
+{
+    if (err)
+        CF_LOG_WARN("db", "LISTEN failed: %s", err);
+}
+
+/* LISTEN first on a connection that came up: a notification arrives on every
+ * connection (the callback must not mind hearing one twice). */
+static void queue_listen(struct db_conn *c)
+{
+    struct db_query *q = calloc(1, sizeof *q);
+    size_t n = strlen(c->db->listen) + 16;
+
+    q->sql = malloc(n);
+    snprintf(q->sql, n, "LISTEN \"%s\"", c->db->listen);
+    q->params = calloc(1, sizeof *q->params);
+    q->cb = listen_done;
+    q->queued_ns = uv_hrtime();
+    if (c->busy) {                  /* head is in flight: next after it */
+        q->next = c->head->next;
+        c->head->next = q;
+        if (c->tail == c->head)
+            c->tail = q;
+    } else {
+        q->next = c->head;
+        c->head = q;
+        if (!c->tail)
+            c->tail = q;
+    }
+    c->queued++;
+}
+
 static void connect_step(struct db_conn *c)
 {
     switch (PQconnectPoll(c->pg)) {
@@ -203,6 +262,8 @@ static void connect_step(struct db_conn *c)
             CF_LOG_INFO("db", "database connection back");
         c->logged_down = 0;
         poll_watch(c, UV_READABLE);
+        if (c->db->listen)
+            queue_listen(c);
         conn_send_next(c);
         return;
     case PGRES_POLLING_FAILED:
@@ -265,6 +326,7 @@ static void conn_read(struct db_conn *c)
         c->busy = 0;
         c->queued--;
         ExecStatusType st = last ? PQresultStatus(last) : PGRES_FATAL_ERROR;
+        count_latency(c->db, q, st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK);
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
             q->cb(last, NULL, q->arg);
         } else {
@@ -286,8 +348,26 @@ static void conn_read(struct db_conn *c)
         conn_send_next(c);
     }
     PGnotify *n;
-    while ((n = PQnotifies(c->pg)) != NULL)
+    while ((n = PQnotifies(c->pg)) != NULL) {
         PQfreemem(n);
+        if (c->db->notified)
+            c->db->notified(c->db->notified_arg);
+    }
+}
+
+void db_listen(struct db *db, const char *channel, void (*cb)(void *arg), void *arg)
+{
+    free(db->listen);
+    db->listen = channel ? strdup(channel) : NULL;
+    db->notified = cb;
+    db->notified_arg = arg;
+    for (int i = 0; channel && i < db->npool; i++) {
+        struct db_conn *c = &db->conns[i];
+        if (c->state == DB_CONN_UP) {
+            queue_listen(c);
+            conn_send_next(c);
+        }
+    }
 }
 
 static void conn_poll_cb(uv_poll_t *p, int status, int events)
@@ -382,6 +462,7 @@ void db_query(struct db *db, const char *sql, int nparams, const char *const *pa
         q->params[i] = params[i] ? strdup(params[i]) : NULL;
     q->cb = cb;
     q->arg = arg;
+    q->queued_ns = uv_hrtime();
 
     /* Shortest queue among the connections that are up. */
     struct db_conn *best = NULL;
@@ -417,4 +498,17 @@ int db_pending(const struct db *db)
     for (int i = 0; i < db->npool; i++)
         n += db->conns[i].queued;
     return n;
+}
+
+json_t *db_stats(const struct db *db)
+{
+    json_t *buckets = json_array();
+
+    for (int i = 0; i <= DB_LATENCY_BUCKETS; i++)
+        json_array_append_new(buckets, json_integer((json_int_t)db->bucket[i]));
+    return json_pack("{s:I,s:I,s:i,s:b,s:{s:o,s:I,s:f}}",
+                     "statements", (json_int_t)db->done, "errors", (json_int_t)db->errors,
+                     "pending", db_pending(db), "up", db_ready(db),
+                     "latency_ms", "buckets", buckets, "count", (json_int_t)db->done,
+                     "sum", db->sum_ms);
 }

@@ -5,6 +5,7 @@
 #ifndef DB_H
 #define DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <uv.h>
 
@@ -29,10 +30,24 @@ void db_close(struct db *db);
 void db_query(struct db *db, const char *sql, int nparams, const char *const *params,
               db_cb cb, void *arg);
 
+/* LISTENs on channel (an identifier, given by the program, not by users) on every
+ * connection, now and after each reconnect; cb(arg) runs for each notification, on the
+ * loop, possibly more than once for one NOTIFY. One channel per db; NULL channel: no
+ * more callbacks. */
+void db_listen(struct db *db, const char *channel, void (*cb)(void *arg), void *arg);
+
 /* 1 when at least one connection is up. */
 int db_ready(const struct db *db);
 
 /* Count of statements queued or in flight (for metrics and back-pressure). */
 int db_pending(const struct db *db);
+
+/* Statement latency (db_query to its answer, queueing included) is counted in buckets
+ * of these upper bounds (ms), then +Inf. */
+#define DB_LATENCY_BUCKETS 13
+extern const double db_latency_bucket_ms[DB_LATENCY_BUCKETS];
+/* {"statements", "errors", "pending", "up", "latency_ms": {"buckets", "count", "sum"}}:
+ * a new object. */
+json_t *db_stats(const struct db *db);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "orch_models.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,24 @@ void orch_query_json(struct db *db, const char *sql, int n, const char *const *p
     c->cb = cb;
     c->arg = arg;
     db_query(db, sql, n, params, on_result, c);
+}
+
+static const char SQL_FLEET_METRICS[] =
+    "SELECT json_build_object("
+    "  'chargers', (SELECT COALESCE(json_object_agg(status, n), '{}') "
+    "               FROM (SELECT status, count(*) AS n FROM chargers GROUP BY status) x), "
+    "  'connected', (SELECT count(*) FROM chargers WHERE connected), "
+    "  'runtimes', (SELECT COALESCE(json_agg(json_build_object('owner', owner, 'pid', pid, "
+    "                  'age_s', round(extract(epoch FROM now() - seen_at)::numeric, 1), "
+    "                  'metrics', metrics) ORDER BY started_at, owner), '[]') "
+    "               FROM runtimes WHERE seen_at > now() - make_interval(secs => $1::int)))";
+
+void orch_fleet_metrics(struct db *db, int stale_s, orch_json_cb cb, void *arg)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%d", stale_s);
+    const char *p[] = {s};
+    orch_query_json(db, SQL_FLEET_METRICS, 1, p, cb, arg);
 }
 
 void orch_location_context(struct db *db, const char *tenant, const char *location_id,

@@ -28,6 +28,11 @@ typedef void (*orch_json_cb)(enum orch_status status, const char *json, const ch
 void orch_query_json(struct db *db, const char *sql, int n, const char *const *params,
                      orch_json_cb cb, void *arg);
 
+/* The fleet's load figures, all tenants (GET /metrics): {"chargers": {status: n},
+ * "connected": n, "runtimes": [{"owner", "pid", "age_s", "metrics"}]} with every
+ * runtime (serve's own, each worker) that wrote its figures within stale_s seconds. */
+void orch_fleet_metrics(struct db *db, int stale_s, orch_json_cb cb, void *arg);
+
 /* Every call below sees only the resources of `tenant` (another tenant's are NOT_FOUND)
  * and never a location or CPO that is being deleted. */
 

@@ -20,12 +20,21 @@
 #define FLUSH_TICK_MS 200
 
 /* Takes claimable steps: never claimed, or whose lease ran out (a runtime died).
- * FAILED steps have ended and are never taken again. */
+ * FAILED steps have ended and are never taken again. One round takes at most its
+ * share of the unclaimed steps among the runtimes alive (each wrote its figures within
+ * 3 leases), at least 50: all of them hear of new work at once (NOTIFY cf_claim) and
+ * claim side by side, so a big job is spread over the processes instead of going to
+ * the first one that looks. */
 static const char SQL_CLAIM[] =
     "WITH c AS (SELECT id FROM chargers "
     "  WHERE status <> 'FAILED' AND (lease_until IS NULL OR lease_until < now()) "
     "    AND pending_change IS DISTINCT FROM 'delete' "
-    "  ORDER BY lease_until NULLS FIRST, seq LIMIT $2 FOR UPDATE SKIP LOCKED) "
+    "  ORDER BY lease_until NULLS FIRST, seq "
+    "  LIMIT LEAST($2::int, GREATEST(50, ceil("
+    "    (SELECT count(*) FROM chargers WHERE lease_until IS NULL AND status <> 'FAILED') "
+    "    / GREATEST(1, (SELECT count(*) FROM runtimes "
+    "       WHERE seen_at > now() - make_interval(secs => 3 * $3::int)))::numeric))) "
+"  FOR UPDATE SKIP LOCKED) "
     "UPDATE chargers ch SET lease_owner = $1, "
     "  lease_until = now() + make_interval(secs => $3::int), "
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
@@ -55,13 +64,14 @@ static const char SQL_FLUSH[] =
     "  connected = COALESCE(u.connected, ch.connected), "
     "  ready_at = CASE WHEN u.status = 'READY' THEN COALESCE(ch.ready_at, now()) "
     "                  ELSE ch.ready_at END, "
+    "  boot_ms = COALESCE(ch.boot_ms, u.boot_ms), "
     "  lease_owner = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_owner END, "
     "  lease_until = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_until END, "
     "  live = COALESCE(u.live, ch.live), "
     "  updated_at = CASE WHEN u.status IS NULL AND u.connected IS NULL THEN ch.updated_at "
     "                    ELSE now() END "
     "FROM json_to_recordset($2::json) "
-    "  AS u(id uuid, status text, error text, connected boolean, live jsonb) "
+    "  AS u(id uuid, status text, error text, connected boolean, live jsonb, boot_ms int) "
     "WHERE ch.id = u.id AND ch.lease_owner IS NOT DISTINCT FROM $1 "
     "  AND ch.pending_change IS NULL";
 
@@ -110,6 +120,7 @@ struct orch_runtime {
     struct sim_runtime *sim;
     struct orch_runtime_opts opts;
     char owner[48];
+    int publishing, published;
     uv_timer_t claim_timer, renew_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting;
     unsigned flushes;
@@ -154,6 +165,8 @@ static void ev_ready(struct sim_charger *ch, int first, void *arg)
     struct orch_charger *oc = sim_charger_owner(ch);
     update(r, oc->id, "status", json_string("READY"));
     update(r, oc->id, "connected", json_true());
+    if (first)
+        update(r, oc->id, "boot_ms", json_integer(sim_charger_boot_ms(ch)));
 }
 
 static void ev_failed(struct sim_charger *ch, const char *reason, void *arg)
@@ -383,8 +396,8 @@ static void claim_done(PGresult *res, const char *err, void *arg)
     }
     if (n > 0)
         CF_LOG_INFO("orch", "claimed %d charger%s (holding %d)", n, n == 1 ? "" : "s", r->held);
-    if (n == r->opts.claim_batch)
-        claim(r); /* there may be more */
+    if (n >= 50)
+        claim(r); /* there may be more (a round takes a share, see SQL_CLAIM) */
 }
 
 static void claim(struct orch_runtime *r)
@@ -558,8 +571,13 @@ static void report_outcomes(struct orch_runtime *r)
     free(text);
 }
 
+static void publish(struct orch_runtime *r);
+
 static void claim_cb(uv_timer_t *t)
 {
+    struct orch_runtime *r = t->data;
+    if (!r->published)
+        publish(r);      /* known to the others' claim shares from the start */
     poll_changes(t->data);
     take_commands(t->data);
     claim(t->data);
@@ -571,9 +589,71 @@ static void renew_done(PGresult *res, const char *err, void *arg)
         CF_LOG_WARN("orch", "cannot renew leases: %s", err);
 }
 
+/* This runtime's load figures, for GET /metrics (the API's process reads every
+ * runtime's row). */
+static const char SQL_PUBLISH[] =
+    "INSERT INTO runtimes (owner, pid, capacity, held, metrics) "
+    "VALUES ($1, $2::int, $3::int, $4::int, $5::jsonb) "
+    "ON CONFLICT (owner) DO UPDATE SET held = EXCLUDED.held, metrics = EXCLUDED.metrics, "
+    "  seen_at = now()";
+
+static const char SQL_UNPUBLISH[] = "DELETE FROM runtimes WHERE owner = $1";
+
+static void publish_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->publishing = 0;
+    if (err)
+        CF_LOG_DEBUG("orch", "cannot write the load figures: %s", err);
+    else
+        r->published = 1;
+    if (r->stopping)
+        finish_stop(r);
+}
+
+static void unpublish_done(PGresult *res, const char *err, void *arg)
+{
+}
+
+static void publish(struct orch_runtime *r)
+{
+    if (r->publishing || !db_ready(r->db))
+        return;
+    json_t *m = orch_runtime_metrics(r);
+    char *text = json_dumps(m, JSON_COMPACT);
+    json_decref(m);
+    if (!text)
+        return;
+    char pid[16], cap[16], held[16];
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    snprintf(cap, sizeof cap, "%d", r->opts.capacity);
+    snprintf(held, sizeof held, "%d", r->held);
+    const char *params[5] = {r->owner, pid, cap, held, text};
+    r->publishing = 1;
+    db_query(r->db, SQL_PUBLISH, 5, params, publish_done, r);
+    free(text);
+}
+
+json_t *orch_runtime_metrics(const struct orch_runtime *r)
+{
+    json_t *m = sim_runtime_metrics(r->sim);
+    json_object_set_new(m, "db", db_stats(r->db));
+    json_object_set_new(json_object_get(m, "queues"), "log_backlog",
+                        json_integer(orch_logs_pending(r->logs)));
+    json_object_set_new(m, "held", json_integer(r->held));
+    json_object_set_new(m, "capacity", json_integer(r->opts.capacity));
+    return m;
+}
+
+const char *orch_runtime_owner(const struct orch_runtime *r)
+{
+    return r->owner;
+}
+
 static void renew_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
+    publish(r);
     if (r->held == 0 || !db_ready(r->db))
         return;
     char lease[16];
@@ -581,6 +661,8 @@ static void renew_cb(uv_timer_t *t)
     const char *params[2] = {r->owner, lease};
     db_query(r->db, SQL_RENEW, 2, params, renew_done, r);
 }
+
+static void notified(void *arg);
 
 struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws_context *ctx,
                                       const struct orch_runtime_opts *o)
@@ -622,6 +704,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
         free(r);
         return NULL;
     }
+    db_listen(db, "cf_claim", notified, r);
     uv_timer_init(loop, &r->claim_timer);
     uv_timer_init(loop, &r->renew_timer);
     uv_timer_init(loop, &r->flush_timer);
@@ -635,10 +718,24 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     return r;
 }
 
+static void notify_done(PGresult *res, const char *err, void *arg)
+{
+}
+
+/* Another process wrote work (NOTIFY cf_claim): claim now, not at the next tick. */
+static void notified(void *arg)
+{
+    struct orch_runtime *r = arg;
+    if (!r->stopping)
+        claim(r);
+}
+
 void orch_runtime_kick(struct orch_runtime *r)
 {
     claim(r);
     take_commands(r);
+    if (db_ready(r->db))      /* the other runtimes (workers) claim their share now too */
+        db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
 }
 
 static void handle_closed(uv_handle_t *h)
@@ -648,6 +745,7 @@ static void handle_closed(uv_handle_t *h)
         return;
     void (*done)(void *) = r->done;
     void *arg = r->done_arg;
+    db_listen(r->db, NULL, NULL, NULL);
     sim_runtime_free(r->sim);
     json_decref(r->updates);
     json_decref(r->settle);
@@ -676,7 +774,7 @@ static void release_done(PGresult *res, const char *err, void *arg)
 static void finish_stop(struct orch_runtime *r)
 {
     if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
-        r->reporting || r->held > 0 || orch_logs_busy(r->logs))
+        r->reporting || r->publishing || r->held > 0 || orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
         if (orch_logs_pending(r->logs) > 0 && orch_logs_flush(r->logs))
@@ -698,6 +796,8 @@ static void finish_stop(struct orch_runtime *r)
         return;
     r->stopping = 2;
     const char *params[1] = {r->owner};
+    if (db_ready(r->db))
+        db_query(r->db, SQL_UNPUBLISH, 1, params, unpublish_done, NULL);
     db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
 }
 

@@ -49,6 +49,10 @@ paths = {
      {"200": resp("healthy", {"type": "object", "properties": {"status": {"const": "ok"}}}),
       "503": {"$ref": "#/components/responses/Unavailable"}}, auth=False)},
  "/openapi.json": {"get": op("This document", ["meta"], {"200": resp("the OpenAPI 3.1 document", {"type": "object"})}, auth=False)},
+ "/metrics": {"get": op("Load figures in the Prometheus text format (all tenants; no token, like /healthz)", ["meta"],
+     {"200": resp("Prometheus exposition text 0.0.4: chargers by status and by runtime state, connections (attempts, failures, reconnects, per-second peak), boot outcomes and the boot latency histogram, frames by direction and action, CallErrors by direction and code, queue depths, database statement latency; series of each simulator runtime (serve and every worker) carry runtime=\"<owner>\"",
+                  {"type": "string"}, "text/plain")}, auth=False,
+     desc="The database down does not make this fail: the process's own runtime is still shown, with chargefleet_database_up 0.")},
  "/ocpp/catalog/brands": {"get": op("Charger brands and their models", ["catalog"],
      {"200": resp("brands", {"type": "object", "properties": {"data": {"type": "array", "items": R("Brand")}}}), **ERR})},
  "/ocpp/catalog/brands/{brand}/models": {"get": op("Models of a brand (built-in and the tenant's own)", ["catalog"],
@@ -238,7 +242,11 @@ schemas = {
  "JobStatus": S(job_id=st, job_type={"enum": ["cpo", "locations", "chargers"]}, status={"enum": ["PENDING", "PROVISIONING", "READY", "FAILED"]},
      workflow_run_id=st, progress=S(total=it, pending=it, provisioning=it, ready=it, failed=it),
      results=S(created={"type": "array"}, failed={"type": "array", "items": S(identity=st, charger_id=st, location_id=st, error=st)}),
-     error=nst, provisioned_at=nst),
+     error=nst, provisioned_at=nst,
+     boot_latency_ms={"type": ["object", "null"], "description": "websocket connect started -> BootNotification accepted, over the job's chargers that booted (null before the first)",
+                      "properties": {"count": it, "p50": it, "p95": it, "p99": it, "max": it}},
+     ready_after_ms={"type": ["object", "null"], "description": "job written -> charger READY",
+                     "properties": {"p50": it, "p95": it, "p99": it, "max": it}}),
  "LocationsCreate": {"oneOf": [{"type": "array", "items": R("LocationCreate")}, S(locations={"type": "array", "items": R("LocationCreate")})]},
  "LocationCreate": {"oneOf": [
      {"type": "object", "required": ["template"], "properties": {"template": st, "overrides": S(name=st, identity_prefix=st, ws_url=st)}},
@@ -267,7 +275,7 @@ schemas = {
 }
 doc = {
  "openapi": "3.1.0",
- "info": {"title": "chargefleet", "version": "0.3.0", "description": "Fleets of simulated OCPP 1.6 / 2.0.1 chargers on demand. Every route but /healthz and /openapi.json needs `Authorization: Bearer <token>` (serve --api-token for tenant default, or `chargefleet token create --tenant NAME`); another tenant's resources are 404."},
+ "info": {"title": "chargefleet", "version": "0.3.0", "description": "Fleets of simulated OCPP 1.6 / 2.0.1 chargers on demand. Every route but /healthz, /metrics and /openapi.json needs `Authorization: Bearer <token>` (serve --api-token for tenant default, or `chargefleet token create --tenant NAME`); another tenant's resources are 404."},
  "security": [{"bearer": []}],
  "paths": paths,
  "components": {

@@ -20,6 +20,11 @@ int cf_log_set_level(const char *name)
     return -1;
 }
 
+const char *cf_log_level_name(void)
+{
+    return level_names[cf_log_level];
+}
+
 void cf_now_rfc3339(char *out)
 {
     struct timeval tv;

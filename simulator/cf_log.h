@@ -9,6 +9,8 @@ extern enum cf_log_level cf_log_level;
 
 /* Parses "error" | "warn" | "info" | "debug"; returns 0 or -1. */
 int cf_log_set_level(const char *name);
+/* The name of the level in force ("info"). */
+const char *cf_log_level_name(void);
 
 void cf_log_write(enum cf_log_level lvl, const char *tag, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

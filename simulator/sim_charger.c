@@ -78,6 +78,7 @@ void sim_log_event(struct sim_charger *ch, const char *event, const char *fmt, .
 static void log_frame(struct sim_charger *ch, const char *dir, const char *action,
                       const char *id, const char *text, size_t len)
 {
+    sim_metrics_frame(&ch->rt->m, dir, action);
     if (!ch->rt->ev.log)
         return;
     struct sim_log e = {"frame", dir, action, id, text, len};
@@ -373,6 +374,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
     struct ocpp_boot_result r;
     char reason[160];
     if (ch->version->boot_result(payload, &r, reason, sizeof reason) != 0) {
+        ch->rt->m.boots_errors++;
         set_error(ch, "%s", reason);
         CF_LOG_WARN(ch->identity, "%s", reason);
         timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
@@ -381,6 +383,10 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
     switch (r.status) {
     case OCPP_BOOT_ACCEPTED: {
         int first = !ch->provisioned;
+        uint64_t now = uv_now(ch->rt->loop);
+        ch->boot_ms = now > ch->connect_at ? (int)(now - ch->connect_at) : 0;
+        ch->rt->m.boots_accepted++;
+        sim_metrics_boot_latency(&ch->rt->m, (uint64_t)ch->boot_ms);
         ch->state = SIM_ACCEPTED;
         ch->provisioned = 1;
         ch->boot_reason = OCPP_BOOT_POWER_UP;   /* a later reconnect is a power-up */
@@ -410,10 +416,12 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         return;
     }
     case OCPP_BOOT_PENDING:
+        ch->rt->m.boots_pending++;
         set_error(ch, "BootNotification Pending at CSMS (never Accepted)");
         timer_arm(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb);
         return;
     case OCPP_BOOT_REJECTED:
+        ch->rt->m.boots_rejected++;
         set_error(ch, "BootNotification Rejected by CSMS");
         timer_arm(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb);
         return;
@@ -423,6 +431,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
 void sim_answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
                          const char *desc)
 {
+    sim_metrics_call_error(&ch->rt->m, "out", ocpp_error_name(ch->version, e));
     tx_push(ch, ocpp_frame_error(id, ocpp_error_name(ch->version, e), desc, NULL), id,
             ch->in_action);
 }
@@ -900,9 +909,11 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
         ch->out = NULL;
         ch->out_id[0] = '\0';
         if (f.type == OCPP_CALLERROR) {
+            sim_metrics_call_error(&ch->rt->m, "in", f.error_code);
             CF_LOG_WARN(ch->identity, "%s answered CallError %s: %s", action, f.error_code,
                         f.error_description);
             if (!strcmp(action, "BootNotification")) {
+                ch->rt->m.boots_errors++;
                 set_error(ch, "BootNotification answered CallError %s: %s", f.error_code,
                           f.error_description);
                 timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
@@ -927,9 +938,12 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
 {
     struct sim_runtime *rt = ch->rt;
     enum sim_state was = ch->state;
-    if (was == SIM_CONNECTING)
+    if (was == SIM_CONNECTING) {
         sim_runtime_connect_done(rt, ch);
+        rt->m.connect_failures++;
+    }
     if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
+        rt->m.disconnects++;
         rt->connected--;
         if (rt->ev.connection)
             rt->ev.connection(ch, 0, rt->ev_arg);
@@ -1043,6 +1057,8 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
         sim_log_event(ch, "connected", "websocket up (%s, %s)", ch->ws_url,
                       ch->version->subprotocol);
         sim_runtime_connect_done(ch->rt, ch);
+        sim_metrics_connected(&ch->rt->m, uv_now(ch->rt->loop), ch->was_connected);
+        ch->was_connected = 1;
         ch->state = SIM_BOOTING;
         ch->attempts = 0;
         set_conn_error(ch, NULL);
@@ -1185,9 +1201,13 @@ int sim_charger_connect(struct sim_charger *ch)
         ci.retry_and_idle_policy = ch->ping;
     }
 
+    if (ch->rt->n_sources)      /* spread over the source addresses (--source-addresses) */
+        ci.iface = ch->rt->sources[ch->rt->next_source++ % ch->rt->n_sources];
     ch->state = SIM_CONNECTING;
     set_conn_error(ch, NULL);
     ch->wsi_alive = 1;
+    ch->connect_at = uv_now(ch->rt->loop);
+    ch->rt->m.connect_attempts++;
     struct lws *w = lws_client_connect_via_info(&ci);
     if (!w) {
         /* CONNECTION_ERROR may already have run conn_lost (state moved on): do not
@@ -1215,6 +1235,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     struct sim_charger *ch = calloc(1, sizeof *ch);
     ch->rt = rt;
     ch->owner = owner;
+    ch->boot_ms = -1;
     ch->identity = strdup(cfg->identity);
     ch->ws_url = strdup(cfg->ws_url);
     const char *ca = cfg->ca_pem ? sim_runtime_pem_file(rt, cfg->ca_pem) : cfg->ca_file;
@@ -1346,6 +1367,11 @@ void sim_charger_stop(struct sim_charger *ch)
             lws_set_timeout(ch->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
         }
     }
+}
+
+int sim_charger_boot_ms(const struct sim_charger *ch)
+{
+    return ch->boot_ms;
 }
 
 void *sim_charger_owner(const struct sim_charger *ch)

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "ocpp_frame.h"
+#include "sim_metrics.h"
 #include "sim_runtime.h"
 
 struct sim_vhost {
@@ -35,11 +36,18 @@ struct sim_runtime {
     struct sim_charger *wait_head, *wait_tail; /* waiting for a connect slot */
     uv_idle_t pump;                    /* starts waiting connects outside lws callbacks */
     uv_timer_t deadlines;              /* finds CALLs whose answer is overdue */
-    int handles;                       /* of the two above, not closed yet */
+    uv_timer_t rate_wait;              /* connect_rate: the next connect's turn */
+    double tokens;                     /* connect_rate: connects allowed now */
+    uint64_t tokens_at;                /* uv_now() ms when tokens was computed */
+    int handles;                       /* of the three above, not closed yet */
     char *pem_dir;                     /* TLS files made from API PEMs, or NULL */
     struct sim_pem *pems;
     int pump_active;
     int freeing;
+    struct sim_metrics m;
+    char **sources;                    /* source addresses, used in turn; NULL: any */
+    int n_sources;
+    unsigned next_source;
 };
 
 enum sim_state {
@@ -185,6 +193,9 @@ struct sim_charger {
     int gone_sent;
     char *last_error;                  /* the last connection / boot error, or NULL */
     char *conn_error;                  /* precise reason found during this attempt */
+    uint64_t connect_at;               /* uv_now() ms when this attempt started */
+    int boot_ms;                       /* connect -> accepted of the last boot; -1 */
+    int was_connected;                 /* a websocket was up before (reconnects) */
 };
 
 /* sim_runtime.c */

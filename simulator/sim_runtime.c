@@ -136,10 +136,42 @@ const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
     return p->path;
 }
 
+static void pump_kick(struct sim_runtime *rt);
+
+static void rate_wait_cb(uv_timer_t *t)
+{
+    pump_kick(t->data);
+}
+
+/* connect_rate as a token bucket holding at most a tenth of a second's connects (at
+ * least one): connects spread evenly instead of coming in bursts. 1 when one may
+ * start now (and it is taken); else the timer is set for when the next may. */
+static int rate_take(struct sim_runtime *rt)
+{
+    if (rt->opts.connect_rate <= 0)
+        return 1;
+    uint64_t now = uv_now(rt->loop);
+    double burst = rt->opts.connect_rate / 10 > 1 ? rt->opts.connect_rate / 10 : 1;
+    rt->tokens += (double)(now - rt->tokens_at) * rt->opts.connect_rate / 1000.0;
+    rt->tokens_at = now;
+    if (rt->tokens > burst)
+        rt->tokens = burst;
+    if (rt->tokens >= 1) {
+        rt->tokens -= 1;
+        return 1;
+    }
+    uint64_t wait = (uint64_t)((1 - rt->tokens) * 1000.0 / rt->opts.connect_rate) + 1;
+    if (!uv_is_active((uv_handle_t *)&rt->rate_wait))
+        uv_timer_start(&rt->rate_wait, rate_wait_cb, wait, 0);
+    return 0;
+}
+
 static void pump_cb(uv_idle_t *h)
 {
     struct sim_runtime *rt = h->data;
-    while (rt->wait_head && rt->connecting < rt->opts.max_connecting) {
+    int limited = 0;
+    while (rt->wait_head && rt->connecting < rt->opts.max_connecting &&
+           !(limited = !rate_take(rt))) {
         struct sim_charger *ch = rt->wait_head;
         rt->wait_head = ch->wait_next;
         if (!rt->wait_head)
@@ -149,7 +181,7 @@ static void pump_cb(uv_idle_t *h)
         if (sim_charger_connect(ch) != 0)
             rt->connecting--;
     }
-    if (!rt->wait_head || rt->connecting >= rt->opts.max_connecting) {
+    if (limited || !rt->wait_head || rt->connecting >= rt->opts.max_connecting) {
         uv_idle_stop(h);
         rt->pump_active = 0;
     }
@@ -157,7 +189,8 @@ static void pump_cb(uv_idle_t *h)
 
 static void pump_kick(struct sim_runtime *rt)
 {
-    if (!rt->pump_active && rt->wait_head && rt->connecting < rt->opts.max_connecting) {
+    if (!rt->pump_active && rt->wait_head && rt->connecting < rt->opts.max_connecting &&
+        !uv_is_active((uv_handle_t *)&rt->rate_wait)) {
         uv_idle_start(&rt->pump, pump_cb);
         rt->pump_active = 1;
     }
@@ -222,6 +255,8 @@ static void deadlines_cb(uv_timer_t *t)
     }
 }
 
+static void pump_closed(uv_handle_t *h);
+
 struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
                                     const struct sim_runtime_opts *o,
                                     const struct sim_events *ev, void *arg)
@@ -232,16 +267,29 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
     rt->opts = *o;
     rt->ev = *ev;
     rt->ev_arg = arg;
+    sim_metrics_init(&rt->m);
+    for (int i = 0; i < o->n_source_addresses; i++) {
+        char **more = realloc(rt->sources, (size_t)(i + 1) * sizeof(char *));
+        if (!more)
+            break;
+        rt->sources = more;
+        rt->sources[rt->n_sources++] = strdup(o->source_addresses[i]);
+    }
+    rt->opts.source_addresses = NULL;   /* copied above */
     uv_idle_init(loop, &rt->pump);
     rt->pump.data = rt;
     if (!sim_runtime_vhost(rt, NULL, NULL, NULL)) {
-        uv_close((uv_handle_t *)&rt->pump, NULL);
-        free(rt);
+        rt->handles = 1;
+        uv_close((uv_handle_t *)&rt->pump, pump_closed);
         return NULL;
     }
     uv_timer_init(loop, &rt->deadlines);
     rt->deadlines.data = rt;
-    rt->handles = 2;
+    uv_timer_init(loop, &rt->rate_wait);
+    rt->rate_wait.data = rt;
+    rt->tokens = 1;
+    rt->tokens_at = uv_now(loop);
+    rt->handles = 3;
     uv_timer_start(&rt->deadlines, deadlines_cb, DEADLINE_TICK_MS, DEADLINE_TICK_MS);
     return rt;
 }
@@ -277,6 +325,10 @@ static void pump_closed(uv_handle_t *h)
     if (rt->pem_dir)
         rmdir(rt->pem_dir);
     free(rt->pem_dir);
+    for (int i = 0; i < rt->n_sources; i++)
+        free(rt->sources[i]);
+    free(rt->sources);
+    sim_metrics_free(&rt->m);
     free(rt);
 }
 
@@ -286,8 +338,10 @@ void sim_runtime_free(struct sim_runtime *rt)
         return;
     uv_idle_stop(&rt->pump);
     uv_timer_stop(&rt->deadlines);
+    uv_timer_stop(&rt->rate_wait);
     uv_close((uv_handle_t *)&rt->pump, pump_closed);
     uv_close((uv_handle_t *)&rt->deadlines, pump_closed);
+    uv_close((uv_handle_t *)&rt->rate_wait, pump_closed);
 }
 
 int sim_runtime_count(const struct sim_runtime *rt)
@@ -298,6 +352,34 @@ int sim_runtime_count(const struct sim_runtime *rt)
 int sim_runtime_connected(const struct sim_runtime *rt)
 {
     return rt->connected;
+}
+
+json_t *sim_runtime_metrics(const struct sim_runtime *rt)
+{
+    static const char *const names[] = {
+        [SIM_IDLE] = "waiting", [SIM_QUEUED] = "queued", [SIM_CONNECTING] = "connecting",
+        [SIM_BOOTING] = "booting", [SIM_ACCEPTED] = "accepted", [SIM_STOPPING] = "stopping",
+    };
+    json_int_t by_state[SIM_STOPPING + 1] = {0}, calls = 0, dropped = 0, out_frames = 0;
+
+    for (const struct sim_charger *ch = rt->all; ch; ch = ch->next) {
+        by_state[ch->state]++;
+        calls += ch->queued;
+        dropped += (json_int_t)ch->dropped;
+        for (const struct sim_out *o = ch->tx_head; o; o = o->next)
+            out_frames++;
+    }
+    json_t *m = sim_metrics_json(&rt->m), *states = json_object();
+    for (int i = 0; i <= SIM_STOPPING; i++)
+        json_object_set_new(states, names[i], json_integer(by_state[i]));
+    json_object_set_new(m, "chargers", states);
+    json_object_set_new(m, "connected", json_integer(rt->connected));
+    json_object_set_new(m, "queues", json_pack("{s:I,s:I,s:I,s:I}",
+                                               "connect_wait", by_state[SIM_QUEUED],
+                                               "calls_waiting", calls,
+                                               "calls_dropped", dropped,
+                                               "frames_unsent", out_frames));
+    return m;
 }
 
 static int is_unreserved(unsigned char c)

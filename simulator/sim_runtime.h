@@ -19,7 +19,12 @@ struct sim_runtime_opts {
     int backoff_min_ms;        /* first reconnect delay (1000) */
     int backoff_max_ms;        /* reconnect delay cap (30000) */
     int max_connecting;        /* websocket handshakes in flight at once (500) */
+    double connect_rate;       /* most connection attempts started per second; 0 = any */
     int default_heartbeat_s;   /* when the CSMS gives interval 0 (300) */
+    /* Local addresses connections are made from, in turn (several give more ephemeral
+     * ports toward one CSMS); none: the system picks. Copied by sim_runtime_new. */
+    const char *const *source_addresses;
+    int n_source_addresses;
 };
 
 /* One log entry of a charger. Strings are borrowed for the call. */
@@ -90,6 +95,12 @@ void sim_runtime_stop_all(struct sim_runtime *rt);
 void sim_runtime_free(struct sim_runtime *rt);
 int sim_runtime_count(const struct sim_runtime *rt);
 int sim_runtime_connected(const struct sim_runtime *rt);
+/* The runtime's load figures (a new JSON object): chargers by state, connected,
+ * connection attempts / failures / reconnects, the peak connections per second, boot
+ * outcomes and the boot latency histogram ("boot_latency_ms": {"buckets" (counts per
+ * sim_boot_bucket_ms bound, then +Inf), "count", "sum"}), frames by direction and
+ * action, CallErrors by direction and code, queue depths. See sim_metrics.h. */
+json_t *sim_runtime_metrics(const struct sim_runtime *rt);
 
 /* Starts a charger: it connects (paced), boots and keeps living. cfg strings are
  * copied. owner is opaque data for the owner's callbacks. NULL on a bad ws_url (the
@@ -114,6 +125,9 @@ void sim_charger_answer(struct sim_charger *ch, const char *id, json_t *payload)
 /* The charger's live state (a new JSON object): connection, connectors with their
  * sessions and energy, charging profiles, configuration, queued messages. */
 json_t *sim_charger_live(const struct sim_charger *ch);
+/* How long its last accepted boot took, connect to BootNotification accepted, in ms;
+ * -1 before its first. */
+int sim_charger_boot_ms(const struct sim_charger *ch);
 /* The last connection/boot error ("" if none). */
 const char *sim_charger_last_error(const struct sim_charger *ch);
 

@@ -79,6 +79,8 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     endpoints: new Map(),    // identity → path before the identity
     live: new Map(),         // identity → open connections now
     connects: new Map(),     // identity → connections so far
+    addresses: new Map(),    // identity → the address its last connection came from
+    connectTimes: [],        // Date.now() of every connection
     maxLive: 0,
     failures: [],            // strictValidationFailure events
     calls: new Map(),        // identity → [{method, params}] of session messages
@@ -91,6 +93,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     const code = reject ? reject(hs) : 0;
     if (code) return rej(code, 'refused by test peer');
     peer.endpoints.set(hs.identity, hs.endpoint);
+    peer.addresses.set(hs.identity, hs.remoteAddress);
     accept();
   });
   const push = (m, id, v) => { if (!m.has(id)) m.set(id, []); m.get(id).push(v); };
@@ -107,6 +110,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     peer.clients.add(client);
     peer.protocols.set(id, client.protocol);
     peer.connects.set(id, (peer.connects.get(id) ?? 0) + 1);
+    peer.connectTimes.push(Date.now());
     peer.live.set(id, (peer.live.get(id) ?? 0) + 1);
     peer.maxLive = Math.max(peer.maxLive, peer.live.get(id));
     client.on('strictValidationFailure', ev => peer.failures.push({ identity: id, method: ev.method, error: String(ev.error), outbound: ev.outbound }));
@@ -215,10 +219,13 @@ export function request(base, method, path, { body, token = TOKEN, rawBody, head
 }
 
 // Starts `chargefleet serve`; resolves once GET /healthz answers 200.
-export async function startServe({ db, port, provisionTimeout = 30, defaultWsUrl, extraArgs = [] } = {}) {
+// workers: serve's local worker processes (--workers); tests run serve alone unless
+// they say otherwise, so what a test counts in serve's log is all that ran.
+export async function startServe({ db, port, provisionTimeout = 30, defaultWsUrl, workers = 0, extraArgs = [] } = {}) {
   port = port ?? await freePort();
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--api-token', TOKEN,
-    '--provision-timeout', String(provisionTimeout), '--lease-seconds', '5', ...extraArgs];
+    '--provision-timeout', String(provisionTimeout), '--lease-seconds', '5',
+    '--workers', String(workers), ...extraArgs];
   if (defaultWsUrl) args.push('--default-ws-url', defaultWsUrl);
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

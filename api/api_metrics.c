@@ -1,0 +1,290 @@
+/* GET /metrics: the fleet's load figures in the Prometheus text format (version
+ * 0.0.4). Fleet-wide gauges come from the database (chargers by step status,
+ * connected); each simulator runtime (serve's own, every worker) wrote its figures to
+ * the runtimes table (orch_runtime.c), and this process's own runtime is read live.
+ * Every runtime's series carry runtime="<owner>"; sum them with `sum by`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_handlers.h"
+#include "api_metrics.h"
+#include "db.h"
+#include "sim_metrics.h"
+
+/* A runtime whose row is older than this is gone (killed): its series disappear. */
+#define STALE_S 60
+
+/* Label values: backslash, double quote and newline escaped (the exposition format);
+ * action names and CallError codes come from the CSMS and may hold anything. */
+static void label(FILE *f, const char *v)
+{
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            fprintf(f, "\\%c", *v);
+        else if (*v == '\n')
+            fputs("\\n", f);
+        else
+            fputc(*v, f);
+    }
+    fputc('"', f);
+}
+
+static void head(FILE *f, const char *name, const char *type, const char *help)
+{
+    fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static json_int_t num(json_t *obj, const char *path)
+{
+    char key[64];
+    const char *dot;
+
+    while ((dot = strchr(path, '.')) != NULL) {
+        snprintf(key, sizeof key, "%.*s", (int)(dot - path), path);
+        obj = json_object_get(obj, key);
+        path = dot + 1;
+    }
+    return json_integer_value(json_object_get(obj, path));
+}
+
+/* name{runtime="owner"} value, for every runtime: one counter or gauge. */
+static void per_runtime(FILE *f, json_t *runtimes, const char *name, const char *type,
+                        const char *help, const char *path)
+{
+    size_t i;
+    json_t *rt;
+
+    head(f, name, type, help);
+    json_array_foreach(runtimes, i, rt) {
+        fprintf(f, "%s{runtime=", name);
+        label(f, json_string_value(json_object_get(rt, "owner")));
+        fprintf(f, "} %lld\n", (long long)num(json_object_get(rt, "metrics"), path));
+    }
+}
+
+/* name{runtime, <key>=<each key of the object at path>} value. */
+static void per_key(FILE *f, json_t *runtimes, const char *name, const char *key,
+                    const char *path)
+{
+    size_t i;
+    json_t *rt;
+
+    json_array_foreach(runtimes, i, rt) {
+        json_t *obj = json_object_get(rt, "metrics");
+        char part[64];
+        const char *p = path, *dot;
+        while ((dot = strchr(p, '.')) != NULL) {
+            snprintf(part, sizeof part, "%.*s", (int)(dot - p), p);
+            obj = json_object_get(obj, part);
+            p = dot + 1;
+        }
+        obj = json_object_get(obj, p);
+        const char *k;
+        json_t *v;
+        json_object_foreach(obj, k, v) {
+            fprintf(f, "%s{runtime=", name);
+            label(f, json_string_value(json_object_get(rt, "owner")));
+            fprintf(f, ",%s=", key);
+            label(f, k);
+            fprintf(f, "} %lld\n", (long long)json_integer_value(v));
+        }
+    }
+}
+
+/* A histogram from per-bucket counts (not cumulative) under bounds in ms. */
+static void histogram(FILE *f, json_t *runtimes, const char *name, const char *help,
+                      const char *path, const double *bounds_ms, int nbounds)
+{
+    size_t i;
+    json_t *rt;
+
+    head(f, name, "histogram", help);
+    json_array_foreach(runtimes, i, rt) {
+        json_t *h = json_object_get(rt, "metrics");
+        char part[64];
+        const char *p = path, *dot;
+        while ((dot = strchr(p, '.')) != NULL) {
+            snprintf(part, sizeof part, "%.*s", (int)(dot - p), p);
+            h = json_object_get(h, part);
+            p = dot + 1;
+        }
+        h = json_object_get(h, p);
+        json_t *buckets = json_object_get(h, "buckets");
+        const char *owner = json_string_value(json_object_get(rt, "owner"));
+        long long cum = 0;
+        for (int b = 0; b <= nbounds; b++) {
+            cum += (long long)json_integer_value(json_array_get(buckets, (size_t)b));
+            fprintf(f, "%s_bucket{runtime=", name);
+            label(f, owner);
+            if (b < nbounds)
+                fprintf(f, ",le=\"%g\"} %lld\n", bounds_ms[b] / 1000.0, cum);
+            else
+                fprintf(f, ",le=\"+Inf\"} %lld\n", cum);
+        }
+        fprintf(f, "%s_sum{runtime=", name);
+        label(f, owner);
+        fprintf(f, "} %.6f\n", json_number_value(json_object_get(h, "sum")) / 1000.0);
+        fprintf(f, "%s_count{runtime=", name);
+        label(f, owner);
+        fprintf(f, "} %lld\n", (long long)json_integer_value(json_object_get(h, "count")));
+    }
+}
+
+char *api_metrics_text(json_t *fleet, json_t *local)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    json_t *runtimes = json_array(), *rt;
+    const char *local_owner = json_string_value(json_object_get(local, "owner"));
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (!f) {
+        json_decref(runtimes);
+        return NULL;
+    }
+    if (local)
+        json_array_append(runtimes, local);
+    json_array_foreach(json_object_get(fleet, "runtimes"), i, rt) {
+        const char *owner = json_string_value(json_object_get(rt, "owner"));
+        if (owner && !(local_owner && strcmp(owner, local_owner) == 0))
+            json_array_append(runtimes, rt);
+    }
+
+    head(f, "chargefleet_database_up", "gauge",
+         "1 when the fleet figures below could be read from PostgreSQL.");
+    fprintf(f, "chargefleet_database_up %d\n", fleet != NULL);
+    head(f, "chargefleet_chargers", "gauge",
+         "Chargers in the database by provisioning status (all tenants).");
+    json_object_foreach(json_object_get(fleet, "chargers"), k, v) {
+        fputs("chargefleet_chargers{status=", f);
+        label(f, k);
+        fprintf(f, "} %lld\n", (long long)json_integer_value(v));
+    }
+    head(f, "chargefleet_chargers_connected", "gauge",
+         "Chargers whose websocket is up with an accepted boot (all runtimes).");
+    fprintf(f, "chargefleet_chargers_connected %lld\n",
+            (long long)json_integer_value(json_object_get(fleet, "connected")));
+
+    head(f, "chargefleet_runtime_last_seen_seconds", "gauge",
+         "Seconds since the runtime last wrote its figures.");
+    json_array_foreach(runtimes, i, rt) {
+        fputs("chargefleet_runtime_last_seen_seconds{runtime=", f);
+        label(f, json_string_value(json_object_get(rt, "owner")));
+        fprintf(f, "} %g\n", json_number_value(json_object_get(rt, "age_s")));
+    }
+    per_runtime(f, runtimes, "chargefleet_runtime_held", "gauge",
+                "Chargers the runtime holds (leases).", "held");
+    per_runtime(f, runtimes, "chargefleet_runtime_capacity", "gauge",
+                "Most chargers the runtime takes.", "capacity");
+    head(f, "chargefleet_runtime_chargers", "gauge", "Chargers of the runtime by state.");
+    per_key(f, runtimes, "chargefleet_runtime_chargers", "state", "chargers");
+    per_runtime(f, runtimes, "chargefleet_connect_attempts_total", "counter",
+                "Websocket connections started.", "connect_attempts");
+    per_runtime(f, runtimes, "chargefleet_connect_failures_total", "counter",
+                "Connection attempts that failed before the websocket was up.",
+                "connect_failures");
+    per_runtime(f, runtimes, "chargefleet_connections_total", "counter",
+                "Websockets that came up (rate() is connections per second).", "connections");
+    per_runtime(f, runtimes, "chargefleet_reconnects_total", "counter",
+                "Websockets that came up again for a charger that had been connected.",
+                "reconnects");
+    per_runtime(f, runtimes, "chargefleet_disconnects_total", "counter",
+                "Websockets that went down.", "disconnects");
+    per_runtime(f, runtimes, "chargefleet_connections_peak_per_second", "gauge",
+                "Most websockets that came up within one second.", "connections_peak_per_s");
+    head(f, "chargefleet_boots_total", "counter",
+         "BootNotification answers by outcome (error: CallError or unreadable).");
+    per_key(f, runtimes, "chargefleet_boots_total", "result", "boots");
+    double boot_bounds[SIM_BOOT_BUCKETS];
+    for (int b = 0; b < SIM_BOOT_BUCKETS; b++)
+        boot_bounds[b] = sim_boot_bucket_ms[b];
+    histogram(f, runtimes, "chargefleet_boot_latency_seconds",
+              "Websocket connect started to BootNotification accepted.", "boot_latency_ms",
+              boot_bounds, SIM_BOOT_BUCKETS);
+    head(f, "chargefleet_frames_total", "counter",
+         "OCPP frames by direction (in: from the CSMS) and action (answers: their call's).");
+    json_array_foreach(runtimes, i, rt) {
+        json_t *frames = json_object_get(json_object_get(rt, "metrics"), "frames");
+        const char *dir;
+        json_t *actions;
+        json_object_foreach(frames, dir, actions) {
+            json_object_foreach(actions, k, v) {
+                fputs("chargefleet_frames_total{runtime=", f);
+                label(f, json_string_value(json_object_get(rt, "owner")));
+                fputs(",direction=", f);
+                label(f, dir);
+                fputs(",action=", f);
+                label(f, k);
+                fprintf(f, "} %lld\n", (long long)json_integer_value(v));
+            }
+        }
+    }
+    head(f, "chargefleet_call_errors_total", "counter",
+         "CallErrors by direction (in: the CSMS answered one) and code.");
+    json_array_foreach(runtimes, i, rt) {
+        json_t *errors = json_object_get(json_object_get(rt, "metrics"), "call_errors");
+        const char *dir;
+        json_t *codes;
+        json_object_foreach(errors, dir, codes) {
+            json_object_foreach(codes, k, v) {
+                fputs("chargefleet_call_errors_total{runtime=", f);
+                label(f, json_string_value(json_object_get(rt, "owner")));
+                fputs(",direction=", f);
+                label(f, dir);
+                fputs(",code=", f);
+                label(f, k);
+                fprintf(f, "} %lld\n", (long long)json_integer_value(v));
+            }
+        }
+    }
+    head(f, "chargefleet_queue_depth", "gauge",
+         "Queues: connect_wait (chargers waiting for a connect slot), calls_waiting (OCPP "
+         "calls queued behind the outstanding one or while offline), frames_unsent, "
+         "log_backlog (log entries not yet written).");
+    per_key(f, runtimes, "chargefleet_queue_depth", "queue", "queues");
+    per_runtime(f, runtimes, "chargefleet_calls_dropped_total", "counter",
+                "Calls the bounded offline queue dropped.", "queues.calls_dropped");
+    per_runtime(f, runtimes, "chargefleet_db_statements_total", "counter",
+                "Statements answered by PostgreSQL.", "db.statements");
+    per_runtime(f, runtimes, "chargefleet_db_errors_total", "counter",
+                "Statements that failed.", "db.errors");
+    per_runtime(f, runtimes, "chargefleet_db_pending", "gauge",
+                "Statements queued or in flight.", "db.pending");
+    histogram(f, runtimes, "chargefleet_db_latency_seconds",
+              "Statement queued to answered, queueing included.", "db.latency_ms",
+              db_latency_bucket_ms, DB_LATENCY_BUCKETS);
+    json_decref(runtimes);
+    fclose(f);
+    return text;
+}
+
+static void fleet_read(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+    struct api *a = op->api;
+
+    /* The database down is when the figures matter most: this process's own runtime is
+     * still shown, with chargefleet_database_up 0. */
+    json_t *fleet = st == ORCH_OK ? parse_doc(json) : NULL;
+    json_t *local = a->local_runtime ? a->local_runtime(a->local_runtime_arg) : NULL;
+    char *text = api_metrics_text(fleet, local);
+    json_decref(fleet);
+    json_decref(local);
+    if (!text) {
+        api_req_error(op->req, 500, "out of memory");
+    } else {
+        api_req_respond_body(op->req, 200, "text/plain; version=0.0.4; charset=utf-8", text);
+        free(text);
+    }
+    op_free(op);
+}
+
+void get_metrics(struct op *op)
+{
+    orch_fleet_metrics(op->api->db, STALE_S, fleet_read, op);
+}

@@ -1,0 +1,192 @@
+/* serve's local worker processes (see orch_workers.h). */
+#include "orch_workers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_log.h"
+
+#define RESTART_MS 1000
+
+extern char **environ;
+
+struct worker {
+    struct orch_workers *all;
+    int index;
+    uv_process_t proc;
+    uv_pipe_t in;               /* the worker's stdin: closing it stops the worker */
+    uv_timer_t restart;
+    int running;                /* proc is a live process (its handle is open) */
+    int in_open;
+};
+
+struct orch_workers {
+    uv_loop_t *loop;
+    char **argv;                /* exe, "worker", args..., NULL */
+    char **env;                 /* environ with DATABASE_URL replaced */
+    int n;
+    int stopping;
+    int open_handles;           /* restart timers, pipes and processes not closed yet */
+    void (*done)(void *arg);
+    void *done_arg;
+    struct worker w[];
+};
+
+static void spawn(struct worker *k);
+
+static void maybe_done(struct orch_workers *w)
+{
+    if (!w->stopping || w->open_handles > 0)
+        return;
+    for (char **p = w->argv; *p; p++)
+        free(*p);
+    free(w->argv);
+    for (char **p = w->env; *p; p++)
+        free(*p);
+    free(w->env);
+    void (*done)(void *) = w->done;
+    void *arg = w->done_arg;
+    free(w);
+    if (done)
+        done(arg);
+}
+
+static void handle_closed(uv_handle_t *h)
+{
+    struct worker *k = h->data;
+    k->all->open_handles--;
+    maybe_done(k->all);
+}
+
+static void restart_cb(uv_timer_t *t)
+{
+    struct worker *k = t->data;
+    if (!k->all->stopping)
+        spawn(k);
+}
+
+static void exited(uv_process_t *p, int64_t status, int signal)
+{
+    struct worker *k = p->data;
+    struct orch_workers *w = k->all;
+
+    k->running = 0;
+    if (k->in_open) {
+        k->in_open = 0;
+        uv_close((uv_handle_t *)&k->in, handle_closed);
+    }
+    uv_close((uv_handle_t *)p, handle_closed);
+    if (w->stopping) {
+        CF_LOG_INFO("workers", "worker %d (pid %d) stopped", k->index, p->pid);
+        return;
+    }
+    CF_LOG_WARN("workers", "worker %d (pid %d) %s %d: starting it again in %d ms", k->index,
+                p->pid, signal ? "killed by signal" : "exited with status",
+                signal ? signal : (int)status, RESTART_MS);
+    uv_timer_start(&k->restart, restart_cb, RESTART_MS, 0);
+}
+
+static void spawn(struct worker *k)
+{
+    struct orch_workers *w = k->all;
+    uv_process_options_t o;
+    uv_stdio_container_t stdio[3];
+
+    uv_pipe_init(w->loop, &k->in, 0);
+    k->in.data = k;
+    memset(&o, 0, sizeof o);
+    stdio[0].flags = UV_CREATE_PIPE | UV_READABLE_PIPE;
+    stdio[0].data.stream = (uv_stream_t *)&k->in;
+    stdio[1].flags = UV_INHERIT_FD;
+    stdio[1].data.fd = 1;
+    stdio[2].flags = UV_INHERIT_FD;
+    stdio[2].data.fd = 2;
+    o.file = w->argv[0];
+    o.args = w->argv;
+    o.env = w->env;
+    o.stdio = stdio;
+    o.stdio_count = 3;
+    o.exit_cb = exited;
+    k->proc.data = k;
+    w->open_handles++;                     /* the pipe */
+    k->in_open = 1;
+    int rc = uv_spawn(w->loop, &k->proc, &o);
+    if (rc != 0) {
+        CF_LOG_ERROR("workers", "cannot start worker %d: %s", k->index, uv_strerror(rc));
+        k->in_open = 0;
+        uv_close((uv_handle_t *)&k->in, handle_closed);
+        w->open_handles++;                 /* uv_spawn failures still need a close */
+        uv_close((uv_handle_t *)&k->proc, handle_closed);
+        if (!w->stopping)
+            uv_timer_start(&k->restart, restart_cb, RESTART_MS * 5, 0);
+        return;
+    }
+    w->open_handles++;                     /* the process */
+    k->running = 1;
+    CF_LOG_INFO("workers", "worker %d started (pid %d)", k->index, k->proc.pid);
+}
+
+struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
+                                        const char *const *args, const char *conninfo)
+{
+    struct orch_workers *w = calloc(1, sizeof *w + (size_t)n * sizeof(struct worker));
+    int na = 0, ne = 0;
+
+    if (!w)
+        return NULL;
+    w->loop = loop;
+    w->n = n;
+    while (args[na])
+        na++;
+    w->argv = calloc((size_t)na + 3, sizeof(char *));
+    w->argv[0] = strdup(exe);
+    w->argv[1] = strdup("worker");
+    for (int i = 0; i < na; i++)
+        w->argv[i + 2] = strdup(args[i]);
+    while (environ[ne])
+        ne++;
+    w->env = calloc((size_t)ne + 2, sizeof(char *));
+    int j = 0;
+    for (int i = 0; i < ne; i++)
+        if (strncmp(environ[i], "DATABASE_URL=", 13) != 0)
+            w->env[j++] = strdup(environ[i]);
+    size_t len = strlen(conninfo) + 14;
+    w->env[j] = malloc(len);
+    snprintf(w->env[j], len, "DATABASE_URL=%s", conninfo);
+    for (int i = 0; i < n; i++) {
+        struct worker *k = &w->w[i];
+        k->all = w;
+        k->index = i + 1;
+        uv_timer_init(loop, &k->restart);
+        k->restart.data = k;
+        w->open_handles++;
+        spawn(k);
+    }
+    return w;
+}
+
+void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg), void *arg)
+{
+    w->stopping = 1;
+    w->done = done;
+    w->done_arg = arg;
+    for (int i = 0; i < w->n; i++) {
+        struct worker *k = &w->w[i];
+        uv_timer_stop(&k->restart);
+        uv_close((uv_handle_t *)&k->restart, handle_closed);
+        if (k->in_open) {           /* EOF on its stdin: the worker stops cleanly */
+            k->in_open = 0;
+            uv_close((uv_handle_t *)&k->in, handle_closed);
+        }
+    }
+    maybe_done(w);
+}
+
+int orch_workers_running(const struct orch_workers *w)
+{
+    int n = 0;
+    for (int i = 0; i < w->n; i++)
+        n += w->w[i].running;
+    return n;
+}

@@ -1,0 +1,27 @@
+/* serve's local worker processes (`serve --workers N`): N copies of this binary run as
+ * `chargefleet worker`, each with its own loop, sockets and open-files limit, sharing
+ * the database (leases keep them from taking the same charger). The database URL goes
+ * to them in DATABASE_URL (not on the command line, where ps would show a password).
+ * Each worker's stdin is a pipe from serve: when serve goes away, even by kill -9, the
+ * pipe closes and the worker stops cleanly (leases released). A worker that dies is
+ * started again after a second. */
+#ifndef ORCH_WORKERS_H
+#define ORCH_WORKERS_H
+
+#include <uv.h>
+
+struct orch_workers;
+
+/* Starts n workers of exe (this binary) with args (worker options, NULL-terminated,
+ * copied) and DATABASE_URL=conninfo. NULL when none could be started. */
+struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
+                                        const char *const *args, const char *conninfo);
+
+/* Closes the pipes (the workers stop cleanly) and frees everything once every worker
+ * has exited; then done(arg). */
+void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg), void *arg);
+
+/* Workers running now. */
+int orch_workers_running(const struct orch_workers *w);
+
+#endif
