@@ -13,7 +13,24 @@
  * write → 202 {job_id, status, status_url, workflow_run_id, counts}. */
 
 typedef void (*create_fn)(struct db *db, const char *tenant, const char *parent_id,
-                          const char *plan, orch_json_cb cb, void *arg);
+                          const char *plan, const char *connect_rate, orch_json_cb cb,
+                          void *arg);
+
+/* ?connect_rate=N (chargers per second) of the job-creating routes: text "" when
+ * absent; -1 when it answered 422 (op is freed then). */
+static int connect_rate(struct op *op, char text[16])
+{
+    long rate = 0;
+    int r = query_long(op, "connect_rate", 1, 100000, &rate);
+
+    text[0] = '\0';
+    if (r < 0)
+        return query_invalid(op, "connect_rate", "value_error.number",
+                             "connect_rate: chargers per second, an integer in 1..100000");
+    if (r == 1)
+        snprintf(text, 16, "%ld", rate);
+    return 0;
+}
 
 /* The 202 of a job; url_fmt takes the parent id and the job id. Extra counts of the
  * created document (locations, chargers) are passed on. */
@@ -41,9 +58,14 @@ static void write_plan(struct op *op, enum api_valid v, json_t *plan, json_t *er
         op_free(op);
         return;
     }
+    char rate[16];
+    if (connect_rate(op, rate) < 0) {
+        json_decref(plan);
+        return;
+    }
     char *text = json_dumps(plan, JSON_COMPACT);
     json_decref(plan);
-    create(op->api->db, op->tenant, op->p[0], text, done, op);
+    create(op->api->db, op->tenant, op->p[0], text, rate[0] ? rate : NULL, done, op);
     free(text);
 }
 
@@ -227,9 +249,14 @@ void post_cpo(struct op *op)
     json_t *plan = NULL, *errors = NULL;
     char hash[65];
 
+    char rate[16];
     enum api_valid v = api_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
     if (answer_invalid(op, v, errors)) {
         op_free(op);
+        return;
+    }
+    if (connect_rate(op, rate) < 0) {
+        json_decref(plan);
         return;
     }
     /* token A goes to the client once; only its hash is kept */
@@ -243,7 +270,8 @@ void post_cpo(struct op *op)
     char *text = json_dumps(plan, JSON_COMPACT);
     json_decref(op->body);
     op->body = plan;
-    orch_create_cpo(op->api->db, op->tenant, text, hash, cpo_created, op);
+    orch_create_cpo(op->api->db, op->tenant, text, hash, rate[0] ? rate : NULL, cpo_created,
+                    op);
     free(text);
 }
 

@@ -44,8 +44,9 @@ static const char SQL_CPO_CONTEXT[] =
 static const char SQL_CREATE_CHARGERS[] =
     "WITH loc AS (SELECT id FROM locations "
     "  WHERE id = $1::uuid AND tenant = $3 AND NOT deleting FOR SHARE), "
-    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, location_id, tenant) "
-    "  SELECT gen_random_uuid(), 'chargers', id, $3 FROM loc RETURNING id), "
+    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, location_id, tenant, connect_rate, first_seq) "
+    "  SELECT gen_random_uuid(), 'chargers', id, $3, $4::float8, "
+    "    nextval(pg_get_serial_sequence('chargers', 'seq')) FROM loc RETURNING id), "
     "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
     "  SELECT $1::uuid, j.id, r.* FROM j, json_to_recordset($2::json) AS r(" CHARGER_TYPES ") "
     "  RETURNING 1) "
@@ -54,8 +55,9 @@ static const char SQL_CREATE_CHARGERS[] =
 static const char SQL_CREATE_LOCATIONS[] =
     "WITH cp AS (SELECT id FROM cpos "
     "  WHERE id = $1::bigint AND tenant = $3 AND NOT deleting FOR SHARE), "
-    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, cpo_id, tenant) "
-    "  SELECT gen_random_uuid(), 'locations', id, $3 FROM cp RETURNING id), "
+    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, cpo_id, tenant, connect_rate, first_seq) "
+    "  SELECT gen_random_uuid(), 'locations', id, $3, $4::float8, "
+    "    nextval(pg_get_serial_sequence('chargers', 'seq')) FROM cp RETURNING id), "
     "p AS MATERIALIZED (SELECT gen_random_uuid() AS lid, e.value AS loc, e.ord "
     "  FROM json_array_elements($2::json) WITH ORDINALITY AS e(value, ord)), "
     "l AS (INSERT INTO locations (" LOCATION_COLS ") "
@@ -69,7 +71,8 @@ static const char SQL_CREATE_LOCATIONS[] =
 /* The CPO, its job, its locations and their chargers: one statement. */
 static const char SQL_CREATE_CPO[] =
     "WITH d AS (SELECT $1::json AS d), "
-    "ids AS MATERIALIZED (SELECT gen_random_uuid() AS job), "
+    "ids AS MATERIALIZED (SELECT gen_random_uuid() AS job, "
+    "  nextval(pg_get_serial_sequence('chargers', 'seq')) AS first_seq), "
     /* a party_id the tenant already has is mangled: AB0..AB9, then A10..A99 */
     "pty AS (SELECT COALESCE((SELECT x.cand FROM (SELECT d->>'party_id' AS cand, 0 AS o "
     "      UNION ALL SELECT left(d->>'party_id', 2) || g, g + 1 FROM generate_series(0, 9) g "
@@ -86,8 +89,8 @@ static const char SQL_CREATE_CPO[] =
     "    (d->>'template_version')::int, (d->>'seed')::bigint, (d->>'ttl_seconds')::int, "
     "    now() + make_interval(secs => (d->>'ttl_seconds')::int), d->>'ws_url', $2, ids.job "
     "  FROM d, ids, pty RETURNING id, expires_at, party_id, requested_party_id), "
-    "j AS (INSERT INTO jobs (id, kind, cpo_id, tenant) "
-    "  SELECT ids.job, 'cpo', cp.id, $3 FROM ids, cp "
+    "j AS (INSERT INTO jobs (id, kind, cpo_id, tenant, connect_rate, first_seq) "
+    "  SELECT ids.job, 'cpo', cp.id, $3, $4::float8, ids.first_seq FROM ids, cp "
     "  RETURNING id), "
     "p AS MATERIALIZED (SELECT gen_random_uuid() AS lid, e.value AS loc, e.ord "
     "  FROM d, json_array_elements(d.d->'locations') WITH ORDINALITY AS e(value, ord)), "
@@ -188,24 +191,27 @@ void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orc
 }
 
 void orch_create_chargers(struct db *db, const char *tenant, const char *location_id,
-                          const char *plan, orch_json_cb cb, void *arg)
+                          const char *plan, const char *connect_rate, orch_json_cb cb,
+                          void *arg)
 {
-    const char *p[] = {location_id, plan, tenant};
-    orch_query_json(db, SQL_CREATE_CHARGERS, 3, p, cb, arg);
+    const char *p[] = {location_id, plan, tenant, connect_rate};
+    orch_query_json(db, SQL_CREATE_CHARGERS, 4, p, cb, arg);
 }
 
 void orch_create_locations(struct db *db, const char *tenant, const char *cpo_id,
-                           const char *plan, orch_json_cb cb, void *arg)
+                           const char *plan, const char *connect_rate, orch_json_cb cb,
+                           void *arg)
 {
-    const char *p[] = {cpo_id, plan, tenant};
-    orch_query_json(db, SQL_CREATE_LOCATIONS, 3, p, cb, arg);
+    const char *p[] = {cpo_id, plan, tenant, connect_rate};
+    orch_query_json(db, SQL_CREATE_LOCATIONS, 4, p, cb, arg);
 }
 
 void orch_create_cpo(struct db *db, const char *tenant, const char *plan,
-                     const char *token_hash, orch_json_cb cb, void *arg)
+                     const char *token_hash, const char *connect_rate, orch_json_cb cb,
+                     void *arg)
 {
-    const char *p[] = {plan, token_hash, tenant};
-    orch_query_json(db, SQL_CREATE_CPO, 3, p, cb, arg);
+    const char *p[] = {plan, token_hash, tenant, connect_rate};
+    orch_query_json(db, SQL_CREATE_CPO, 4, p, cb, arg);
 }
 
 void orch_chargers_job(struct db *db, const char *tenant, const char *location_id,

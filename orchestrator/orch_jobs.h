@@ -43,21 +43,27 @@ void orch_location_context(struct db *db, const char *tenant, const char *locati
 void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                       void *arg);
 
+/* connect_rate of the creates below: the job's chargers connect at most this many per
+ * second (decimal text), NULL: as fast as the runtimes go. */
+
 /* Writes a job and one step per row of plan (a JSON array of charger rows, see
  * api_validate.h). {"job_id": "...", "count": N} */
 void orch_create_chargers(struct db *db, const char *tenant, const char *location_id,
-                          const char *plan, orch_json_cb cb, void *arg);
+                          const char *plan, const char *connect_rate, orch_json_cb cb,
+                          void *arg);
 /* plan: JSON array of locations, each with its "chargers" rows.
  * {"job_id": "...", "locations": N, "chargers": M} */
 void orch_create_locations(struct db *db, const char *tenant, const char *cpo_id,
-                           const char *plan, orch_json_cb cb, void *arg);
+                           const char *plan, const char *connect_rate, orch_json_cb cb,
+                           void *arg);
 /* plan: the CPO plan with its "locations"; token_hash: hex SHA-256 of token A. A
  * party_id the tenant already uses (same country) is mangled deterministically.
  * {"cpo_id": "1", "job_id": "...", "party_id": "...", "requested_party_id": <the
  * requested one when mangled, else null>, "expires_at": "...Z" or null, "locations": N,
  * "chargers": M} */
 void orch_create_cpo(struct db *db, const char *tenant, const char *plan,
-                     const char *token_hash, orch_json_cb cb, void *arg);
+                     const char *token_hash, const char *connect_rate, orch_json_cb cb,
+                     void *arg);
 
 /* Job status documents (see sql/002_job_status.sql). */
 void orch_chargers_job(struct db *db, const char *tenant, const char *location_id,

@@ -43,7 +43,13 @@ static const char SQL_CLAIM[] =
     "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
     "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status, ch.max_power_kw, "
     "  ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), ch.security_profile, "
-    "  ch.basic_password, ch.ca_pem, ch.client_cert_pem, ch.client_key_pem, ch.behavior::text";
+    "  ch.basic_password, ch.ca_pem, ch.client_cert_pem, ch.client_key_pem, ch.behavior::text, "
+    /* a job's connect_rate: how long until this charger's turn (never for a READY one
+     * taken over: it reconnects at once, spread by the runtime's own pacing) */
+    "  (SELECT GREATEST(0, ((ch.seq - j.first_seq - 1) / j.connect_rate "
+    "          - extract(epoch FROM now() - j.created_at)) * 1000)::bigint "
+    "   FROM jobs j WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL "
+    "     AND ch.status <> 'READY')";
 
 static const char SQL_RENEW[] =
     "UPDATE chargers SET lease_until = now() + make_interval(secs => $2::int) "
@@ -382,6 +388,7 @@ static void claim_done(PGresult *res, const char *err, void *arg)
             .client_cert_pem = field(res, i, 16),
             .client_key_pem = field(res, i, 17),
             .behavior = field(res, i, 18) ? json_loads(field(res, i, 18), 0, NULL) : NULL,
+            .start_delay_ms = field(res, i, 19) ? atol(field(res, i, 19)) : 0,
         };
         oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
         json_decref(cfg.behavior);

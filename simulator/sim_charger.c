@@ -1261,8 +1261,9 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->version = cfg->version;
     ch->provisioned = cfg->provisioned;
     ch->msgid_prefix = rand_u32();
-    if (!ch->provisioned)
-        ch->deadline = uv_now(rt->loop) + (uint64_t)rt->opts.provision_timeout_s * 1000;
+    uint64_t delay = cfg->start_delay_ms > 0 ? (uint64_t)cfg->start_delay_ms : 0;
+    if (!ch->provisioned)   /* the provision timeout runs from its turn to connect */
+        ch->deadline = uv_now(rt->loop) + delay + (uint64_t)rt->opts.provision_timeout_s * 1000;
     uv_timer_init(rt->loop, &ch->timer);
     ch->timer.data = ch;
     ch->handles_open = 1;
@@ -1281,7 +1282,10 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     }
     if (json_object_get(cfg->behavior, "sessions"))
         sim_autogen_start(ch, json_object_get(cfg->behavior, "sessions"));
-    sim_runtime_want_connect(rt, ch);
+    if (delay)                         /* the job's connect_rate gives it a later turn */
+        timer_arm(ch, delay, reconnect_cb);
+    else
+        sim_runtime_want_connect(rt, ch);
     return ch;
 }
 

@@ -1,10 +1,14 @@
 #include "sim_csms.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <libwebsockets.h>
 #include <uv.h>
 
@@ -17,15 +21,28 @@ static const char USAGE[] =
     "\n"
     "A small CSMS for demos and benchmarks: accepts every charger (OCPP 1.6 and 2.0.1).\n"
     "  --listen HOST:PORT          where to listen (127.0.0.1:9000); chargers connect to\n"
-    "                              ws://HOST:PORT/<any path>/<identity>\n"
+    "                              ws://HOST:PORT/<any path>/<identity>. Repeat it to listen\n"
+    "                              on several ports or addresses (up to 64)\n"
+    "  --processes N               run N processes (1); the --listen addresses are dealt\n"
+    "                              out among them in turn, so give at least N. One process\n"
+    "                              holds fewer sockets than its open-files limit\n"
     "  --boot-status STATUS        answer BootNotification with Accepted, Pending or\n"
     "                              Rejected (Accepted)\n"
     "  --heartbeat-interval S      interval given in the BootNotification answer (300)\n"
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
     "  --help                      this text\n";
 
+#define MAX_LISTEN 64
+
+struct listen_at {
+    char host[256];
+    int port;
+};
+
 struct csms {
     uv_loop_t loop;
+    pid_t children[MAX_LISTEN];
+    int nchildren;
     uv_signal_t sigint, sigterm;
     uv_timer_t stats;
     struct lws_context *ctx;
@@ -169,8 +186,9 @@ static int ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 
 static const struct lws_protocols protocols[] = {
     {"http", lws_callback_http_dummy, 0, 0, 0, NULL, 0},
-    {OCPP_SUBPROTOCOL_16, ws_cb, sizeof(struct session), 4096, 0, NULL, 0},
-    {OCPP_SUBPROTOCOL_201, ws_cb, sizeof(struct session), 4096, 0, NULL, 0},
+    /* 1 KiB rx chunks (frames are reassembled): a sink holds many sockets */
+    {OCPP_SUBPROTOCOL_16, ws_cb, sizeof(struct session), 1024, 0, NULL, 0},
+    {OCPP_SUBPROTOCOL_201, ws_cb, sizeof(struct session), 1024, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -186,6 +204,8 @@ static void on_signal(uv_signal_t *sig, int signum)
     struct csms *c = sig->data;
 
     CF_LOG_INFO("csms", "stopping");
+    for (int i = 0; i < c->nchildren; i++)
+        kill(c->children[i], SIGTERM);
     uv_close((uv_handle_t *)&c->sigint, NULL);
     uv_close((uv_handle_t *)&c->sigterm, NULL);
     uv_close((uv_handle_t *)&c->stats, NULL);
@@ -197,6 +217,7 @@ int sim_csms_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
+        {"processes", required_argument, NULL, 'p'},
         {"boot-status", required_argument, NULL, 'b'},
         {"heartbeat-interval", required_argument, NULL, 'i'},
         {"log-level", required_argument, NULL, 'v'},
@@ -204,8 +225,8 @@ int sim_csms_main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct csms c;
-    char host[256] = "127.0.0.1";
-    int port = 9000, o;
+    struct listen_at at[MAX_LISTEN];
+    int nat = 0, nproc = 1, o;
     struct rlimit rl;
 
     memset(&c, 0, sizeof(c));
@@ -219,12 +240,26 @@ int sim_csms_main(int argc, char **argv)
             char *end;
             long p = colon ? strtol(colon + 1, &end, 10) : 0;
             if (!colon || colon == optarg || *end || p < 1 || p > 65535 ||
-                (size_t)(colon - optarg) >= sizeof(host)) {
-                fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT\n");
+                (size_t)(colon - optarg) >= sizeof(at[0].host)) {
+                fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT, got '%s'\n", optarg);
                 return 2;
             }
-            snprintf(host, sizeof(host), "%.*s", (int)(colon - optarg), optarg);
-            port = (int)p;
+            if (nat == MAX_LISTEN) {
+                fprintf(stderr, "chargefleet csms: at most %d --listen\n", MAX_LISTEN);
+                return 2;
+            }
+            snprintf(at[nat].host, sizeof(at[nat].host), "%.*s", (int)(colon - optarg), optarg);
+            at[nat++].port = (int)p;
+            break;
+        }
+        case 'p': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > MAX_LISTEN) {
+                fprintf(stderr, "chargefleet csms: --processes wants 1..%d\n", MAX_LISTEN);
+                return 2;
+            }
+            nproc = (int)v;
             break;
         }
         case 'b':
@@ -263,10 +298,41 @@ int sim_csms_main(int argc, char **argv)
             return 2;
         }
     }
+    if (optind < argc) {
+        fprintf(stderr, "chargefleet csms: unexpected argument '%s'\n%s", argv[optind], USAGE);
+        return 2;
+    }
+    if (nat == 0) {
+        snprintf(at[0].host, sizeof(at[0].host), "127.0.0.1");
+        at[nat++].port = 9000;
+    }
+    if (nproc > nat) {
+        fprintf(stderr, "chargefleet csms: --processes %d needs at least %d --listen addresses "
+                        "(a port is held by one process)\n", nproc, nproc);
+        return 2;
+    }
     /* every charger is a socket: take the whole open-files allowance */
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    /* Processes: listen address i goes to process i % nproc; the first process is
+     * this one, the others are forked children that end with it. */
+    int me = 0;
+    fflush(stdout);
+    for (int i = 1; i < nproc; i++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("chargefleet csms: fork");
+            break;
+        }
+        if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            c.nchildren = 0;
+            me = i;
+            break;
+        }
+        c.children[c.nchildren++] = pid;
     }
 
     g_csms = &c;
@@ -284,18 +350,26 @@ int sim_csms_main(int argc, char **argv)
                              "(is package libwebsockets-evlib-uv installed?)");
         return 1;
     }
-    memset(&info, 0, sizeof(info));
-    info.vhost_name = "csms";
-    info.port = port;
-    info.iface = host;
-    info.protocols = protocols;
-    info.keepalive_timeout = 60;
-    if (!lws_create_vhost(c.ctx, &info)) {
-        CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", host, port);
-        lws_context_destroy(c.ctx);
-        uv_run(&c.loop, UV_RUN_DEFAULT);
-        uv_loop_close(&c.loop);
-        return 1;
+    for (int i = me; i < nat; i += nproc) {
+        char name[32];
+        snprintf(name, sizeof name, "csms%d", i);
+        memset(&info, 0, sizeof(info));
+        info.vhost_name = name;
+        info.port = at[i].port;
+        info.iface = at[i].host;
+        info.protocols = protocols;
+        info.keepalive_timeout = 60;
+        if (!lws_create_vhost(c.ctx, &info)) {
+            CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", at[i].host, at[i].port);
+            for (int k = 0; k < c.nchildren; k++)
+                kill(c.children[k], SIGTERM);
+            lws_context_destroy(c.ctx);
+            uv_run(&c.loop, UV_RUN_DEFAULT);
+            uv_loop_close(&c.loop);
+            return 1;
+        }
+        printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host, at[i].port,
+               me + 1, (int)getpid());
     }
     c.sigint.data = c.sigterm.data = c.stats.data = &c;
     uv_signal_init(&c.loop, &c.sigint);
@@ -304,9 +378,15 @@ int sim_csms_main(int argc, char **argv)
     uv_signal_start(&c.sigterm, on_signal, SIGTERM);
     uv_timer_init(&c.loop, &c.stats);
     uv_timer_start(&c.stats, stats_cb, 5000, 5000);
-    printf("csms: listening on ws://%s:%d\n", host, port);
     fflush(stdout);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     stats_cb(&c.stats);
-    return uv_loop_close(&c.loop) == 0 ? 0 : 1;
+    int rc = uv_loop_close(&c.loop) == 0 ? 0 : 1;
+    for (int k = 0; k < c.nchildren; k++) {      /* the others end with this one */
+        int st;
+        if (waitpid(c.children[k], &st, 0) == c.children[k] &&
+            !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+            rc = 1;
+    }
+    return rc;
 }

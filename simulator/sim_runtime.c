@@ -14,6 +14,7 @@
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o)
 {
+    memset(o, 0, sizeof *o);             /* no source addresses, no connect rate cap */
     o->provision_timeout_s = 120;
     o->call_timeout_s = 30;
     o->backoff_min_ms = 1000;

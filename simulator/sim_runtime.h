@@ -76,6 +76,7 @@ struct sim_charger_cfg {
     const char *client_cert_pem, *client_key_pem;   /* profile 3 */
     json_t *behavior;          /* the template's behavior (borrowed) or NULL: reconnect
                                 * backoff, call_timeout_s, ping_interval_s, sessions */
+    long start_delay_ms;       /* first connect this much later (a job's connect_rate) */
 };
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o);

@@ -179,6 +179,35 @@ test('serve killed with -9: its workers stop, a new serve takes the fleet back',
   assert.deepEqual(peer.failures, []);
 });
 
+test('a job\'s connect_rate paces its chargers across serve and the workers', async () => {
+  const bad = await srv.api('POST', `/ocpp/locations/${locationId}/chargers?connect_rate=0`, {
+    body: [group({ identity_prefix: 'B_' }, { chargers_number: 5 })],
+  });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.body.detail[0].loc, ['query', 'connect_rate']);
+  assert.equal(psql(`SELECT count(*) FROM chargers WHERE identity LIKE 'B\\_%'`), '0');
+
+  const from = peer.connectTimes.length;
+  const t0 = Date.now();
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers?connect_rate=20`, {
+    body: [group({ identity_prefix: 'P_' }, { chargers_number: 60 })],
+  });
+  assert.equal(r.status, 202);
+  const job = await waitJob(srv, r.body.status_url);
+  assert.equal(job.status, 'READY', JSON.stringify(job.progress));
+  const took = (Date.now() - t0) / 1000;
+  assert.ok(took >= 2.8, `60 chargers at 20/s were READY in ${took} s`);
+  const times = peer.connectTimes.slice(from);
+  assert.equal(times.length, 60);
+  let peak = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  assert.ok(peak <= 22, `peak ${peak} connections in one second`);
+  assert.ok(job.ready_after_ms.max >= 2800, JSON.stringify(job.ready_after_ms));
+});
+
 test('--connect-rate caps new connections per second; --source-addresses spreads them', async () => {
   const pg2 = await startPostgres();
   const peer2 = await startPeer();
