@@ -74,11 +74,10 @@ int answer_failure(struct op *op, enum orch_status st, const char *detail,
             "type", "value_error.duplicate"));
         return 1;
     case ORCH_DB_ERROR:
+        /* the seed's wording: the jobs' durable queue is PostgreSQL */
         CF_LOG_WARN("api", "%s: database: %s", api_req_path(op->req), detail);
-        if (detail && strncmp(detail, "database", 8) == 0)
-            api_req_error(op->req, 503, "%s", detail);
-        else
-            api_req_error(op->req, 503, "database unavailable: %s", detail ? detail : "?");
+        api_req_error(op->req, 503, "workflow queue unavailable (%s)",
+                      detail ? detail : "database unavailable");
         return 1;
     }
     return 0;

@@ -1,6 +1,7 @@
 /* The conformance engine: cases one after another, their chargers' steps at once. */
 #define _GNU_SOURCE   /* asprintf */
 #include "run_engine.h"
+#include "run_report.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,6 +70,8 @@ struct run_engine {
     int interrupted, finished;
     struct run_result *results;
     int nresults;
+    json_t *boot_ms;            /* each charger's last boot latency (ms), as they end */
+    json_t *load;               /* the run's load figures, once finished */
 };
 
 const char *run_verdict_name(enum run_verdict v)
@@ -273,6 +276,8 @@ static void agent_finish(struct agent *a, enum run_verdict v, const char *fmt, .
     uv_timer_stop(&a->timer);
     json_decref(a->cur);
     a->cur = NULL;
+    if (a->ch && sim_charger_boot_ms(a->ch) >= 0)
+        json_array_append_new(a->e->boot_ms, json_integer(sim_charger_boot_ms(a->ch)));
     if (a->ch)
         sim_charger_stop(a->ch);   /* `gone` follows */
     case_maybe_over(a->e);
@@ -773,6 +778,7 @@ static void finish(struct run_engine *e)
     uv_close((uv_handle_t *)&e->next, NULL);
     for (struct hook *k = e->hooks; k; k = k->next)
         uv_process_kill(&k->proc, SIGTERM);
+    e->load = run_load_figures(e->boot_ms, sim_runtime_metrics(e->rt));
     sim_runtime_free(e->rt);        /* every charger is gone by now */
     e->rt = NULL;
     e->done(e, e->arg);
@@ -852,6 +858,7 @@ struct run_engine *run_engine_new(uv_loop_t *loop, struct lws_context *ctx,
     e->plan = plan;
     e->groups = groups;
     e->o = *o;
+    e->boot_ms = json_array();
     e->done = done;
     e->arg = arg;
     return e;
@@ -894,10 +901,17 @@ double run_engine_seconds(const struct run_engine *e)
     return (double)(uv_now(e->loop) - e->run_start) / 1000.0;
 }
 
+json_t *run_engine_load(const struct run_engine *e)
+{
+    return e->load;
+}
+
 void run_engine_free(struct run_engine *e)
 {
     if (!e)
         return;
+    json_decref(e->boot_ms);
+    json_decref(e->load);
     for (int i = 0; i < e->nresults; i++) {
         free(e->results[i].group_label);
         free(e->results[i].message);

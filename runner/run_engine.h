@@ -49,6 +49,8 @@ void run_engine_start(struct run_engine *e);
 void run_engine_interrupt(struct run_engine *e);
 int run_engine_results(const struct run_engine *e, const struct run_result **out);
 double run_engine_seconds(const struct run_engine *e);
+/* The run's load figures (run_load_figures), borrowed; NULL before done. */
+json_t *run_engine_load(const struct run_engine *e);
 /* Frees the engine; its runtime must have no charger left (after done). */
 void run_engine_free(struct run_engine *e);
 

@@ -281,7 +281,7 @@ int run_main(int argc, char **argv)
     double secs = run_engine_seconds(a.engine);
     struct run_summary s;
     run_summarize(r, n, &s);
-    run_report_print(stdout, r, n, secs);
+    run_report_print(stdout, r, n, secs, run_engine_load(a.engine));
     if (s.fail || s.error)
         rc = 1;
     else if (!s.pass) {
@@ -292,7 +292,7 @@ int run_main(int argc, char **argv)
         fprintf(stderr, "chargefleet run: --junit %s: %s\n", junit, strerror(errno));
         rc = rc ? rc : 1;
     }
-    if (json_out && run_report_json(json_out, name, csms, r, n, secs) < 0) {
+    if (json_out && run_report_json(json_out, name, csms, run_engine_load(a.engine), r, n, secs) < 0) {
         fprintf(stderr, "chargefleet run: --json %s: %s\n", json_out, strerror(errno));
         rc = rc ? rc : 1;
     }

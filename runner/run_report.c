@@ -2,6 +2,8 @@
 #include "run_report.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,7 +22,47 @@ void run_summarize(const struct run_result *r, int n, struct run_summary *s)
     }
 }
 
-void run_report_print(FILE *f, const struct run_result *r, int n, double seconds)
+static int cmp_int(const void *a, const void *b)
+{
+    json_int_t x = *(const json_int_t *)a, y = *(const json_int_t *)b;
+    return (x > y) - (x < y);
+}
+
+json_t *run_load_figures(json_t *boot_ms, json_t *metrics)
+{
+    size_t n = json_array_size(boot_ms), i;
+    json_int_t *v = calloc(n ? n : 1, sizeof *v);
+    json_t *x, *lat = json_null();
+
+    json_array_foreach(boot_ms, i, x)
+        v[i] = json_integer_value(x);
+    qsort(v, n, sizeof *v, cmp_int);
+    if (n > 0) {
+        /* nearest rank: the smallest value with at least q of them at or below it */
+        json_int_t q[3];
+        const double at[3] = {0.50, 0.95, 0.99};
+        for (int k = 0; k < 3; k++) {
+            size_t rank = (size_t)ceil(at[k] * (double)n);
+            q[k] = v[rank > 0 ? rank - 1 : 0];
+        }
+        lat = json_pack("{s:I,s:I,s:I,s:I}", "p50", q[0], "p95", q[1], "p99", q[2], "max",
+                        v[n - 1]);
+    }
+    free(v);
+    json_t *doc = json_pack("{s:I,s:o,s:O,s:O,s:O,s:O,s:O}", "chargers_booted", (json_int_t)n,
+                            "boot_latency_ms", lat,
+                            "connections", json_object_get(metrics, "connections"),
+                            "reconnects", json_object_get(metrics, "reconnects"),
+                            "connections_peak_per_s",
+                            json_object_get(metrics, "connections_peak_per_s"),
+                            "frames", json_object_get(metrics, "frames"),
+                            "call_errors", json_object_get(metrics, "call_errors"));
+    json_decref(metrics);
+    return doc;
+}
+
+void run_report_print(FILE *f, const struct run_result *r, int n, double seconds,
+                      json_t *load)
 {
     struct run_summary s;
     run_summarize(r, n, &s);
@@ -40,6 +82,29 @@ void run_report_print(FILE *f, const struct run_result *r, int n, double seconds
             json_array_foreach(r[i].frames, k, x)
                 fprintf(f, "    %s\n", json_string_value(x));
         }
+    }
+    if (load) {
+        json_t *lat = json_object_get(load, "boot_latency_ms");
+        long long sent = 0, got = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(json_object_get(load, "frames"), "out"), k, v)
+            sent += json_integer_value(v);
+        json_object_foreach(json_object_get(json_object_get(load, "frames"), "in"), k, v)
+            got += json_integer_value(v);
+        fprintf(f, "\nload: %lld charger boots, boot latency (connect to accepted) ",
+                (long long)json_integer_value(json_object_get(load, "chargers_booted")));
+        if (json_is_object(lat))
+            fprintf(f, "p50 %lld ms, p95 %lld ms, p99 %lld ms, max %lld ms",
+                    (long long)json_integer_value(json_object_get(lat, "p50")),
+                    (long long)json_integer_value(json_object_get(lat, "p95")),
+                    (long long)json_integer_value(json_object_get(lat, "p99")),
+                    (long long)json_integer_value(json_object_get(lat, "max")));
+        else
+            fputs("-", f);
+        fprintf(f, "; %lld frames sent, %lld received; %lld connections (peak %lld/s)\n",
+                sent, got, (long long)json_integer_value(json_object_get(load, "connections")),
+                (long long)json_integer_value(json_object_get(load, "connections_peak_per_s")));
     }
     fprintf(f, "\n%d passed, %d failed, %d errors, %d not applicable (%d in all) in %.1f s\n",
             s.pass, s.fail, s.error, s.na, n, seconds);
@@ -138,7 +203,7 @@ int run_report_junit(const char *path, const char *suite, const struct run_resul
     return close_file(f);
 }
 
-int run_report_json(const char *path, const char *suite, const char *csms,
+int run_report_json(const char *path, const char *suite, const char *csms, json_t *load,
                     const struct run_result *r, int n, double seconds)
 {
     struct run_summary s;
@@ -164,6 +229,8 @@ int run_report_json(const char *path, const char *suite, const char *csms,
                             "csms", csms, "finished_at", ts, "seconds", seconds, "summary",
                             "total", n, "pass", s.pass, "fail", s.fail, "error", s.error,
                             "not_applicable", s.na, "cases", cases);
+    if (load)
+        json_object_set(doc, "load", load);
     int rc = json_dump_file(doc, path, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
     json_decref(doc);
     if (rc != 0 && !errno)

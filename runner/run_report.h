@@ -15,12 +15,21 @@ struct run_summary {
 void run_summarize(const struct run_result *r, int n, struct run_summary *s);
 
 /* The table and, for every case not PASS or NOT APPLICABLE, its charger's last frames. */
-void run_report_print(FILE *f, const struct run_result *r, int n, double seconds);
+/* Load figures of a run (a new object): {"chargers_booted", "boot_latency_ms": {p50,
+ * p95, p99, max} (exact, nearest rank, over boot_ms: each charger's last boot, an array
+ * of integers, borrowed), "connections", "reconnects", "connections_peak_per_s",
+ * "frames": {in/out: {action: n}}, "call_errors": {in/out: {code: n}}} from metrics
+ * (sim_runtime_metrics, stolen). */
+json_t *run_load_figures(json_t *boot_ms, json_t *metrics);
+
+/* load: run_load_figures or NULL. */
+void run_report_print(FILE *f, const struct run_result *r, int n, double seconds,
+                      json_t *load);
 
 /* Writes the file; 0, or -1 (errno set). suite names the run (the suite or the file). */
 int run_report_junit(const char *path, const char *suite, const struct run_result *r, int n,
                      double seconds);
-int run_report_json(const char *path, const char *suite, const char *csms,
+int run_report_json(const char *path, const char *suite, const char *csms, json_t *load,
                     const struct run_result *r, int n, double seconds);
 
 #endif

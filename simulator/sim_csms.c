@@ -19,7 +19,8 @@
 static const char USAGE[] =
     "usage: chargefleet csms [options]\n"
     "\n"
-    "A small CSMS for demos and benchmarks: accepts every charger (OCPP 1.6 and 2.0.1).\n"
+    "A small CSMS for demos and benchmarks: accepts every charger (OCPP 1.6 and 2.0.1)\n"
+    "and every id token, answers session messages (a sink for load with sessions).\n"
     "  --listen HOST:PORT          where to listen (127.0.0.1:9000); chargers connect to\n"
     "                              ws://HOST:PORT/<any path>/<identity>. Repeat it to listen\n"
     "                              on several ports or addresses (up to 64)\n"
@@ -49,6 +50,7 @@ struct csms {
     enum ocpp_boot_status boot_status;
     int interval;
     long connections, total_connections, boots, frames;
+    long transactions;                /* 1.6 transaction ids handed out */
 };
 
 struct out {
@@ -89,6 +91,36 @@ static void queue(struct lws *wsi, struct session *s, char *text)
     free(text);
 }
 
+/* What a charger sends besides boots and heartbeats, answered so that sessions run
+ * (every id token is Accepted): a sink for load with sessions. NULL: not known here. */
+static json_t *session_answer(struct csms *c, const struct session *s, const char *action,
+                              json_t *payload)
+{
+    static const char *const empty[] = {
+        "StatusNotification", "MeterValues", "StopTransaction", "NotifyEvent",
+        "SecurityEventNotification", "FirmwareStatusNotification",
+        "DiagnosticsStatusNotification", "LogStatusNotification", "NotifyReport",
+        "ReportChargingProfiles", "ReservationStatusUpdate", NULL,
+    };
+    int v201 = strcmp(s->v->subprotocol, OCPP_SUBPROTOCOL_201) == 0;
+
+    for (const char *const *e = empty; *e; e++)
+        if (strcmp(action, *e) == 0)
+            return json_object();
+    if (strcmp(action, "Authorize") == 0)
+        return json_pack("{s:{s:s}}", v201 ? "idTokenInfo" : "idTagInfo", "status", "Accepted");
+    if (strcmp(action, "StartTransaction") == 0)
+        return json_pack("{s:I,s:{s:s}}", "transactionId", (json_int_t)++c->transactions,
+                         "idTagInfo", "status", "Accepted");
+    if (strcmp(action, "TransactionEvent") == 0)
+        return json_object_get(payload, "idToken")
+                   ? json_pack("{s:{s:s}}", "idTokenInfo", "status", "Accepted")
+                   : json_object();
+    if (strcmp(action, "DataTransfer") == 0)
+        return json_pack("{s:s}", "status", "Accepted");
+    return NULL;
+}
+
 /* Answers one complete frame. */
 static void handle(struct csms *c, struct lws *wsi, struct session *s)
 {
@@ -113,8 +145,8 @@ static void handle(struct csms *c, struct lws *wsi, struct session *s)
         res = s->v->boot_response(c->boot_status, c->interval, now);
     } else if (strcmp(f.action, "Heartbeat") == 0) {
         res = s->v->heartbeat_response(now);
-    } else if (strcmp(f.action, "StatusNotification") == 0) {
-        res = json_object();
+    } else {
+        res = session_answer(c, s, f.action, f.payload);
     }
     if (res)
         queue(wsi, s, ocpp_frame_result(f.id, res));

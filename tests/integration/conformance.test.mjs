@@ -35,6 +35,7 @@ async function startCsms(bad = null) {
     client.on('strictValidationFailure', ev => csms.failures.push(`${id} ${ev.method}: ${ev.error}`));
     const v16 = client.protocol === 'ocpp1.6';
     client.handle('BootNotification', () => {
+      csms.boots = (csms.boots ?? 0) + 1;
       const pending = csms.pending.delete(id);
       return { status: pending ? 'Pending' : 'Accepted', currentTime: now(), interval: pending ? 1 : 300 };
     });
@@ -214,6 +215,14 @@ test('ocpp16-core: every case PASSES against a CSMS that behaves, and the JUnit 
     xmllintOk(r.junitPath);
     assert.match(r.junit, /<testsuites name="ocpp16-core" tests="30" failures="0" errors="0"/);
     assert.match(r.out, /30 passed, 0 failed, 0 errors, 0 not applicable/);
+    // load figures: every case's charger booted (one charger per case), each counted
+    const load = r.report.load;
+    assert.equal(load.chargers_booted, 30, JSON.stringify(load));
+    const lat = load.boot_latency_ms;
+    assert.ok(lat.p50 <= lat.p95 && lat.p95 <= lat.p99 && lat.p99 <= lat.max, JSON.stringify(lat));
+    assert.ok(load.frames.out.BootNotification >= 30 && load.frames.in.BootNotification >= 30, JSON.stringify(load.frames));
+    assert.equal(load.frames.out.BootNotification, csms.boots, 'boots counted as the peer saw them');
+    assert.match(r.out, /load: 30 charger boots, boot latency \(connect to accepted\) p50 \d+ ms, p95 \d+ ms, p99 \d+ ms/);
   } finally { await csms.stop(); }
 });
 

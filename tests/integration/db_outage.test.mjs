@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll, TOKEN } from './harness.mjs';
 
 let pg, peer, srv, locationId;
 before(async () => {
@@ -22,7 +22,7 @@ test('503 with detail while the database is down, then back by itself', async ()
     await until(async () => (await srv.api('GET', '/healthz', { token: null })).status === 503, { what: 'healthz 503' });
     const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'OUT_' }, { chargers_number: 1 })] });
     assert.equal(r.status, 503, JSON.stringify(r.body));
-    assert.match(r.body.detail, /database/);
+    assert.match(r.body.detail, /^workflow queue unavailable \(database/);
     const g = await srv.api('GET', `/ocpp/locations/${locationId}/chargers`);
     assert.equal(g.status, 503);
   } finally {
@@ -47,5 +47,54 @@ test('an outage during provisioning: the outcomes are written when it is back', 
   const job = await waitJob(srv, r.body.status_url, { timeoutMs: 60000 });
   assert.equal(job.status, 'READY', JSON.stringify(job.progress));
   assert.equal(job.progress.ready, 20);
+  assert.deepEqual(peer.failures, []);
+});
+
+test('PostgreSQL stopped for 30 s: chargers keep running, 503 meanwhile, nothing lost', async () => {
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'LONG_' }, { chargers_number: 10 })] });
+  assert.equal(r.status, 202);
+  const job = await waitJob(srv, r.body.status_url);
+  assert.equal(job.status, 'READY');
+  const ids = job.results.created.map(c => c.identity);
+  const one = job.results.created[0];
+  const connects = ids.map(id => peer.connects.get(id));
+
+  pg.pause();
+  const down = Date.now();
+  await until(async () => (await srv.api('GET', '/healthz', { token: null })).status === 503, { what: 'healthz 503' });
+  // the API: 503 with the seed's detail, for reads and writes
+  const w = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'NO_' }, { chargers_number: 1 })] });
+  assert.equal(w.status, 503);
+  assert.match(w.body.detail, /^workflow queue unavailable/);
+  assert.equal((await srv.api('GET', r.body.status_url)).status, 503);
+  // the load figures are still served: this process's runtime, the database down
+  const m = await srv.api('GET', '/metrics', { token: null });
+  assert.equal(m.status, 200);
+  assert.match(m.body, /^chargefleet_database_up 0$/m);
+  assert.match(m.body, /^chargefleet_runtime_chargers\{runtime="[^"]+",state="accepted"\} (\d+)$/m);
+  // the CSMS keeps talking to the chargers: what they answer is logged later
+  const during = [];
+  for (const id of ids.slice(0, 3)) {
+    const ans = await peer.client(id).call('TriggerMessage', { requestedMessage: 'Heartbeat' });
+    assert.equal(ans.status, 'Accepted');
+    during.push(id);
+  }
+  while (Date.now() - down < 30000) {
+    await sleep(1000);
+    assert.ok(ids.every(id => peer.live.get(id) === 1), 'a charger went away during the outage');
+  }
+  pg.resume();
+  await until(async () => (await srv.api('GET', '/healthz', { token: null })).status === 200, { what: 'healthz 200 again', timeoutMs: 20000 });
+  // nobody reconnected: the chargers never noticed
+  assert.deepEqual(ids.map(id => peer.connects.get(id)), connects);
+  // nothing lost: the frames of the outage reach the charger's logs
+  await until(async () => {
+    const l = await srv.api('GET', `/ocpp/chargers/${one.charger_id}/logs?event=frame&limit=1000`);
+    return l.status === 200 && l.body.data.some(e => e.action === 'TriggerMessage' && Date.parse(e.at) >= down);
+  }, { what: 'the TriggerMessage of the outage in the logs', timeoutMs: 20000 });
+  // and the API works again
+  const again = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'AFTER_' }, { chargers_number: 2 })] });
+  assert.equal(again.status, 202);
+  assert.equal((await waitJob(srv, again.body.status_url)).status, 'READY');
   assert.deepEqual(peer.failures, []);
 });

@@ -131,17 +131,25 @@ test('CallErrors are counted by direction and code, the CSMS\'s code escaped', a
 });
 
 test('a worker killed with -9 mid-job: its chargers move, none lost or twice', async () => {
-  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+  // connect_rate stretches the job over 4 s: the kill lands in its middle
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers?connect_rate=50`, {
     body: [group({ identity_prefix: 'K_' }, { chargers_number: 200 })],
   });
   assert.equal(r.status, 202);
-  const [victim] = workerPids(srv.log);
-  // kill it as soon as it holds chargers of this job
-  await until(() => Number(psql(`SELECT count(*) FROM chargers c JOIN runtimes r ON r.owner = c.lease_owner
-    WHERE r.pid = ${victim} AND c.identity LIKE 'K\\_%'`)) > 0, { what: 'the worker holding chargers of the job', timeoutMs: 20000 });
+  // kill a worker as soon as one holds chargers of this job
+  const workers = workerPids(srv.log).filter(alive);
+  let victim;
+  await until(() => {
+    const held = psql(`SELECT DISTINCT r.pid FROM chargers c JOIN runtimes r ON r.owner = c.lease_owner
+      WHERE c.identity LIKE 'K\\_%'`).split('\n').map(Number);
+    victim = workers.find(pid => held.includes(pid));
+    return victim !== undefined;
+  }, { what: 'a worker holding chargers of the job', timeoutMs: 20000 });
   const lost = psql(`SELECT c.identity FROM chargers c JOIN runtimes r ON r.owner = c.lease_owner WHERE r.pid = ${victim}`).split('\n').filter(Boolean);
   assert.ok(lost.length > 0, 'the worker held nothing');
   const bootsBefore = new Map(lost.map(id => [id, (peer.boots.get(id) ?? []).length]));
+  const mid = await srv.api('GET', r.body.status_url);
+  assert.notEqual(mid.body.status, 'READY', 'the job was over before the kill');
   process.kill(victim, 'SIGKILL');
   const killedAt = Date.now();
 
@@ -164,17 +172,27 @@ test('a worker killed with -9 mid-job: its chargers move, none lost or twice', a
   assert.deepEqual(peer.failures, []);
 });
 
-test('serve killed with -9: its workers stop, a new serve takes the fleet back', async () => {
+test('serve killed with -9 mid-job: its workers stop, a new serve finishes the job', async () => {
   const pids = workerPids(srv.log).filter(alive);
   assert.ok(pids.length >= 2, `workers alive: ${pids}`);
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers?connect_rate=60`, {
+    body: [group({ identity_prefix: 'M_' }, { chargers_number: 300 })],
+  });
+  assert.equal(r.status, 202);
+  await until(() => [...peer.boots.keys()].some(id => id.startsWith('M_')), { what: 'the job started' });
   await srv.kill('SIGKILL');
+  const booted = [...peer.boots.keys()].filter(id => id.startsWith('M_')).length;
+  assert.ok(booted < 300, `the job was over before the kill (${booted} booted)`);
   await until(() => pids.every(pid => !alive(pid)), { what: 'the workers stopped with serve', timeoutMs: 20000 });
-  const total = N + 200;
-  srv = await startServe({ db: pg.url, workers: 2, extraArgs: ['--capacity', String(N + 200)] });
+  const total = N + 200 + 300;
+  srv = await startServe({ db: pg.url, workers: 2, extraArgs: ['--capacity', String(total)] });
+  const job = await waitJob(srv, r.body.status_url, { timeoutMs: 90000 });
+  assert.equal(job.status, 'READY', JSON.stringify(job.progress));
   const all = psql('SELECT identity FROM chargers').split('\n');
   assert.equal(all.length, total);
+  assert.equal(new Set(all).size, total, 'an identity twice in the database');
   await until(() => all.every(id => peer.live.get(id) === 1), { what: 'every charger back', timeoutMs: 40000 });
-  assert.equal(peer.maxLive, 1);
+  assert.equal(peer.maxLive, 1, 'a charger ran twice at once');
   assert.equal(psql(`SELECT count(*) FROM chargers WHERE status = 'READY'`), String(total));
   assert.deepEqual(peer.failures, []);
 });
