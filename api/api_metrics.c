@@ -36,7 +36,8 @@ static void head(FILE *f, const char *name, const char *type, const char *help)
     fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static json_int_t num(json_t *obj, const char *path)
+/* The value at a dotted path ("db.latency_ms") of obj, or NULL. */
+static json_t *at_path(json_t *obj, const char *path)
 {
     char key[64];
     const char *dot;
@@ -46,7 +47,13 @@ static json_int_t num(json_t *obj, const char *path)
         obj = json_object_get(obj, key);
         path = dot + 1;
     }
-    return json_integer_value(json_object_get(obj, path));
+    return json_object_get(obj, path);
+}
+
+static void runtime_label(FILE *f, const char *name, json_t *rt)
+{
+    fprintf(f, "%s{runtime=", name);
+    label(f, json_string_value(json_object_get(rt, "owner")));
 }
 
 /* name{runtime="owner"} value, for every runtime: one counter or gauge. */
@@ -58,9 +65,9 @@ static void per_runtime(FILE *f, json_t *runtimes, const char *name, const char 
 
     head(f, name, type, help);
     json_array_foreach(runtimes, i, rt) {
-        fprintf(f, "%s{runtime=", name);
-        label(f, json_string_value(json_object_get(rt, "owner")));
-        fprintf(f, "} %lld\n", (long long)num(json_object_get(rt, "metrics"), path));
+        runtime_label(f, name, rt);
+        fprintf(f, "} %lld\n",
+                (long long)json_integer_value(at_path(json_object_get(rt, "metrics"), path)));
     }
 }
 
@@ -72,23 +79,38 @@ static void per_key(FILE *f, json_t *runtimes, const char *name, const char *key
     json_t *rt;
 
     json_array_foreach(runtimes, i, rt) {
-        json_t *obj = json_object_get(rt, "metrics");
-        char part[64];
-        const char *p = path, *dot;
-        while ((dot = strchr(p, '.')) != NULL) {
-            snprintf(part, sizeof part, "%.*s", (int)(dot - p), p);
-            obj = json_object_get(obj, part);
-            p = dot + 1;
-        }
-        obj = json_object_get(obj, p);
         const char *k;
         json_t *v;
-        json_object_foreach(obj, k, v) {
-            fprintf(f, "%s{runtime=", name);
-            label(f, json_string_value(json_object_get(rt, "owner")));
+        json_object_foreach(at_path(json_object_get(rt, "metrics"), path), k, v) {
+            runtime_label(f, name, rt);
             fprintf(f, ",%s=", key);
             label(f, k);
             fprintf(f, "} %lld\n", (long long)json_integer_value(v));
+        }
+    }
+}
+
+/* name{runtime, direction, <key>} counter from {"in": {key: n}, "out": {...}} at path. */
+static void per_direction(FILE *f, json_t *runtimes, const char *name, const char *help,
+                          const char *path, const char *key)
+{
+    size_t i;
+    json_t *rt, *counts;
+    const char *dir;
+
+    head(f, name, "counter", help);
+    json_array_foreach(runtimes, i, rt) {
+        json_object_foreach(at_path(json_object_get(rt, "metrics"), path), dir, counts) {
+            const char *k;
+            json_t *v;
+            json_object_foreach(counts, k, v) {
+                runtime_label(f, name, rt);
+                fputs(",direction=", f);
+                label(f, dir);
+                fprintf(f, ",%s=", key);
+                label(f, k);
+                fprintf(f, "} %lld\n", (long long)json_integer_value(v));
+            }
         }
     }
 }
@@ -102,32 +124,24 @@ static void histogram(FILE *f, json_t *runtimes, const char *name, const char *h
 
     head(f, name, "histogram", help);
     json_array_foreach(runtimes, i, rt) {
-        json_t *h = json_object_get(rt, "metrics");
-        char part[64];
-        const char *p = path, *dot;
-        while ((dot = strchr(p, '.')) != NULL) {
-            snprintf(part, sizeof part, "%.*s", (int)(dot - p), p);
-            h = json_object_get(h, part);
-            p = dot + 1;
-        }
-        h = json_object_get(h, p);
+        json_t *h = at_path(json_object_get(rt, "metrics"), path);
         json_t *buckets = json_object_get(h, "buckets");
-        const char *owner = json_string_value(json_object_get(rt, "owner"));
         long long cum = 0;
+        char bucket[96], sum[96], count[96];
+        snprintf(bucket, sizeof bucket, "%s_bucket", name);
+        snprintf(sum, sizeof sum, "%s_sum", name);
+        snprintf(count, sizeof count, "%s_count", name);
         for (int b = 0; b <= nbounds; b++) {
             cum += (long long)json_integer_value(json_array_get(buckets, (size_t)b));
-            fprintf(f, "%s_bucket{runtime=", name);
-            label(f, owner);
+            runtime_label(f, bucket, rt);
             if (b < nbounds)
                 fprintf(f, ",le=\"%g\"} %lld\n", bounds_ms[b] / 1000.0, cum);
             else
                 fprintf(f, ",le=\"+Inf\"} %lld\n", cum);
         }
-        fprintf(f, "%s_sum{runtime=", name);
-        label(f, owner);
+        runtime_label(f, sum, rt);
         fprintf(f, "} %.6f\n", json_number_value(json_object_get(h, "sum")) / 1000.0);
-        fprintf(f, "%s_count{runtime=", name);
-        label(f, owner);
+        runtime_label(f, count, rt);
         fprintf(f, "} %lld\n", (long long)json_integer_value(json_object_get(h, "count")));
     }
 }
@@ -173,8 +187,7 @@ char *api_metrics_text(json_t *fleet, json_t *local)
     head(f, "chargefleet_runtime_last_seen_seconds", "gauge",
          "Seconds since the runtime last wrote its figures.");
     json_array_foreach(runtimes, i, rt) {
-        fputs("chargefleet_runtime_last_seen_seconds{runtime=", f);
-        label(f, json_string_value(json_object_get(rt, "owner")));
+        runtime_label(f, "chargefleet_runtime_last_seen_seconds", rt);
         fprintf(f, "} %g\n", json_number_value(json_object_get(rt, "age_s")));
     }
     per_runtime(f, runtimes, "chargefleet_runtime_held", "gauge",
@@ -206,42 +219,12 @@ char *api_metrics_text(json_t *fleet, json_t *local)
     histogram(f, runtimes, "chargefleet_boot_latency_seconds",
               "Websocket connect started to BootNotification accepted.", "boot_latency_ms",
               boot_bounds, SIM_BOOT_BUCKETS);
-    head(f, "chargefleet_frames_total", "counter",
-         "OCPP frames by direction (in: from the CSMS) and action (answers: their call's).");
-    json_array_foreach(runtimes, i, rt) {
-        json_t *frames = json_object_get(json_object_get(rt, "metrics"), "frames");
-        const char *dir;
-        json_t *actions;
-        json_object_foreach(frames, dir, actions) {
-            json_object_foreach(actions, k, v) {
-                fputs("chargefleet_frames_total{runtime=", f);
-                label(f, json_string_value(json_object_get(rt, "owner")));
-                fputs(",direction=", f);
-                label(f, dir);
-                fputs(",action=", f);
-                label(f, k);
-                fprintf(f, "} %lld\n", (long long)json_integer_value(v));
-            }
-        }
-    }
-    head(f, "chargefleet_call_errors_total", "counter",
-         "CallErrors by direction (in: the CSMS answered one) and code.");
-    json_array_foreach(runtimes, i, rt) {
-        json_t *errors = json_object_get(json_object_get(rt, "metrics"), "call_errors");
-        const char *dir;
-        json_t *codes;
-        json_object_foreach(errors, dir, codes) {
-            json_object_foreach(codes, k, v) {
-                fputs("chargefleet_call_errors_total{runtime=", f);
-                label(f, json_string_value(json_object_get(rt, "owner")));
-                fputs(",direction=", f);
-                label(f, dir);
-                fputs(",code=", f);
-                label(f, k);
-                fprintf(f, "} %lld\n", (long long)json_integer_value(v));
-            }
-        }
-    }
+    per_direction(f, runtimes, "chargefleet_frames_total",
+                  "OCPP frames by direction (in: from the CSMS) and action (answers: their "
+                  "call's).", "frames", "action");
+    per_direction(f, runtimes, "chargefleet_call_errors_total",
+                  "CallErrors by direction (in: the CSMS answered one) and code.",
+                  "call_errors", "code");
     head(f, "chargefleet_queue_depth", "gauge",
          "Queues: connect_wait (chargers waiting for a connect slot), calls_waiting (OCPP "
          "calls queued behind the outstanding one or while offline), frames_unsent, "
