@@ -126,7 +126,7 @@ struct orch_runtime {
     struct sim_runtime *sim;
     struct orch_runtime_opts opts;
     char owner[48];
-    int publishing, published;
+    int publishing;
     uv_timer_t claim_timer, renew_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting;
     unsigned flushes;
@@ -583,8 +583,7 @@ static void publish(struct orch_runtime *r);
 static void claim_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
-    if (!r->published)
-        publish(r);      /* known to the others' claim shares from the start */
+    publish(r);          /* every second: fresh figures, and alive for the claim shares */
     poll_changes(t->data);
     take_commands(t->data);
     claim(t->data);
@@ -612,8 +611,7 @@ static void publish_done(PGresult *res, const char *err, void *arg)
     r->publishing = 0;
     if (err)
         CF_LOG_DEBUG("orch", "cannot write the load figures: %s", err);
-    else
-        r->published = 1;
+
     if (r->stopping)
         finish_stop(r);
 }
@@ -660,7 +658,6 @@ const char *orch_runtime_owner(const struct orch_runtime *r)
 static void renew_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
-    publish(r);
     if (r->held == 0 || !db_ready(r->db))
         return;
     char lease[16];

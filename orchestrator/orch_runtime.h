@@ -34,8 +34,8 @@ void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *ar
 
 int orch_runtime_held(const struct orch_runtime *r);
 /* Its load figures now (a new object): sim_runtime_metrics plus "db" (db_stats),
- * "queues.log_backlog", "held", "capacity". Every lease_s/3 they are also written to
- * the runtimes table under orch_runtime_owner(). */
+ * "queues.log_backlog", "held", "capacity". Every second they are also written to the
+ * runtimes table under orch_runtime_owner(). */
 json_t *orch_runtime_metrics(const struct orch_runtime *r);
 const char *orch_runtime_owner(const struct orch_runtime *r);
 int orch_runtime_connected(const struct orch_runtime *r);

@@ -4,7 +4,7 @@
 -- "boot_latency_ms" {count, p50, p95, p99, max} over its chargers and "ready_after_ms"
 -- {p50, p95, p99, max}: job written -> charger READY (null until one is READY).
 -- runtimes: every simulator runtime (serve's own, each worker) writes its load figures
--- here every lease_s/3; GET /metrics reads them (rows not seen for a while are stale).
+-- here every second; GET /metrics reads them (rows not seen for a while are stale).
 ALTER TABLE chargers ADD COLUMN boot_ms integer;
 
 CREATE TABLE runtimes (

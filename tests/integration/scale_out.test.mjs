@@ -82,7 +82,7 @@ test('serve and two local workers run one job; each charger runs once', async ()
 });
 
 test('GET /metrics: the fleet in the Prometheus text format', async () => {
-  // every runtime's figures reach the database every lease_s/3 (5 s / 3 here)
+  // every runtime's figures reach the database every second
   let text;
   await until(async () => {
     text = await metrics();
