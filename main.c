@@ -112,6 +112,7 @@ struct app {
     struct orch_sweep *sweep;
     struct api_ocpi_push *push;
     struct orch_workers *workers;
+    int workers_unclean;            /* workers that did not exit 0 when stopped */
     uv_pipe_t parent;               /* worker under serve: stdin, EOF = serve went away */
     int parent_open;
     int stopping;
@@ -287,11 +288,12 @@ static int parse_level(const char *v)
 
 static void close_rest(void *arg);
 
-static void workers_stopped(void *arg)
+static void workers_stopped(void *arg, int unclean)
 {
     struct app *a = arg;
 
     a->workers = NULL;
+    a->workers_unclean = unclean;
     if (!a->rt)
         close_rest(a);
 }
@@ -498,6 +500,8 @@ run:
     api_free(a->api);
     if (uv_loop_close(&a->loop) != 0)
         CF_LOG_WARN("main", "the loop still had open handles at exit");
+    if (a->workers_unclean && rc == 0)
+        rc = 1;                     /* say so: a worker failed (tests see the status) */
     return rc;
 fail:
     a->rt = NULL;

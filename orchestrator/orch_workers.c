@@ -27,8 +27,9 @@ struct orch_workers {
     char **env;                 /* environ with DATABASE_URL replaced */
     int n;
     int stopping;
+    int unclean;                /* workers that did not exit 0 once told to stop */
     int open_handles;           /* restart timers, pipes and processes not closed yet */
-    void (*done)(void *arg);
+    void (*done)(void *arg, int unclean);
     void *done_arg;
     struct worker w[];
 };
@@ -45,11 +46,12 @@ static void maybe_done(struct orch_workers *w)
     for (char **p = w->env; *p; p++)
         free(*p);
     free(w->env);
-    void (*done)(void *) = w->done;
+    void (*done)(void *, int) = w->done;
     void *arg = w->done_arg;
+    int unclean = w->unclean;
     free(w);
     if (done)
-        done(arg);
+        done(arg, unclean);
 }
 
 static void handle_closed(uv_handle_t *h)
@@ -78,7 +80,14 @@ static void exited(uv_process_t *p, int64_t status, int signal)
     }
     uv_close((uv_handle_t *)p, handle_closed);
     if (w->stopping) {
-        CF_LOG_INFO("workers", "worker %d (pid %d) stopped", k->index, p->pid);
+        if (status == 0 && signal == 0) {
+            CF_LOG_INFO("workers", "worker %d (pid %d) stopped", k->index, p->pid);
+        } else {
+            w->unclean++;
+            CF_LOG_ERROR("workers", "worker %d (pid %d) %s %d while stopping", k->index,
+                         p->pid, signal ? "killed by signal" : "exited with status",
+                         signal ? signal : (int)status);
+        }
         return;
     }
     CF_LOG_WARN("workers", "worker %d (pid %d) %s %d: starting it again in %d ms", k->index,
@@ -166,7 +175,7 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
     return w;
 }
 
-void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg), void *arg)
+void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int unclean), void *arg)
 {
     w->stopping = 1;
     w->done = done;

@@ -18,8 +18,9 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
                                         const char *const *args, const char *conninfo);
 
 /* Closes the pipes (the workers stop cleanly) and frees everything once every worker
- * has exited; then done(arg). */
-void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg), void *arg);
+ * has exited; then done(arg, unclean): unclean counts the workers that did not exit 0. */
+void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int unclean),
+                       void *arg);
 
 /* Workers running now. */
 int orch_workers_running(const struct orch_workers *w);
