@@ -188,7 +188,7 @@ static const char SQL_UPDATE_CHARGERS[] =
     "    CASE WHEN d ? 'ca_file' THEN d->>'ca_file' ELSE t.ca_file END AS ca_file, "
     "    CASE WHEN d ? 'template_name' THEN (d->>'template_name') || ' ' || "
     "      row_number() OVER (ORDER BY t.seq) ELSE t.charge_point_name END AS name, "
-    "    t.lease_owner IS NOT NULL AND t.lease_until >= now() AS live, "
+    "    cf_live(t.lease_owner) AS live, "
     "    t.ws_url AS o_ws_url, t.ocpp_version AS o_version, t.ca_file AS o_ca_file, "
     "    t.charge_point_name AS o_name FROM t, d), "
     "x AS (SELECT n.*, ARRAY_REMOVE(ARRAY["

@@ -19,23 +19,24 @@
 #define CLAIM_TICK_MS 1000
 #define FLUSH_TICK_MS 200
 
-/* Takes claimable steps: never claimed, or whose lease ran out (a runtime died).
- * FAILED steps have ended and are never taken again. One round takes at most its
- * share of the unclaimed steps among the runtimes alive (each wrote its figures within
- * 3 leases), at least 50: all of them hear of new work at once (NOTIFY cf_claim) and
- * claim side by side, so a big job is spread over the processes instead of going to
- * the first one that looks. */
+/* Takes claimable steps: never claimed, or held by a runtime that died (its row in
+ * runtimes was not renewed within its lease). FAILED steps have ended and are never
+ * taken again. One round takes at most its share of the unclaimed steps among the
+ * runtimes alive, at least 50: all of them hear of new work at once (NOTIFY cf_claim)
+ * and claim side by side, so a big job is spread over the processes instead of going
+ * to the first one that looks. The two kinds of claimable rows are reached through
+ * indexes (chargers_unowned, chargers_owner): the rows of live runtimes are not read. */
 static const char SQL_CLAIM[] =
     "WITH c AS (SELECT id FROM chargers "
-    "  WHERE status <> 'FAILED' AND (lease_until IS NULL OR lease_until < now()) "
-    "    AND pending_change IS DISTINCT FROM 'delete' "
-    "  ORDER BY lease_until NULLS FIRST, seq "
+    "  WHERE (lease_owner IS NULL OR lease_owner IN "
+    "           (SELECT owner FROM runtimes WHERE lease_until < now())) "
+    "    AND status <> 'FAILED' AND pending_change IS DISTINCT FROM 'delete' "
+    "  ORDER BY seq "
     "  LIMIT LEAST($2::int, GREATEST(50, ceil("
-    "    (SELECT count(*) FROM chargers WHERE lease_until IS NULL AND status <> 'FAILED') "
-    "    / GREATEST(1, (SELECT count(*) FROM runtimes "
-    "       WHERE seen_at > now() - make_interval(secs => 3 * $3::int)))::numeric))) "
-"  FOR UPDATE SKIP LOCKED) "
-    "UPDATE chargers ch SET lease_owner = $1, "
+    "    (SELECT count(*) FROM chargers WHERE lease_owner IS NULL AND status <> 'FAILED') "
+    "    / GREATEST(1, (SELECT count(*) FROM runtimes WHERE lease_until >= now()))::numeric))) "
+    "  FOR UPDATE SKIP LOCKED) "
+"UPDATE chargers ch SET lease_owner = $1, "
     "  lease_until = now() + make_interval(secs => $3::int), "
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
     "  pending_change = NULL, live = NULL, updated_at = now() "
@@ -50,10 +51,6 @@ static const char SQL_CLAIM[] =
     "          - extract(epoch FROM now() - j.created_at)) * 1000)::bigint "
     "   FROM jobs j WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL "
     "     AND ch.status <> 'READY')";
-
-static const char SQL_RENEW[] =
-    "UPDATE chargers SET lease_until = now() + make_interval(secs => $2::int) "
-    "WHERE lease_owner = $1 AND status <> 'FAILED'";
 
 /* One statement for a whole batch of outcomes; a READY step never goes back, a FAILED
  * step gives its lease up. The owner test is written IS NOT DISTINCT FROM on purpose:
@@ -127,7 +124,8 @@ struct orch_runtime {
     struct orch_runtime_opts opts;
     char owner[48];
     int publishing;
-    uv_timer_t claim_timer, renew_timer, flush_timer;
+    int published;              /* its runtimes row exists: it may claim */
+    uv_timer_t claim_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting;
     unsigned flushes;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
@@ -409,7 +407,7 @@ static void claim_done(PGresult *res, const char *err, void *arg)
 
 static void claim(struct orch_runtime *r)
 {
-    if (r->claiming || r->stopping || !db_ready(r->db))
+    if (r->claiming || r->stopping || !r->published || !db_ready(r->db))
         return;
     int room = r->opts.capacity - r->held;
     if (room <= 0)
@@ -578,30 +576,14 @@ static void report_outcomes(struct orch_runtime *r)
     free(text);
 }
 
-static void publish(struct orch_runtime *r);
-
-static void claim_cb(uv_timer_t *t)
-{
-    struct orch_runtime *r = t->data;
-    publish(r);          /* every second: fresh figures, and alive for the claim shares */
-    poll_changes(t->data);
-    take_commands(t->data);
-    claim(t->data);
-}
-
-static void renew_done(PGresult *res, const char *err, void *arg)
-{
-    if (err)
-        CF_LOG_WARN("orch", "cannot renew leases: %s", err);
-}
-
-/* This runtime's load figures, for GET /metrics (the API's process reads every
- * runtime's row). */
+/* This runtime's row: its lease (every charger it holds is held while the row is
+ * renewed, every second) and its load figures for GET /metrics. */
 static const char SQL_PUBLISH[] =
-    "INSERT INTO runtimes (owner, pid, capacity, held, metrics) "
-    "VALUES ($1, $2::int, $3::int, $4::int, $5::jsonb) "
+    "INSERT INTO runtimes (owner, pid, capacity, held, metrics, lease_until) "
+    "VALUES ($1, $2::int, $3::int, $4::int, $5::jsonb, "
+    "  now() + make_interval(secs => $6::int)) "
     "ON CONFLICT (owner) DO UPDATE SET held = EXCLUDED.held, metrics = EXCLUDED.metrics, "
-    "  seen_at = now()";
+    "  seen_at = now(), lease_until = EXCLUDED.lease_until";
 
 static const char SQL_UNPUBLISH[] = "DELETE FROM runtimes WHERE owner = $1";
 
@@ -610,8 +592,11 @@ static void publish_done(PGresult *res, const char *err, void *arg)
     struct orch_runtime *r = arg;
     r->publishing = 0;
     if (err)
-        CF_LOG_DEBUG("orch", "cannot write the load figures: %s", err);
-
+        CF_LOG_WARN("orch", "cannot renew this runtime's lease: %s", err);
+    else if (!r->published) {
+        r->published = 1;          /* it may claim now */
+        claim(r);
+    }
     if (r->stopping)
         finish_stop(r);
 }
@@ -629,13 +614,14 @@ static void publish(struct orch_runtime *r)
     json_decref(m);
     if (!text)
         return;
-    char pid[16], cap[16], held[16];
+    char pid[16], cap[16], held[16], lease[16];
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     snprintf(cap, sizeof cap, "%d", r->opts.capacity);
     snprintf(held, sizeof held, "%d", r->held);
-    const char *params[5] = {r->owner, pid, cap, held, text};
+    snprintf(lease, sizeof lease, "%d", r->opts.lease_s);
+    const char *params[6] = {r->owner, pid, cap, held, text, lease};
     r->publishing = 1;
-    db_query(r->db, SQL_PUBLISH, 5, params, publish_done, r);
+    db_query(r->db, SQL_PUBLISH, 6, params, publish_done, r);
     free(text);
 }
 
@@ -655,16 +641,15 @@ const char *orch_runtime_owner(const struct orch_runtime *r)
     return r->owner;
 }
 
-static void renew_cb(uv_timer_t *t)
+static void claim_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
-    if (r->held == 0 || !db_ready(r->db))
-        return;
-    char lease[16];
-    snprintf(lease, sizeof lease, "%d", r->opts.lease_s);
-    const char *params[2] = {r->owner, lease};
-    db_query(r->db, SQL_RENEW, 2, params, renew_done, r);
+    publish(r);          /* every second: the runtime lease, fresh figures */
+    poll_changes(t->data);
+    take_commands(t->data);
+    claim(t->data);
 }
+
 
 static void notified(void *arg);
 
@@ -710,12 +695,9 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     }
     db_listen(db, "cf_claim", notified, r);
     uv_timer_init(loop, &r->claim_timer);
-    uv_timer_init(loop, &r->renew_timer);
     uv_timer_init(loop, &r->flush_timer);
-    r->claim_timer.data = r->renew_timer.data = r->flush_timer.data = r;
+    r->claim_timer.data = r->flush_timer.data = r;
     uv_timer_start(&r->claim_timer, claim_cb, 100, CLAIM_TICK_MS);
-    uint64_t renew_ms = (uint64_t)r->opts.lease_s * 1000 / 3;
-    uv_timer_start(&r->renew_timer, renew_cb, renew_ms, renew_ms);
     uv_timer_start(&r->flush_timer, flush_cb, FLUSH_TICK_MS, FLUSH_TICK_MS);
     CF_LOG_INFO("orch", "runtime %s: lease %d s, capacity %d", r->owner, r->opts.lease_s,
                 r->opts.capacity);
@@ -764,12 +746,15 @@ static void handle_closed(uv_handle_t *h)
 static void release_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    if (err)
+    if (err) {
         CF_LOG_WARN("orch", "cannot release leases (they expire in %d s): %s", r->opts.lease_s,
                     err);
-    r->handles_open = 3;
+    } else {   /* nothing held any more: the runtime's row goes (never before) */
+        const char *params[1] = {r->owner};
+        db_query(r->db, SQL_UNPUBLISH, 1, params, unpublish_done, NULL);
+    }
+    r->handles_open = 2;
     uv_close((uv_handle_t *)&r->claim_timer, handle_closed);
-    uv_close((uv_handle_t *)&r->renew_timer, handle_closed);
     uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
 }
 
@@ -800,8 +785,6 @@ static void finish_stop(struct orch_runtime *r)
         return;
     r->stopping = 2;
     const char *params[1] = {r->owner};
-    if (db_ready(r->db))
-        db_query(r->db, SQL_UNPUBLISH, 1, params, unpublish_done, NULL);
     db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
 }
 
@@ -811,7 +794,6 @@ void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *ar
     r->done = done;
     r->done_arg = arg;
     uv_timer_stop(&r->claim_timer);
-    uv_timer_stop(&r->renew_timer);
     uv_timer_stop(&r->flush_timer);
     sim_runtime_stop_all(r->sim);
     finish_stop(r);

@@ -1,8 +1,8 @@
 /* The durable side of a simulator runtime: claims provisioning steps (charger rows)
- * from PostgreSQL with leases (FOR UPDATE SKIP LOCKED, so several runtimes never take
- * the same charger and a dead runtime's chargers are taken over when its leases
- * expire), renews the leases, starts the chargers in the simulator and writes their
- * outcome back in batches. */
+ * from PostgreSQL (FOR UPDATE SKIP LOCKED, so several runtimes never take the same
+ * charger), holds them under its own lease (one row in runtimes, renewed every second:
+ * a dead runtime's chargers are taken over when it runs out), starts the chargers in
+ * the simulator and writes their outcome back in batches. */
 #ifndef ORCH_RUNTIME_H
 #define ORCH_RUNTIME_H
 
@@ -12,7 +12,8 @@
 struct orch_runtime;
 
 struct orch_runtime_opts {
-    int lease_s;        /* lease length; renewed every lease_s/3 (15) */
+    int lease_s;        /* the runtime's lease, renewed every second: its chargers are
+                         * taken over when it has not renewed for this long (15) */
     int capacity;       /* most chargers this runtime holds at once */
     int claim_batch;    /* rows per claim statement (1000) */
     struct sim_runtime_opts sim;
