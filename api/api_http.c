@@ -224,9 +224,13 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         if (!last)
             n = WRITE_CHUNK;
         /* The bytes before out_off were sent already: they serve as LWS_PRE headroom. */
-        if (lws_write(wsi, r->out + LWS_PRE + r->out_off, n,
-                      last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
+        int w = lws_write(wsi, r->out + LWS_PRE + r->out_off, n,
+                          last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP);
+        if (w != (int)n) {
+            CF_LOG_WARN("http", "%s: write of %zu bytes at %zu of %zu returned %d: closing",
+                        r->path ? r->path : "?", n, r->out_off, r->out_len, w);
             return -1;
+        }
         r->out_off += n;
         if (!last) {
             lws_callback_on_writable(wsi);

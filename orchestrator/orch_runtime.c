@@ -125,6 +125,7 @@ struct orch_runtime {
     char owner[48];
     int publishing;
     int published;              /* its runtimes row exists: it may claim */
+    int abandoned;              /* chargers given up at the stop deadline */
     uv_timer_t claim_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting;
     unsigned flushes;
@@ -260,6 +261,10 @@ static void ev_gone(struct sim_charger *ch, void *arg)
         json_array_append_new(r->settle, json_string(oc->id));
     }
     free(oc);
+    if (r->abandoned) {            /* after the stop deadline: no longer counted */
+        r->abandoned--;
+        return;
+    }
     r->held--;
     if (r->stopping && r->held == 0)
         finish_stop(r);
@@ -732,6 +737,13 @@ static void handle_closed(uv_handle_t *h)
     void (*done)(void *) = r->done;
     void *arg = r->done_arg;
     db_listen(r->db, NULL, NULL, NULL);
+    if (r->abandoned) {
+        /* chargers still exist: the runtime and their owner data stay allocated */
+        CF_LOG_WARN("orch", "leaving %d charger%s behind", r->abandoned,
+                    r->abandoned == 1 ? "" : "s");
+        done(arg);
+        return;
+    }
     sim_runtime_free(r->sim);
     json_decref(r->updates);
     json_decref(r->settle);
@@ -788,6 +800,24 @@ static void finish_stop(struct orch_runtime *r)
     db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
 }
 
+/* A stop does not wait forever for chargers that never report gone (seen once with
+ * 100,000 chargers overloading two cores while their CSMS was killed: a few sockets
+ * stuck in their connect). Their leases are released with the others; the runtime is
+ * then left allocated (the libwebsockets context may still call into those chargers). */
+#define STOP_DEADLINE_MS 20000
+
+static void stop_deadline(uv_timer_t *t)
+{
+    struct orch_runtime *r = t->data;
+    if (r->held == 0)
+        return;
+    CF_LOG_ERROR("orch", "%d charger%s did not close within %d s: stopping without them",
+                 r->held, r->held == 1 ? "" : "s", STOP_DEADLINE_MS / 1000);
+    r->abandoned = r->held;
+    r->held = 0;
+    finish_stop(r);
+}
+
 void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *arg)
 {
     r->stopping = 1;
@@ -795,6 +825,7 @@ void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *ar
     r->done_arg = arg;
     uv_timer_stop(&r->claim_timer);
     uv_timer_stop(&r->flush_timer);
+    uv_timer_start(&r->claim_timer, stop_deadline, STOP_DEADLINE_MS, 0);
     sim_runtime_stop_all(r->sim);
     finish_stop(r);
 }
