@@ -228,7 +228,7 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
                           last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP);
         if (w != (int)n) {
             CF_LOG_WARN("http", "%s: write of %zu bytes at %zu of %zu returned %d: closing",
-                        r->path ? r->path : "?", n, r->out_off, r->out_len, w);
+                        r->path, n, r->out_off, r->out_len, w);
             return -1;
         }
         r->out_off += n;

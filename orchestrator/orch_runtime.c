@@ -800,10 +800,11 @@ static void finish_stop(struct orch_runtime *r)
     db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
 }
 
-/* A stop does not wait forever for chargers that never report gone (seen once with
- * 100,000 chargers overloading two cores while their CSMS was killed: a few sockets
- * stuck in their connect). Their leases are released with the others; the runtime is
- * then left allocated (the libwebsockets context may still call into those chargers). */
+/* A stop does not wait forever for chargers that never report gone (seen with 100,000
+ * chargers on two cores: a handshake that completed after its charger was stopped
+ * revived it; that is fixed in sim_charger.c, this is the safety net). Their leases
+ * are released with the others; the runtime is then left allocated (the libwebsockets
+ * context may still call into those chargers). */
 #define STOP_DEADLINE_MS 20000
 
 static void stop_deadline(uv_timer_t *t)

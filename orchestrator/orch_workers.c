@@ -1,6 +1,7 @@
 /* serve's local worker processes (see orch_workers.h). */
 #include "orch_workers.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cf_log.h"
 
 #define RESTART_MS 1000
+#define KILL_AFTER_MS 30000       /* a worker that has not stopped by then is killed */
 
 extern char **environ;
 
@@ -28,13 +30,37 @@ struct orch_workers {
     int n;
     int stopping;
     int unclean;                /* workers that did not exit 0 once told to stop */
-    int open_handles;           /* restart timers, pipes and processes not closed yet */
+    int open_handles;           /* timers, pipes and processes not closed yet */
+    uv_timer_t kill_timer;
+    int kill_open;
     void (*done)(void *arg, int unclean);
     void *done_arg;
     struct worker w[];
 };
 
 static void spawn(struct worker *k);
+static void kill_closed(uv_handle_t *h);
+
+static void close_kill_timer(struct orch_workers *w)
+{
+    if (!w->kill_open)
+        return;
+    w->kill_open = 0;
+    uv_close((uv_handle_t *)&w->kill_timer, kill_closed);
+}
+
+/* Stopping, some worker did not exit within KILL_AFTER_MS: serve must not wait forever. */
+static void kill_cb(uv_timer_t *t)
+{
+    struct orch_workers *w = t->data;
+    for (int i = 0; i < w->n; i++) {
+        if (!w->w[i].running)
+            continue;
+        CF_LOG_ERROR("workers", "worker %d (pid %d) did not stop within %d s: killing it",
+                     w->w[i].index, w->w[i].proc.pid, KILL_AFTER_MS / 1000);
+        uv_process_kill(&w->w[i].proc, SIGKILL);
+    }
+}
 
 static void maybe_done(struct orch_workers *w)
 {
@@ -52,6 +78,13 @@ static void maybe_done(struct orch_workers *w)
     free(w);
     if (done)
         done(arg, unclean);
+}
+
+static void kill_closed(uv_handle_t *h)
+{
+    struct orch_workers *w = h->data;
+    w->open_handles--;
+    maybe_done(w);
 }
 
 static void handle_closed(uv_handle_t *h)
@@ -79,6 +112,8 @@ static void exited(uv_process_t *p, int64_t status, int signal)
         uv_close((uv_handle_t *)&k->in, handle_closed);
     }
     uv_close((uv_handle_t *)p, handle_closed);
+    if (w->stopping && orch_workers_running(w) == 0)
+        close_kill_timer(w);
     if (w->stopping) {
         if (status == 0 && signal == 0) {
             CF_LOG_INFO("workers", "worker %d (pid %d) stopped", k->index, p->pid);
@@ -163,6 +198,10 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
     size_t len = strlen(conninfo) + 14;
     w->env[j] = malloc(len);
     snprintf(w->env[j], len, "DATABASE_URL=%s", conninfo);
+    uv_timer_init(loop, &w->kill_timer);
+    w->kill_timer.data = w;
+    w->kill_open = 1;
+    w->open_handles++;
     for (int i = 0; i < n; i++) {
         struct worker *k = &w->w[i];
         k->all = w;
@@ -189,6 +228,10 @@ void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int uncle
             uv_close((uv_handle_t *)&k->in, handle_closed);
         }
     }
+    if (orch_workers_running(w) > 0)
+        uv_timer_start(&w->kill_timer, kill_cb, KILL_AFTER_MS, 0);
+    else
+        close_kill_timer(w);
     maybe_done(w);
 }
 

@@ -4,7 +4,8 @@
  * to them in DATABASE_URL (not on the command line, where ps would show a password).
  * Each worker's stdin is a pipe from serve: when serve goes away, even by kill -9, the
  * pipe closes and the worker stops cleanly (leases released). A worker that dies is
- * started again after a second. */
+ * started again after a second; one that has not stopped 30 s after serve told it to
+ * is killed. */
 #ifndef ORCH_WORKERS_H
 #define ORCH_WORKERS_H
 

@@ -1050,6 +1050,8 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
     }
 
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
+        if (ch->state == SIM_STOPPING)  /* stopped while connecting: the handshake won */
+            return -1;                  /* the race; close (its slot was given back) */
         if (ch->off) {                /* switched off while connecting */
             set_conn_error(ch, "switched off");
             return -1;

@@ -69,7 +69,8 @@ export async function startPostgres() {
 // The independent CSMS. boot(identity, params, n) returns the BootNotification answer
 // fields {status, interval} (n = 1 for the first boot of that identity).
 // reject(handshake) → an HTTP status to refuse the websocket upgrade with, or 0.
-export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, hangFirst = [] } = {}) {
+// authDelayMs(identity): hold that charger's websocket handshake this long (0: none).
+export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, hangFirst = [], authDelayMs } = {}) {
   const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
   const peer = {
     boots: new Map(),        // identity → [params...]
@@ -94,7 +95,9 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     if (code) return rej(code, 'refused by test peer');
     peer.endpoints.set(hs.identity, hs.endpoint);
     peer.addresses.set(hs.identity, hs.remoteAddress);
-    accept();
+    peer.handshakes = (peer.handshakes ?? 0) + 1;
+    const delay = authDelayMs ? authDelayMs(hs.identity) : 0;
+    if (delay) setTimeout(accept, delay); else accept();
   });
   const push = (m, id, v) => { if (!m.has(id)) m.set(id, []); m.get(id).push(v); };
   server.on('client', client => {

@@ -259,6 +259,30 @@ test('--connect-rate caps new connections per second; --source-addresses spreads
   }
 });
 
+test('chargers stopped while their handshake is in flight close at once (no stuck stop)', async () => {
+  // the CSMS holds every handshake 2 s; serve is stopped in the middle of them
+  const pg2 = await startPostgres();
+  const peer2 = await startPeer({ authDelayMs: () => 2000 });
+  const srv2 = await startServe({ db: pg2.url });
+  try {
+    const { locationId: loc } = await createLocation(srv2, peer2.url);
+    const r = await srv2.api('POST', `/ocpp/locations/${loc}/chargers`, {
+      body: [group({ identity_prefix: 'H_' }, { chargers_number: 20 })],
+    });
+    assert.equal(r.status, 202);
+    await until(() => (peer2.handshakes ?? 0) >= 20, { what: 'every handshake waiting at the CSMS' });
+    const t0 = Date.now();
+    const exit = await srv2.stop();
+    const took = Date.now() - t0;
+    assert.deepEqual(exit, { code: 0, signal: null }, srv2.log);
+    // the held handshakes complete after the stop: they must not keep serve waiting
+    assert.ok(took < 10000, `stop took ${took} ms:\n${srv2.log}`);
+    assert.doesNotMatch(srv2.log, /did not close within/);
+  } finally {
+    await stopAll({ srv: srv2, peer: peer2, pg: pg2 });
+  }
+});
+
 test('bad scale-out options are refused with a clear message', () => {
   for (const [args, msg] of [
     [['--workers', '-1'], /--workers wants an integer in 0\.\.256/],
