@@ -12,15 +12,21 @@ export const BIN = process.env.CHARGEFLEET_BIN ?? new URL('../../build/chargefle
 export const TOKEN = 'test-token-0123456789';
 const isRoot = process.getuid() === 0;
 
+// A port nobody listens on, taken below the kernel's ephemeral range (32768-60999
+// here): a port from listen(0) comes from that range, so an outgoing connection of
+// any process (serve's own database connections, say) could take it as its local
+// port between this check and the listen that needs it (seen in CI: EADDRINUSE).
 export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+  for (let i = 0; ; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const ok = await new Promise(resolve => {
+      const s = net.createServer();
+      s.on('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (ok) return port;
+    if (i === 100) throw new Error('no free port in 20000-31999');
+  }
 }
 
 function pgBin(name) {
@@ -337,18 +343,25 @@ export const DC201 = { brand_slug: 'abb', model_slug: 'terra-184', ocpp_version:
 // [[template, identity], ...] READY and connected. Resolves {pg, peer, srv,
 // locationId, ids: identity -> charger_id}.
 export async function startFleet(chargers, { peer: peerOpts = {}, serve: serveOpts = {} } = {}) {
-  const pg = await startPostgres();
-  const peer = await startPeer(peerOpts);
-  const srv = await startServe({ db: pg.url, ...serveOpts });
-  const { locationId } = await createLocation(srv, peer.url);
-  const ids = {};
-  for (const [tmpl, id] of chargers) {
-    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
-    if (r.status !== 202) throw new Error(`POST chargers: ${r.status} ${JSON.stringify(r.body)}`);
-    const job = await waitJob(srv, r.body.status_url);
-    if (job.status !== 'READY') throw new Error(`${id}: ${JSON.stringify(job.results)}`);
-    ids[id] = job.results.created[0].charger_id;
+  let pg, peer, srv;
+  try {
+    pg = await startPostgres();
+    peer = await startPeer(peerOpts);
+    srv = await startServe({ db: pg.url, ...serveOpts });
+    const { locationId } = await createLocation(srv, peer.url);
+    const ids = {};
+    for (const [tmpl, id] of chargers) {
+      const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group(tmpl, { charger_ids: [id] })] });
+      if (r.status !== 202) throw new Error(`POST chargers: ${r.status} ${JSON.stringify(r.body)}`);
+      const job = await waitJob(srv, r.body.status_url);
+      if (job.status !== 'READY') throw new Error(`${id}: ${JSON.stringify(job.results)}`);
+      ids[id] = job.results.created[0].charger_id;
+    }
+    await until(() => chargers.every(([, id]) => peer.live.get(id) === 1), { what: 'every charger connected' });
+    return { pg, peer, srv, locationId, ids };
+  } catch (e) {
+    // the caller's after() never sees these: stop them here, or the test hangs
+    await stopAll({ srv, peer, pg }).catch(() => {});
+    throw e;
   }
-  await until(() => chargers.every(([, id]) => peer.live.get(id) === 1), { what: 'every charger connected' });
-  return { pg, peer, srv, locationId, ids };
 }
