@@ -218,7 +218,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     json_t *t, *tloc, *ids, *idsloc;
     long number = -1;
     int has_number;
-    char full_prefix[128], name[160], serial[16];
+    char full_prefix[128];
 
     if (!json_is_object(g)) {
         vc_err(v, json_incref(loc), "type_error.object", "a charger group must be an object");
@@ -344,41 +344,35 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     }
     json_decref(tloc);
 
-    json_t *identities = json_array();
-    if (orch_expand_identities(full_prefix, ids, number, v->seen, &v->rng, identities) != 0) {
-        vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.identity",
-            "no free identities left with prefix '%s'", full_prefix);
-        json_decref(identities);
-        json_decref(behavior);
+    /* the group as a plan writes it: what its chargers share, how to name them */
+    json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:f,s:s*,s:i}",
+        "brand_slug", m->brand_slug, "model_slug", m->model_slug,
+        "ocpp_version", ver ? ver : "OCPP1.6", "ws_url", ws,
+        "connector_type", ctype ? ctype : m->connector_types[0], "connectors", m->connectors,
+        "vendor", m->vendor, "model", m->model, "firmware", m->firmware,
+        "max_power_kw", m->max_power_kw, "ca_file", ca, "security_profile", (int)sec.profile);
+    /* what a template does not set is left out (NULL in the row) */
+    if (sec.password)
+        json_object_set_new(row, "basic_password", json_string(sec.password));
+    if (sec.ca_pem)
+        json_object_set_new(row, "ca_pem", json_string(sec.ca_pem));
+    if (sec.cert)
+        json_object_set_new(row, "client_cert_pem", json_string(sec.cert));
+    if (sec.key)
+        json_object_set_new(row, "client_key_pem", json_string(sec.key));
+    if (behavior)
+        json_object_set_new(row, "behavior", behavior);
+    json_t *spec = json_pack("{s:o,s:s,s:O?,s:I,s:s}", "row", row, "prefix", full_prefix,
+                             "ids", ids, "number", (json_int_t)number,
+                             "name", tname ? tname : m->model_name);
+    if (v->defer) {
+        json_array_append_new(rows, spec);
         return;
     }
-    json_array_foreach(identities, i, id) {
-        const char *identity = json_string_value(id);
-        snprintf(name, sizeof(name), "%s %zu", tname ? tname : m->model_name, i + 1);
-        orch_serial_for(identity, serial);
-        json_array_append_new(rows, json_pack(
-            "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:f,s:s*}",
-            "identity", identity, "charge_point_name", name, "brand_slug", m->brand_slug,
-            "model_slug", m->model_slug, "ocpp_version", ver ? ver : "OCPP1.6", "ws_url", ws,
-            "connector_type", ctype ? ctype : m->connector_types[0], "connectors", m->connectors,
-            "vendor", m->vendor, "model", m->model, "serial", serial, "firmware", m->firmware,
-            "max_power_kw", m->max_power_kw, "ca_file", ca));
-        json_t *row = json_array_get(rows, json_array_size(rows) - 1);
-        /* what a template does not set is left out (NULL in the row) */
-        json_object_set_new(row, "security_profile", json_integer(sec.profile));
-        if (sec.password)
-            json_object_set_new(row, "basic_password", json_string(sec.password));
-        if (sec.ca_pem)
-            json_object_set_new(row, "ca_pem", json_string(sec.ca_pem));
-        if (sec.cert)
-            json_object_set_new(row, "client_cert_pem", json_string(sec.cert));
-        if (sec.key)
-            json_object_set_new(row, "client_key_pem", json_string(sec.key));
-        if (behavior)
-            json_object_set(row, "behavior", behavior);
-    }
-    json_decref(identities);
-    json_decref(behavior);
+    if (orch_expand_group(spec, v->seen, &v->rng, rows) != 0)
+        vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.identity",
+            "no free identities left with prefix '%s'", full_prefix);
+    json_decref(spec);
 }
 
 
@@ -392,6 +386,7 @@ enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom
 
     vc_init(&v, json_is_object(taken) ? taken : NULL);
     v.custom = custom;
+    v.defer = 1;
     if (!json_is_array(body))
         vc_err(&v, json_incref(loc), "type_error.list", "expected an array of charger groups");
     else if (json_array_size(body) == 0)
@@ -403,7 +398,8 @@ enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom
         json_decref(gloc);
     }
     json_decref(loc);
-    return vc_finish(&v, rows, plan, errors);
+    return vc_finish(&v, json_pack("{s:o,s:I}", "groups", rows, "count", (json_int_t)v.total),
+                     plan, errors);
 }
 
 /* ---- locations ---- */

@@ -27,7 +27,9 @@ enum api_valid { API_VALID_OK = 0, API_VALID_INVALID = -1, API_VALID_NOT_FOUND =
  * (orch_models.h), usable in groups besides the built-in catalog. */
 
 /* A chargers body (array of groups) for one location. taken: JSON object whose keys
- * are the identities the location already has (borrowed, not modified).
+ * are the identities the location already has (borrowed, not modified). The plan is
+ * {"groups": [group as orch_expand_group reads it], "count": chargers}: its rows are
+ * drawn after the 202 (orch_plans.h), or at once with orch_expand_plan.
  * ws_url_fallback: the CPO's ws_url or --default-ws-url (NULL: groups must give one). */
 enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom,
                                      const char *ws_url_fallback, json_t **plan, json_t **errors);

@@ -17,6 +17,7 @@ struct vctx {
     json_t *seen;
     json_t *custom;          /* the tenant's custom models {"brand/model": doc}, borrowed */
     long total;
+    int defer;               /* groups stay groups (expanded after the 202), see check_group */
     struct orch_rng rng;
 };
 

@@ -91,3 +91,53 @@ void orch_serial_for(const char *identity, char out[16])
     EVP_Digest(identity, strlen(identity), d, &n, EVP_sha256(), NULL);
     snprintf(out, 16, "CF%02X%02X%02X%02X%02X", d[0], d[1], d[2], d[3], d[4]);
 }
+
+int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows)
+{
+    json_t *row = json_object_get(group, "row"), *identities = json_array(), *id;
+    const char *name = json_string_value(json_object_get(group, "name"));
+    json_int_t number = json_integer_value(json_object_get(group, "number"));
+    char cp_name[160], serial[16];
+    size_t i;
+
+    if (orch_expand_identities(json_string_value(json_object_get(group, "prefix")),
+                               json_object_get(group, "ids"), (long)number, taken, r,
+                               identities) != 0) {
+        json_decref(identities);
+        return -1;
+    }
+    json_array_foreach(identities, i, id) {
+        json_t *c = json_copy(row);   /* shallow: the shared values are never changed */
+        snprintf(cp_name, sizeof(cp_name), "%s %zu", name ? name : "", i + 1);
+        orch_serial_for(json_string_value(id), serial);
+        json_object_set(c, "identity", id);
+        json_object_set_new(c, "charge_point_name", json_string(cp_name));
+        json_object_set_new(c, "serial", json_string(serial));
+        json_array_append_new(rows, c);
+    }
+    json_decref(identities);
+    return 0;
+}
+
+json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
+{
+    json_t *rows = json_array(), *g, *id;
+    size_t i, k;
+    char identity[256];
+
+    json_array_foreach(groups, i, g) {
+        const char *prefix = json_string_value(json_object_get(g, "prefix"));
+        json_array_foreach(json_object_get(g, "ids"), k, id) {
+            snprintf(identity, sizeof(identity), "%s%s", prefix ? prefix : "",
+                     json_string_value(id));
+            json_object_set_new(taken, identity, json_true());
+        }
+    }
+    json_array_foreach(groups, i, g) {
+        if (orch_expand_group(g, taken, r, rows) != 0) {
+            json_decref(rows);
+            return NULL;
+        }
+    }
+    return rows;
+}

@@ -35,6 +35,20 @@ int orch_rng_bytes(struct orch_rng *r, unsigned char *out, size_t n);
 int orch_expand_identities(const char *prefix, json_t *ids, long number, json_t *taken,
                            struct orch_rng *r, json_t *out);
 
+/* A group of a plan, as the validator writes it (api_validate.c):
+ * {"row": {the columns every charger of the group shares}, "prefix": "...",
+ *  "ids": [explicit ids without the prefix] (may be absent), "number": n,
+ *  "name": "base of charge_point_name"}.
+ * Appends its charger rows to `rows`: the row's columns + "identity" (expanded as
+ * orch_expand_identities does, `taken` updated), "charge_point_name" ("<name> <n>",
+ * n from 1) and "serial". Returns 0, or -1 as orch_expand_identities. */
+int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows);
+
+/* The charger rows of a plan's groups (a new array), or NULL when a group could not
+ * be expanded. The explicit identities of every group go into `taken` first, so no
+ * random one of an earlier group takes an identity a later group names. */
+json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r);
+
 /* A stable serial number for an identity ("CF" + 10 hex of SHA-256(identity)). */
 void orch_serial_for(const char *identity, char out[16]);
 

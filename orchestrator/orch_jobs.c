@@ -6,17 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The charger row of a plan, in table column order (json_to_recordset reads it). */
-#define CHARGER_COLS                                                                    \
-    "identity, charge_point_name, brand_slug, model_slug, ocpp_version, ws_url, "       \
-    "connector_type, connectors, vendor, model, serial, firmware, max_power_kw, ca_file, " \
-    "security_profile, basic_password, ca_pem, client_cert_pem, client_key_pem, behavior"
-#define CHARGER_TYPES                                                                   \
-    "identity text, charge_point_name text, brand_slug text, model_slug text, "         \
-    "ocpp_version text, ws_url text, connector_type text, connectors int, vendor text, " \
-    "model text, serial text, firmware text, max_power_kw float8, ca_file text, "        \
-    "security_profile smallint, basic_password text, ca_pem text, client_cert_pem text, " \
-    "client_key_pem text, behavior jsonb"
 /* The location columns of a plan item `p.loc` (see api_validate.h). */
 #define LOCATION_COLS                                                                   \
     "id, cpo_id, job_id, name, address, city, postal_code, country, latitude, "          \
@@ -30,9 +19,8 @@
 
 static const char SQL_LOCATION_CONTEXT[] =
     "SELECT json_build_object('ws_url', c.ws_url, "
-    "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ", 'taken', "
-    "  COALESCE((SELECT json_object_agg(identity, true) FROM chargers "
-    "            WHERE location_id = l.id), '{}'::json)) "
+    "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ", "
+    "  'taken', cf_taken_identities(l.id, NULL)) "
     "FROM locations l LEFT JOIN cpos c ON c.id = l.cpo_id "
     "WHERE l.id = $1::uuid AND l.tenant = $2 AND NOT l.deleting";
 
@@ -41,16 +29,15 @@ static const char SQL_CPO_CONTEXT[] =
     "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ") FROM cpos "
     "WHERE id = $1::bigint AND tenant = $2 AND NOT deleting";
 
+/* The job and its plan (api_validate_chargers: {"groups", "count"}); its charger rows
+ * are written after the 202 (orch_plans.c). */
 static const char SQL_CREATE_CHARGERS[] =
     "WITH loc AS (SELECT id FROM locations "
     "  WHERE id = $1::uuid AND tenant = $3 AND NOT deleting FOR SHARE), "
-    "j AS MATERIALIZED (INSERT INTO jobs (id, kind, location_id, tenant, connect_rate, first_seq) "
-    "  SELECT gen_random_uuid(), 'chargers', id, $3, $4::float8, "
-    "    nextval(pg_get_serial_sequence('chargers', 'seq')) FROM loc RETURNING id), "
-    "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
-    "  SELECT $1::uuid, j.id, r.* FROM j, json_to_recordset($2::json) AS r(" CHARGER_TYPES ") "
-    "  RETURNING 1) "
-    "SELECT json_build_object('job_id', j.id, 'count', (SELECT count(*) FROM c)) FROM j";
+    "j AS (INSERT INTO jobs (id, kind, location_id, tenant, connect_rate, plan, planned) "
+    "  SELECT gen_random_uuid(), 'chargers', id, $3, $4::float8, $2::jsonb->'groups', "
+    "    ($2::jsonb->>'count')::int FROM loc RETURNING id, planned) "
+    "SELECT json_build_object('job_id', j.id, 'count', j.planned) FROM j";
 
 static const char SQL_CREATE_LOCATIONS[] =
     "WITH cp AS (SELECT id FROM cpos "
@@ -62,9 +49,9 @@ static const char SQL_CREATE_LOCATIONS[] =
     "  FROM json_array_elements($2::json) WITH ORDINALITY AS e(value, ord)), "
     "l AS (INSERT INTO locations (" LOCATION_COLS ") "
     "  SELECT " LOCATION_VALUES("p.lid", "cp.id", "j.id", "$3") " FROM p, cp, j RETURNING 1), "
-    "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
+    "c AS (INSERT INTO chargers (location_id, job_id, " ORCH_SQL_CHARGER_COLS ") "
     "  SELECT p.lid, j.id, r.* FROM p, j, "
-    "    json_to_recordset(p.loc->'chargers') AS r(" CHARGER_TYPES ") RETURNING 1) "
+    "    json_to_recordset(p.loc->'chargers') AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
     "SELECT json_build_object('job_id', j.id, 'locations', (SELECT count(*) FROM l), "
     "  'chargers', (SELECT count(*) FROM c)) FROM j";
 
@@ -96,9 +83,9 @@ static const char SQL_CREATE_CPO[] =
     "  FROM d, json_array_elements(d.d->'locations') WITH ORDINALITY AS e(value, ord)), "
     "l AS (INSERT INTO locations (" LOCATION_COLS ") "
     "  SELECT " LOCATION_VALUES("p.lid", "cp.id", "ids.job", "$3") " FROM p, cp, ids RETURNING 1), "
-    "c AS (INSERT INTO chargers (location_id, job_id, " CHARGER_COLS ") "
+    "c AS (INSERT INTO chargers (location_id, job_id, " ORCH_SQL_CHARGER_COLS ") "
     "  SELECT p.lid, ids.job, r.* FROM p, ids, "
-    "    json_to_recordset(p.loc->'chargers') AS r(" CHARGER_TYPES ") RETURNING 1) "
+    "    json_to_recordset(p.loc->'chargers') AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
     "SELECT json_build_object('cpo_id', cp.id::text, 'job_id', ids.job, "
     "  'party_id', cp.party_id, 'requested_party_id', cp.requested_party_id, "
     "  'expires_at', " ORCH_SQL_RFC3339("cp.expires_at") ", "
@@ -106,16 +93,16 @@ static const char SQL_CREATE_CPO[] =
     "FROM cp, ids";
 
 static const char SQL_CHARGERS_JOB[] =
-    "SELECT cf_job_status(id) FROM jobs "
+    "SELECT cf_job(id) FROM jobs "
     "WHERE id = $2::uuid AND location_id = $1::uuid AND kind = 'chargers' AND tenant = $3";
 
 static const char SQL_LOCATIONS_JOB[] =
-    "SELECT cf_job_status(id) FROM jobs "
+    "SELECT cf_job(id) FROM jobs "
     "WHERE id = $2::uuid AND cpo_id = $1::bigint AND kind = 'locations' AND tenant = $3";
 
 static const char SQL_CPO_STATUS[] =
     "SELECT (jsonb_build_object('cpo_id', c.id::text) "
-    "        || cf_job_status(c.job_id)::jsonb)::json "
+    "        || cf_job(c.job_id)::jsonb)::json "
     "FROM cpos c WHERE c.id = $1::bigint AND c.tenant = $2 AND NOT c.deleting";
 
 struct call {

@@ -1,6 +1,7 @@
 /* The durable side of the REST API: every statement that writes or reads jobs, CPOs,
  * locations and chargers for a request. Each write is ONE statement (data-modifying
- * CTEs), so a job and all its steps exist together or not at all, before the 202.
+ * CTEs), so a job and all its steps exist together or not at all, before the 202 — a
+ * chargers job's steps are its plan, expanded into rows after the 202 (orch_plans.h).
  * Each call answers through an orch_json_cb with one JSON document built in SQL. */
 #ifndef ORCH_JOBS_H
 #define ORCH_JOBS_H
@@ -11,6 +12,18 @@
 #define ORCH_SQL_RFC3339(x)                                                             \
     "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The charger row of a plan, in table column order (json_to_recordset reads it;
+ * orch_jobs.c, orch_plans.c). */
+#define ORCH_SQL_CHARGER_COLS                                                           \
+    "identity, charge_point_name, brand_slug, model_slug, ocpp_version, ws_url, "       \
+    "connector_type, connectors, vendor, model, serial, firmware, max_power_kw, ca_file, " \
+    "security_profile, basic_password, ca_pem, client_cert_pem, client_key_pem, behavior"
+#define ORCH_SQL_CHARGER_TYPES                                                          \
+    "identity text, charge_point_name text, brand_slug text, model_slug text, "         \
+    "ocpp_version text, ws_url text, connector_type text, connectors int, vendor text, " \
+    "model text, serial text, firmware text, max_power_kw float8, ca_file text, "        \
+    "security_profile smallint, basic_password text, ca_pem text, client_cert_pem text, " \
+    "client_key_pem text, behavior jsonb"
 enum orch_status {
     ORCH_OK = 0,
     ORCH_NOT_FOUND,   /* the location / CPO / job does not exist */

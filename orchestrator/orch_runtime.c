@@ -12,6 +12,7 @@
 #include "cf_log.h"
 #include "ocpp_version.h"
 #include "orch_logs.h"
+#include "orch_plans.h"
 
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 #define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
@@ -127,7 +128,7 @@ struct orch_runtime {
     int published;              /* its runtimes row exists: it may claim */
     int abandoned;              /* chargers given up at the stop deadline */
     uv_timer_t claim_timer, flush_timer;
-    int claiming, flushing, polling, settling, stopping, taking, reporting;
+    int claiming, flushing, polling, settling, stopping, taking, reporting, expanding;
     unsigned flushes;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
     int held;
@@ -646,12 +647,44 @@ const char *orch_runtime_owner(const struct orch_runtime *r)
     return r->owner;
 }
 
+static void notify_done(PGresult *res, const char *err, void *arg)
+{
+}
+
+static void expand(struct orch_runtime *r);
+
+static void expanded(long n, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->expanding = 0;
+    if (r->stopping) {
+        finish_stop(r);
+        return;
+    }
+    if (n == 0)
+        return;
+    if (n > 0 && db_ready(r->db))   /* new rows: every runtime claims its share */
+        db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
+    claim(r);
+    expand(r);                      /* another job may be waiting */
+}
+
+/* Writes the rows of a job accepted with its plan (orch_plans.h). */
+static void expand(struct orch_runtime *r)
+{
+    if (r->expanding || r->stopping || !r->published || !db_ready(r->db))
+        return;
+    r->expanding = 1;
+    orch_plans_expand(r->db, r->owner, expanded, r);
+}
+
 static void claim_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
     publish(r);          /* every second: the runtime lease, fresh figures */
     poll_changes(t->data);
     take_commands(t->data);
+    expand(r);
     claim(t->data);
 }
 
@@ -709,20 +742,19 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     return r;
 }
 
-static void notify_done(PGresult *res, const char *err, void *arg)
-{
-}
-
 /* Another process wrote work (NOTIFY cf_claim): claim now, not at the next tick. */
 static void notified(void *arg)
 {
     struct orch_runtime *r = arg;
-    if (!r->stopping)
+    if (!r->stopping) {
+        expand(r);
         claim(r);
+    }
 }
 
 void orch_runtime_kick(struct orch_runtime *r)
 {
+    expand(r);
     claim(r);
     take_commands(r);
     if (db_ready(r->db))      /* the other runtimes (workers) claim their share now too */
@@ -775,7 +807,8 @@ static void release_done(PGresult *res, const char *err, void *arg)
 static void finish_stop(struct orch_runtime *r)
 {
     if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
-        r->reporting || r->publishing || r->held > 0 || orch_logs_busy(r->logs))
+        r->reporting || r->publishing || r->expanding || r->held > 0 ||
+        orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
         if (orch_logs_pending(r->logs) > 0 && orch_logs_flush(r->logs))

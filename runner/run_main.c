@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "api_validate.h"
+#include "orch_expand.h"
 #include "cf_log.h"
 #include "run_engine.h"
 #include "run_plan.h"
@@ -117,11 +118,16 @@ static int expand_groups(const char *file, json_t *groups, const char *csms, jso
             rc = -1;
             continue;
         }
-        json_t *row;
-        size_t k;
-        json_array_foreach(plan, k, row)
-            json_object_set_new(taken, json_string_value(json_object_get(row, "identity")), json_true());
-        json_array_append_new(rows, plan);
+        struct orch_rng rng;
+        orch_rng_init_random(&rng);
+        json_t *grows = orch_expand_plan(json_object_get(plan, "groups"), taken, &rng);
+        json_decref(plan);
+        if (!grows) {
+            fprintf(stderr, "chargefleet run: %s: group %zu: no free identities left\n", file, i);
+            rc = -1;
+            continue;
+        }
+        json_array_append_new(rows, grows);
     }
     json_decref(taken);
     return rc;

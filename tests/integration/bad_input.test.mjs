@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { startPostgres, startPeer, startServe, group, createLocation, request, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, group, createLocation, request, stopAll, waitJob } from './harness.mjs';
 
 let pg, peer, srv, locationId, cpoId;
 before(async () => {
@@ -14,6 +14,7 @@ before(async () => {
   // one existing charger, to collide with
   const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'HAS_' }, { charger_ids: ['1'] })] });
   assert.equal(r.status, 202);
+  await waitJob(srv, r.body.status_url);   // its row exists (rows are written after the 202)
 });
 after(() => stopAll({ srv, peer, pg }));
 
@@ -101,6 +102,42 @@ test('422: duplicate identities in the body, across groups, already in the locat
   await reject422([group({ identity_prefix: 'D_' }, { charger_ids: ['1'] }), group({ identity_prefix: 'D_' }, { charger_ids: ['1'] })],
     ['body', 1, 'charger_ids', 0], 'value_error.duplicate');
   await reject422([group({ identity_prefix: 'HAS_' }, { charger_ids: ['1'] })], ['body', 0, 'charger_ids', 0], 'value_error.duplicate');
+});
+
+// A chargers job is written with its groups; its rows come after the 202 (a runtime
+// expands the plan). These plans are written by hand, as a job accepted a moment ago.
+const planJob = (ids, extra = '') => {
+  const [[tenant]] = pg.query(`SELECT tenant FROM locations WHERE id = '${locationId}'`);
+  const plan = JSON.stringify([{ row: { vendor: 'V' }, prefix: 'PLAN_', ids, number: ids.length, name: 'Late' }]);
+  return pg.query(`INSERT INTO jobs (id, kind, location_id, tenant, plan, planned${extra ? ', expand_owner' : ''}) ` +
+    `VALUES (gen_random_uuid(), 'chargers', '${locationId}', '${tenant}', '${plan}'::jsonb, ${ids.length}${extra}) RETURNING id`)[0][0];
+};
+
+test('422: an identity named by a job accepted but not yet expanded is taken', async () => {
+  // held by a live runtime (serve's own, which does not know: nobody expands it)
+  const job = planJob(['HELD'], ', (SELECT owner FROM runtimes LIMIT 1)');
+  const st = await srv.api('GET', `/ocpp/locations/${locationId}/chargers/jobs/${job}`);
+  assert.equal(st.status, 200);
+  assert.equal(st.body.status, 'PENDING');
+  assert.deepEqual(st.body.progress, { total: 1, pending: 1, provisioning: 0, ready: 0, failed: 0 });
+  await reject422([group({ identity_prefix: 'PLAN_' }, { charger_ids: ['HELD'] })], ['body', 0, 'charger_ids', 0], 'value_error.duplicate');
+  pg.query(`DELETE FROM jobs WHERE id = '${job}'`);
+});
+
+test('a job whose explicit identity was taken after its 202 ends FAILED naming it, nothing created', async () => {
+  const before = total();
+  pg.query(`UPDATE chargers SET identity = 'PLAN_TAKEN' WHERE identity = 'HAS_1'`);
+  try {
+    const job = planJob(['TAKEN']);
+    const st = await waitJob(srv, `/ocpp/locations/${locationId}/chargers/jobs/${job}`, { timeoutMs: 15000 });
+    assert.equal(st.status, 'FAILED');
+    assert.match(st.error, /identity 'PLAN_TAKEN' was taken by another request/);
+    assert.deepEqual(st.progress, { total: 1, pending: 0, provisioning: 0, ready: 0, failed: 1 });
+    assert.equal(await total(), await before);
+    assert.equal(pg.query(`SELECT count(*) FROM chargers WHERE job_id = '${job}'`)[0][0], '0');
+  } finally {
+    pg.query(`UPDATE chargers SET identity = 'HAS_1' WHERE identity = 'PLAN_TAKEN'`);
+  }
 });
 
 test('422: ws_url scheme, ocpp_version, unknown model, connector type', async () => {

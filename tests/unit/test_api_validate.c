@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "api_validate.h"
+#include "orch_expand.h"
 
 #define WS "ws://127.0.0.1:9000/ocpp"
 
@@ -61,6 +62,16 @@ static void good_chargers_plan(void **state)
     json_t *plan, *errors;
 
     assert_int_equal(api_validate_chargers(b, NULL, NULL, WS, &plan, &errors), API_VALID_OK);
+    /* the plan keeps the group; its rows come from expanding it (after the 202) */
+    assert_int_equal(json_integer_value(json_object_get(plan, "count")), 3);
+    assert_int_equal(json_array_size(json_object_get(plan, "groups")), 1);
+    struct orch_rng rng;
+    orch_rng_init_random(&rng);
+    json_t *taken = json_object();
+    json_t *rows = orch_expand_plan(json_object_get(plan, "groups"), taken, &rng);
+    json_decref(plan);
+    json_decref(taken);
+    plan = rows;
     assert_int_equal(json_array_size(plan), 3);
     json_t *row = json_array_get(plan, 0);
     assert_string_equal(json_string_value(json_object_get(row, "identity")), "A_1");

@@ -114,6 +114,53 @@ static void serials(void **state)
     assert_string_not_equal(a, b);
 }
 
+/* A plan's groups: rows carry the group's shared columns, numbered names, serials; a
+ * random identity of an earlier group never takes one a later group names (the first
+ * draw of a seeded stream is named by the second group: the first group must skip it). */
+static void plan_rows(void **state)
+{
+    struct orch_rng r;
+    json_t *first = json_array(), *none = json_object();
+
+    orch_rng_init_seeded(&r, "plan");
+    assert_int_equal(orch_expand_identities("P_", NULL, 1, none, &r, first), 0);
+    const char *drawn = json_string_value(json_array_get(first, 0)) + 2;   /* after P_ */
+    json_t *groups = json_pack("[{s:{s:s,s:i},s:s,s:i,s:s},{s:{s:s},s:s,s:[s],s:i,s:s}]",
+                               "row", "vendor", "V", "connectors", 2, "prefix", "P_",
+                               "number", 3, "name", "Post",
+                               "row", "vendor", "W", "prefix", "P_", "ids", drawn,
+                               "number", 1, "name", "Named");
+    json_t *taken = json_object();
+
+    orch_rng_init_seeded(&r, "plan");
+    json_t *rows = orch_expand_plan(groups, taken, &r);
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 4);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *row = json_array_get(rows, i);
+        char name[16], serial[16];
+        snprintf(name, sizeof name, "Post %zu", i + 1);
+        assert_string_equal(json_string_value(json_object_get(row, "charge_point_name")), name);
+        assert_string_equal(json_string_value(json_object_get(row, "vendor")), "V");
+        assert_int_equal(json_integer_value(json_object_get(row, "connectors")), 2);
+        const char *id = json_string_value(json_object_get(row, "identity"));
+        assert_true(is_suffixed(id, "P_"));
+        assert_string_not_equal(id, json_string_value(json_array_get(first, 0)));
+        orch_serial_for(id, serial);
+        assert_string_equal(json_string_value(json_object_get(row, "serial")), serial);
+    }
+    json_t *named = json_array_get(rows, 3);
+    assert_string_equal(json_string_value(json_object_get(named, "identity")),
+                        json_string_value(json_array_get(first, 0)));
+    assert_string_equal(json_string_value(json_object_get(named, "charge_point_name")), "Named 1");
+    assert_int_equal(json_object_size(taken), 4);
+    json_decref(rows);
+    json_decref(groups);
+    json_decref(taken);
+    json_decref(first);
+    json_decref(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +169,7 @@ int main(void)
         cmocka_unit_test(never_collides_with_taken),
         cmocka_unit_test(seeded_is_deterministic),
         cmocka_unit_test(serials),
+        cmocka_unit_test(plan_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,152 @@
+#include "orch_plans.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_log.h"
+#include "orch_expand.h"
+#include "orch_jobs.h"
+
+/* The oldest job waiting for its rows that no live runtime holds, with the identities
+ * its location has. */
+static const char SQL_TAKE[] =
+    "WITH t AS (SELECT id FROM jobs WHERE plan IS NOT NULL AND NOT cf_live(expand_owner) "
+    "  ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "UPDATE jobs j SET expand_owner = $1 FROM t WHERE j.id = t.id "
+    "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id)::text";
+
+/* The rows ($4) and the end of the plan, only while the take ($2) is ours; $3: why the
+ * plan could not be expanded (then no rows). The job's first_seq comes before its rows'
+ * seq (the connect_rate turns count from it). */
+static const char SQL_WRITE[] =
+    "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
+    "    expand_error = $3, "
+    "    first_seq = nextval(pg_get_serial_sequence('chargers', 'seq')) "
+    "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
+    "  RETURNING id, location_id), "
+    "c AS (INSERT INTO chargers (location_id, job_id, " ORCH_SQL_CHARGER_COLS ") "
+    "  SELECT j.location_id, j.id, r.* FROM j JOIN locations l ON l.id = j.location_id, "
+    "    json_to_recordset($4::json) AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
+    "SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM j)";
+
+/* A take given back (the write failed): the next round takes it again. */
+static const char SQL_GIVE_BACK[] =
+    "UPDATE jobs SET expand_owner = NULL "
+    "WHERE id = $1::uuid AND expand_owner = $2";
+
+struct round {
+    struct db *db;
+    char owner[64];
+    char job[40];
+    long n;                 /* rows written, -1: the job FAILED */
+    void (*cb)(long n, void *arg);
+    void *arg;
+};
+
+static void end(struct round *r, long n)
+{
+    r->cb(n, r->arg);
+    free(r);
+}
+
+static void given_back(PGresult *res, const char *err, void *arg)
+{
+    (void)res;
+    (void)err;   /* not given back: the take expires */
+    end(arg, 0);
+}
+
+static void written(PGresult *res, const char *err, void *arg)
+{
+    struct round *r = arg;
+
+    if (err) {
+        CF_LOG_WARN("orch", "job %s: writing its chargers: %s (tried again)", r->job, err);
+        const char *p[] = {r->job, r->owner};
+        db_query(r->db, SQL_GIVE_BACK, 2, p, given_back, r);
+        return;
+    }
+    if (atol(PQgetvalue(res, 0, 1)) == 0) {   /* our lease had lapsed: someone else's now */
+        end(r, 0);
+        return;
+    }
+    if (r->n >= 0)
+        r->n = atol(PQgetvalue(res, 0, 0));
+    end(r, r->n);
+}
+
+/* The explicit identity of plan that taken already has, or NULL (its groups' ids). */
+static const char *explicit_taken(json_t *groups, json_t *taken, char *buf, size_t n)
+{
+    json_t *g, *id;
+    size_t i, k;
+
+    json_array_foreach(groups, i, g) {
+        const char *prefix = json_string_value(json_object_get(g, "prefix"));
+        json_array_foreach(json_object_get(g, "ids"), k, id) {
+            snprintf(buf, n, "%s%s", prefix ? prefix : "", json_string_value(id));
+            if (json_object_get(taken, buf))
+                return buf;
+        }
+    }
+    return NULL;
+}
+
+static void taken(PGresult *res, const char *err, void *arg)
+{
+    struct round *r = arg;
+
+    if (err || PQntuples(res) == 0) {
+        if (err)
+            CF_LOG_DEBUG("orch", "taking a job to expand: %s", err);
+        end(r, 0);
+        return;
+    }
+    snprintf(r->job, sizeof r->job, "%s", PQgetvalue(res, 0, 0));
+    json_t *groups = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+    json_t *have = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
+    json_t *rows = NULL;
+    char error[300] = "", identity[256];
+    const char *clash = explicit_taken(groups, have, identity, sizeof identity);
+    struct orch_rng rng;
+
+    orch_rng_init_random(&rng);
+    if (clash)
+        snprintf(error, sizeof error, "identity '%.60s' was taken by another request after this "
+                 "job was accepted: no charger created", clash);
+    else if (!groups || !have || !(rows = orch_expand_plan(groups, have, &rng)))
+        snprintf(error, sizeof error, "the chargers could not be expanded (no free identity "
+                 "left for a prefix): no charger created");
+    json_decref(groups);
+    json_decref(have);
+    if (error[0] || !rows) {
+        json_decref(rows);
+        rows = json_array();
+    }
+    char *text = json_dumps(rows, JSON_COMPACT);
+    r->n = error[0] ? -1 : (long)json_array_size(rows);
+    json_decref(rows);
+    if (error[0])
+        CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, error);
+    const char *p[] = {r->job, r->owner, error[0] ? error : NULL, text ? text : "[]"};
+    db_query(r->db, SQL_WRITE, 4, p, written, r);
+    free(text);
+}
+
+void orch_plans_expand(struct db *db, const char *owner, void (*cb)(long n, void *arg),
+                       void *arg)
+{
+    struct round *r = calloc(1, sizeof *r);
+
+    if (!r) {
+        cb(0, arg);
+        return;
+    }
+    r->db = db;
+    snprintf(r->owner, sizeof r->owner, "%s", owner);
+    r->cb = cb;
+    r->arg = arg;
+    const char *p[] = {r->owner};
+    db_query(db, SQL_TAKE, 1, p, taken, r);
+}
