@@ -105,10 +105,38 @@ static void chargers_context(enum orch_status st, const char *json, const char *
     write_plan(op, v, plan, errors, orch_create_chargers, chargers_created);
 }
 
+/* The identities a chargers body names (prefix + each charger_id, whatever else is
+ * wrong with it: validation says that), as a JSON array text (free it). */
+static char *named_identities(json_t *body)
+{
+    json_t *out = json_array(), *g, *id;
+    size_t i, k;
+    char identity[256];
+
+    json_array_foreach(body, i, g) {
+        const char *prefix = json_string_value(
+            json_object_get(json_object_get(g, "template"), "identity_prefix"));
+        json_array_foreach(json_object_get(g, "charger_ids"), k, id) {
+            if (!json_is_string(id))
+                continue;
+            snprintf(identity, sizeof identity, "%s%s", prefix ? prefix : "",
+                     json_string_value(id));
+            json_array_append_new(out, json_string(identity));
+        }
+    }
+    char *text = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    return text;
+}
+
 void post_chargers(struct op *op)
 {
-    if (require(op, is_uuid(op->p[0]), "location"))
-        orch_location_context(op->api->db, op->tenant, op->p[0], chargers_context, op);
+    if (!require(op, is_uuid(op->p[0]), "location"))
+        return;
+    char *named = named_identities(op->body);
+    orch_location_context(op->api->db, op->tenant, op->p[0], named ? named : "[]",
+                          chargers_context, op);
+    free(named);
 }
 
 void get_chargers_job(struct op *op)

@@ -362,7 +362,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         json_object_set_new(row, "client_key_pem", json_string(sec.key));
     if (behavior)
         json_object_set_new(row, "behavior", behavior);
-    json_t *spec = json_pack("{s:o,s:s,s:O?,s:I,s:s}", "row", row, "prefix", full_prefix,
+    json_t *spec = json_pack("{s:o,s:s,s:O*,s:I,s:s}", "row", row, "prefix", full_prefix,
                              "ids", ids, "number", (json_int_t)number,
                              "name", tname ? tname : m->model_name);
     if (v->defer) {

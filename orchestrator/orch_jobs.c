@@ -20,7 +20,7 @@
 static const char SQL_LOCATION_CONTEXT[] =
     "SELECT json_build_object('ws_url', c.ws_url, "
     "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ", "
-    "  'taken', cf_taken_identities(l.id, NULL)) "
+    "  'taken', cf_taken_identities(l.id, NULL, $3::json)) "
     "FROM locations l LEFT JOIN cpos c ON c.id = l.cpo_id "
     "WHERE l.id = $1::uuid AND l.tenant = $2 AND NOT l.deleting";
 
@@ -164,10 +164,10 @@ void orch_fleet_metrics(struct db *db, int stale_s, orch_json_cb cb, void *arg)
 }
 
 void orch_location_context(struct db *db, const char *tenant, const char *location_id,
-                           orch_json_cb cb, void *arg)
+                           const char *identities, orch_json_cb cb, void *arg)
 {
-    const char *p[] = {location_id, tenant};
-    orch_query_json(db, SQL_LOCATION_CONTEXT, 2, p, cb, arg);
+    const char *p[] = {location_id, tenant, identities};
+    orch_query_json(db, SQL_LOCATION_CONTEXT, 3, p, cb, arg);
 }
 
 void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,

@@ -49,9 +49,11 @@ void orch_fleet_metrics(struct db *db, int stale_s, orch_json_cb cb, void *arg);
 /* Every call below sees only the resources of `tenant` (another tenant's are NOT_FOUND)
  * and never a location or CPO that is being deleted. */
 
-/* {"ws_url": <the CPO's ws_url or null>, "taken": {identity: true, ...}} */
+/* {"ws_url": <the CPO's ws_url or null>, "models": {...}, "taken": {identity: true, ...}}
+ * taken: the location's identities (and those its accepted jobs name) that are in
+ * `identities` (a JSON array), or all of them when it is NULL. */
 void orch_location_context(struct db *db, const char *tenant, const char *location_id,
-                           orch_json_cb cb, void *arg);
+                           const char *identities, orch_json_cb cb, void *arg);
 /* {"ws_url": <the CPO's ws_url or null>} */
 void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                       void *arg);

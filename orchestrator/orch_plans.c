@@ -14,7 +14,7 @@ static const char SQL_TAKE[] =
     "WITH t AS (SELECT id FROM jobs WHERE plan IS NOT NULL AND NOT cf_live(expand_owner) "
     "  ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
     "UPDATE jobs j SET expand_owner = $1 FROM t WHERE j.id = t.id "
-    "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id)::text";
+    "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id, NULL)::text";
 
 /* The rows ($4) and the end of the plan, only while the take ($2) is ours; $3: why the
  * plan could not be expanded (then no rows). The job's first_seq comes before its rows'
@@ -36,9 +36,14 @@ static const char SQL_GIVE_BACK[] =
     "WHERE id = $1::uuid AND expand_owner = $2";
 
 struct round {
+    uv_loop_t *loop;
     struct db *db;
+    uv_work_t work;
     char owner[64];
     char job[40];
+    char *plan, *have;      /* as taken (texts) */
+    char *rows;             /* as expanded (text) */
+    char error[300];        /* why it could not be expanded */
     long n;                 /* rows written, -1: the job FAILED */
     void (*cb)(long n, void *arg);
     void *arg;
@@ -47,6 +52,9 @@ struct round {
 static void end(struct round *r, long n)
 {
     r->cb(n, r->arg);
+    free(r->plan);
+    free(r->have);
+    free(r->rows);
     free(r);
 }
 
@@ -93,6 +101,48 @@ static const char *explicit_taken(json_t *groups, json_t *taken, char *buf, size
     return NULL;
 }
 
+/* In the thread pool: the plan and the taken set (texts) → the rows (text) or an
+ * error. Only strings cross threads; the JSON lives and dies here. */
+static void expand_work(uv_work_t *w)
+{
+    struct round *r = w->data;
+    json_t *groups = json_loads(r->plan, 0, NULL);
+    json_t *have = json_loads(r->have, 0, NULL);
+    json_t *rows = NULL;
+    char identity[256];
+    const char *clash = explicit_taken(groups, have, identity, sizeof identity);
+    struct orch_rng rng;
+
+    orch_rng_init_random(&rng);
+    if (clash)
+        snprintf(r->error, sizeof r->error, "identity '%.60s' was taken by another request "
+                 "after this job was accepted: no charger created", clash);
+    else if (!groups || !have || !(rows = orch_expand_plan(groups, have, &rng)))
+        snprintf(r->error, sizeof r->error, "the chargers could not be expanded (no free "
+                 "identity left for a prefix): no charger created");
+    json_decref(groups);
+    json_decref(have);
+    if (r->error[0] || !rows) {
+        json_decref(rows);
+        rows = json_array();
+    }
+    r->rows = json_dumps(rows, JSON_COMPACT);
+    r->n = r->error[0] ? -1 : (long)json_array_size(rows);
+    json_decref(rows);
+}
+
+static void expand_done(uv_work_t *w, int status)
+{
+    struct round *r = w->data;
+
+    (void)status;
+    if (r->error[0])
+        CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
+    const char *p[] = {r->job, r->owner, r->error[0] ? r->error : NULL,
+                       r->rows ? r->rows : "[]"};
+    db_query(r->db, SQL_WRITE, 4, p, written, r);
+}
+
 static void taken(PGresult *res, const char *err, void *arg)
 {
     struct round *r = arg;
@@ -104,38 +154,18 @@ static void taken(PGresult *res, const char *err, void *arg)
         return;
     }
     snprintf(r->job, sizeof r->job, "%s", PQgetvalue(res, 0, 0));
-    json_t *groups = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-    json_t *have = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
-    json_t *rows = NULL;
-    char error[300] = "", identity[256];
-    const char *clash = explicit_taken(groups, have, identity, sizeof identity);
-    struct orch_rng rng;
-
-    orch_rng_init_random(&rng);
-    if (clash)
-        snprintf(error, sizeof error, "identity '%.60s' was taken by another request after this "
-                 "job was accepted: no charger created", clash);
-    else if (!groups || !have || !(rows = orch_expand_plan(groups, have, &rng)))
-        snprintf(error, sizeof error, "the chargers could not be expanded (no free identity "
-                 "left for a prefix): no charger created");
-    json_decref(groups);
-    json_decref(have);
-    if (error[0] || !rows) {
-        json_decref(rows);
-        rows = json_array();
+    r->plan = strdup(PQgetvalue(res, 0, 1));
+    r->have = strdup(PQgetvalue(res, 0, 2));
+    r->work.data = r;
+    if (!r->plan || !r->have ||
+        uv_queue_work(r->loop, &r->work, expand_work, expand_done) != 0) {
+        const char *p[] = {r->job, r->owner};
+        db_query(r->db, SQL_GIVE_BACK, 2, p, given_back, r);
     }
-    char *text = json_dumps(rows, JSON_COMPACT);
-    r->n = error[0] ? -1 : (long)json_array_size(rows);
-    json_decref(rows);
-    if (error[0])
-        CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, error);
-    const char *p[] = {r->job, r->owner, error[0] ? error : NULL, text ? text : "[]"};
-    db_query(r->db, SQL_WRITE, 4, p, written, r);
-    free(text);
 }
 
-void orch_plans_expand(struct db *db, const char *owner, void (*cb)(long n, void *arg),
-                       void *arg)
+void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
+                       void (*cb)(long n, void *arg), void *arg)
 {
     struct round *r = calloc(1, sizeof *r);
 
@@ -143,6 +173,7 @@ void orch_plans_expand(struct db *db, const char *owner, void (*cb)(long n, void
         cb(0, arg);
         return;
     }
+    r->loop = loop;
     r->db = db;
     snprintf(r->owner, sizeof r->owner, "%s", owner);
     r->cb = cb;

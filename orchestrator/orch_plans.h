@@ -1,17 +1,21 @@
 /* A chargers job is written with its plan (its groups) and answered 202 at once; its
  * charger rows are written here, after the 202, by whichever runtime takes the job
  * first: take (the job, held while the runtime's lease lives; the identities its
- * location has) → expand in C (orch_expand_plan) → one statement writes the rows and
+ * location has) → expand in C (orch_expand_plan, in libuv's thread pool: a big plan
+ * never holds the loop, which also serves the API) → one statement writes the rows and
  * clears the plan, only if the take is still ours. A runtime that dies mid-way loses it
- * with its lease; the job is taken again. An explicit identity taken since the 202 fails the job (expand_error). */
+ * with its lease; the job is taken again. An explicit identity taken since the 202
+ * fails the job (expand_error). */
 #ifndef ORCH_PLANS_H
 #define ORCH_PLANS_H
+
+#include <uv.h>
 
 #include "db.h"
 
 /* One round: cb(n) with the chargers written (0: no job waited, or it failed and was
  * given back; -1: the plan could not be expanded and its job is FAILED). */
-void orch_plans_expand(struct db *db, const char *owner, void (*cb)(long n, void *arg),
-                       void *arg);
+void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
+                       void (*cb)(long n, void *arg), void *arg);
 
 #endif

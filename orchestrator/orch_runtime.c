@@ -675,7 +675,7 @@ static void expand(struct orch_runtime *r)
     if (r->expanding || r->stopping || !r->published || !db_ready(r->db))
         return;
     r->expanding = 1;
-    orch_plans_expand(r->db, r->owner, expanded, r);
+    orch_plans_expand(r->loop, r->db, r->owner, expanded, r);
 }
 
 static void claim_cb(uv_timer_t *t)

@@ -15,16 +15,21 @@ CREATE INDEX jobs_unexpanded ON jobs (created_at) WHERE plan IS NOT NULL;
 
 -- The identities a location has or will have: its chargers, and the explicit ids of
 -- the plans not yet expanded there (but job `except_job`'s), as a JSON object used as
--- a set.
-CREATE FUNCTION cf_taken_identities(location uuid, except_job uuid) RETURNS json
+-- a set; only those in `named` (a JSON array) when it is not null — a request checks
+-- the ids it names, not the whole location.
+CREATE FUNCTION cf_taken_identities(location uuid, except_job uuid, named json) RETURNS json
 LANGUAGE sql STABLE AS $$
+WITH o AS (SELECT json_array_elements_text(named) AS i)
 SELECT COALESCE(json_object_agg(t.i, true), '{}'::json) FROM (
     SELECT identity AS i FROM chargers WHERE location_id = location
+        AND (named IS NULL OR identity IN (SELECT i FROM o))
     UNION
     SELECT (g->>'prefix') || x FROM jobs j, jsonb_array_elements(j.plan) g,
-        jsonb_array_elements_text(COALESCE(g->'ids', '[]'::jsonb)) x
+        jsonb_array_elements_text(CASE WHEN jsonb_typeof(g->'ids') = 'array'
+                                       THEN g->'ids' ELSE '[]'::jsonb END) x
     WHERE j.location_id = location AND j.plan IS NOT NULL
       AND j.id IS DISTINCT FROM except_job) t
+WHERE named IS NULL OR t.i IN (SELECT i FROM o)
 $$;
 
 -- A job's status: cf_job_status once its chargers exist, PENDING with its planned count

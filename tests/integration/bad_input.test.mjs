@@ -124,6 +124,23 @@ test('422: an identity named by a job accepted but not yet expanded is taken', a
   pg.query(`DELETE FROM jobs WHERE id = '${job}'`);
 });
 
+test('POSTs back to back into one location, the first not expanded yet: all accepted, no identity twice', async () => {
+  const jobs = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'B2B_' }, { chargers_number: 20 })] });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal(r.body.count, 20);
+    jobs.push(r.body.status_url);
+  }
+  const ids = [];
+  for (const url of jobs) {
+    const st = await waitJob(srv, url);
+    assert.equal(st.status, 'READY', JSON.stringify(st.progress));
+    ids.push(...st.results.created.map(c => c.identity));
+  }
+  assert.equal(new Set(ids).size, 60);
+});
+
 test('a job whose explicit identity was taken after its 202 ends FAILED naming it, nothing created', async () => {
   const before = total();
   pg.query(`UPDATE chargers SET identity = 'PLAN_TAKEN' WHERE identity = 'HAS_1'`);
