@@ -1201,6 +1201,8 @@ int sim_charger_connect(struct sim_charger *ch)
         ch->ping->secs_since_valid_ping = (uint16_t)(ping_s > 30000 ? 30000 : ping_s);
         ch->ping->secs_since_valid_hangup = (uint16_t)(ping_s > 30000 ? 65000 : 2 * ping_s + 5);
         ci.retry_and_idle_policy = ch->ping;
+    } else {
+        ci.retry_and_idle_policy = &sim_no_idle_check;
     }
 
     if (ch->rt->n_sources)      /* spread over the source addresses (--source-addresses) */

@@ -15,6 +15,7 @@
 #include "cf_log.h"
 #include "ocpp_frame.h"
 #include "ocpp_version.h"
+#include "sim_runtime.h"
 
 static const char USAGE[] =
     "usage: chargefleet csms [options]\n"
@@ -391,6 +392,7 @@ int sim_csms_main(int argc, char **argv)
         info.iface = at[i].host;
         info.protocols = protocols;
         info.keepalive_timeout = 60;
+        info.retry_and_idle_policy = &sim_no_idle_check;   /* see sim_runtime.h */
         if (!lws_create_vhost(c.ctx, &info)) {
             CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", at[i].host, at[i].port);
             for (int k = 0; k < c.nchildren; k++)

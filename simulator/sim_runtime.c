@@ -31,6 +31,9 @@ static void lws_log_line(int level, const char *line)
     CF_LOG_WARN("lws", "%.*s", (int)n, line);
 }
 
+const lws_retry_bo_t sim_no_idle_check = {.secs_since_valid_ping = 0,
+                                          .secs_since_valid_hangup = 0};
+
 struct lws_context *sim_lws_context_new(uv_loop_t *loop)
 {
     struct lws_context_creation_info info;
@@ -82,6 +85,7 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     info.client_ssl_cert_filepath = cert_file;
     info.client_ssl_private_key_filepath = key_file;
     info.connect_timeout_secs = 10;
+    info.retry_and_idle_policy = &sim_no_idle_check;
     struct lws_vhost *vh = lws_create_vhost(rt->ctx, &info);
     if (!vh) {
         CF_LOG_ERROR("sim", "cannot create a client vhost%s%s%s", ca_file ? " with CA file " : "",

@@ -81,6 +81,12 @@ struct sim_charger_cfg {
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o);
 
+/* No idle check by libwebsockets: its default (ping after 300 s quiet, hang up at
+ * 310 s) re-sorts a per-connection timer into one list on every frame received — at
+ * 10,000 connections that walk was 30 % of serve's CPU while booting. Connections
+ * use it unless the charger's WebSocketPingInterval asks for pings. */
+extern const lws_retry_bo_t sim_no_idle_check;
+
 /* A libwebsockets context on `loop` with no vhost yet: the simulator adds its client
  * vhosts, the API its server vhost. Returns NULL on failure (message logged). */
 struct lws_context *sim_lws_context_new(uv_loop_t *loop);
