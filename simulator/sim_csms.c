@@ -39,6 +39,7 @@ static const char USAGE[] =
 struct listen_at {
     char host[256];
     int port;
+    char vhost[16];       /* its vhost's name: libwebsockets keeps the pointer */
 };
 
 struct csms {
@@ -242,8 +243,7 @@ static void on_signal(uv_signal_t *sig, int signum)
     uv_close((uv_handle_t *)&c->sigint, NULL);
     uv_close((uv_handle_t *)&c->sigterm, NULL);
     uv_close((uv_handle_t *)&c->stats, NULL);
-    lws_context_destroy(c->ctx);
-    c->ctx = NULL;
+    lws_context_destroy(c->ctx);   /* finished after the loop drains (sim_csms_main) */
 }
 
 int sim_csms_main(int argc, char **argv)
@@ -384,10 +384,9 @@ int sim_csms_main(int argc, char **argv)
         return 1;
     }
     for (int i = me; i < nat; i += nproc) {
-        char name[32];
-        snprintf(name, sizeof name, "csms%d", i);
+        snprintf(at[i].vhost, sizeof at[i].vhost, "csms%d", i);
         memset(&info, 0, sizeof(info));
-        info.vhost_name = name;
+        info.vhost_name = at[i].vhost;
         info.port = at[i].port;
         info.iface = at[i].host;
         info.protocols = protocols;
@@ -413,6 +412,10 @@ int sim_csms_main(int argc, char **argv)
     uv_timer_init(&c.loop, &c.stats);
     uv_timer_start(&c.stats, stats_cb, 5000, 5000);
     fflush(stdout);
+    uv_run(&c.loop, UV_RUN_DEFAULT);
+    /* On a foreign loop lws may still hold its context after the loop drained: a
+     * second destroy completes it (as serve does, main.c). */
+    lws_context_destroy(c.ctx);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     stats_cb(&c.stats);
     int rc = uv_loop_close(&c.loop) == 0 ? 0 : 1;

@@ -14,6 +14,7 @@ struct sim_vhost {
     struct sim_vhost *next;
     char *ca_file;             /* NULL: system CAs */
     char *cert_file, *key_file;   /* a client certificate (security profile 3), or NULL */
+    char name[24];             /* the vhost's name: libwebsockets keeps the pointer */
     struct lws_vhost *vh;
 };
 

@@ -71,13 +71,15 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
             return v->vh;
 
     struct lws_context_creation_info info;
-    char name[32];
+    struct sim_vhost *v = calloc(1, sizeof *v);
     int n = 0;
-    for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
+    if (!v)
+        return NULL;
+    for (struct sim_vhost *o = rt->vhosts; o; o = o->next)
         n++;
-    snprintf(name, sizeof name, "sim-client-%d", n);
+    snprintf(v->name, sizeof v->name, "sim-client-%d", n);
     memset(&info, 0, sizeof info);
-    info.vhost_name = name;
+    info.vhost_name = v->name;
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = sim_client_protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -90,9 +92,9 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     if (!vh) {
         CF_LOG_ERROR("sim", "cannot create a client vhost%s%s%s", ca_file ? " with CA file " : "",
                      ca_file ? ca_file : "", cert_file ? " and a client certificate" : "");
+        free(v);
         return NULL;
     }
-    struct sim_vhost *v = calloc(1, sizeof *v);
     v->ca_file = ca_file ? strdup(ca_file) : NULL;
     v->cert_file = cert_file ? strdup(cert_file) : NULL;
     v->key_file = key_file ? strdup(key_file) : NULL;

@@ -5,8 +5,8 @@
 // connect rate and source addresses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { BIN, startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { BIN, freePort, startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
 
 const N = 600;
 let pg, peer, srv, locationId, ids;
@@ -280,6 +280,38 @@ test('chargers stopped while their handshake is in flight close at once (no stuc
     assert.doesNotMatch(srv2.log, /did not close within/);
   } finally {
     await stopAll({ srv: srv2, peer: peer2, pg: pg2 });
+  }
+});
+
+test('the built-in CSMS as a sink: two ports dealt out over two processes', async () => {
+  const [p1, p2] = [await freePort(), await freePort()];
+  const sink = spawn(BIN, ['csms', '--listen', `127.0.0.1:${p1}`, '--listen', `127.0.0.1:${p2}`,
+    '--processes', '2', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  sink.stdout.on('data', d => { out += d; });
+  sink.stderr.on('data', d => { out += d; });
+  const exited = new Promise(r => sink.on('exit', (code, signal) => r({ code, signal })));
+  const pg2 = await startPostgres();
+  const srv2 = await startServe({ db: pg2.url });
+  try {
+    await until(() => (out.match(/listening on/g) ?? []).length === 2, { what: 'both ports listening' });
+    const pids = [...out.matchAll(/\(process (\d), pid (\d+)\)/g)].map(m => Number(m[2]));
+    assert.equal(new Set(pids).size, 2, out);
+    const { locationId: loc } = await createLocation(srv2, `ws://127.0.0.1:${p1}/ocpp`);
+    const r = await srv2.api('POST', `/ocpp/locations/${loc}/chargers`, {
+      body: [group({ identity_prefix: 'A_', ws_url: `ws://127.0.0.1:${p1}/ocpp` }, { chargers_number: 10 }),
+        group({ identity_prefix: 'B_', ws_url: `ws://127.0.0.1:${p2}/ocpp` }, { chargers_number: 10 })],
+    });
+    assert.equal(r.status, 202);
+    assert.equal((await waitJob(srv2, r.body.status_url)).status, 'READY');
+    // SIGTERM to the first process ends the other one too, cleanly
+    sink.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 0, signal: null }, out);
+    await until(() => pids.every(pid => { try { process.kill(pid, 0); return false; } catch { return true; } }),
+      { what: 'both sink processes gone', timeoutMs: 10000 });
+  } finally {
+    sink.kill('SIGKILL');
+    await stopAll({ srv: srv2, pg: pg2 });
   }
 });
 
