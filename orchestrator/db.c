@@ -506,9 +506,9 @@ json_t *db_stats(const struct db *db)
 
     for (int i = 0; i <= DB_LATENCY_BUCKETS; i++)
         json_array_append_new(buckets, json_integer((json_int_t)db->bucket[i]));
-    return json_pack("{s:I,s:I,s:i,s:b,s:{s:o,s:I,s:f}}",
+    return json_pack("{s:I,s:I,s:i,s:{s:o,s:I,s:f}}",
                      "statements", (json_int_t)db->done, "errors", (json_int_t)db->errors,
-                     "pending", db_pending(db), "up", db_ready(db),
+                     "pending", db_pending(db),
                      "latency_ms", "buckets", buckets, "count", (json_int_t)db->done,
                      "sum", db->sum_ms);
 }

@@ -46,7 +46,7 @@ int db_pending(const struct db *db);
  * of these upper bounds (ms), then +Inf. */
 #define DB_LATENCY_BUCKETS 13
 extern const double db_latency_bucket_ms[DB_LATENCY_BUCKETS];
-/* {"statements", "errors", "pending", "up", "latency_ms": {"buckets", "count", "sum"}}:
+/* {"statements", "errors", "pending", "latency_ms": {"buckets", "count", "sum"}}:
  * a new object. */
 json_t *db_stats(const struct db *db);
 

@@ -76,22 +76,6 @@ void sim_metrics_call_error(struct sim_metrics *m, const char *dir, const char *
     bump(m->call_errors, dir, code);
 }
 
-double sim_metrics_boot_quantile(const uint64_t bucket[SIM_BOOT_BUCKETS + 1], double q)
-{
-    uint64_t total = 0, seen = 0;
-
-    for (int i = 0; i <= SIM_BOOT_BUCKETS; i++)
-        total += bucket[i];
-    if (total == 0)
-        return -1;
-    for (int i = 0; i <= SIM_BOOT_BUCKETS; i++) {
-        seen += bucket[i];
-        if ((double)seen >= q * (double)total)
-            return sim_boot_bucket_ms[i < SIM_BOOT_BUCKETS ? i : SIM_BOOT_BUCKETS - 1];
-    }
-    return sim_boot_bucket_ms[SIM_BOOT_BUCKETS - 1];
-}
-
 json_t *sim_metrics_json(const struct sim_metrics *m)
 {
     json_t *buckets = json_array();

@@ -42,8 +42,5 @@ void sim_metrics_frame(struct sim_metrics *m, const char *dir, const char *actio
 void sim_metrics_call_error(struct sim_metrics *m, const char *dir, const char *code);
 /* The counters as a new JSON object (see sim_runtime_metrics for the whole snapshot). */
 json_t *sim_metrics_json(const struct sim_metrics *m);
-/* The q-quantile (0..1) of the boot latency histogram in ms: the upper bound of the
- * bucket it falls in (the last finite bound for +Inf), -1 when there was no boot. */
-double sim_metrics_boot_quantile(const uint64_t bucket[SIM_BOOT_BUCKETS + 1], double q);
 
 #endif
