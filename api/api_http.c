@@ -76,11 +76,25 @@ static void read_args(struct api_req *r, struct lws *wsi)
     }
 }
 
+/* libwebsockets closes a connection that holds its header table longer than the
+ * vhost's ah idle timeout (10 s) — the whole time a handler works and the answer is
+ * written. A job status of 100,000 chargers under load took longer: the client got an
+ * empty reply or a body cut after its headers. A request in progress is given
+ * REQ_STALL_S instead, counted again at every chunk written: only a stalled one ends. */
+#define REQ_STALL_S 120
+
+static void keep_alive(struct lws *wsi)
+{
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_REASON_BASE, REQ_STALL_S);
+}
+
 static void dispatch(struct api_req *r)
 {
     if (r->dispatched)
         return;
     r->dispatched = 1;
+    if (r->wsi)
+        keep_alive(r->wsi);
     r->srv->dispatch(r, r->srv->arg);
 }
 
@@ -203,6 +217,8 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
             return -1;
         r->headers_sent = 1;
         if (r->out_len || r->streaming) {
+            if (!r->streaming)
+                keep_alive(wsi);
             lws_callback_on_writable(wsi);
             return 0;
         }
@@ -233,6 +249,7 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         }
         r->out_off += n;
         if (!last) {
+            keep_alive(wsi);
             lws_callback_on_writable(wsi);
             return 0;
         }

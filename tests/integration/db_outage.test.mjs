@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
 import { startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll, TOKEN } from './harness.mjs';
 
 let pg, peer, srv, locationId;
@@ -32,6 +33,25 @@ test('503 with detail while the database is down, then back by itself', async ()
   const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'BACK_' }, { chargers_number: 3 })] });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
+});
+
+test('a request the database holds longer than 10 s still gets its whole answer', async () => {
+  // another session holds the chargers table for 12 s: the list waits for it (lws
+  // would close a connection that holds its headers 10 s: an empty reply)
+  const locker = spawn('psql', ['-h', pg.dir, '-p', String(pg.port), '-U', 'postgres', '-d', 'postgres', '-c',
+    'BEGIN; LOCK TABLE chargers IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(12); COMMIT;'], { stdio: 'ignore' });
+  const done = new Promise(r => locker.on('exit', r));
+  try {
+    await until(() => pg.query("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation " +
+      "WHERE c.relname = 'chargers' AND l.mode = 'AccessExclusiveLock' AND l.granted")[0][0] === '1', { what: 'the lock' });
+    const t0 = Date.now();
+    const r = await srv.api('GET', `/ocpp/locations/${locationId}/chargers`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(Date.now() - t0 > 10000, `answered in ${Date.now() - t0} ms: the lock did not hold it`);
+    assert.ok(Array.isArray(r.body.data));
+  } finally {
+    await done;
+  }
 });
 
 test('an outage during provisioning: the outcomes are written when it is back', async () => {
