@@ -83,7 +83,7 @@ static void read_args(struct api_req *r, struct lws *wsi)
  * REQ_STALL_S instead, counted again at every chunk written: only a stalled one ends. */
 #define REQ_STALL_S 120
 
-static void keep_alive(struct lws *wsi)
+static void stall_timeout(struct lws *wsi)
 {
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_REASON_BASE, REQ_STALL_S);
 }
@@ -94,7 +94,7 @@ static void dispatch(struct api_req *r)
         return;
     r->dispatched = 1;
     if (r->wsi)
-        keep_alive(r->wsi);
+        stall_timeout(r->wsi);
     r->srv->dispatch(r, r->srv->arg);
 }
 
@@ -218,7 +218,7 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         r->headers_sent = 1;
         if (r->out_len || r->streaming) {
             if (!r->streaming)
-                keep_alive(wsi);
+                stall_timeout(wsi);
             lws_callback_on_writable(wsi);
             return 0;
         }
@@ -249,7 +249,7 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
         }
         r->out_off += n;
         if (!last) {
-            keep_alive(wsi);
+            stall_timeout(wsi);
             lws_callback_on_writable(wsi);
             return 0;
         }

@@ -119,9 +119,9 @@ int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *
     return 0;
 }
 
-json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
+json_t *orch_plan_named(json_t *groups)
 {
-    json_t *rows = json_array(), *g, *id;
+    json_t *out = json_array(), *g, *id;
     size_t i, k;
     char identity[256];
 
@@ -130,9 +130,20 @@ json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
         json_array_foreach(json_object_get(g, "ids"), k, id) {
             snprintf(identity, sizeof(identity), "%s%s", prefix ? prefix : "",
                      json_string_value(id));
-            json_object_set_new(taken, identity, json_true());
+            json_array_append_new(out, json_string(identity));
         }
     }
+    return out;
+}
+
+json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
+{
+    json_t *rows = json_array(), *named = orch_plan_named(groups), *g;
+    size_t i;
+
+    json_array_foreach(named, i, g)
+        json_object_set_new(taken, json_string_value(g), json_true());
+    json_decref(named);
     json_array_foreach(groups, i, g) {
         if (orch_expand_group(g, taken, r, rows) != 0) {
             json_decref(rows);

@@ -44,6 +44,10 @@ int orch_expand_identities(const char *prefix, json_t *ids, long number, json_t 
  * n from 1) and "serial". Returns 0, or -1 as orch_expand_identities. */
 int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows);
 
+/* The identities a plan's groups name explicitly (prefix + each of "ids"), as a new
+ * JSON array of strings. */
+json_t *orch_plan_named(json_t *groups);
+
 /* The charger rows of a plan's groups (a new array), or NULL when a group could not
  * be expanded. The explicit identities of every group go into `taken` first, so no
  * random one of an earlier group takes an identity a later group names. */

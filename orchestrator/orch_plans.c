@@ -84,21 +84,23 @@ static void written(PGresult *res, const char *err, void *arg)
     end(r, r->n);
 }
 
-/* The explicit identity of plan that taken already has, or NULL (its groups' ids). */
-static const char *explicit_taken(json_t *groups, json_t *taken, char *buf, size_t n)
+/* The first identity the plan names that `taken` has already, copied to buf; NULL if
+ * none. */
+static const char *named_taken(json_t *groups, json_t *taken, char *buf, size_t n)
 {
-    json_t *g, *id;
-    size_t i, k;
+    json_t *named = orch_plan_named(groups), *id;
+    const char *clash = NULL;
+    size_t i;
 
-    json_array_foreach(groups, i, g) {
-        const char *prefix = json_string_value(json_object_get(g, "prefix"));
-        json_array_foreach(json_object_get(g, "ids"), k, id) {
-            snprintf(buf, n, "%s%s", prefix ? prefix : "", json_string_value(id));
-            if (json_object_get(taken, buf))
-                return buf;
+    json_array_foreach(named, i, id) {
+        if (json_object_get(taken, json_string_value(id))) {
+            snprintf(buf, n, "%s", json_string_value(id));
+            clash = buf;
+            break;
         }
     }
-    return NULL;
+    json_decref(named);
+    return clash;
 }
 
 /* In the thread pool: the plan and the taken set (texts) → the rows (text) or an
@@ -110,7 +112,7 @@ static void expand_work(uv_work_t *w)
     json_t *have = json_loads(r->have, 0, NULL);
     json_t *rows = NULL;
     char identity[256];
-    const char *clash = explicit_taken(groups, have, identity, sizeof identity);
+    const char *clash = named_taken(groups, have, identity, sizeof identity);
     struct orch_rng rng;
 
     orch_rng_init_random(&rng);

@@ -651,7 +651,21 @@ static void notify_done(PGresult *res, const char *err, void *arg)
 {
 }
 
+/* New claimable work was written: the other runtimes (workers) take their share now. */
+static void notify_claim(struct orch_runtime *r)
+{
+    if (db_ready(r->db))
+        db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
+}
+
 static void expand(struct orch_runtime *r);
+
+/* Plans to expand first (their rows are what the claim takes), then a claim. */
+static void look_for_work(struct orch_runtime *r)
+{
+    expand(r);
+    claim(r);
+}
 
 static void expanded(long n, void *arg)
 {
@@ -663,10 +677,9 @@ static void expanded(long n, void *arg)
     }
     if (n == 0)
         return;
-    if (n > 0 && db_ready(r->db))   /* new rows: every runtime claims its share */
-        db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
-    claim(r);
-    expand(r);                      /* another job may be waiting */
+    if (n > 0)
+        notify_claim(r);
+    look_for_work(r);               /* another job may be waiting */
 }
 
 /* Writes the rows of a job accepted with its plan (orch_plans.h). */
@@ -684,8 +697,7 @@ static void claim_cb(uv_timer_t *t)
     publish(r);          /* every second: the runtime lease, fresh figures */
     poll_changes(t->data);
     take_commands(t->data);
-    expand(r);
-    claim(t->data);
+    look_for_work(r);
 }
 
 
@@ -746,19 +758,15 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
 static void notified(void *arg)
 {
     struct orch_runtime *r = arg;
-    if (!r->stopping) {
-        expand(r);
-        claim(r);
-    }
+    if (!r->stopping)
+        look_for_work(r);
 }
 
 void orch_runtime_kick(struct orch_runtime *r)
 {
-    expand(r);
-    claim(r);
+    look_for_work(r);
     take_commands(r);
-    if (db_ready(r->db))      /* the other runtimes (workers) claim their share now too */
-        db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
+    notify_claim(r);
 }
 
 static void handle_closed(uv_handle_t *h)
