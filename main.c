@@ -31,6 +31,7 @@
 
 #define SWEEP_MS 2000   /* TTL expiry and deletions: how often serve sweeps */
 #define PUSH_MS 500     /* EVSE status changes to registered eMSPs: how often to look */
+#define API_DB_POOL 3   /* the API's own database connections (the runtime has 4) */
 
 static const char USAGE[] =
     "usage: chargefleet <command> [options]\n"
@@ -105,7 +106,9 @@ struct app {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
     struct lws_context *ctx;
-    struct db *db;
+    struct db *db;                  /* the runtime's, the sweep's and OCPI pushes' */
+    struct db *api_db;              /* the API's own: requests never queue behind a claim,
+                                     * a batch of charger logs or an outcome write */
     struct orch_runtime *rt;
     struct api *api;
     struct api_server *server;
@@ -319,6 +322,9 @@ static void close_rest(void *arg)
     if (a->db)
         db_close(a->db);
     a->db = NULL;
+    if (a->api_db)
+        db_close(a->api_db);
+    a->api_db = NULL;
     lws_context_destroy(a->ctx);   /* finishes on the loop; see run_loop */
     api_server_free(a->server);
     a->server = NULL;
@@ -468,9 +474,14 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo);
         }
     }
+    if (with_api && db_open(&a->api_db, &a->loop, conninfo, API_DB_POOL) != 0) {
+        rc = 1;
+        stop_app(a);
+        goto run;
+    }
     if (with_api) {
         struct api_opts ao = {
-            .db = a->db, .token = c->token, .default_ws_url = c->default_ws_url,
+            .db = a->api_db, .token = c->token, .default_ws_url = c->default_ws_url,
             .kick = kick_runtime, .kick_arg = a,
             .local_runtime = local_runtime, .local_runtime_arg = a,
         };

@@ -209,7 +209,6 @@ static const char SQL_UPDATE_CHARGERS[] =
     "    ready_at = CASE WHEN x.restart THEN NULL ELSE c.ready_at END, "
     "    connected = CASE WHEN x.restart AND NOT x.live THEN false ELSE c.connected END, "
     "    lease_owner = CASE WHEN x.restart AND NOT x.live THEN NULL ELSE c.lease_owner END, "
-    "    lease_until = CASE WHEN x.restart AND NOT x.live THEN NULL ELSE c.lease_until END, "
     "    updated_at = now() "
     "  FROM x WHERE c.id = x.id AND cardinality(x.fields) > 0 "
     "  RETURNING c.id, c.identity, c.seq, x.fields, x.restart) "

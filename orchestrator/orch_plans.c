@@ -18,7 +18,8 @@ static const char SQL_TAKE[] =
 
 /* The rows ($4) and the end of the plan, only while the take ($2) is ours; $3: why the
  * plan could not be expanded (then no rows). The job's first_seq comes before its rows'
- * seq (the connect_rate turns count from it). */
+ * seq (the connect_rate turns count from it). No rows go into a location being deleted
+ * (the sweep removes it, and its jobs with it). */
 static const char SQL_WRITE[] =
     "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
     "    expand_error = $3, "
@@ -26,7 +27,8 @@ static const char SQL_WRITE[] =
     "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
     "  RETURNING id, location_id), "
     "c AS (INSERT INTO chargers (location_id, job_id, " ORCH_SQL_CHARGER_COLS ") "
-    "  SELECT j.location_id, j.id, r.* FROM j JOIN locations l ON l.id = j.location_id, "
+    "  SELECT j.location_id, j.id, r.* FROM j "
+    "    JOIN locations l ON l.id = j.location_id AND NOT l.deleting, "
     "    json_to_recordset($4::json) AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
     "SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM j)";
 

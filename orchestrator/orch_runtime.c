@@ -38,7 +38,6 @@ static const char SQL_CLAIM[] =
     "    / GREATEST(1, (SELECT count(*) FROM runtimes WHERE lease_until >= now()))::numeric))) "
     "  FOR UPDATE SKIP LOCKED) "
 "UPDATE chargers ch SET lease_owner = $1, "
-    "  lease_until = now() + make_interval(secs => $3::int), "
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
     "  pending_change = NULL, live = NULL, updated_at = now() "
     "FROM c WHERE ch.id = c.id "
@@ -70,7 +69,6 @@ static const char SQL_FLUSH[] =
     "                  ELSE ch.ready_at END, "
     "  boot_ms = COALESCE(ch.boot_ms, u.boot_ms), "
     "  lease_owner = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_owner END, "
-    "  lease_until = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_until END, "
     "  live = COALESCE(u.live, ch.live), "
     "  updated_at = CASE WHEN u.status IS NULL AND u.connected IS NULL THEN ch.updated_at "
     "                    ELSE now() END "
@@ -90,7 +88,7 @@ static const char SQL_SETTLE[] =
     "WITH x AS (SELECT id FROM json_array_elements_text($2::json) AS e(id)), "
     "d AS (DELETE FROM chargers c USING x WHERE c.id = x.id::uuid AND c.lease_owner = $1 "
     "  AND c.pending_change = 'delete' RETURNING 1) "
-    "UPDATE chargers c SET lease_owner = NULL, lease_until = NULL, pending_change = NULL, "
+    "UPDATE chargers c SET lease_owner = NULL, pending_change = NULL, "
     "  connected = false, updated_at = now() "
     "FROM x WHERE c.id = x.id::uuid AND c.lease_owner = $1 AND c.pending_change = 'restart'";
 
@@ -108,7 +106,7 @@ static const char SQL_COMMANDS_DONE[] =
     "WHERE k.id = u.id";
 
 static const char SQL_RELEASE[] =
-    "UPDATE chargers SET lease_owner = NULL, lease_until = NULL, connected = false "
+    "UPDATE chargers SET lease_owner = NULL, connected = false "
     "WHERE lease_owner = $1";
 
 struct orch_charger {
@@ -420,12 +418,11 @@ static void claim(struct orch_runtime *r)
         return;
     if (room > r->opts.claim_batch)
         room = r->opts.claim_batch;
-    char limit[16], lease[16];
+    char limit[16];
     snprintf(limit, sizeof limit, "%d", room);
-    snprintf(lease, sizeof lease, "%d", r->opts.lease_s);
-    const char *params[3] = {r->owner, limit, lease};
+    const char *params[2] = {r->owner, limit};
     r->claiming = 1;
-    db_query(r->db, SQL_CLAIM, 3, params, claim_done, r);
+    db_query(r->db, SQL_CLAIM, 2, params, claim_done, r);
 }
 
 static void changes_done(PGresult *res, const char *err, void *arg)
