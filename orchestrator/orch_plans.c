@@ -32,10 +32,21 @@ static const char SQL_WRITE[] =
     "    json_to_recordset($4::json) AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
     "SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM j)";
 
-/* A take given back (the write failed): the next round takes it again. */
+/* A take given back: the next round takes it again. */
 static const char SQL_GIVE_BACK[] =
     "UPDATE jobs SET expand_owner = NULL "
     "WHERE id = $1::uuid AND expand_owner = $2";
+
+/* The same after a failed write, unless this was the job's WRITE_TRIES-th ($3): then
+ * the plan ends, FAILED with $4. */
+static const char SQL_WRITE_FAILED[] =
+    "UPDATE jobs SET expand_owner = NULL, expand_failures = expand_failures + 1, "
+    "  plan = CASE WHEN expand_failures + 1 >= $3::int THEN NULL ELSE plan END, "
+    "  expand_error = CASE WHEN expand_failures + 1 >= $3::int THEN $4 ELSE expand_error END "
+    "WHERE id = $1::uuid AND expand_owner = $2 "
+    "RETURNING plan IS NULL";
+
+#define WRITE_TRIES 5
 
 struct round {
     uv_loop_t *loop;
@@ -62,9 +73,15 @@ static void end(struct round *r, long n)
 
 static void given_back(PGresult *res, const char *err, void *arg)
 {
-    (void)res;
-    (void)err;   /* not given back: the take expires */
-    end(arg, 0);
+    struct round *r = arg;
+
+    /* not given back (err): the take expires */
+    if (!err && PQntuples(res) == 1 && PQnfields(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t")) {
+        CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
+        end(r, -1);
+        return;
+    }
+    end(r, 0);
 }
 
 static void written(PGresult *res, const char *err, void *arg)
@@ -73,8 +90,12 @@ static void written(PGresult *res, const char *err, void *arg)
 
     if (err) {
         CF_LOG_WARN("orch", "job %s: writing its chargers: %s (tried again)", r->job, err);
-        const char *p[] = {r->job, r->owner};
-        db_query(r->db, SQL_GIVE_BACK, 2, p, given_back, r);
+        char tries[16];
+        snprintf(tries, sizeof tries, "%d", WRITE_TRIES);
+        snprintf(r->error, sizeof r->error, "its chargers could not be written (%d tries): "
+                 "%.200s: no charger created", WRITE_TRIES, err);
+        const char *p[] = {r->job, r->owner, tries, r->error};
+        db_query(r->db, SQL_WRITE_FAILED, 4, p, given_back, r);
         return;
     }
     if (atol(PQgetvalue(res, 0, 1)) == 0) {   /* our lease had lapsed: someone else's now */

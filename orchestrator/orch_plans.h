@@ -5,7 +5,7 @@
  * never holds the loop, which also serves the API) → one statement writes the rows and
  * clears the plan, only if the take is still ours. A runtime that dies mid-way loses it
  * with its lease; the job is taken again. An explicit identity taken since the 202
- * fails the job (expand_error). */
+ * fails the job (expand_error), and so does a write the database refused 5 times. */
 #ifndef ORCH_PLANS_H
 #define ORCH_PLANS_H
 
@@ -14,7 +14,7 @@
 #include "db.h"
 
 /* One round: cb(n) with the chargers written (0: no job waited, or it failed and was
- * given back; -1: the plan could not be expanded and its job is FAILED). */
+ * given back; -1: the plan could not be expanded or written and its job is FAILED). */
 void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
                        void (*cb)(long n, void *arg), void *arg);
 

@@ -157,6 +157,17 @@ test('a job whose explicit identity was taken after its 202 ends FAILED naming i
   }
 });
 
+test('a job whose rows the database refuses ends FAILED with the reason after 5 tries, nothing created', async () => {
+  const job = planJob(['BROKEN']);   // its row lacks the model, brand, ws_url... (NOT NULL)
+  const st = await waitJob(srv, `/ocpp/locations/${locationId}/chargers/jobs/${job}`, { timeoutMs: 30000 });
+  assert.equal(st.status, 'FAILED');
+  assert.match(st.error, /its chargers could not be written \(5 tries\): .*null value in column/);
+  assert.deepEqual(st.progress, { total: 1, pending: 0, provisioning: 0, ready: 0, failed: 1 });
+  assert.deepEqual(pg.query(`SELECT expand_failures, plan IS NULL, expand_owner IS NULL FROM jobs WHERE id = '${job}'`),
+    [['5', 't', 't']]);
+  assert.equal(pg.query(`SELECT count(*) FROM chargers WHERE job_id = '${job}'`)[0][0], '0');
+});
+
 test('422: ws_url scheme, ocpp_version, unknown model, connector type', async () => {
   await reject422([group({ ws_url: 'http://127.0.0.1:1/ocpp' }, { chargers_number: 1 })], ['body', 0, 'template', 'ws_url'], 'value_error.url.scheme');
   await reject422([group({ ocpp_version: 'OCPP2.1' }, { chargers_number: 1 })], ['body', 0, 'template', 'ocpp_version']);
