@@ -142,3 +142,14 @@ test('logs survive a server restart', async () => {
   await until(async () => (await logs(`/ocpp/chargers/${chargerId}`, '?event=connected&limit=1000')).length > connectedBefore,
     { what: 'reconnected after restart' });
 });
+
+test('a deleted charger\'s logs go with it; the others stay', async () => {
+  const [[log2]] = pg.query(`SELECT id FROM chargers WHERE identity = 'LOG2'`);
+  const count = id => Number(pg.query(`SELECT count(*) FROM charger_logs WHERE charger_id = '${id}'`)[0][0]);
+  assert.ok(count(log2) > 0 && count(chargerId) > 0);
+  const r = await srv.api('DELETE', `/ocpp/chargers/${log2}`);
+  assert.ok(r.status === 200 || r.status === 202 || r.status === 204, `${r.status} ${JSON.stringify(r.body)}`);
+  await until(() => pg.query(`SELECT count(*) FROM chargers WHERE id = '${log2}'`)[0][0] === '0', { what: 'LOG2 deleted' });
+  await until(() => count(log2) === 0, { what: 'its logs deleted', timeoutMs: 5000 });
+  assert.ok(count(chargerId) > 0);
+});
