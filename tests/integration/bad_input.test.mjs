@@ -157,6 +157,28 @@ test('a job whose explicit identity was taken after its 202 ends FAILED naming i
   }
 });
 
+test('a plan taken by a runtime that died (its lease ran out) is taken again: its chargers are written and boot', async () => {
+  const [[tenant]] = pg.query(`SELECT tenant FROM locations WHERE id = '${locationId}'`);
+  // the row of a charger of this location, as the API plans it
+  const [[row]] = pg.query(`SELECT json_build_object('brand_slug', brand_slug, 'model_slug', model_slug, ` +
+    `'ocpp_version', ocpp_version, 'ws_url', ws_url, 'connector_type', connector_type, 'connectors', connectors, ` +
+    `'vendor', vendor, 'model', model, 'firmware', firmware, 'max_power_kw', max_power_kw, ` +
+    `'security_profile', security_profile) FROM chargers WHERE identity = 'HAS_1'`);
+  const plan = JSON.stringify([{ row: JSON.parse(row), prefix: 'ORPHAN_', ids: ['1', '2'], number: 2, name: 'Orphan' }]);
+  pg.query(`INSERT INTO runtimes (owner, pid, capacity, held, metrics, lease_until) ` +
+    `VALUES ('killed-runtime', 1, 10, 0, '{}', now() - interval '1 minute')`);
+  try {
+    const [[job]] = pg.query(`INSERT INTO jobs (id, kind, location_id, tenant, plan, planned, expand_owner) ` +
+      `VALUES (gen_random_uuid(), 'chargers', '${locationId}', '${tenant}', '${plan}'::jsonb, 2, 'killed-runtime') RETURNING id`);
+    const st = await waitJob(srv, `/ocpp/locations/${locationId}/chargers/jobs/${job}`, { timeoutMs: 30000 });
+    assert.equal(st.status, 'READY', JSON.stringify(st));
+    assert.deepEqual(st.results.created.map(c => c.identity).sort(), ['ORPHAN_1', 'ORPHAN_2']);
+    assert.deepEqual(pg.query(`SELECT plan IS NULL, expand_owner IS NULL FROM jobs WHERE id = '${job}'`), [['t', 't']]);
+  } finally {
+    pg.query(`DELETE FROM runtimes WHERE owner = 'killed-runtime'`);
+  }
+});
+
 test('a job whose rows the database refuses ends FAILED with the reason after 5 tries, nothing created', async () => {
   const job = planJob(['BROKEN']);   // its row lacks the model, brand, ws_url... (NOT NULL)
   const st = await waitJob(srv, `/ocpp/locations/${locationId}/chargers/jobs/${job}`, { timeoutMs: 30000 });
