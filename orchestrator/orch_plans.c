@@ -9,40 +9,38 @@
 #include "orch_jobs.h"
 
 /* The oldest job waiting for its rows that no live runtime holds, with the identities
- * its location has. */
+ * its location has. A location being deleted gets no rows: the sweep removes it and its
+ * jobs with it. */
 static const char SQL_TAKE[] =
-    "WITH t AS (SELECT id FROM jobs WHERE plan IS NOT NULL AND NOT cf_live(expand_owner) "
-    "  ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "WITH t AS (SELECT j.id FROM jobs j JOIN locations l ON l.id = j.location_id "
+    "  WHERE j.plan IS NOT NULL AND NOT cf_live(j.expand_owner) AND NOT l.deleting "
+    "  ORDER BY j.created_at LIMIT 1 FOR UPDATE OF j SKIP LOCKED) "
     "UPDATE jobs j SET expand_owner = $1 FROM t WHERE j.id = t.id "
     "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id, NULL)::text";
 
-/* The rows ($4) and the end of the plan, only while the take ($2) is ours; $3: why the
- * plan could not be expanded (then no rows). The job's first_seq comes before its rows'
- * seq (the connect_rate turns count from it). No rows go into a location being deleted
- * (the sweep removes it, and its jobs with it). */
+/* The rows ($4) and the end of the plan, only while the take ($2) is ours and the
+ * location is not being deleted (marked since the take: the plan stays, and goes with
+ * the location); $3: why the plan could not be expanded (then no rows). The job's
+ * first_seq comes before its rows' seq (the connect_rate turns count from it). */
 static const char SQL_WRITE[] =
     "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
     "    expand_error = $3, "
     "    first_seq = nextval(pg_get_serial_sequence('chargers', 'seq')) "
     "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
+    "    AND NOT (SELECT deleting FROM locations l WHERE l.id = jobs.location_id) "
     "  RETURNING id, location_id), "
     "c AS (INSERT INTO chargers (location_id, job_id, " ORCH_SQL_CHARGER_COLS ") "
-    "  SELECT j.location_id, j.id, r.* FROM j "
-    "    JOIN locations l ON l.id = j.location_id AND NOT l.deleting, "
+    "  SELECT j.location_id, j.id, r.* FROM j, "
     "    json_to_recordset($4::json) AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
     "SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM j)";
 
-/* A take given back: the next round takes it again. */
+/* A take given back: the next round takes it again. $3 = 1 counts a write the database
+ * refused; at the WRITE_TRIES-th ($4) the plan ends instead, FAILED with $5. */
 static const char SQL_GIVE_BACK[] =
-    "UPDATE jobs SET expand_owner = NULL "
-    "WHERE id = $1::uuid AND expand_owner = $2";
-
-/* The same after a failed write, unless this was the job's WRITE_TRIES-th ($3): then
- * the plan ends, FAILED with $4. */
-static const char SQL_WRITE_FAILED[] =
-    "UPDATE jobs SET expand_owner = NULL, expand_failures = expand_failures + 1, "
-    "  plan = CASE WHEN expand_failures + 1 >= $3::int THEN NULL ELSE plan END, "
-    "  expand_error = CASE WHEN expand_failures + 1 >= $3::int THEN $4 ELSE expand_error END "
+    "UPDATE jobs SET expand_owner = NULL, expand_failures = expand_failures + $3::int, "
+    "  plan = CASE WHEN expand_failures + $3::int >= $4::int THEN NULL ELSE plan END, "
+    "  expand_error = CASE WHEN expand_failures + $3::int >= $4::int THEN $5 "
+    "                      ELSE expand_error END "
     "WHERE id = $1::uuid AND expand_owner = $2 "
     "RETURNING plan IS NULL";
 
@@ -76,12 +74,22 @@ static void given_back(PGresult *res, const char *err, void *arg)
     struct round *r = arg;
 
     /* not given back (err): the take expires */
-    if (!err && PQntuples(res) == 1 && PQnfields(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t")) {
+    if (!err && PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t")) {
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
         end(r, -1);
         return;
     }
     end(r, 0);
+}
+
+/* refused: PostgreSQL refused the write (its error carries a SQLSTATE; counted), else
+ * the write got no answer from it (a lost connection, not counted). */
+static void give_back(struct round *r, int refused)
+{
+    char tries[16];
+    snprintf(tries, sizeof tries, "%d", WRITE_TRIES);
+    const char *p[] = {r->job, r->owner, refused ? "1" : "0", tries, r->error};
+    db_query(r->db, SQL_GIVE_BACK, 5, p, given_back, r);
 }
 
 static void written(PGresult *res, const char *err, void *arg)
@@ -90,15 +98,13 @@ static void written(PGresult *res, const char *err, void *arg)
 
     if (err) {
         CF_LOG_WARN("orch", "job %s: writing its chargers: %s (tried again)", r->job, err);
-        char tries[16];
-        snprintf(tries, sizeof tries, "%d", WRITE_TRIES);
         snprintf(r->error, sizeof r->error, "its chargers could not be written (%d tries): "
                  "%.200s: no charger created", WRITE_TRIES, err);
-        const char *p[] = {r->job, r->owner, tries, r->error};
-        db_query(r->db, SQL_WRITE_FAILED, 4, p, given_back, r);
+        give_back(r, res && PQresultErrorField(res, PG_DIAG_SQLSTATE));
         return;
     }
-    if (atol(PQgetvalue(res, 0, 1)) == 0) {   /* our lease had lapsed: someone else's now */
+    /* our lease had lapsed (someone else's now), or the location is being deleted */
+    if (atol(PQgetvalue(res, 0, 1)) == 0) {
         end(r, 0);
         return;
     }
@@ -183,10 +189,8 @@ static void taken(PGresult *res, const char *err, void *arg)
     r->have = strdup(PQgetvalue(res, 0, 2));
     r->work.data = r;
     if (!r->plan || !r->have ||
-        uv_queue_work(r->loop, &r->work, expand_work, expand_done) != 0) {
-        const char *p[] = {r->job, r->owner};
-        db_query(r->db, SQL_GIVE_BACK, 2, p, given_back, r);
-    }
+        uv_queue_work(r->loop, &r->work, expand_work, expand_done) != 0)
+        give_back(r, 0);
 }
 
 void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
