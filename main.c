@@ -474,12 +474,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo);
         }
     }
-    if (with_api && db_open(&a->api_db, &a->loop, conninfo, API_DB_POOL) != 0) {
-        rc = 1;
-        stop_app(a);
-        goto run;
-    }
     if (with_api) {
+        db_open(&a->api_db, &a->loop, conninfo, API_DB_POOL);   /* conninfo parsed above */
         struct api_opts ao = {
             .db = a->api_db, .token = c->token, .default_ws_url = c->default_ws_url,
             .kick = kick_runtime, .kick_arg = a,

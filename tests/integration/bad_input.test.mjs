@@ -106,16 +106,18 @@ test('422: duplicate identities in the body, across groups, already in the locat
 
 // A chargers job is written with its groups; its rows come after the 202 (a runtime
 // expands the plan). These plans are written by hand, as a job accepted a moment ago.
-const planJob = (ids, extra = '') => {
+// owner: an SQL expression for the runtime holding the take; row: the chargers' columns.
+const planJob = (ids, { owner = null, row = { vendor: 'V' } } = {}) => {
   const [[tenant]] = pg.query(`SELECT tenant FROM locations WHERE id = '${locationId}'`);
-  const plan = JSON.stringify([{ row: { vendor: 'V' }, prefix: 'PLAN_', ids, number: ids.length, name: 'Late' }]);
-  return pg.query(`INSERT INTO jobs (id, kind, location_id, tenant, plan, planned${extra ? ', expand_owner' : ''}) ` +
-    `VALUES (gen_random_uuid(), 'chargers', '${locationId}', '${tenant}', '${plan}'::jsonb, ${ids.length}${extra}) RETURNING id`)[0][0];
+  const plan = JSON.stringify([{ row, prefix: 'PLAN_', ids, number: ids.length, name: 'Late' }]);
+  return pg.query(`INSERT INTO jobs (id, kind, location_id, tenant, plan, planned, expand_owner) ` +
+    `VALUES (gen_random_uuid(), 'chargers', '${locationId}', '${tenant}', '${plan}'::jsonb, ${ids.length}, ` +
+    `${owner ?? 'NULL'}) RETURNING id`)[0][0];
 };
 
 test('422: an identity named by a job accepted but not yet expanded is taken', async () => {
   // held by a live runtime (serve's own, which does not know: nobody expands it)
-  const job = planJob(['HELD'], ', (SELECT owner FROM runtimes LIMIT 1)');
+  const job = planJob(['HELD'], { owner: '(SELECT owner FROM runtimes LIMIT 1)' });
   const st = await srv.api('GET', `/ocpp/locations/${locationId}/chargers/jobs/${job}`);
   assert.equal(st.status, 200);
   assert.equal(st.body.status, 'PENDING');
@@ -158,21 +160,18 @@ test('a job whose explicit identity was taken after its 202 ends FAILED naming i
 });
 
 test('a plan taken by a runtime that died (its lease ran out) is taken again: its chargers are written and boot', async () => {
-  const [[tenant]] = pg.query(`SELECT tenant FROM locations WHERE id = '${locationId}'`);
   // the row of a charger of this location, as the API plans it
   const [[row]] = pg.query(`SELECT json_build_object('brand_slug', brand_slug, 'model_slug', model_slug, ` +
     `'ocpp_version', ocpp_version, 'ws_url', ws_url, 'connector_type', connector_type, 'connectors', connectors, ` +
     `'vendor', vendor, 'model', model, 'firmware', firmware, 'max_power_kw', max_power_kw, ` +
     `'security_profile', security_profile) FROM chargers WHERE identity = 'HAS_1'`);
-  const plan = JSON.stringify([{ row: JSON.parse(row), prefix: 'ORPHAN_', ids: ['1', '2'], number: 2, name: 'Orphan' }]);
   pg.query(`INSERT INTO runtimes (owner, pid, capacity, held, metrics, lease_until) ` +
     `VALUES ('killed-runtime', 1, 10, 0, '{}', now() - interval '1 minute')`);
   try {
-    const [[job]] = pg.query(`INSERT INTO jobs (id, kind, location_id, tenant, plan, planned, expand_owner) ` +
-      `VALUES (gen_random_uuid(), 'chargers', '${locationId}', '${tenant}', '${plan}'::jsonb, 2, 'killed-runtime') RETURNING id`);
+    const job = planJob(['ORPHAN_1', 'ORPHAN_2'], { owner: "'killed-runtime'", row: JSON.parse(row) });
     const st = await waitJob(srv, `/ocpp/locations/${locationId}/chargers/jobs/${job}`, { timeoutMs: 30000 });
     assert.equal(st.status, 'READY', JSON.stringify(st));
-    assert.deepEqual(st.results.created.map(c => c.identity).sort(), ['ORPHAN_1', 'ORPHAN_2']);
+    assert.deepEqual(st.results.created.map(c => c.identity).sort(), ['PLAN_ORPHAN_1', 'PLAN_ORPHAN_2']);
     assert.deepEqual(pg.query(`SELECT plan IS NULL, expand_owner IS NULL FROM jobs WHERE id = '${job}'`), [['t', 't']]);
   } finally {
     pg.query(`DELETE FROM runtimes WHERE owner = 'killed-runtime'`);
