@@ -512,3 +512,61 @@ json_t *db_stats(const struct db *db)
                      "latency_ms", "buckets", buckets, "count", (json_int_t)db->done,
                      "sum", db->sum_ms);
 }
+
+static int array_reserve(struct db_array *a, size_t more)
+{
+    if (a->len + more <= a->cap)
+        return 0;
+    size_t cap = a->cap ? a->cap : 4096;
+    while (cap < a->len + more)
+        cap *= 2;
+    char *grown = realloc(a->text, cap);
+    if (!grown)
+        return -1;
+    a->text = grown;
+    a->cap = cap;
+    return 0;
+}
+
+int db_array_add(struct db_array *a, const char *s, size_t n)
+{
+    if (s && memchr(s, '\0', n))
+        return -1;
+    /* worst case: every byte escaped, quotes, separator, and "}" + NUL of db_array_text */
+    if (array_reserve(a, (s ? 2 * n + 3 : 5) + 2) != 0)
+        return -1;
+    a->text[a->len++] = a->count ? ',' : '{';
+    if (!s) {
+        memcpy(a->text + a->len, "NULL", 4);
+        a->len += 4;
+    } else {
+        a->text[a->len++] = '"';
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == '"' || s[i] == '\\')
+                a->text[a->len++] = '\\';
+            a->text[a->len++] = s[i];
+        }
+        a->text[a->len++] = '"';
+    }
+    a->count++;
+    return 0;
+}
+
+const char *db_array_text(struct db_array *a)
+{
+    if (array_reserve(a, 3) != 0)
+        return NULL;
+    if (!a->count)
+        a->text[a->len] = '{';
+    /* the closing brace is written past len: the next add overwrites it */
+    size_t end = a->count ? a->len : a->len + 1;
+    a->text[end] = '}';
+    a->text[end + 1] = '\0';
+    return a->text;
+}
+
+void db_array_free(struct db_array *a)
+{
+    free(a->text);
+    memset(a, 0, sizeof *a);
+}

@@ -9,18 +9,24 @@
 
 #define BATCH 4000               /* entries per INSERT: bounds libpq's buffers */
 
+/* One text array per column (db_array): PostgreSQL parsed the same rows as JSON for
+ * json_to_recordset at ~10 µs a row, the largest part of writing a booting fleet's
+ * logs; unnest() of text arrays reads them ten times faster. */
 static const char SQL_INSERT[] =
     "INSERT INTO charger_logs (charger_id, at, event, direction, action, message_id, detail) "
-    "SELECT c, t, e, d, a, m, x FROM json_to_recordset($1::json) "
-    "  AS r(c uuid, t timestamptz, e text, d text, a text, m text, x text) "
-    "WHERE EXISTS (SELECT 1 FROM chargers WHERE id = r.c)";   /* deleted meanwhile */
+    "SELECT c, t, e, d, a, m, x FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], "
+    "  $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY "
+    "  AS r(c, t, e, d, a, m, x, n) "
+    "WHERE EXISTS (SELECT 1 FROM chargers WHERE id = r.c) "   /* deleted meanwhile */
+    "ORDER BY n";             /* ids in the order things happened, whatever the join */
 
-/* A batch is JSON text "[{...},{...}]", not JSON objects: it costs the bytes of its
- * entries, and goes as one block when written. */
+enum { C_CHARGER, C_AT, C_EVENT, C_DIRECTION, C_ACTION, C_MESSAGE_ID, C_DETAIL, COLUMNS };
+
+/* A batch costs the bytes of its entries (as array text), and goes as one statement. */
 struct batch {
     struct batch *next;
-    char *text;
-    size_t len, cap, count;
+    struct db_array col[COLUMNS];
+    size_t count;
 };
 
 struct orch_logs {
@@ -38,7 +44,8 @@ struct orch_logs {
 static void batch_free(struct batch *b)
 {
     if (b) {
-        free(b->text);
+        for (int i = 0; i < COLUMNS; i++)
+            db_array_free(&b->col[i]);
         free(b);
     }
 }
@@ -56,30 +63,11 @@ struct orch_logs *orch_logs_new(struct db *db, size_t max_pending, void (*on_wri
     return l;
 }
 
-static int append(struct batch *b, const char *text, size_t n)
-{
-    if (b->len + n + 2 > b->cap) {
-        size_t cap = b->cap ? b->cap : 16384;
-        while (cap < b->len + n + 2)
-            cap *= 2;
-        char *grown = realloc(b->text, cap);
-        if (!grown)
-            return -1;
-        b->text = grown;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, text, n);
-    b->len += n;
-    return 0;
-}
-
 static void seal(struct orch_logs *l)
 {
     struct batch *b = l->cur;
     if (!b || b->count == 0)
         return;
-    b->text[b->len++] = ']';
-    b->text[b->len] = '\0';
     l->cur = NULL;
     if (l->tail)
         l->tail->next = b;
@@ -90,10 +78,21 @@ static void seal(struct orch_logs *l)
 
 static void write_head(struct orch_logs *l);
 
-static void set_str(json_t *o, const char *key, const char *s)
+/* Text PostgreSQL takes: valid UTF-8 (jansson checks it), no NUL byte. */
+static int storable(const char *s, size_t n)
 {
-    if (s)
-        json_object_set_new(o, key, json_string(s));
+    if (memchr(s, '\0', n))
+        return 0;
+    json_t *j = json_stringn(s, n);
+    json_decref(j);
+    return j != NULL;
+}
+
+static int add_str(struct db_array *a, const char *s)
+{
+    if (s && !storable(s, strlen(s)))
+        s = NULL;                /* a CSMS's action or id that is not text: left out */
+    return db_array_add(a, s, s ? strlen(s) : 0);
 }
 
 void orch_logs_add(struct orch_logs *l, const char *charger_id, const struct sim_log *e)
@@ -109,24 +108,33 @@ void orch_logs_add(struct orch_logs *l, const char *charger_id, const struct sim
         return;
     }
     cf_now_rfc3339(ts);
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s%}", "c", charger_id, "t", ts, "e", e->event, "x",
-                          e->detail, e->detail_len);
-    if (!o)                      /* not UTF-8: keep what happened, not the bytes */
-        o = json_pack("{s:s,s:s,s:s,s:s}", "c", charger_id, "t", ts, "e", e->event, "x",
-                      "(frame is not valid UTF-8)");
-    set_str(o, "d", e->direction);
-    set_str(o, "a", e->action);
-    set_str(o, "m", e->message_id && *e->message_id ? e->message_id : NULL);
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    struct batch *b = l->cur;
-    if (text && append(b, b->count ? "," : "[", 1) == 0 && append(b, text, strlen(text)) == 0) {
-        b->count++;
-        l->pending++;
-    } else {
-        l->dropped++;
+    const char *detail = e->detail;
+    size_t detail_len = e->detail_len;
+    if (!storable(detail, detail_len)) {   /* keep what happened, not the bytes */
+        detail = "(frame is not valid UTF-8)";
+        detail_len = strlen(detail);
     }
-    free(text);
+    struct batch *b = l->cur;
+    struct db_array *c = b->col;
+    size_t mark[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++)
+        mark[i] = c[i].len;
+    if (add_str(&c[C_CHARGER], charger_id) || add_str(&c[C_AT], ts) ||
+        add_str(&c[C_EVENT], e->event) || add_str(&c[C_DIRECTION], e->direction) ||
+        add_str(&c[C_ACTION], e->action) ||
+        add_str(&c[C_MESSAGE_ID], e->message_id && *e->message_id ? e->message_id : NULL) ||
+        db_array_add(&c[C_DETAIL], detail, detail_len)) {
+        /* out of memory part way: the columns go back to the rows before */
+        for (int i = 0; i < COLUMNS; i++)
+            if (c[i].len != mark[i]) {
+                c[i].len = mark[i];
+                c[i].count = b->count;
+            }
+        l->dropped++;
+        return;
+    }
+    b->count++;
+    l->pending++;
     if (b->count >= BATCH) {
         seal(l);
         write_head(l);
@@ -165,9 +173,12 @@ static void write_head(struct orch_logs *l)
 {
     if (l->writing || !l->head || !db_ready(l->db))
         return;
+    const char *params[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++)
+        if (!(params[i] = db_array_text(&l->head->col[i])))
+            return;                /* out of memory: the next flush tries again */
     l->writing = 1;
-    const char *params[1] = {l->head->text};
-    db_query(l->db, SQL_INSERT, 1, params, written, l);
+    db_query(l->db, SQL_INSERT, COLUMNS, params, written, l);
 }
 
 int orch_logs_flush(struct orch_logs *l)

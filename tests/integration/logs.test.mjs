@@ -153,3 +153,39 @@ test('a deleted charger\'s logs go with it; the others stay', async () => {
   await until(() => count(log2) === 0, { what: 'its logs deleted', timeoutMs: 5000 });
   assert.ok(count(chargerId) > 0);
 });
+
+// Frames are stored byte for byte (quotes, backslashes); a frame that is not UTF-8 text
+// is logged as such and breaks nothing (the logs after it are written too). The CSMS is
+// a bare websocket server: the strict peer would never send such a frame.
+test('frames keep their bytes; a frame that is not UTF-8 is logged as such, later ones still', async () => {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'ocpp1.6' });
+  await new Promise(res => wss.on('listening', res));
+  const odd = '[2,"odd-1","DataTransfer",{"vendorId":"a\\\\b\\"c","data":"{x, y}"}]';
+  wss.on('connection', ws => ws.on('message', data => {
+    const [type, id, action] = JSON.parse(data.toString());
+    if (type !== 2) return;
+    const now = new Date().toISOString();
+    ws.send(JSON.stringify([3, id, action === 'BootNotification' ? { status: 'Accepted', currentTime: now, interval: 300 } : {}]));
+    if (action === 'BootNotification') {
+      ws.send(odd);
+      ws.send(Buffer.from([0x5b, 0x32, 0x2c, 0x22, 0xff, 0xfe, 0x22, 0x5d]), { binary: false });
+      ws.send('[2,"after-1","DataTransfer",{"vendorId":"late"}]');
+    }
+  }));
+  try {
+    const { locationId: loc } = await createLocation(srv, `ws://127.0.0.1:${wss.address().port}/ocpp`, 'Raw CSMS');
+    const r = await srv.api('POST', `/ocpp/locations/${loc}/chargers`, { body: [group({ ocpp_version: 'OCPP1.6' }, { charger_ids: ['LOGRAW'] })] });
+    assert.equal(r.status, 202);
+    const id = (await waitJob(srv, r.body.status_url)).results.created[0].charger_id;
+    let rows;
+    await until(async () => (rows = await logs(`/ocpp/chargers/${id}`, '?direction=in&limit=1000')).some(x => x.message_id === 'after-1'),
+      { what: 'the frame after the bad one logged' });
+    assert.equal(rows.find(x => x.message_id === 'odd-1').frame, odd);
+    const bad = rows.filter(x => x.frame === '(frame is not valid UTF-8)');
+    assert.equal(bad.length, 1, JSON.stringify(rows.map(x => x.frame)));
+    assert.ok(bad[0].id < rows.find(x => x.message_id === 'after-1').id);
+  } finally {
+    wss.close();
+  }
+});
