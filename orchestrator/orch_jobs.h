@@ -24,6 +24,23 @@
     "model text, serial text, firmware text, max_power_kw float8, ca_file text, "        \
     "security_profile smallint, basic_password text, ca_pem text, client_cert_pem text, " \
     "client_key_pem text, behavior jsonb"
+/* What a runtime reads of a charger it takes on (orch_runtime.c reads the columns in
+ * this order; then the connect_rate delay, written by each statement): its claim's
+ * RETURNING, and the rows the runtime writing a plan keeps for itself (orch_plans.c).
+ * t: the row's alias. */
+#define ORCH_SQL_HELD_COLS(t)                                                           \
+    t ".id, " t ".identity, " t ".ocpp_version, " t ".ws_url, " t ".ca_file, "          \
+    t ".vendor, " t ".model, " t ".serial, " t ".firmware, " t ".connectors, "          \
+    t ".status, " t ".max_power_kw, "                                                   \
+    t ".connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), "                      \
+    t ".security_profile, " t ".basic_password, " t ".ca_pem, " t ".client_cert_pem, "  \
+    t ".client_key_pem, " t ".behavior::text"
+/* A job's connect_rate: how long (ms) until this charger's turn, from the job's
+ * first_seq, connect_rate and created_at (j) and the charger's seq (t). */
+#define ORCH_SQL_START_DELAY(t, j)                                                      \
+    "GREATEST(0, ((" t ".seq - " j ".first_seq - 1) / " j ".connect_rate "              \
+    "  - extract(epoch FROM now() - " j ".created_at)) * 1000)::bigint"
+
 enum orch_status {
     ORCH_OK = 0,
     ORCH_NOT_FOUND,   /* the location / CPO / job does not exist */

@@ -18,21 +18,40 @@ static const char SQL_TAKE[] =
     "UPDATE jobs j SET expand_owner = $1 FROM t WHERE j.id = t.id "
     "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id, NULL)::text";
 
-/* The rows ($4) and the end of the plan, only while the take ($2) is ours and the
- * location is not being deleted (marked since the take: the plan stays, and goes with
- * the location); $3: why the plan could not be expanded (then no rows). The job's
- * first_seq comes before its rows' seq (the connect_rate turns count from it). */
+/* The rows ($4, $6 of them) and the end of the plan, only while the take ($2) is ours
+ * and the location is not being deleted (marked since the take: the plan stays, and
+ * goes with the location); $3: why the plan could not be expanded (then no rows). The
+ * job's first_seq comes before its rows' seq (the connect_rate turns count from it).
+ * The writer keeps its share of the rows (as a claim round would take: the rows over
+ * the runtimes alive, at most $5, its room): they are written held by it, and come
+ * back after the two counts (rows written, jobs ended), one per row; none: one row of
+ * counts. A claim taking them instead would write each row a second time (a non-HOT
+ * update with all its index entries): the larger part of a claim's cost. */
 static const char SQL_WRITE[] =
     "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
     "    expand_error = $3, "
     "    first_seq = nextval(pg_get_serial_sequence('chargers', 'seq')) "
     "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
     "    AND NOT (SELECT deleting FROM locations l WHERE l.id = jobs.location_id) "
-    "  RETURNING id, location_id), "
-    "c AS (INSERT INTO chargers (location_id, job_id, " ORCH_SQL_CHARGER_COLS ") "
-    "  SELECT j.location_id, j.id, r.* FROM j, "
-    "    json_to_recordset($4::json) AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
-    "SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM j)";
+    "  RETURNING id, location_id, first_seq, connect_rate, created_at), "
+    "share AS (SELECT LEAST($5::int, ceil($6::int / (SELECT GREATEST(1, count(*)) "
+    "    FROM runtimes WHERE lease_until >= now())::numeric))::int AS take), "
+    "c AS (INSERT INTO chargers (location_id, job_id, lease_owner, status, "
+    "    " ORCH_SQL_CHARGER_COLS ") "
+    "  SELECT j.location_id, j.id, CASE WHEN r.ordinality <= share.take THEN $2 END, "
+    "    CASE WHEN r.ordinality <= share.take THEN 'PROVISIONING' ELSE 'PENDING' END, "
+    "    " ORCH_SQL_CHARGER_COLS " "
+    "  FROM j, share, ROWS FROM (json_to_recordset($4::json) "
+    "    AS (" ORCH_SQL_CHARGER_TYPES ")) WITH ORDINALITY AS r "
+    "  ORDER BY r.ordinality "
+    "  RETURNING *), "
+    "n AS (SELECT (SELECT count(*) FROM c) AS nrows, (SELECT count(*) FROM j) AS njobs) "
+    "SELECT n.nrows, n.njobs, h.* FROM n LEFT JOIN ("
+    "  SELECT " ORCH_SQL_HELD_COLS("c") ", "
+    "    CASE WHEN j.connect_rate IS NOT NULL THEN " ORCH_SQL_START_DELAY("c", "j") " END, "
+    "    c.seq AS held_seq "
+    "  FROM c, j WHERE c.lease_owner IS NOT NULL) h ON true "
+    "ORDER BY h.held_seq";
 
 /* A take given back: the next round takes it again. $3 = 1 counts a write the database
  * refused; at the WRITE_TRIES-th ($4) the plan ends instead, FAILED with $5. */
@@ -56,13 +75,14 @@ struct round {
     char *rows;             /* as expanded (text) */
     char error[300];        /* why it could not be expanded */
     long n;                 /* rows written, -1: the job FAILED */
-    void (*cb)(long n, void *arg);
+    int (*room)(void *arg); /* rows the writer may keep for itself, asked at the write */
+    void (*cb)(long n, PGresult *held, void *arg);
     void *arg;
 };
 
-static void end(struct round *r, long n)
+static void end(struct round *r, long n, PGresult *held)
 {
-    r->cb(n, r->arg);
+    r->cb(n, held, r->arg);
     free(r->plan);
     free(r->have);
     free(r->rows);
@@ -76,10 +96,10 @@ static void given_back(PGresult *res, const char *err, void *arg)
     /* not given back (err): the take expires */
     if (!err && PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t")) {
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
-        end(r, -1);
+        end(r, -1, NULL);
         return;
     }
-    end(r, 0);
+    end(r, 0, NULL);
 }
 
 /* refused: PostgreSQL refused the write (its error carries a SQLSTATE; counted), else
@@ -105,12 +125,12 @@ static void written(PGresult *res, const char *err, void *arg)
     }
     /* our lease had lapsed (someone else's now), or the location is being deleted */
     if (atol(PQgetvalue(res, 0, 1)) == 0) {
-        end(r, 0);
+        end(r, 0, NULL);
         return;
     }
     if (r->n >= 0)
         r->n = atol(PQgetvalue(res, 0, 0));
-    end(r, r->n);
+    end(r, r->n, r->n > 0 ? res : NULL);
 }
 
 /* The first identity the plan names that `taken` has already, copied to buf; NULL if
@@ -169,9 +189,13 @@ static void expand_done(uv_work_t *w, int status)
     (void)status;
     if (r->error[0])
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
+    char room[16], count[24];
+    int keep = r->n > 0 ? r->room(r->arg) : 0;
+    snprintf(room, sizeof room, "%d", keep > 0 ? keep : 0);
+    snprintf(count, sizeof count, "%ld", r->n > 0 ? r->n : 0);
     const char *p[] = {r->job, r->owner, r->error[0] ? r->error : NULL,
-                       r->rows ? r->rows : "[]"};
-    db_query(r->db, SQL_WRITE, 4, p, written, r);
+                       r->rows ? r->rows : "[]", room, count};
+    db_query(r->db, SQL_WRITE, 6, p, written, r);
 }
 
 static void taken(PGresult *res, const char *err, void *arg)
@@ -181,7 +205,7 @@ static void taken(PGresult *res, const char *err, void *arg)
     if (err || PQntuples(res) == 0) {
         if (err)
             CF_LOG_DEBUG("orch", "taking a job to expand: %s", err);
-        end(r, 0);
+        end(r, 0, NULL);
         return;
     }
     snprintf(r->job, sizeof r->job, "%s", PQgetvalue(res, 0, 0));
@@ -194,14 +218,16 @@ static void taken(PGresult *res, const char *err, void *arg)
 }
 
 void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
-                       void (*cb)(long n, void *arg), void *arg)
+                       int (*room)(void *arg), void (*cb)(long n, PGresult *held, void *arg),
+                       void *arg)
 {
     struct round *r = calloc(1, sizeof *r);
 
     if (!r) {
-        cb(0, arg);
+        cb(0, NULL, arg);
         return;
     }
+    r->room = room;
     r->loop = loop;
     r->db = db;
     snprintf(r->owner, sizeof r->owner, "%s", owner);

@@ -11,6 +11,7 @@
 
 #include "cf_log.h"
 #include "ocpp_version.h"
+#include "orch_jobs.h"
 #include "orch_logs.h"
 #include "orch_plans.h"
 
@@ -52,41 +53,42 @@ static const char SQL_CLAIM[] =
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
     "  pending_change = NULL, live = NULL, updated_at = now() "
     "FROM c WHERE ch.id = c.id "
-    "RETURNING ch.id, ch.identity, ch.ocpp_version, ch.ws_url, ch.ca_file, ch.vendor, "
-    "  ch.model, ch.serial, ch.firmware, ch.connectors, ch.status, ch.max_power_kw, "
-    "  ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), ch.security_profile, "
-    "  ch.basic_password, ch.ca_pem, ch.client_cert_pem, ch.client_key_pem, ch.behavior::text, "
-    /* a job's connect_rate: how long until this charger's turn (never for a READY one
-     * taken over: it reconnects at once, spread by the runtime's own pacing) */
-    "  (SELECT GREATEST(0, ((ch.seq - j.first_seq - 1) / j.connect_rate "
-    "          - extract(epoch FROM now() - j.created_at)) * 1000)::bigint "
-    "   FROM jobs j WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL "
-    "     AND ch.status <> 'READY')";
+    "RETURNING " ORCH_SQL_HELD_COLS("ch") ", "
+    /* never a delay for a READY one taken over: it reconnects at once, spread by the
+     * runtime's own pacing */
+    "  (SELECT " ORCH_SQL_START_DELAY("ch", "j") " FROM jobs j "
+    "   WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL AND ch.status <> 'READY')";
 
 /* One statement for a whole batch of outcomes; a READY step never goes back, a FAILED
- * step gives its lease up. The owner test is written IS NOT DISTINCT FROM on purpose:
- * it cannot use the lease_owner index, so rows are reached by id (pkey or hash join)
- * whatever the statistics say. Right after a big insert the stale statistics made the
- * planner walk the owner index and rescan the batch for every row: 10,000 rows took
- * seconds instead of milliseconds. */
+ * step gives its lease up. A row is changed only while it is this runtime's and no
+ * change of the API waits on it (MINE); that test is in the values, not in the WHERE,
+ * on purpose: as a filter, PostgreSQL estimated it (without statistics on a table just
+ * filled, its defaults make it ~1 row) and scanned the whole table once, rescanning
+ * the batch for every row: a flush of 6,000 outcomes over 10,000 fresh rows took 9 s
+ * (auto_explain). With only the id to join on, the rows are reached by id (pkey or
+ * hash join) whatever the statistics say. A row no longer ours keeps its values. */
+#define MINE "(ch.lease_owner IS NOT DISTINCT FROM $1 AND ch.pending_change IS NULL)"
 static const char SQL_FLUSH[] =
     "UPDATE chargers ch SET "
-    "  status = CASE WHEN u.status IS NULL OR ch.status IN ('READY','FAILED') "
+    "  status = CASE WHEN NOT " MINE " OR u.status IS NULL OR ch.status IN ('READY','FAILED') "
     "                THEN ch.status ELSE u.status END, "
-    "  error = CASE WHEN u.status = 'FAILED' AND ch.status <> 'READY' THEN u.error "
+    "  error = CASE WHEN NOT " MINE " THEN ch.error "
+    "               WHEN u.status = 'FAILED' AND ch.status <> 'READY' THEN u.error "
     "               WHEN u.status = 'READY' THEN NULL ELSE ch.error END, "
-    "  connected = COALESCE(u.connected, ch.connected), "
-    "  ready_at = CASE WHEN u.status = 'READY' THEN COALESCE(ch.ready_at, now()) "
+    "  connected = CASE WHEN " MINE " THEN COALESCE(u.connected, ch.connected) "
+    "                   ELSE ch.connected END, "
+    "  ready_at = CASE WHEN " MINE " AND u.status = 'READY' THEN COALESCE(ch.ready_at, now()) "
     "                  ELSE ch.ready_at END, "
-    "  boot_ms = COALESCE(ch.boot_ms, u.boot_ms), "
-    "  lease_owner = CASE WHEN u.status = 'FAILED' THEN NULL ELSE ch.lease_owner END, "
-    "  live = COALESCE(u.live, ch.live), "
-    "  updated_at = CASE WHEN u.status IS NULL AND u.connected IS NULL THEN ch.updated_at "
-    "                    ELSE now() END "
+    "  boot_ms = CASE WHEN " MINE " THEN COALESCE(ch.boot_ms, u.boot_ms) ELSE ch.boot_ms END, "
+    "  lease_owner = CASE WHEN " MINE " AND u.status = 'FAILED' THEN NULL "
+    "                     ELSE ch.lease_owner END, "
+    "  live = CASE WHEN " MINE " THEN COALESCE(u.live, ch.live) ELSE ch.live END, "
+    "  updated_at = CASE WHEN NOT " MINE " OR (u.status IS NULL AND u.connected IS NULL) "
+    "                    THEN ch.updated_at ELSE now() END "
     "FROM json_to_recordset($2::json) "
     "  AS u(id uuid, status text, error text, connected boolean, live jsonb, boot_ms int) "
-    "WHERE ch.id = u.id AND ch.lease_owner IS NOT DISTINCT FROM $1 "
-    "  AND ch.pending_change IS NULL";
+    "WHERE ch.id = u.id";
+#undef MINE
 
 /* Chargers the API changed (deleted, or to reconnect with new settings). */
 static const char SQL_CHANGES[] =
@@ -138,6 +140,7 @@ struct orch_runtime {
     int abandoned;              /* chargers given up at the stop deadline */
     uv_timer_t claim_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting, expanding;
+    int claim_room, expand_room;  /* rows the claim / plan write in flight may take */
     unsigned flushes;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
     int held;
@@ -367,41 +370,37 @@ static char *field(PGresult *res, int row, int col)
 
 static void claim(struct orch_runtime *r);
 
-static void claim_done(PGresult *res, const char *err, void *arg)
+/* Starts the chargers of res (the columns of ORCH_SQL_HELD_COLS and the start delay,
+ * from column c0; a row whose id is NULL is skipped). Returns how many rows it read. */
+static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
 {
-    struct orch_runtime *r = arg;
-    r->claiming = 0;
-    if (r->stopping) {
-        finish_stop(r);  /* rows claimed now are released by SQL_RELEASE */
-        return;
-    }
-    if (err) {
-        CF_LOG_DEBUG("orch", "claim failed: %s", err);
-        return;
-    }
-    int n = PQntuples(res);
-    for (int i = 0; i < n; i++) {
-        const struct ocpp_version *v = ocpp_version_by_name(field(res, i, 2));
+    int n = 0;
+    for (int i = 0; i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, c0))
+            continue;
+        n++;
+        const struct ocpp_version *v = ocpp_version_by_name(field(res, i, c0 + 2));
         struct orch_charger *oc = calloc(1, sizeof *oc);
-        snprintf(oc->id, sizeof oc->id, "%s", field(res, i, 0));
+        snprintf(oc->id, sizeof oc->id, "%s", field(res, i, c0));
         struct sim_charger_cfg cfg = {
-            .identity = field(res, i, 1),
-            .ws_url = field(res, i, 3),
-            .ca_file = field(res, i, 4),
+            .identity = field(res, i, c0 + 1),
+            .ws_url = field(res, i, c0 + 3),
+            .ca_file = field(res, i, c0 + 4),
             .version = v,
-            .info = {.vendor = field(res, i, 5), .model = field(res, i, 6),
-                     .serial = field(res, i, 7), .firmware = field(res, i, 8),
-                     .connectors = atoi(field(res, i, 9))},
-            .provisioned = !strcmp(field(res, i, 10), "READY"),
-            .max_power_w = field(res, i, 11) ? atof(field(res, i, 11)) * 1000 : 0,
-            .dc = field(res, i, 12) && !strcmp(field(res, i, 12), "t"),
-            .security_profile = atoi(field(res, i, 13)),
-            .password = field(res, i, 14),
-            .ca_pem = field(res, i, 15),
-            .client_cert_pem = field(res, i, 16),
-            .client_key_pem = field(res, i, 17),
-            .behavior = field(res, i, 18) ? json_loads(field(res, i, 18), 0, NULL) : NULL,
-            .start_delay_ms = field(res, i, 19) ? atol(field(res, i, 19)) : 0,
+            .info = {.vendor = field(res, i, c0 + 5), .model = field(res, i, c0 + 6),
+                     .serial = field(res, i, c0 + 7), .firmware = field(res, i, c0 + 8),
+                     .connectors = atoi(field(res, i, c0 + 9))},
+            .provisioned = !strcmp(field(res, i, c0 + 10), "READY"),
+            .max_power_w = field(res, i, c0 + 11) ? atof(field(res, i, c0 + 11)) * 1000 : 0,
+            .dc = field(res, i, c0 + 12) && !strcmp(field(res, i, c0 + 12), "t"),
+            .security_profile = atoi(field(res, i, c0 + 13)),
+            .password = field(res, i, c0 + 14),
+            .ca_pem = field(res, i, c0 + 15),
+            .client_cert_pem = field(res, i, c0 + 16),
+            .client_key_pem = field(res, i, c0 + 17),
+            .behavior = field(res, i, c0 + 18) ? json_loads(field(res, i, c0 + 18), 0, NULL)
+                                                : NULL,
+            .start_delay_ms = field(res, i, c0 + 19) ? atol(field(res, i, c0 + 19)) : 0,
         };
         oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
         json_decref(cfg.behavior);
@@ -416,7 +415,23 @@ static void claim_done(PGresult *res, const char *err, void *arg)
     }
     if (n > 0)
         CF_LOG_INFO("orch", "claimed %d charger%s (holding %d)", n, n == 1 ? "" : "s", r->held);
-    if (n >= 50)
+    return n;
+}
+
+static void claim_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->claiming = 0;
+    r->claim_room = 0;
+    if (r->stopping) {
+        finish_stop(r);  /* rows claimed now are released by SQL_RELEASE */
+        return;
+    }
+    if (err) {
+        CF_LOG_DEBUG("orch", "claim failed: %s", err);
+        return;
+    }
+    if (hold_rows(r, res, 0) >= 50)
         claim(r); /* there may be more (a round takes a share, see SQL_CLAIM) */
 }
 
@@ -424,7 +439,7 @@ static void claim(struct orch_runtime *r)
 {
     if (r->claiming || r->stopping || !r->published || !db_ready(r->db))
         return;
-    int room = r->opts.capacity - r->held;
+    int room = r->opts.capacity - r->held - r->expand_room;
     if (room <= 0)
         return;
     if (room > r->opts.claim_batch)
@@ -433,6 +448,7 @@ static void claim(struct orch_runtime *r)
     snprintf(limit, sizeof limit, "%d", room);
     const char *params[2] = {r->owner, limit};
     r->claiming = 1;
+    r->claim_room = room;
     db_query(r->db, SQL_CLAIM, 2, params, claim_done, r);
 }
 
@@ -675,19 +691,32 @@ static void look_for_work(struct orch_runtime *r)
     claim(r);
 }
 
-static void expanded(long n, void *arg)
+static void expanded(long n, PGresult *held, void *arg)
 {
     struct orch_runtime *r = arg;
     r->expanding = 0;
+    r->expand_room = 0;
     if (r->stopping) {
-        finish_stop(r);
+        finish_stop(r);  /* rows written held by it are released by SQL_RELEASE */
         return;
     }
     if (n == 0)
         return;
+    if (held)
+        hold_rows(r, held, 2);
     if (n > 0)
         notify_claim(r);
     look_for_work(r);               /* another job may be waiting */
+}
+
+/* The rows a plan write may keep for this runtime: its room, less what a claim in
+ * flight may take; reserved until the write answers (a claim meanwhile takes less). */
+static int write_room(void *arg)
+{
+    struct orch_runtime *r = arg;
+    int room = r->opts.capacity - r->held - r->claim_room;
+    r->expand_room = room > 0 ? room : 0;
+    return r->expand_room;
 }
 
 /* Writes the rows of a job accepted with its plan (orch_plans.h). */
@@ -696,7 +725,7 @@ static void expand(struct orch_runtime *r)
     if (r->expanding || r->stopping || !r->published || !db_ready(r->db))
         return;
     r->expanding = 1;
-    orch_plans_expand(r->loop, r->db, r->owner, expanded, r);
+    orch_plans_expand(r->loop, r->db, r->owner, write_room, expanded, r);
 }
 
 static void claim_cb(uv_timer_t *t)
