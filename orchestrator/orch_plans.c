@@ -22,11 +22,14 @@ static const char SQL_TAKE[] =
  * and the location is not being deleted (marked since the take: the plan stays, and
  * goes with the location); $3: why the plan could not be expanded (then no rows). The
  * job's first_seq comes before its rows' seq (the connect_rate turns count from it).
- * The writer keeps its share of the rows (as a claim round would take: the rows over
- * the runtimes alive, at most $5, its room): they are written held by it, and come
- * back after the two counts (rows written, jobs ended), one per row; none: one row of
- * counts. A claim taking them instead would write each row a second time (a non-HOT
- * update with all its index entries): the larger part of a claim's cost. */
+ * A writer alone (no other runtime alive) keeps the rows it has room for ($5; $6 rows
+ * written): they are written held by it, and come back after the two counts (rows
+ * written, jobs ended), one per row; none: one row of counts. A claim taking them
+ * instead writes each row a second time (a non-HOT update with all its index
+ * entries): the larger part of a claim's cost. With other runtimes alive the claim
+ * rounds spread the job as before (each takes its share side by side): a writer that
+ * kept a share up front and then claimed alongside the others would end with more than
+ * the rest, and with --connect-rate shared evenly the fullest runtime bounds READY. */
 static const char SQL_WRITE[] =
     "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
     "    expand_error = $3, "
@@ -34,8 +37,9 @@ static const char SQL_WRITE[] =
     "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
     "    AND NOT (SELECT deleting FROM locations l WHERE l.id = jobs.location_id) "
     "  RETURNING id, location_id, first_seq, connect_rate, created_at), "
-    "share AS (SELECT LEAST($5::int, ceil($6::int / (SELECT GREATEST(1, count(*)) "
-    "    FROM runtimes WHERE lease_until >= now())::numeric))::int AS take), "
+    "share AS (SELECT CASE WHEN (SELECT count(*) FROM runtimes "
+    "    WHERE lease_until >= now() AND owner <> $2) = 0 THEN LEAST($5::int, $6::int) "
+    "    ELSE 0 END AS take), "
     "c AS (INSERT INTO chargers (location_id, job_id, lease_owner, status, "
     "    " ORCH_SQL_CHARGER_COLS ") "
     "  SELECT j.location_id, j.id, CASE WHEN r.ordinality <= share.take THEN $2 END, "
