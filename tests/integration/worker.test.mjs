@@ -9,13 +9,32 @@ before(async () => {
   pg = await startPostgres();
   peer = await startPeer();
   srv = await startServe({ db: pg.url, extraArgs: ['--capacity', '5'] });
-  worker = await startWorker({ db: pg.url });
   ({ locationId } = await createLocation(srv, peer.url));
 });
 after(async () => {
   const w = await worker?.stop();
   await stopAll({ srv, peer, pg });
   assert.deepEqual(w, { code: 0, signal: null }, `worker did not exit cleanly:\n${worker?.log}`);
+});
+
+// serve alone writes a job's rows already held by itself (no claim round takes them
+// back), but never more than its capacity: the rest waits, unowned, for a runtime.
+test('serve alone holds at most its capacity of a job it writes; a worker takes the rest', async () => {
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+    body: [group({ identity_prefix: 'A_' }, { chargers_number: 12 })],
+  });
+  assert.equal(r.status, 202);
+  const counts = () => pg.query(`SELECT count(*) FILTER (WHERE lease_owner IS NOT NULL), count(*)
+    FROM chargers WHERE identity LIKE 'A\\_%'`)[0].map(Number);
+  await until(() => counts()[1] === 12, { what: 'the rows written' });
+  await until(async () => (await srv.api('GET', r.body.status_url)).body.progress.ready === 5, { what: '5 READY' });
+  await new Promise(res => setTimeout(res, 2500));        /* two claim rounds */
+  assert.deepEqual(counts(), [5, 12]);
+  const mid = (await srv.api('GET', r.body.status_url)).body;
+  assert.deepEqual([mid.status, mid.progress.ready, mid.progress.pending], ['PROVISIONING', 5, 7]);
+  worker = await startWorker({ db: pg.url });
+  assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
+  assert.deepEqual(counts(), [12, 12]);
 });
 
 test('serve and a worker split one job; no charger runs twice', async () => {
