@@ -107,15 +107,17 @@ static void set_conn_error(struct sim_charger *ch, const char *fmt, ...)
  * with nothing waiting before it, it is written at once: asking for WRITEABLE first
  * costs two changes of the socket's poll set per frame, and lws's libuv glue
  * re-registers the fd with epoll at each (uv_poll_start): strace of serve booting
- * 10,000, epoll_ctl calls per charger 21 -> 12. lws buffers what the kernel does not take and sends it before
- * anything written later (lws_write, "Truncated Writes"; lws_issue_raw appends to
- * its buffer while one is pending). Otherwise the frame waits for WRITEABLE. */
+ * 10,000, epoll_ctl calls per charger 21 -> 12. lws buffers what the kernel does not
+ * take and sends it before anything written later (lws_write, "Truncated Writes";
+ * lws_issue_raw appends to its buffer while one is pending). Otherwise the frame waits
+ * for WRITEABLE. */
 static void tx_push(struct sim_charger *ch, char *text, const char *id, const char *action)
 {
     if (!text)
         return;
     size_t len = strlen(text);
     log_frame(ch, "out", action, id, text, len);
+    CF_LOG_DEBUG(ch->identity, "-> %s", text);
     struct sim_out *o = malloc(sizeof *o + LWS_PRE + len);
     o->next = NULL;
     o->len = len;
@@ -123,7 +125,6 @@ static void tx_push(struct sim_charger *ch, char *text, const char *id, const ch
     free(text);
     if (ch->wsi && !ch->tx_head && !ch->want_close && !lws_partial_buffered(ch->wsi) &&
         (ch->state == SIM_BOOTING || ch->state == SIM_ACCEPTED)) {
-        CF_LOG_DEBUG(ch->identity, "-> %.*s", (int)len, (char *)o->buf + LWS_PRE);
         int w = lws_write(ch->wsi, o->buf + LWS_PRE, len, LWS_WRITE_TEXT);
         free(o);
         if (w < (int)len) {          /* the socket failed: close, as WRITEABLE would */
@@ -137,7 +138,6 @@ static void tx_push(struct sim_charger *ch, char *text, const char *id, const ch
     else
         ch->tx_head = o;
     ch->tx_tail = o;
-    CF_LOG_DEBUG(ch->identity, "-> %.*s", (int)len, (char *)o->buf + LWS_PRE);
     if (ch->wsi)
         lws_callback_on_writable(ch->wsi);
 }

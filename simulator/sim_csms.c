@@ -70,12 +70,9 @@ struct session {
 
 static struct csms *g_csms;   /* the lws protocol callbacks reach it through the vhost */
 
-/* Sends an answer (text is taken). It is written at once when nothing waits before it:
- * asking for WRITEABLE first costs two changes of the socket's poll set per frame,
- * and lws's libuv glue re-registers the fd with epoll at each (uv_poll_start): about
- * three epoll_ctl calls per frame saved. lws buffers what the kernel does not take and sends it
- * before anything written later (lws_write, "Truncated Writes"; lws_issue_raw appends
- * to its buffer while one is pending). -1: the connection is to be closed. */
+/* Sends an answer (text is taken), at once when nothing waits before it, as a charger
+ * does (sim_charger.c tx_push says why); otherwise it waits for WRITEABLE. -1: the
+ * connection is to be closed. */
 static int send_text(struct lws *wsi, struct session *s, char *text)
 {
     if (!text)
