@@ -18,18 +18,17 @@ static const char SQL_TAKE[] =
     "UPDATE jobs j SET expand_owner = $1 FROM t WHERE j.id = t.id "
     "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id, NULL)::text";
 
-/* The rows ($4) and the end of the plan, only while the take ($2) is ours
+/* The rows ($4, $6 of them) and the end of the plan, only while the take ($2) is ours
  * and the location is not being deleted (marked since the take: the plan stays, and
  * goes with the location); $3: why the plan could not be expanded (then no rows). The
  * job's first_seq comes before its rows' seq (the connect_rate turns count from it).
- * A writer alone (no other runtime alive) keeps the first $5 rows (its room): they are
- * written held by it, and come back after the two counts (rows
- * written, jobs ended), one per row; none: one row of counts. A claim taking them
- * instead writes each row a second time (a non-HOT update with all its index
- * entries): the larger part of a claim's cost. With other runtimes alive the claim
- * rounds spread the job as before (each takes its share side by side): a writer that
- * kept a share up front and then claimed alongside the others would end with more than
- * the rest, and with --connect-rate shared evenly the fullest runtime bounds READY. */
+ * The writer keeps its share of the rows (what a claim round would take: the rows over
+ * the runtimes alive, at most $5, its room): they are written held by it, and come
+ * back after the two counts (rows written, jobs ended), one per row; none: one row of
+ * counts. A claim taking them instead writes each row a second time (a non-HOT update
+ * with all its index entries): the larger part of a claim's cost. (A writer keeping
+ * rows only when alone, the claim rounds spreading the rest, left serve out of a job
+ * shared with two workers in one run of three: they claimed it all first.) */
 static const char SQL_WRITE[] =
     "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
     "    expand_error = $3, "
@@ -37,8 +36,8 @@ static const char SQL_WRITE[] =
     "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
     "    AND NOT (SELECT deleting FROM locations l WHERE l.id = jobs.location_id) "
     "  RETURNING id, location_id, first_seq, connect_rate, created_at), "
-    "share AS (SELECT CASE WHEN (SELECT count(*) FROM runtimes "
-    "    WHERE lease_until >= now() AND owner <> $2) = 0 THEN $5::int ELSE 0 END AS take), "
+    "share AS (SELECT LEAST($5::int, ceil($6::int / (SELECT GREATEST(1, count(*)) "
+    "    FROM runtimes WHERE lease_until >= now())::numeric))::int AS take), "
     "c AS (INSERT INTO chargers (location_id, job_id, lease_owner, status, "
     "    " ORCH_SQL_CHARGER_COLS ") "
     "  SELECT j.location_id, j.id, CASE WHEN r.ordinality <= share.take THEN $2 END, "
@@ -192,12 +191,13 @@ static void expand_done(uv_work_t *w, int status)
     (void)status;
     if (r->error[0])
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
-    char room[16];
+    char room[16], count[24];
     int keep = r->n > 0 ? r->room(r->arg) : 0;
     snprintf(room, sizeof room, "%d", keep > 0 ? keep : 0);
+    snprintf(count, sizeof count, "%ld", r->n > 0 ? r->n : 0);
     const char *p[] = {r->job, r->owner, r->error[0] ? r->error : NULL,
-                       r->rows ? r->rows : "[]", room};
-    db_query(r->db, SQL_WRITE, 5, p, written, r);
+                       r->rows ? r->rows : "[]", room, count};
+    db_query(r->db, SQL_WRITE, 6, p, written, r);
 }
 
 static void taken(PGresult *res, const char *err, void *arg)

@@ -15,8 +15,8 @@
 
 /* One round: cb(n, held) with the chargers written (0: no job waited, or it failed and
  * was given back; -1: the plan could not be expanded or written and its job is FAILED).
- * A writer alone (no other runtime alive) keeps up to room(arg) of the rows (asked
- * right before the write), written held by `owner`: held (NULL
+ * The writer keeps its share of the rows (the rows over the runtimes alive, at most
+ * room(arg), asked right before the write), written held by `owner`: held (NULL
  * when n <= 0; valid during cb) has them from column 2 (the columns of
  * ORCH_SQL_HELD_COLS, then the start delay; a row with a NULL id there: none kept). */
 void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
