@@ -92,31 +92,53 @@ void orch_serial_for(const char *identity, char out[16])
     snprintf(out, 16, "CF%02X%02X%02X%02X%02X", d[0], d[1], d[2], d[3], d[4]);
 }
 
-int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows)
+/* Calls fn for each charger of one group (index gi): its identity, "<name> <n>" and
+ * serial. */
+static int group_each(json_t *group, size_t gi, json_t *taken, struct orch_rng *r,
+                      orch_row_fn fn, void *arg)
 {
-    json_t *row = json_object_get(group, "row"), *identities = json_array(), *id;
+    json_t *identities = json_array(), *id;
     const char *name = json_string_value(json_object_get(group, "name"));
     json_int_t number = json_integer_value(json_object_get(group, "number"));
     char cp_name[160], serial[16];
     size_t i;
+    int rc = orch_expand_identities(json_string_value(json_object_get(group, "prefix")),
+                                    json_object_get(group, "ids"), (long)number, taken, r,
+                                    identities);
 
-    if (orch_expand_identities(json_string_value(json_object_get(group, "prefix")),
-                               json_object_get(group, "ids"), (long)number, taken, r,
-                               identities) != 0) {
-        json_decref(identities);
-        return -1;
-    }
     json_array_foreach(identities, i, id) {
-        json_t *c = json_copy(row);   /* shallow: the shared values are never changed */
+        if (rc != 0)
+            break;
         snprintf(cp_name, sizeof(cp_name), "%s %zu", name ? name : "", i + 1);
         orch_serial_for(json_string_value(id), serial);
-        json_object_set(c, "identity", id);
-        json_object_set_new(c, "charge_point_name", json_string(cp_name));
-        json_object_set_new(c, "serial", json_string(serial));
-        json_array_append_new(rows, c);
+        rc = fn(arg, gi, json_string_value(id), cp_name, serial);
     }
     json_decref(identities);
-    return 0;
+    return rc;
+}
+
+struct json_rows {
+    json_t *row;     /* what the group's chargers share */
+    json_t *rows;    /* out */
+};
+
+static int add_json_row(void *arg, size_t gi, const char *identity, const char *name,
+                        const char *serial)
+{
+    struct json_rows *j = arg;
+    json_t *c = json_copy(j->row);   /* shallow: the shared values are never changed */
+
+    (void)gi;
+    json_object_set_new(c, "identity", json_string(identity));
+    json_object_set_new(c, "charge_point_name", json_string(name));
+    json_object_set_new(c, "serial", json_string(serial));
+    return json_array_append_new(j->rows, c);
+}
+
+int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows)
+{
+    struct json_rows j = {json_object_get(group, "row"), rows};
+    return group_each(group, 0, taken, r, add_json_row, &j);
 }
 
 json_t *orch_plan_named(json_t *groups)
@@ -136,14 +158,37 @@ json_t *orch_plan_named(json_t *groups)
     return out;
 }
 
-json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
+/* The explicit identities of every group go into `taken` first. */
+static void take_named(json_t *groups, json_t *taken)
 {
-    json_t *rows = json_array(), *named = orch_plan_named(groups), *g;
+    json_t *named = orch_plan_named(groups), *g;
     size_t i;
 
     json_array_foreach(named, i, g)
         json_object_set_new(taken, json_string_value(g), json_true());
     json_decref(named);
+}
+
+int orch_expand_plan_each(json_t *groups, json_t *taken, struct orch_rng *r, orch_row_fn fn,
+                          void *arg)
+{
+    json_t *g;
+    size_t i;
+
+    take_named(groups, taken);
+    json_array_foreach(groups, i, g) {
+        if (group_each(g, i, taken, r, fn, arg) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
+{
+    json_t *rows = json_array(), *g;
+    size_t i;
+
+    take_named(groups, taken);
     json_array_foreach(groups, i, g) {
         if (orch_expand_group(g, taken, r, rows) != 0) {
             json_decref(rows);

@@ -48,6 +48,17 @@ int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *
  * JSON array of strings. */
 json_t *orch_plan_named(json_t *groups);
 
+/* Called for each charger of a plan, in order: the index of its group (from 0), its
+ * identity, charge_point_name and serial (valid during the call). Non-zero stops. */
+typedef int (*orch_row_fn)(void *arg, size_t group, const char *identity, const char *name,
+                           const char *serial);
+
+/* Expands a plan's groups as orch_expand_plan does, without building rows: fn gets
+ * what differs from charger to charger (the rest is the group's "row"). Returns 0, or
+ * -1 when a group could not be expanded or fn returned non-zero. */
+int orch_expand_plan_each(json_t *groups, json_t *taken, struct orch_rng *r, orch_row_fn fn,
+                          void *arg);
+
 /* The charger rows of a plan's groups (a new array), or NULL when a group could not
  * be expanded. The explicit identities of every group go into `taken` first, so no
  * random one of an earlier group takes an identity a later group names. */

@@ -18,34 +18,45 @@ static const char SQL_TAKE[] =
     "UPDATE jobs j SET expand_owner = $1 FROM t WHERE j.id = t.id "
     "RETURNING j.id, j.plan::text, cf_taken_identities(j.location_id, j.id, NULL)::text";
 
-/* The rows ($4, $6 of them) and the end of the plan, only while the take ($2) is ours
- * and the location is not being deleted (marked since the take: the plan stays, and
- * goes with the location); $3: why the plan could not be expanded (then no rows). The
- * job's first_seq comes before its rows' seq (the connect_rate turns count from it).
+/* The rows and the end of the plan, only while the take ($2) is ours and the location
+ * is not being deleted (marked since the take: the plan stays, and goes with the
+ * location); $3: why the plan could not be expanded (then no rows). A row is what its
+ * group of the plan shares (the group's "row", read here from the plan as the job
+ * holds it) and what the expansion drew for it: $4 its group (from 1), $5 identity, $6
+ * charge_point_name, $7 serial, one array element per row ($9 rows). The job's
+ * first_seq comes before its rows' seq (the connect_rate turns count from it).
  * The writer keeps its share of the rows (what a claim round would take: the rows over
- * the runtimes alive, at most $5, its room): they are written held by it, and come
+ * the runtimes alive, at most $8, its room): they are written held by it, and come
  * back after the two counts (rows written, jobs ended), one per row; none: one row of
  * counts. A claim taking them instead writes each row a second time (a non-HOT update
  * with all its index entries): the larger part of a claim's cost. (A writer keeping
  * rows only when alone, the claim rounds spreading the rest, left serve out of a job
- * shared with two workers in one run of three: they claimed it all first.) */
+ * shared with two workers in one run of three: they claimed it all first.)
+ * The rows went as one JSON array of whole rows before: 10,000 of them were 1.5 MB
+ * that PostgreSQL parsed twice (json_in, json_to_recordset) and serve built and
+ * printed object by object. */
 static const char SQL_WRITE[] =
-    "WITH j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
+    "WITH p AS MATERIALIZED (SELECT plan FROM jobs WHERE id = $1::uuid), "
+    "j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "
     "    expand_error = $3, "
     "    first_seq = nextval(pg_get_serial_sequence('chargers', 'seq')) "
     "  WHERE id = $1::uuid AND expand_owner = $2 AND plan IS NOT NULL "
     "    AND NOT (SELECT deleting FROM locations l WHERE l.id = jobs.location_id) "
     "  RETURNING id, location_id, first_seq, connect_rate, created_at), "
-    "share AS (SELECT LEAST($5::int, ceil($6::int / (SELECT GREATEST(1, count(*)) "
+    "g AS MATERIALIZED (SELECT e.n, r.* FROM p, jsonb_array_elements(p.plan) "
+    "    WITH ORDINALITY AS e(grp, n), "
+    "    jsonb_to_record(e.grp->'row') AS r(" ORCH_SQL_CHARGER_SHARED_TYPES ")), "
+    "share AS (SELECT LEAST($8::int, ceil($9::int / (SELECT GREATEST(1, count(*)) "
     "    FROM runtimes WHERE lease_until >= now())::numeric))::int AS take), "
     "c AS (INSERT INTO chargers (location_id, job_id, lease_owner, status, "
     "    " ORCH_SQL_CHARGER_COLS ") "
-    "  SELECT j.location_id, j.id, CASE WHEN r.ordinality <= share.take THEN $2 END, "
-    "    CASE WHEN r.ordinality <= share.take THEN 'PROVISIONING' ELSE 'PENDING' END, "
-    "    " ORCH_SQL_CHARGER_COLS " "
-    "  FROM j, share, ROWS FROM (json_to_recordset($4::json) "
-    "    AS (" ORCH_SQL_CHARGER_TYPES ")) WITH ORDINALITY AS r "
-    "  ORDER BY r.ordinality "
+    "  SELECT j.location_id, j.id, CASE WHEN u.n <= share.take THEN $2 END, "
+    "    CASE WHEN u.n <= share.take THEN 'PROVISIONING' ELSE 'PENDING' END, "
+    "    u.identity, u.charge_point_name, u.serial, " ORCH_SQL_CHARGER_SHARED_COLS " "
+    "  FROM j, share, unnest($4::int[], $5::text[], $6::text[], $7::text[]) "
+    "    WITH ORDINALITY AS u(grp, identity, charge_point_name, serial, n) "
+    "    JOIN g ON g.n = u.grp "
+    "  ORDER BY u.n "
     "  RETURNING *), "
     "n AS (SELECT (SELECT count(*) FROM c) AS nrows, (SELECT count(*) FROM j) AS njobs) "
     "SELECT n.nrows, n.njobs, h.* FROM n LEFT JOIN ("
@@ -67,6 +78,8 @@ static const char SQL_GIVE_BACK[] =
 
 #define WRITE_TRIES 5
 
+enum { ROW_GROUP, ROW_IDENTITY, ROW_NAME, ROW_SERIAL, ROW_COLS };
+
 struct round {
     uv_loop_t *loop;
     struct db *db;
@@ -74,7 +87,7 @@ struct round {
     char owner[64];
     char job[40];
     char *plan, *have;      /* as taken (texts) */
-    char *rows;             /* as expanded (text) */
+    struct db_array col[ROW_COLS]; /* as expanded: what differs between its rows */
     char error[300];        /* why it could not be expanded */
     long n;                 /* rows written, -1: the job FAILED */
     int (*room)(void *arg); /* rows the writer may keep for itself, asked at the write */
@@ -87,7 +100,8 @@ static void end(struct round *r, long n, PGresult *held)
     r->cb(n, held, r->arg);
     free(r->plan);
     free(r->have);
-    free(r->rows);
+    for (int i = 0; i < ROW_COLS; i++)
+        db_array_free(&r->col[i]);
     free(r);
 }
 
@@ -154,34 +168,49 @@ static const char *named_taken(json_t *groups, json_t *taken, char *buf, size_t 
     return clash;
 }
 
-/* In the thread pool: the plan and the taken set (texts) → the rows (text) or an
+/* orch_row_fn: one row's own values, one per array. */
+static int add_row(void *arg, size_t group, const char *identity, const char *name,
+                   const char *serial)
+{
+    struct round *r = arg;
+    char g[24];
+
+    snprintf(g, sizeof g, "%zu", group + 1);
+    if (db_array_add(&r->col[ROW_GROUP], g, strlen(g)) != 0 ||
+        db_array_add(&r->col[ROW_IDENTITY], identity, strlen(identity)) != 0 ||
+        db_array_add(&r->col[ROW_NAME], name, strlen(name)) != 0 ||
+        db_array_add(&r->col[ROW_SERIAL], serial, strlen(serial)) != 0)
+        return -1;
+    r->n++;
+    return 0;
+}
+
+/* In the thread pool: the plan and the taken set (texts) → the rows (arrays) or an
  * error. Only strings cross threads; the JSON lives and dies here. */
 static void expand_work(uv_work_t *w)
 {
     struct round *r = w->data;
     json_t *groups = json_loads(r->plan, 0, NULL);
     json_t *have = json_loads(r->have, 0, NULL);
-    json_t *rows = NULL;
     char identity[256];
     const char *clash = named_taken(groups, have, identity, sizeof identity);
     struct orch_rng rng;
 
     orch_rng_init_random(&rng);
+    r->n = 0;
     if (clash)
         snprintf(r->error, sizeof r->error, "identity '%.60s' was taken by another request "
                  "after this job was accepted: no charger created", clash);
-    else if (!groups || !have || !(rows = orch_expand_plan(groups, have, &rng)))
+    else if (!groups || !have || orch_expand_plan_each(groups, have, &rng, add_row, r) != 0)
         snprintf(r->error, sizeof r->error, "the chargers could not be expanded (no free "
                  "identity left for a prefix): no charger created");
     json_decref(groups);
     json_decref(have);
-    if (r->error[0] || !rows) {
-        json_decref(rows);
-        rows = json_array();
+    if (r->error[0]) {
+        for (int i = 0; i < ROW_COLS; i++)
+            db_array_free(&r->col[i]);
+        r->n = -1;
     }
-    r->rows = json_dumps(rows, JSON_COMPACT);
-    r->n = r->error[0] ? -1 : (long)json_array_size(rows);
-    json_decref(rows);
 }
 
 static void expand_done(uv_work_t *w, int status)
@@ -191,13 +220,20 @@ static void expand_done(uv_work_t *w, int status)
     (void)status;
     if (r->error[0])
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
+    const char *col[ROW_COLS];
+    for (int i = 0; i < ROW_COLS; i++) {
+        if (!(col[i] = db_array_text(&r->col[i]))) {
+            give_back(r, 0);    /* out of memory: taken again later */
+            return;
+        }
+    }
     char room[16], count[24];
     int keep = r->n > 0 ? r->room(r->arg) : 0;
     snprintf(room, sizeof room, "%d", keep > 0 ? keep : 0);
     snprintf(count, sizeof count, "%ld", r->n > 0 ? r->n : 0);
-    const char *p[] = {r->job, r->owner, r->error[0] ? r->error : NULL,
-                       r->rows ? r->rows : "[]", room, count};
-    db_query(r->db, SQL_WRITE, 6, p, written, r);
+    const char *p[] = {r->job, r->owner, r->error[0] ? r->error : NULL, col[ROW_GROUP],
+                       col[ROW_IDENTITY], col[ROW_NAME], col[ROW_SERIAL], room, count};
+    db_query(r->db, SQL_WRITE, 9, p, written, r);
 }
 
 static void taken(PGresult *res, const char *err, void *arg)

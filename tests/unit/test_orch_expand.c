@@ -161,6 +161,67 @@ static void plan_rows(void **state)
     json_decref(none);
 }
 
+/* What orch_expand_plan_each gives, row by row. */
+struct seen {
+    json_t *rows;       /* [[group, identity, name, serial]] */
+    size_t stop_at;     /* fn fails at this row (0: never) */
+};
+
+static int see(void *arg, size_t group, const char *identity, const char *name,
+               const char *serial)
+{
+    struct seen *s = arg;
+    if (s->stop_at && json_array_size(s->rows) + 1 == s->stop_at)
+        return -1;
+    return json_array_append_new(s->rows, json_pack("[i,s,s,s]", (int)group, identity,
+                                                     name, serial));
+}
+
+/* The plan expanded without building rows: the same identities, names and serials, in
+ * the same order, as the rows orch_expand_plan builds from the same seed, each with
+ * the index of its group; a callback's failure stops it. */
+static void plan_each(void **state)
+{
+    json_t *groups = json_pack("[{s:{s:s},s:s,s:i,s:s},{s:{s:s},s:s,s:[s],s:i,s:s}]",
+                               "row", "vendor", "V", "prefix", "A_", "number", 3, "name", "A",
+                               "row", "vendor", "W", "prefix", "B_", "ids", "7", "number", 2,
+                               "name", "B");
+    json_t *taken = json_object(), *taken2 = json_object();
+    struct orch_rng r;
+    struct seen s = {json_array(), 0};
+
+    orch_rng_init_seeded(&r, "each");
+    json_t *rows = orch_expand_plan(groups, taken, &r);
+    orch_rng_init_seeded(&r, "each");
+    assert_int_equal(orch_expand_plan_each(groups, taken2, &r, see, &s), 0);
+    assert_int_equal(json_array_size(s.rows), 5);
+    assert_int_equal(json_array_size(rows), 5);
+    for (size_t i = 0; i < 5; i++) {
+        json_t *row = json_array_get(rows, i), *got = json_array_get(s.rows, i);
+        assert_int_equal(json_integer_value(json_array_get(got, 0)), i < 3 ? 0 : 1);
+        assert_string_equal(json_string_value(json_array_get(got, 1)),
+                            json_string_value(json_object_get(row, "identity")));
+        assert_string_equal(json_string_value(json_array_get(got, 2)),
+                            json_string_value(json_object_get(row, "charge_point_name")));
+        assert_string_equal(json_string_value(json_array_get(got, 3)),
+                            json_string_value(json_object_get(row, "serial")));
+    }
+    assert_string_equal(json_string_value(json_array_get(json_array_get(s.rows, 3), 1)), "B_7");
+    assert_true(json_equal(taken, taken2));
+
+    json_decref(s.rows);
+    s.rows = json_array();
+    s.stop_at = 2;
+    json_object_clear(taken2);
+    assert_int_equal(orch_expand_plan_each(groups, taken2, &r, see, &s), -1);
+    assert_int_equal(json_array_size(s.rows), 1);
+    json_decref(s.rows);
+    json_decref(rows);
+    json_decref(groups);
+    json_decref(taken);
+    json_decref(taken2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +231,7 @@ int main(void)
         cmocka_unit_test(seeded_is_deterministic),
         cmocka_unit_test(serials),
         cmocka_unit_test(plan_rows),
+        cmocka_unit_test(plan_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
