@@ -68,6 +68,9 @@ static const char SERVE_USAGE[] =
     "  --max-body BYTES            largest request body accepted (1048576)\n"
     "  --lease-seconds SECONDS     claim lease; a dead process's chargers move after it (15)\n"
     "  --capacity N                most chargers this process runs (open-files limit - 200)\n"
+    "  --own-capacity N            most chargers serve's own runtime runs (--capacity); 0:\n"
+    "                              serve answers the API and writes plans, workers (its own\n"
+    "                              or `chargefleet worker`) run the chargers\n"
     "  --workers N                 local worker processes besides serve's own runtime, each\n"
     "                              with its own sockets (one process holds < open-files\n"
     "                              limit chargers); they stop with serve (one per core)\n"
@@ -133,6 +136,7 @@ struct cfg {
     int lease_s;
     int capacity;
     int capacity_given;
+    int own_capacity;               /* serve's own runtime; -1 = capacity */
     int log_retention_h;
     int workers;                    /* serve: local worker processes; -1 = one per core */
     int stdin_parent;               /* worker: stop when stdin closes (serve --workers) */
@@ -411,15 +415,19 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
     }
     orch_runtime_opts_default(&ro);
     ro.lease_s = c->lease_s;
-    ro.capacity = c->capacity;
+    ro.capacity = with_api && c->own_capacity >= 0 ? c->own_capacity : c->capacity;
     ro.sim.provision_timeout_s = c->provision_timeout;
     ro.sim.source_addresses = (const char *const *)c->sources;
     ro.sim.n_source_addresses = c->n_sources;
     if (c->max_connecting)
         ro.sim.max_connecting = c->max_connecting;
-    /* serve and its workers share --connect-rate evenly */
-    if (c->connect_rate)
-        ro.sim.connect_rate = (double)c->connect_rate / (with_api ? c->workers + 1 : 1);
+    /* serve (unless it runs none) and its workers share --connect-rate evenly */
+    int runners = with_api ? c->workers + (ro.capacity > 0) : 1;
+    if (c->connect_rate && runners > 0)
+        ro.sim.connect_rate = (double)c->connect_rate / runners;
+    if (with_api && runners == 0)
+        CF_LOG_WARN("main", "--own-capacity 0 and no --workers: chargers wait for `chargefleet "
+                    "worker` processes on this database");
     a->rt = orch_runtime_new(&a->loop, a->db, a->ctx, &ro);
     if (!a->rt) {
         rc = 1;
@@ -457,7 +465,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             args[n++] = c->sources_arg;
         }
         if (c->connect_rate) {
-            int share = c->connect_rate / (c->workers + 1);
+            int share = c->connect_rate / runners;
             snprintf(rate, sizeof rate, "%d", share > 0 ? share : 1);
             args[n++] = "--connect-rate";
             args[n++] = rate;
@@ -522,7 +530,7 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
 {
     enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TIMEOUT, O_WSURL, O_MAXBODY, O_LEASE,
            O_CAPACITY, O_LOG, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE, O_MAXCONN,
-           O_PARENT, O_HELP };
+           O_PARENT, O_OWNCAP, O_HELP };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"db", required_argument, NULL, O_DB},
@@ -533,6 +541,7 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
         {"max-body", required_argument, NULL, O_MAXBODY},
         {"lease-seconds", required_argument, NULL, O_LEASE},
         {"capacity", required_argument, NULL, O_CAPACITY},
+        {"own-capacity", required_argument, NULL, O_OWNCAP},
         {"log-level", required_argument, NULL, O_LOG},
         {"log-retention", required_argument, NULL, O_RETENTION},
         {"workers", required_argument, NULL, O_WORKERS},
@@ -550,7 +559,8 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, &idx)) != -1) {
         if (!serve && (o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_WSURL ||
-                       o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS)) {
+                       o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS ||
+                       o == O_OWNCAP)) {
             fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n%s",
                     opts[idx].name, usage);
             return 2;
@@ -588,6 +598,10 @@ static int parse_common(int argc, char **argv, struct cfg *c, int serve)
             if (parse_int("--capacity", optarg, 1, 10000000, &v)) return 2;
             c->capacity = (int)v;
             c->capacity_given = 1;
+            break;
+        case O_OWNCAP:
+            if (parse_int("--own-capacity", optarg, 0, 10000000, &v)) return 2;
+            c->own_capacity = (int)v;
             break;
         case O_WORKERS:
             if (parse_int("--workers", optarg, 0, 256, &v)) return 2;
@@ -635,7 +649,7 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
 {
     struct cfg c = {.host = "127.0.0.1", .port = 8080, .max_body = 1048576,
                     .provision_timeout = 120, .lease_s = 15, .log_retention_h = 24,
-                    .workers = -1};
+                    .workers = -1, .own_capacity = -1};
     struct orch_pg pg = {0};
     char conninfo[1024], state_dir[512], token[65];
     struct app a;

@@ -64,3 +64,29 @@ test('a worker that stops hands its chargers back', async () => {
   assert.equal(peer.maxLive, 1);
   assert.deepEqual(peer.failures, []);
 });
+
+// --own-capacity 0: a serve that only answers the API and writes plans. Its runtime
+// keeps none of the rows it writes and claims none; the worker runs them.
+test('serve with --own-capacity 0 runs no charger of the jobs it writes', async () => {
+  const front = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
+  try {
+    assert.match(front.log, /--own-capacity 0 and no --workers: chargers wait for `chargefleet worker`/);
+    const mine = () => pg.query(`SELECT capacity, held FROM runtimes WHERE pid = ${front.child.pid}`)
+      .map(row => row.map(Number));
+    await until(() => mine().length === 1, { what: "the API-only serve's runtime published" });
+    const r = await front.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+      body: [group({ identity_prefix: 'F_' }, { chargers_number: 8 })],
+    });
+    assert.equal(r.status, 202);
+    const job = await waitJob(front, r.body.status_url);
+    assert.equal(job.status, 'READY', JSON.stringify(job.progress));
+    const owners = pg.query(`SELECT DISTINCT r.pid FROM chargers c JOIN runtimes r ON r.owner = c.lease_owner
+      WHERE c.identity LIKE 'F\\_%'`).map(row => Number(row[0]));
+    assert.ok(owners.length > 0, 'no runtime holds the job');
+    assert.ok(!owners.includes(front.child.pid), `the API-only serve holds chargers (owners ${owners})`);
+    assert.doesNotMatch(front.log, /claimed \d+ charger/);
+    assert.deepEqual(mine(), [[0, 0]]);
+  } finally {
+    assert.deepEqual(await front.stop(), { code: 0, signal: null });
+  }
+});
