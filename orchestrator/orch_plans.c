@@ -89,6 +89,7 @@ struct round {
     char *plan, *have;      /* as taken (texts) */
     struct db_array col[ROW_COLS]; /* as expanded: what differs between its rows */
     char error[300];        /* why it could not be expanded */
+    int oom;                /* out of memory while expanding: taken again later */
     long n;                 /* rows written, -1: the job FAILED */
     int (*room)(void *arg); /* rows the writer may keep for itself, asked at the write */
     void (*cb)(long n, PGresult *held, void *arg);
@@ -179,8 +180,10 @@ static int add_row(void *arg, size_t group, const char *identity, const char *na
     if (db_array_add(&r->col[ROW_GROUP], g, strlen(g)) != 0 ||
         db_array_add(&r->col[ROW_IDENTITY], identity, strlen(identity)) != 0 ||
         db_array_add(&r->col[ROW_NAME], name, strlen(name)) != 0 ||
-        db_array_add(&r->col[ROW_SERIAL], serial, strlen(serial)) != 0)
+        db_array_add(&r->col[ROW_SERIAL], serial, strlen(serial)) != 0) {
+        r->oom = 1;
         return -1;
+    }
     r->n++;
     return 0;
 }
@@ -201,15 +204,17 @@ static void expand_work(uv_work_t *w)
     if (clash)
         snprintf(r->error, sizeof r->error, "identity '%.60s' was taken by another request "
                  "after this job was accepted: no charger created", clash);
-    else if (!groups || !have || orch_expand_plan_each(groups, have, &rng, add_row, r) != 0)
+    else if (!groups || !have)
+        r->oom = 1;         /* the texts came from PostgreSQL: only memory can fail */
+    else if (orch_expand_plan_each(groups, have, &rng, add_row, r) != 0 && !r->oom)
         snprintf(r->error, sizeof r->error, "the chargers could not be expanded (no free "
                  "identity left for a prefix): no charger created");
     json_decref(groups);
     json_decref(have);
-    if (r->error[0]) {
+    if (r->error[0] || r->oom) {
         for (int i = 0; i < ROW_COLS; i++)
             db_array_free(&r->col[i]);
-        r->n = -1;
+        r->n = r->oom ? 0 : -1;
     }
 }
 
@@ -218,6 +223,12 @@ static void expand_done(uv_work_t *w, int status)
     struct round *r = w->data;
 
     (void)status;
+    if (r->oom) {
+        CF_LOG_WARN("orch", "job %s: out of memory expanding its chargers (tried again)",
+                    r->job);
+        give_back(r, 0);
+        return;
+    }
     if (r->error[0])
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
     const char *col[ROW_COLS];
