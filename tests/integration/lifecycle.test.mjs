@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startPostgres, startPeer, startServe, waitJob, until, BIN, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, until, BIN, stopAll, createLocation, group } from './harness.mjs';
 
 let pg, peer, srv, cpo, ttlCpo, ttlCreated;
 const rows = sql => pg.query(sql);
@@ -233,6 +233,34 @@ test('DELETE location and CPO: everything under them closes and goes', async () 
   await until(() => count(`SELECT count(*) FROM cpos WHERE id = ${cpo.cpo_id}`) === 0, { what: 'CPO row gone' });
   assert.equal(count(`SELECT count(*) FROM locations WHERE cpo_id = ${cpo.cpo_id}`), 0);
   assert.equal(count(`SELECT count(*) FROM jobs WHERE cpo_id = ${cpo.cpo_id}`), 0);
+  assert.deepEqual(peer.failures, []);
+});
+
+// A location deleted right after a chargers POST. It has a charger already, so it
+// stays (deleting) until that charger is closed and gone; the new job's rows are being
+// drawn meanwhile (5,000 take ~0.1 s), and their write finds the location being
+// deleted: none is written, no charger of the job ever connects, and nothing of the
+// location is left in the end.
+test('DELETE a location while its chargers job is new: none of the job is written', async () => {
+  const { cpoId, locationId } = await createLocation(srv, peer.url, 'Short-lived');
+  const first = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+    body: [group({}, { charger_ids: ['STAY_1'] })],
+  });
+  assert.equal((await waitJob(srv, first.body.status_url)).status, 'READY');
+  const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+    body: [group({ identity_prefix: 'GONE_' }, { chargers_number: 5000 })],
+  });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const del = await srv.api('DELETE', `/ocpi/cpos/${cpoId}/locations/${locationId}`);
+  assert.equal(del.status, 200, JSON.stringify(del.body));
+  await until(() => count(`SELECT count(*) FROM locations WHERE id = '${locationId}'`) === 0,
+    { what: 'location row gone', timeoutMs: 30000 });
+  assert.equal(count(`SELECT count(*) FROM chargers WHERE location_id = '${locationId}' OR identity LIKE 'GONE\\_%'`), 0);
+  assert.equal(count(`SELECT count(*) FROM jobs WHERE location_id = '${locationId}'`), 0);
+  assert.equal((await srv.api('GET', r.body.status_url)).status, 404);
+  await until(() => peer.live.get('STAY_1') === 0, { what: 'STAY_1 closed' });
+  const connected = [...peer.connects.keys()].filter(id => id.startsWith('GONE_')).length;
+  assert.equal(connected, 0, 'chargers of a location being deleted were written and connected');
   assert.deepEqual(peer.failures, []);
 });
 
