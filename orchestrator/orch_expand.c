@@ -117,8 +117,11 @@ static int group_each(json_t *group, size_t gi, json_t *taken, struct orch_rng *
     return rc;
 }
 
+/* The rows as JSON: the group's shared row (`row`, or the one of group gi of `groups`)
+ * with the charger's own values. */
 struct json_rows {
-    json_t *row;     /* what the group's chargers share */
+    json_t *groups;
+    json_t *row;
     json_t *rows;    /* out */
 };
 
@@ -126,9 +129,9 @@ static int add_json_row(void *arg, size_t gi, const char *identity, const char *
                         const char *serial)
 {
     struct json_rows *j = arg;
-    json_t *c = json_copy(j->row);   /* shallow: the shared values are never changed */
+    json_t *shared = j->row ? j->row : json_object_get(json_array_get(j->groups, gi), "row");
+    json_t *c = json_copy(shared);   /* shallow: the shared values are never changed */
 
-    (void)gi;
     json_object_set_new(c, "identity", json_string(identity));
     json_object_set_new(c, "charge_point_name", json_string(name));
     json_object_set_new(c, "serial", json_string(serial));
@@ -137,7 +140,7 @@ static int add_json_row(void *arg, size_t gi, const char *identity, const char *
 
 int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows)
 {
-    struct json_rows j = {json_object_get(group, "row"), rows};
+    struct json_rows j = {NULL, json_object_get(group, "row"), rows};
     return group_each(group, 0, taken, r, add_json_row, &j);
 }
 
@@ -158,24 +161,16 @@ json_t *orch_plan_named(json_t *groups)
     return out;
 }
 
-/* The explicit identities of every group go into `taken` first. */
-static void take_named(json_t *groups, json_t *taken)
+int orch_expand_plan_each(json_t *groups, json_t *taken, struct orch_rng *r, orch_row_fn fn,
+                          void *arg)
 {
     json_t *named = orch_plan_named(groups), *g;
     size_t i;
 
+    /* the explicit identities of every group are taken before any is drawn */
     json_array_foreach(named, i, g)
         json_object_set_new(taken, json_string_value(g), json_true());
     json_decref(named);
-}
-
-int orch_expand_plan_each(json_t *groups, json_t *taken, struct orch_rng *r, orch_row_fn fn,
-                          void *arg)
-{
-    json_t *g;
-    size_t i;
-
-    take_named(groups, taken);
     json_array_foreach(groups, i, g) {
         if (group_each(g, i, taken, r, fn, arg) != 0)
             return -1;
@@ -185,15 +180,11 @@ int orch_expand_plan_each(json_t *groups, json_t *taken, struct orch_rng *r, orc
 
 json_t *orch_expand_plan(json_t *groups, json_t *taken, struct orch_rng *r)
 {
-    json_t *rows = json_array(), *g;
-    size_t i;
+    struct json_rows j = {groups, NULL, json_array()};
 
-    take_named(groups, taken);
-    json_array_foreach(groups, i, g) {
-        if (orch_expand_group(g, taken, r, rows) != 0) {
-            json_decref(rows);
-            return NULL;
-        }
+    if (orch_expand_plan_each(groups, taken, r, add_json_row, &j) != 0) {
+        json_decref(j.rows);
+        return NULL;
     }
-    return rows;
+    return j.rows;
 }
