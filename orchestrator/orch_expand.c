@@ -106,9 +106,8 @@ static int group_each(json_t *group, size_t gi, json_t *taken, struct orch_rng *
                                     json_object_get(group, "ids"), (long)number, taken, r,
                                     identities);
 
-    json_array_foreach(identities, i, id) {
-        if (rc != 0)
-            break;
+    for (i = 0; rc == 0 && i < json_array_size(identities); i++) {
+        id = json_array_get(identities, i);
         snprintf(cp_name, sizeof(cp_name), "%s %zu", name ? name : "", i + 1);
         orch_serial_for(json_string_value(id), serial);
         rc = fn(arg, gi, json_string_value(id), cp_name, serial);

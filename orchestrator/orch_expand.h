@@ -41,7 +41,8 @@ int orch_expand_identities(const char *prefix, json_t *ids, long number, json_t 
  *  "name": "base of charge_point_name"}.
  * Appends its charger rows to `rows`: the row's columns + "identity" (expanded as
  * orch_expand_identities does, `taken` updated), "charge_point_name" ("<name> <n>",
- * n from 1) and "serial". Returns 0, or -1 as orch_expand_identities. */
+ * n from 1) and "serial". Returns 0, or -1 as orch_expand_identities or when a row
+ * could not be appended (out of memory). */
 int orch_expand_group(json_t *group, json_t *taken, struct orch_rng *r, json_t *rows);
 
 /* The identities a plan's groups name explicitly (prefix + each of "ids"), as a new

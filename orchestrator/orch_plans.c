@@ -90,7 +90,6 @@ struct round {
     struct db_array col[ROW_COLS]; /* as expanded: what differs between its rows */
     char error[300];        /* why it could not be expanded */
     int oom;                /* out of memory while expanding: taken again later */
-    long n;                 /* rows written, -1: the job FAILED */
     int (*room)(void *arg); /* rows the writer may keep for itself, asked at the write */
     void (*cb)(long n, PGresult *held, void *arg);
     void *arg;
@@ -145,9 +144,8 @@ static void written(PGresult *res, const char *err, void *arg)
         end(r, 0, NULL);
         return;
     }
-    if (r->n >= 0)
-        r->n = atol(PQgetvalue(res, 0, 0));
-    end(r, r->n, r->n > 0 ? res : NULL);
+    long n = r->error[0] ? -1 : atol(PQgetvalue(res, 0, 0));   /* -1: ended FAILED */
+    end(r, n, n > 0 ? res : NULL);
 }
 
 /* The first identity the plan names that `taken` has already, copied to buf; NULL if
@@ -184,7 +182,6 @@ static int add_row(void *arg, size_t group, const char *identity, const char *na
         r->oom = 1;
         return -1;
     }
-    r->n++;
     return 0;
 }
 
@@ -200,7 +197,6 @@ static void expand_work(uv_work_t *w)
     struct orch_rng rng;
 
     orch_rng_init_random(&rng);
-    r->n = 0;
     if (clash)
         snprintf(r->error, sizeof r->error, "identity '%.60s' was taken by another request "
                  "after this job was accepted: no charger created", clash);
@@ -214,16 +210,19 @@ static void expand_work(uv_work_t *w)
     if (r->error[0] || r->oom) {
         for (int i = 0; i < ROW_COLS; i++)
             db_array_free(&r->col[i]);
-        r->n = r->oom ? 0 : -1;
     }
 }
 
 static void expand_done(uv_work_t *w, int status)
 {
     struct round *r = w->data;
+    const char *col[ROW_COLS];
+    int oom = r->oom;
 
     (void)status;
-    if (r->oom) {
+    for (int i = 0; i < ROW_COLS && !oom; i++)      /* a FAILED plan writes no row */
+        oom = !(col[i] = r->error[0] ? "{}" : db_array_text(&r->col[i]));
+    if (oom) {
         CF_LOG_WARN("orch", "job %s: out of memory expanding its chargers (tried again)",
                     r->job);
         give_back(r, 0);
@@ -231,17 +230,11 @@ static void expand_done(uv_work_t *w, int status)
     }
     if (r->error[0])
         CF_LOG_WARN("orch", "job %s FAILED: %s", r->job, r->error);
-    const char *col[ROW_COLS];
-    for (int i = 0; i < ROW_COLS; i++) {
-        if (!(col[i] = db_array_text(&r->col[i]))) {
-            give_back(r, 0);    /* out of memory: taken again later */
-            return;
-        }
-    }
+    size_t rows = r->col[ROW_IDENTITY].count;
+    int keep = rows > 0 ? r->room(r->arg) : 0;
     char room[16], count[24];
-    int keep = r->n > 0 ? r->room(r->arg) : 0;
     snprintf(room, sizeof room, "%d", keep > 0 ? keep : 0);
-    snprintf(count, sizeof count, "%ld", r->n > 0 ? r->n : 0);
+    snprintf(count, sizeof count, "%zu", rows);
     const char *p[] = {r->job, r->owner, r->error[0] ? r->error : NULL, col[ROW_GROUP],
                        col[ROW_IDENTITY], col[ROW_NAME], col[ROW_SERIAL], room, count};
     db_query(r->db, SQL_WRITE, 9, p, written, r);
