@@ -4,7 +4,7 @@
 // refused naming the field. Against the strict ocpp-rpc peer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, startRawCsms, createLocation, group, waitJob, until, stopAll } from './harness.mjs';
 
 let pg, peer, srv, locationId, genId;
 
@@ -80,31 +80,12 @@ test('reconnect backoff and ping interval from the template', async () => {
 // pings it every interval, one without (0, the default) never does; when the pongs stop
 // coming the charger hangs up (after 2 x interval + 5 s) and connects again.
 test('websocket pings at the template\'s interval, none at 0, a hang-up when pongs stop', async () => {
-  const { WebSocketServer } = await import('ws');
-  const pings = new Map(), connects = new Map();
-  const serve = async autoPong => {
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong,
-      handleProtocols: () => 'ocpp1.6' });
-    await new Promise(res => wss.on('listening', res));
-    return wss;
-  };
-  const answering = await serve(true), silent = await serve(false);
-  for (const wss of [answering, silent]) {
-    wss.on('connection', (ws, req) => {
-      const id = req.url.split('/').pop();
-      connects.set(id, (connects.get(id) ?? 0) + 1);
-      ws.on('ping', () => pings.set(id, (pings.get(id) ?? 0) + 1));
-      ws.on('message', data => {
-        const [type, msgId, action] = JSON.parse(data.toString());
-        if (type !== 2) return;
-        ws.send(JSON.stringify([3, msgId, action === 'BootNotification'
-          ? { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 } : {}]));
-      });
-    });
-  }
+  const answering = await startRawCsms(), silent = await startRawCsms({ autoPong: false });
+  const pings = id => answering.pings.get(id) ?? 0;
+  const connects = id => (answering.connects.get(id) ?? 0) + (silent.connects.get(id) ?? 0);
   try {
-    const make = async (wss, name, tmpl, ids) => {
-      const { locationId: loc } = await createLocation(srv, `ws://127.0.0.1:${wss.address().port}/ocpp`, name);
+    const make = async (csms, name, tmpl, ids) => {
+      const { locationId: loc } = await createLocation(srv, csms.url, name);
       const r = await srv.api('POST', `/ocpp/locations/${loc}/chargers`, { body: [group(tmpl, { charger_ids: ids })] });
       assert.equal(r.status, 202, JSON.stringify(r.body));
       assert.equal((await waitJob(srv, r.body.status_url)).status, 'READY');
@@ -113,17 +94,15 @@ test('websocket pings at the template\'s interval, none at 0, a hang-up when pon
     await make(answering, 'No pings', { ocpp_version: 'OCPP1.6' }, ['PING_OFF']);
     await make(silent, 'No pongs', { ocpp_version: 'OCPP1.6', ping_interval_s: 1 }, ['PING_DEAD']);
     await new Promise(res => setTimeout(res, 3500));
-    assert.ok((pings.get('PING_ON') ?? 0) >= 2, `PING_ON pinged ${pings.get('PING_ON') ?? 0} times in 3.5 s`);
-    assert.equal(pings.get('PING_OFF') ?? 0, 0, 'a charger with no ping interval pinged');
-    assert.equal(connects.get('PING_ON'), 1, 'answered pings keep the connection');
+    assert.ok(pings('PING_ON') >= 2, `PING_ON pinged ${pings('PING_ON')} times in 3.5 s`);
+    assert.equal(pings('PING_OFF'), 0, 'a charger with no ping interval pinged');
+    assert.equal(connects('PING_ON'), 1, 'answered pings keep the connection');
     // no pong: hung up and connected again within 2 x 1 + 5 s (+ backoff and slack)
-    await until(() => (connects.get('PING_DEAD') ?? 0) >= 2, { what: 'PING_DEAD reconnected', timeoutMs: 15000 });
-    assert.equal(connects.get('PING_OFF'), 1);
+    await until(() => connects('PING_DEAD') >= 2, { what: 'PING_DEAD reconnected', timeoutMs: 15000 });
+    assert.equal(connects('PING_OFF'), 1);
   } finally {
-    for (const wss of [answering, silent]) {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-    }
+    answering.close();
+    silent.close();
   }
 });
 

@@ -283,6 +283,35 @@ export async function waitJob(srv, statusUrl, { timeoutMs = 60000 } = {}) {
 }
 
 // A CPO with one empty raw location; returns {cpoId, locationId}.
+// A bare OCPP 1.6 websocket CSMS (the `ws` package, no schema checks), for what the
+// strict peer cannot do: frames that are not OCPP or not UTF-8, no pongs, counting
+// pings. It answers every call (BootNotification Accepted, anything else {}), then
+// calls onCall(ws, action); it counts connections and pings per identity (the URL's
+// last part).
+export async function startRawCsms({ autoPong = true, onCall = () => {} } = {}) {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong, handleProtocols: () => 'ocpp1.6' });
+  await new Promise(res => wss.on('listening', res));
+  const connects = new Map(), pings = new Map();
+  const bump = (m, id) => m.set(id, (m.get(id) ?? 0) + 1);
+  wss.on('connection', (ws, req) => {
+    const id = req.url.split('/').pop();
+    bump(connects, id);
+    ws.on('ping', () => bump(pings, id));
+    ws.on('message', data => {
+      const [type, msgId, action] = JSON.parse(data.toString());
+      if (type !== 2) return;
+      ws.send(JSON.stringify([3, msgId, action === 'BootNotification'
+        ? { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 } : {}]));
+      onCall(ws, action);
+    });
+  });
+  return {
+    url: `ws://127.0.0.1:${wss.address().port}/ocpp`, connects, pings,
+    close() { for (const c of wss.clients) c.terminate(); wss.close(); },
+  };
+}
+
 export async function createLocation(srv, wsUrl, name = 'Test site') {
   const cpo = await srv.api('POST', '/ocpi/cpos', {
     body: { template: 'small-urban-ac', ws_url: wsUrl, overrides: { locations: 1, chargers_per_location: 0 } },

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startPostgres, startPeer, startServe, createLocation, group, waitJob, until, stopAll, TOKEN } from './harness.mjs';
+import { startPostgres, startPeer, startServe, startRawCsms, createLocation, group, waitJob, until, stopAll, TOKEN } from './harness.mjs';
 
 let pg, peer, srv, locationId, chargerId;
 
@@ -158,23 +158,15 @@ test('a deleted charger\'s logs go with it; the others stay', async () => {
 // is logged as such and breaks nothing (the logs after it are written too). The CSMS is
 // a bare websocket server: the strict peer would never send such a frame.
 test('frames keep their bytes; a frame that is not UTF-8 is logged as such, later ones still', async () => {
-  const { WebSocketServer } = await import('ws');
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'ocpp1.6' });
-  await new Promise(res => wss.on('listening', res));
   const odd = '[2,"odd-1","DataTransfer",{"vendorId":"a\\\\b\\"c","data":"{x, y}"}]';
-  wss.on('connection', ws => ws.on('message', data => {
-    const [type, id, action] = JSON.parse(data.toString());
-    if (type !== 2) return;
-    const now = new Date().toISOString();
-    ws.send(JSON.stringify([3, id, action === 'BootNotification' ? { status: 'Accepted', currentTime: now, interval: 300 } : {}]));
-    if (action === 'BootNotification') {
-      ws.send(odd);
-      ws.send(Buffer.from([0x5b, 0x32, 0x2c, 0x22, 0xff, 0xfe, 0x22, 0x5d]), { binary: false });
-      ws.send('[2,"after-1","DataTransfer",{"vendorId":"late"}]');
-    }
-  }));
+  const csms = await startRawCsms({ onCall: (ws, action) => {
+    if (action !== 'BootNotification') return;
+    ws.send(odd);
+    ws.send(Buffer.from([0x5b, 0x32, 0x2c, 0x22, 0xff, 0xfe, 0x22, 0x5d]), { binary: false });
+    ws.send('[2,"after-1","DataTransfer",{"vendorId":"late"}]');
+  } });
   try {
-    const { locationId: loc } = await createLocation(srv, `ws://127.0.0.1:${wss.address().port}/ocpp`, 'Raw CSMS');
+    const { locationId: loc } = await createLocation(srv, csms.url, 'Raw CSMS');
     const r = await srv.api('POST', `/ocpp/locations/${loc}/chargers`, { body: [group({ ocpp_version: 'OCPP1.6' }, { charger_ids: ['LOGRAW'] })] });
     assert.equal(r.status, 202);
     const id = (await waitJob(srv, r.body.status_url)).results.created[0].charger_id;
@@ -186,6 +178,6 @@ test('frames keep their bytes; a frame that is not UTF-8 is logged as such, late
     assert.equal(bad.length, 1, JSON.stringify(rows.map(x => x.frame)));
     assert.ok(bad[0].id < rows.find(x => x.message_id === 'after-1').id);
   } finally {
-    wss.close();
+    csms.close();
   }
 });
