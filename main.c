@@ -4,13 +4,16 @@
  * csms (the built-in CSMS). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -18,6 +21,7 @@
 #include "api_ocpi_push.h"
 #include "api_routes.h"
 #include "cf_log.h"
+#include "cf_version.h"
 #include "db.h"
 #include "orch_migrate.h"
 #include "orch_pg.h"
@@ -42,6 +46,7 @@ static const char USAGE[] =
     "  run      a conformance run from a scenario file or a built-in suite (no database)\n"
     "  csms     a small built-in CSMS that accepts everything (demos, benchmarks)\n"
     "  token    token create --tenant NAME: a new API token for a tenant\n"
+    "  version  this program's version and git commit (also --version)\n"
     "\n"
     "`chargefleet <command> --help` lists the options of a command.\n";
 
@@ -53,16 +58,36 @@ static const char USAGE[] =
     "                              shared by serve and its workers; 0 = no cap) (0)\n"          \
     "  --max-connecting N          websocket handshakes in flight at once, per process (500)\n"
 
+/* The closing part of serve's and worker's --help: where else options come from. */
+#define SOURCES_USAGE                                                                      \
+    "  --log-level LEVEL           error, warn, info or debug (info); at run time SIGUSR1\n"  \
+    "                              switches to debug, SIGUSR2 back to this level\n"            \
+    "  --log-format FORMAT         text, or json: one object a line (time, level, component,\n" \
+    "                              identity, message) (text)\n"                               \
+    "  --config FILE               options from a JSON object: keys are option names\n"       \
+    "                              ({\"listen\": \"0.0.0.0:8080\", \"connect-rate\": 100});\n"   \
+    "                              an unknown key is an error (default: $CHARGEFLEET_CONFIG)\n" \
+    "  --help                      this text\n"                                               \
+    "\n"                                                                                       \
+    "Every option can also be set in the environment as CHARGEFLEET_<OPTION> (upper case,\n"  \
+    "- as _: CHARGEFLEET_LISTEN, CHARGEFLEET_CONNECT_RATE, ...). The command line wins over\n"\
+    "the environment, which wins over the --config file. worker skips serve's options found\n"\
+    "in the environment or the file, so serve and its workers can share them.\n"
+
 static const char SERVE_USAGE[] =
     "usage: chargefleet serve [options]\n"
     "\n"
     "  --listen HOST:PORT          where the REST API listens (127.0.0.1:8080)\n"
-    "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL; without\n"
-    "                              either, a private embedded PostgreSQL under --state-dir)\n"
-    "  --state-dir DIR             embedded PostgreSQL's home (/var/lib/chargefleet as root,\n"
-    "                              else ~/.local/state/chargefleet)\n"
-    "  --api-token TOKEN           bearer token of the API (default: $CHARGEFLEET_API_TOKEN;\n"
-    "                              without either a random one is made and printed)\n"
+    "  --db URL                    PostgreSQL URL or conninfo (also $DATABASE_URL; without\n"
+    "                              one, a private embedded PostgreSQL under --state-dir)\n"
+    "  --state-dir DIR             embedded PostgreSQL's home and the kept API token\n"
+    "                              (/var/lib/chargefleet as root, else\n"
+    "                              ~/.local/state/chargefleet)\n"
+    "  --api-token TOKEN           bearer token of tenant \"default\" (visible in ps: prefer\n"
+    "                              the environment or --api-token-file)\n"
+    "  --api-token-file FILE       the token is the file's first line\n"
+    "                              (without a token: the one kept in <state-dir>/api-token,\n"
+    "                              made and printed on the first start, mode 0600)\n"
     "  --provision-timeout SECONDS a charger not accepted by its CSMS by then is FAILED (120)\n"
     "  --default-ws-url URL        CSMS for chargers whose group and CPO give no ws_url\n"
     "  --max-body BYTES            largest request body accepted (1048576)\n"
@@ -77,20 +102,18 @@ static const char SERVE_USAGE[] =
     RUNTIME_USAGE
     "  --log-retention HOURS       charger logs (frames, connection events) are kept this\n"
     "                              long (24)\n"
-    "  --log-level LEVEL           error, warn, info or debug (info)\n"
-    "  --help                      this text\n";
+    SOURCES_USAGE;
 
 static const char WORKER_USAGE[] =
     "usage: chargefleet worker --db URL [options]\n"
     "\n"
     "Runs chargers written by `chargefleet serve` to the same database.\n"
-    "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL)\n"
+    "  --db URL                    PostgreSQL URL or conninfo (also $DATABASE_URL)\n"
     "  --provision-timeout SECONDS (120)\n"
     "  --lease-seconds SECONDS     (15)\n"
     "  --capacity N                most chargers this worker runs (open-files limit - 200)\n"
     RUNTIME_USAGE
-    "  --log-level LEVEL           error, warn, info or debug (info)\n"
-    "  --help                      this text\n";
+    SOURCES_USAGE;
 
 static const char TOKEN_USAGE[] =
     "usage: chargefleet token create --tenant NAME [--db URL | --state-dir DIR]\n"
@@ -108,6 +131,7 @@ static const char TOKEN_USAGE[] =
 struct app {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
+    uv_signal_t sigusr1, sigusr2;   /* log level: debug / back to the configured one */
     struct lws_context *ctx;
     struct db *db;                  /* the runtime's, the sweep's and OCPI pushes' */
     struct db *api_db;              /* the API's own: requests never queue behind a claim,
@@ -130,6 +154,7 @@ struct cfg {
     const char *db;
     const char *state_dir;
     const char *token;
+    char token_buf[256];            /* --api-token-file's or the kept token */
     const char *default_ws_url;
     long max_body;
     int provision_timeout;
@@ -323,6 +348,8 @@ static void close_rest(void *arg)
     a->push = NULL;
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
+    uv_close((uv_handle_t *)&a->sigusr1, NULL);
+    uv_close((uv_handle_t *)&a->sigusr2, NULL);
     if (a->db)
         db_close(a->db);
     a->db = NULL;
@@ -356,6 +383,21 @@ static void on_signal(uv_signal_t *s, int signum)
     CF_LOG_INFO("main", "%s: stopping chargers (again to force)",
                 signum == SIGINT ? "SIGINT" : "SIGTERM");
     stop_app(a);
+}
+
+/* The level --log-level (or its default) set; SIGUSR2 comes back to it. */
+static const char *configured_level;
+
+/* SIGUSR1: debug; SIGUSR2: the configured level; serve passes both on to its workers. */
+static void on_level_signal(uv_signal_t *s, int signum)
+{
+    struct app *a = s->data;
+
+    cf_log_set_level(signum == SIGUSR1 ? "debug" : configured_level);
+    CF_LOG_WARN("main", "%s: log level %s", signum == SIGUSR1 ? "SIGUSR1" : "SIGUSR2",
+                cf_log_level_name());
+    if (a->workers)
+        orch_workers_signal(a->workers, signum);
 }
 
 /* A worker started by serve --workers: its stdin is a pipe from serve, which closes
@@ -406,6 +448,11 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
     uv_signal_init(&a->loop, &a->sigterm);
     uv_signal_start(&a->sigint, on_signal, SIGINT);
     uv_signal_start(&a->sigterm, on_signal, SIGTERM);
+    a->sigusr1.data = a->sigusr2.data = a;
+    uv_signal_init(&a->loop, &a->sigusr1);
+    uv_signal_init(&a->loop, &a->sigusr2);
+    uv_signal_start(&a->sigusr1, on_level_signal, SIGUSR1);
+    uv_signal_start(&a->sigusr2, on_level_signal, SIGUSR2);
 
     a->ctx = sim_lws_context_new(&a->loop);
     if (!a->ctx || db_open(&a->db, &a->loop, conninfo, 4) != 0) {
@@ -453,7 +500,9 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         args[n++] = "--provision-timeout";
         args[n++] = timeout;
         args[n++] = "--log-level";
-        args[n++] = cf_log_level_name();
+        args[n++] = configured_level;
+        args[n++] = "--log-format";
+        args[n++] = cf_log_format_name();
         args[n++] = "--stop-with-parent";
         if (c->capacity_given) {
             snprintf(cap, sizeof cap, "%d", c->capacity);
@@ -526,123 +575,405 @@ fail:
     return rc;
 }
 
-static int parse_common(int argc, char **argv, struct cfg *c, int serve)
+enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TOKEN_FILE, O_TIMEOUT, O_WSURL, O_MAXBODY,
+       O_LEASE, O_CAPACITY, O_LOG, O_LOG_FORMAT, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE,
+       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_HELP };
+
+static const struct option opts[] = {
+    {"listen", required_argument, NULL, O_LISTEN},
+    {"db", required_argument, NULL, O_DB},
+    {"state-dir", required_argument, NULL, O_STATE},
+    {"api-token", required_argument, NULL, O_TOKEN},
+    {"api-token-file", required_argument, NULL, O_TOKEN_FILE},
+    {"provision-timeout", required_argument, NULL, O_TIMEOUT},
+    {"default-ws-url", required_argument, NULL, O_WSURL},
+    {"max-body", required_argument, NULL, O_MAXBODY},
+    {"lease-seconds", required_argument, NULL, O_LEASE},
+    {"capacity", required_argument, NULL, O_CAPACITY},
+    {"own-capacity", required_argument, NULL, O_OWNCAP},
+    {"log-level", required_argument, NULL, O_LOG},
+    {"log-format", required_argument, NULL, O_LOG_FORMAT},
+    {"log-retention", required_argument, NULL, O_RETENTION},
+    {"workers", required_argument, NULL, O_WORKERS},
+    {"source-addresses", required_argument, NULL, O_SOURCES},
+    {"connect-rate", required_argument, NULL, O_RATE},
+    {"max-connecting", required_argument, NULL, O_MAXCONN},
+    {"config", required_argument, NULL, O_CONFIG},
+    {"stop-with-parent", no_argument, NULL, O_PARENT},   /* serve's workers */
+    {"help", no_argument, NULL, O_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static int serve_only(int o)
 {
-    enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TIMEOUT, O_WSURL, O_MAXBODY, O_LEASE,
-           O_CAPACITY, O_LOG, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE, O_MAXCONN,
-           O_PARENT, O_OWNCAP, O_HELP };
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, O_LISTEN},
-        {"db", required_argument, NULL, O_DB},
-        {"state-dir", required_argument, NULL, O_STATE},
-        {"api-token", required_argument, NULL, O_TOKEN},
-        {"provision-timeout", required_argument, NULL, O_TIMEOUT},
-        {"default-ws-url", required_argument, NULL, O_WSURL},
-        {"max-body", required_argument, NULL, O_MAXBODY},
-        {"lease-seconds", required_argument, NULL, O_LEASE},
-        {"capacity", required_argument, NULL, O_CAPACITY},
-        {"own-capacity", required_argument, NULL, O_OWNCAP},
-        {"log-level", required_argument, NULL, O_LOG},
-        {"log-retention", required_argument, NULL, O_RETENTION},
-        {"workers", required_argument, NULL, O_WORKERS},
-        {"source-addresses", required_argument, NULL, O_SOURCES},
-        {"connect-rate", required_argument, NULL, O_RATE},
-        {"max-connecting", required_argument, NULL, O_MAXCONN},
-        {"stop-with-parent", no_argument, NULL, O_PARENT},   /* serve's workers */
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
+    return o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_TOKEN_FILE || o == O_WSURL ||
+           o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS || o == O_OWNCAP;
+}
+
+/* The options as one argument list for getopt, lowest precedence first: the --config
+ * file's keys, then CHARGEFLEET_<OPTION> variables, then the command line; the last
+ * occurrence of an option wins. from[i] names where argv[i] came from (NULL: the
+ * command line), for error messages. */
+struct args {
+    int argc;
+    char **argv;
+    char **from;
+    int cap;
+};
+
+static void args_push(struct args *a, const char *arg, const char *from)
+{
+    if (a->argc + 1 >= a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 32;
+        a->argv = realloc(a->argv, (size_t)a->cap * sizeof(char *));
+        a->from = realloc(a->from, (size_t)a->cap * sizeof(char *));
+        if (!a->argv || !a->from) {
+            fputs("chargefleet: out of memory\n", stderr);
+            exit(1);
+        }
+    }
+    a->argv[a->argc] = strdup(arg);
+    a->from[a->argc] = from ? strdup(from) : NULL;
+    a->argv[++a->argc] = NULL;
+}
+
+static void args_free(struct args *a)
+{
+    for (int i = 0; i < a->argc; i++) {
+        free(a->argv[i]);
+        free(a->from[i]);
+    }
+    free(a->argv);
+    free(a->from);
+    memset(a, 0, sizeof *a);
+}
+
+static void args_push_option(struct args *a, const char *name, const char *value,
+                             const char *from)
+{
+    size_t n = strlen(name) + strlen(value) + 4;
+    char *arg = malloc(n);
+    if (!arg) {
+        fputs("chargefleet: out of memory\n", stderr);
+        exit(1);
+    }
+    snprintf(arg, n, "--%s=%s", name, value);
+    args_push(a, arg, from);
+    free(arg);
+}
+
+/* The option a config key names: "connect-rate" or "connect_rate". */
+static const struct option *option_named(const char *key)
+{
+    char name[64];
+    size_t i;
+
+    for (i = 0; key[i] && i < sizeof name - 1; i++)
+        name[i] = key[i] == '_' ? '-' : key[i];
+    name[i] = '\0';
+    for (const struct option *o = opts; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+static int config_file_args(struct args *a, const char *path, int serve)
+{
+    json_error_t err;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err), *v;
+    const char *key;
+
+    if (!doc) {
+        fprintf(stderr, "chargefleet: --config %s: %s (line %d)\n", path, err.text, err.line);
+        return -1;
+    }
+    if (!json_is_object(doc)) {
+        fprintf(stderr, "chargefleet: --config %s: wants a JSON object of options\n", path);
+        json_decref(doc);
+        return -1;
+    }
+    json_object_foreach(doc, key, v) {
+        const struct option *o = option_named(key);
+        char from[600], num[32];
+        const char *value;
+        if (!o || o->has_arg != required_argument || o->val == O_CONFIG) {
+            fprintf(stderr, "chargefleet: --config %s: '%s' is not an option of %s (see "
+                            "--help)\n", path, key, serve ? "serve" : "worker");
+            json_decref(doc);
+            return -1;
+        }
+        if (!serve && serve_only(o->val))
+            continue;
+        if (json_is_string(v)) {
+            value = json_string_value(v);
+        } else if (json_is_integer(v)) {
+            snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            value = num;
+        } else {
+            fprintf(stderr, "chargefleet: --config %s: '%s' wants a string or an integer\n",
+                    path, key);
+            json_decref(doc);
+            return -1;
+        }
+        snprintf(from, sizeof from, "key '%s' of --config %s", key, path);
+        args_push_option(a, o->name, value, from);
+    }
+    json_decref(doc);
+    return 0;
+}
+
+/* CHARGEFLEET_CONNECT_RATE for "connect-rate". */
+static void env_name(const char *option, char *out, size_t n)
+{
+    size_t k = (size_t)snprintf(out, n, "CHARGEFLEET_");
+    for (size_t i = 0; option[i] && k < n - 1; i++)
+        out[k++] = option[i] == '-' ? '_' : (char)(option[i] - ('a' <= option[i] && option[i] <= 'z' ? 32 : 0));
+    out[k] = '\0';
+}
+
+static int gather_args(int argc, char **argv, int serve, struct args *a)
+{
+    const char *config = getenv("CHARGEFLEET_CONFIG");
+
+    args_push(a, argv[0], NULL);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[i + 1];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            config = argv[i] + 9;
+        else if (strcmp(argv[i], "--") == 0)
+            break;
+    }
+    if (config && *config && config_file_args(a, config, serve) != 0)
+        return -1;
+    for (const struct option *o = opts; o->name; o++) {
+        char name[64];
+        const char *v;
+        if (o->has_arg != required_argument || o->val == O_CONFIG || (!serve && serve_only(o->val)))
+            continue;
+        env_name(o->name, name, sizeof name);
+        v = getenv(name);
+        if (!(v && *v) && o->val == O_DB && (v = getenv("DATABASE_URL")) && *v)
+            snprintf(name, sizeof name, "DATABASE_URL");
+        if (v && *v)
+            args_push_option(a, o->name, v, name);
+    }
+    for (int i = 1; i < argc; i++)
+        args_push(a, argv[i], NULL);
+    return 0;
+}
+
+/* The token is the file's first line, without surrounding blanks. */
+static int read_token_file(const char *path, char *out, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    size_t len;
+
+    if (!f) {
+        fprintf(stderr, "chargefleet: cannot read the API token from %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    len = strlen(p);
+    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r' || p[len - 1] == ' ' ||
+                   p[len - 1] == '\t'))
+        p[--len] = '\0';
+    if (!len || len >= n) {
+        fprintf(stderr, "chargefleet: %s: the first line should be the API token (1..%zu "
+                        "characters)\n", path, n - 1);
+        return -1;
+    }
+    memcpy(out, p, len + 1);
+    return 0;
+}
+
+static int parse_common(struct args *a, struct cfg *c, int serve)
+{
     const char *usage = serve ? SERVE_USAGE : WORKER_USAGE;
     long v;
     int o, idx = 0;
 
     optind = 1;
-    while ((o = getopt_long(argc, argv, "", opts, &idx)) != -1) {
-        if (!serve && (o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_WSURL ||
-                       o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS ||
-                       o == O_OWNCAP)) {
-            fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n%s",
-                    opts[idx].name, usage);
+    opterr = 0;
+    while ((o = getopt_long(a->argc, a->argv, ":", opts, &idx)) != -1) {
+        const char *from = a->from[optind - 1];
+        int rc = 0;
+        if (!serve && serve_only(o)) {
+            fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n",
+                    opts[idx].name);
             return 2;
         }
         switch (o) {
         case O_LISTEN:
             if (parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
                 fprintf(stderr, "chargefleet: --listen wants HOST:PORT, got '%s'\n", optarg);
-                return 2;
+                rc = 2;
             }
             break;
         case O_DB: c->db = optarg; break;
         case O_STATE: c->state_dir = optarg; break;
         case O_TOKEN: c->token = optarg; break;
+        case O_TOKEN_FILE:
+            if (read_token_file(optarg, c->token_buf, sizeof c->token_buf) != 0)
+                rc = 2;
+            c->token = c->token_buf;
+            break;
         case O_WSURL:
             if (strncmp(optarg, "ws://", 5) != 0 && strncmp(optarg, "wss://", 6) != 0) {
                 fprintf(stderr, "chargefleet: --default-ws-url must start with ws:// or wss://\n");
-                return 2;
+                rc = 2;
             }
             c->default_ws_url = optarg;
             break;
         case O_TIMEOUT:
-            if (parse_int("--provision-timeout", optarg, 1, 86400, &v)) return 2;
+            rc = parse_int("--provision-timeout", optarg, 1, 86400, &v) ? 2 : 0;
             c->provision_timeout = (int)v;
             break;
         case O_MAXBODY:
-            if (parse_int("--max-body", optarg, 1024, 1L << 30, &v)) return 2;
+            rc = parse_int("--max-body", optarg, 1024, 1L << 30, &v) ? 2 : 0;
             c->max_body = v;
             break;
         case O_LEASE:
-            if (parse_int("--lease-seconds", optarg, 3, 3600, &v)) return 2;
+            rc = parse_int("--lease-seconds", optarg, 3, 3600, &v) ? 2 : 0;
             c->lease_s = (int)v;
             break;
         case O_CAPACITY:
-            if (parse_int("--capacity", optarg, 1, 10000000, &v)) return 2;
+            rc = parse_int("--capacity", optarg, 1, 10000000, &v) ? 2 : 0;
             c->capacity = (int)v;
             c->capacity_given = 1;
             break;
         case O_OWNCAP:
-            if (parse_int("--own-capacity", optarg, 0, 10000000, &v)) return 2;
+            rc = parse_int("--own-capacity", optarg, 0, 10000000, &v) ? 2 : 0;
             c->own_capacity = (int)v;
             break;
         case O_WORKERS:
-            if (parse_int("--workers", optarg, 0, 256, &v)) return 2;
+            rc = parse_int("--workers", optarg, 0, 256, &v) ? 2 : 0;
             c->workers = (int)v;
             break;
         case O_SOURCES:
             free_sources(c);
-            if (parse_sources(optarg, c) != 0) return 2;
+            rc = parse_sources(optarg, c) != 0 ? 2 : 0;
             c->sources_arg = optarg;
             break;
         case O_RATE:
-            if (parse_int("--connect-rate", optarg, 0, 10000000, &v)) return 2;
+            rc = parse_int("--connect-rate", optarg, 0, 10000000, &v) ? 2 : 0;
             c->connect_rate = (int)v;
             break;
         case O_MAXCONN:
-            if (parse_int("--max-connecting", optarg, 1, 100000, &v)) return 2;
+            rc = parse_int("--max-connecting", optarg, 1, 100000, &v) ? 2 : 0;
             c->max_connecting = (int)v;
             break;
         case O_PARENT:
             c->stdin_parent = 1;
             break;
         case O_LOG:
-            if (parse_level(optarg)) return 2;
+            rc = parse_level(optarg) ? 2 : 0;
+            break;
+        case O_LOG_FORMAT:
+            if (cf_log_set_format(optarg) != 0) {
+                fprintf(stderr, "chargefleet: --log-format wants text or json, got '%s'\n",
+                        optarg);
+                rc = 2;
+            }
             break;
         case O_RETENTION:
-            if (parse_int("--log-retention", optarg, 1, 24 * 365, &v)) return 2;
+            rc = parse_int("--log-retention", optarg, 1, 24 * 365, &v) ? 2 : 0;
             c->log_retention_h = (int)v;
             break;
+        case O_CONFIG:
+            break;          /* read first, by gather_args */
         case O_HELP:
             fputs(usage, stdout);
             return 0;
         default:
-            fputs(usage, stderr);
+            fprintf(stderr, "chargefleet: %s '%s' (`chargefleet %s --help` lists them)\n",
+                    o == ':' ? "no value given for" : "unknown option", a->argv[optind - 1],
+                    serve ? "serve" : "worker");
             return 2;
         }
+        if (rc) {
+            if (from)
+                fprintf(stderr, "chargefleet: (that value came from %s)\n", from);
+            return rc;
+        }
     }
-    if (optind < argc) {
-        fprintf(stderr, "chargefleet: unexpected argument '%s'\n%s", argv[optind], usage);
+    if (optind < a->argc) {
+        fprintf(stderr, "chargefleet: unexpected argument '%s' (`chargefleet %s --help` lists "
+                        "the options)\n", a->argv[optind], serve ? "serve" : "worker");
         return 2;
     }
     return -1;
+}
+
+/* The API's address, tried before anything starts: a port in use is said in one line,
+ * with how to choose another, instead of after PostgreSQL and the runtime came up and
+ * had to be taken down again. 0, or -1 with the reason printed. */
+static int probe_listen(const char *host, int port)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE}, *res = NULL;
+    char service[8];
+    int err, rc = -1;
+
+    snprintf(service, sizeof service, "%d", port);
+    if ((err = getaddrinfo(host, service, &hints, &res)) != 0) {
+        fprintf(stderr, "chargefleet: --listen %s:%d: %s\n", host, port, gai_strerror(err));
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM, 0), one = 1;
+    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+        bind(fd, res->ai_addr, res->ai_addrlen) == 0)
+        rc = 0;
+    err = errno;
+    if (fd >= 0)
+        close(fd);
+    freeaddrinfo(res);
+    if (rc != 0)
+        fprintf(stderr, "chargefleet: cannot listen on %s:%d: %s%s\n", host, port, strerror(err),
+                err == EADDRINUSE ? " (another program has it: choose another address with "
+                                    "--listen HOST:PORT, or PORT=8081 ./scripts/run)" : "");
+    return rc;
+}
+
+/* Without a configured token, serve keeps one in <state-dir>/api-token (0600): made
+ * and printed on the first start, the same on every later one, so a restart does not
+ * lock out the clients that have it. */
+static int kept_token(const char *state_dir, char *out, size_t n)
+{
+    char path[600];
+    int fd;
+
+    snprintf(path, sizeof path, "%s/api-token", state_dir);
+    if (access(path, F_OK) == 0) {
+        if (read_token_file(path, out, n) != 0)
+            return -1;
+        printf("chargefleet: API token: the one kept in %s\n", path);
+        fflush(stdout);
+        return 0;
+    }
+    if (orch_token_new(out) != 0) {
+        fprintf(stderr, "chargefleet: no randomness for an API token\n");
+        return -1;
+    }
+    if (orch_pg_mkdir_p(state_dir, 0700) != 0 ||
+        (fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) {
+        fprintf(stderr, "chargefleet: cannot keep the API token in %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    dprintf(fd, "%s\n", out);
+    close(fd);
+    printf("chargefleet: API token (made now, kept in %s; set --api-token-file or "
+           "$CHARGEFLEET_API_TOKEN to choose): %s\n", path, out);
+    fflush(stdout);
+    return 0;
 }
 
 static int cmd_serve_or_worker(int argc, char **argv, int serve)
@@ -651,16 +982,22 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
                     .provision_timeout = 120, .lease_s = 15, .log_retention_h = 24,
                     .workers = -1, .own_capacity = -1};
     struct orch_pg pg = {0};
-    char conninfo[1024], state_dir[512], token[65];
+    struct args args = {0};
+    char conninfo[1024], state_dir[512];
     struct app a;
     int nofile, rc;
 
-    c.db = getenv("DATABASE_URL");
-    c.token = getenv("CHARGEFLEET_API_TOKEN");
-    if ((rc = parse_common(argc, argv, &c, serve)) >= 0) {
+    if (gather_args(argc, argv, serve, &args) != 0) {
+        args_free(&args);
+        return 2;
+    }
+    configured_level = cf_log_level_name();
+    if ((rc = parse_common(&args, &c, serve)) >= 0) {
         free_sources(&c);
+        args_free(&args);
         return rc;
     }
+    configured_level = cf_log_level_name();
     if (c.workers < 0)
         c.workers = serve ? (int)uv_available_parallelism() : 0;
     nofile = raise_nofile();
@@ -668,39 +1005,40 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
         c.capacity = nofile > 400 ? nofile - 200 : 200;
     if (c.db && !*c.db)
         c.db = NULL;
+    if (!c.state_dir) {
+        orch_pg_default_state_dir(state_dir, sizeof(state_dir));
+        c.state_dir = state_dir;
+    }
 
+    rc = 1;
+    if (serve && probe_listen(c.host, c.port) != 0)
+        goto out;
     if (serve && (!c.token || !*c.token)) {
-        if (orch_token_new(token) != 0) {
-            fprintf(stderr, "chargefleet: no randomness for an API token\n");
-            return 1;
-        }
-        c.token = token;
-        printf("chargefleet: API token (generated; set --api-token to choose): %s\n", token);
-        fflush(stdout);
+        if (kept_token(c.state_dir, c.token_buf, sizeof c.token_buf) != 0)
+            goto out;
+        c.token = c.token_buf;
     }
     if (!c.db) {
         if (!serve) {
-            fprintf(stderr, "chargefleet: worker needs --db URL (or DATABASE_URL)\n");
-            return 2;
-        }
-        if (!c.state_dir) {
-            orch_pg_default_state_dir(state_dir, sizeof(state_dir));
-            c.state_dir = state_dir;
+            fprintf(stderr, "chargefleet: worker needs --db URL (or CHARGEFLEET_DB, "
+                            "DATABASE_URL)\n");
+            rc = 2;
+            goto out;
         }
         if (orch_pg_start(&pg, c.state_dir, conninfo, sizeof(conninfo)) != 0)
-            return 1;
+            goto out;
     } else {
         snprintf(conninfo, sizeof(conninfo), "%s", c.db);
     }
-    if (orch_migrate(conninfo, 30) < 0) {
-        orch_pg_stop(&pg);
-        return 1;
-    }
+    if (orch_migrate(conninfo, 30) < 0)
+        goto out;
     memset(&a, 0, sizeof(a));
     rc = run_loop(&a, &c, conninfo, serve);
+    CF_LOG_INFO("main", "stopped");
+out:
     free_sources(&c);
     orch_pg_stop(&pg);
-    CF_LOG_INFO("main", "stopped");
+    args_free(&args);
     return rc;
 }
 
@@ -772,6 +1110,10 @@ int main(int argc, char **argv)
         strcmp(argv[1], "help") == 0) {
         fputs(USAGE, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("chargefleet %s (git %s)\n", cf_version, cf_revision);
+        return 0;
     }
     if (strcmp(argv[1], "serve") == 0)
         return cmd_serve_or_worker(argc - 1, argv + 1, 1);

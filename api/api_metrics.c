@@ -9,6 +9,7 @@
 
 #include "api_handlers.h"
 #include "api_metrics.h"
+#include "cf_version.h"
 #include "db.h"
 #include "sim_metrics.h"
 
@@ -169,6 +170,12 @@ char *api_metrics_text(json_t *fleet, json_t *local)
             json_array_append(runtimes, rt);
     }
 
+    head(f, "chargefleet_build_info", "gauge", "Always 1: the version and git commit of serve.");
+    fputs("chargefleet_build_info{version=", f);
+    label(f, cf_version);
+    fputs(",revision=", f);
+    label(f, cf_revision);
+    fputs("} 1\n", f);
     head(f, "chargefleet_database_up", "gauge",
          "1 when the fleet figures below could be read from PostgreSQL.");
     fprintf(f, "chargefleet_database_up %d\n", fleet != NULL);

@@ -9,6 +9,7 @@
 #include "api_handlers.h"
 #include "api_vctx.h"
 #include "cf_log.h"
+#include "cf_version.h"
 #include "orch_fleet.h"
 #include "orch_tenants.h"
 
@@ -197,7 +198,8 @@ int read_page(struct op *op, struct orch_page *pg)
 static void get_health(struct op *op)
 {
     if (db_ready(op->api->db))
-        api_req_respond_json(op->req, 200, json_pack("{s:s}", "status", "ok"));
+        api_req_respond_json(op->req, 200, json_pack("{s:s,s:s,s:s}", "status", "ok", "version",
+                                                     cf_version, "revision", cf_revision));
     else
         api_req_error(op->req, 503, "database unavailable");
     op_free(op);

@@ -56,7 +56,7 @@ static int find_bindir(char *out, size_t n)
     return 0;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
+int orch_pg_mkdir_p(const char *path, mode_t mode)
 {
     char buf[512];
 
@@ -137,7 +137,7 @@ int orch_pg_start(struct orch_pg *pg, const char *state_dir, char *conninfo, siz
     snprintf(pg->data_dir, sizeof(pg->data_dir), "%s/pg", state_dir);
     snprintf(pg->sock_dir, sizeof(pg->sock_dir), "%s/run", state_dir);
     snprintf(log, sizeof(log), "%s/postgresql.log", state_dir);
-    if (mkdir_p(state_dir, 0700) != 0 || mkdir_p(pg->sock_dir, 0700) != 0) {
+    if (orch_pg_mkdir_p(state_dir, 0700) != 0 || orch_pg_mkdir_p(pg->sock_dir, 0700) != 0) {
         CF_LOG_ERROR("pg", "cannot create state directory %s: %s", state_dir, strerror(errno));
         return -1;
     }

@@ -19,6 +19,9 @@ struct orch_pg {
  * $XDG_STATE_HOME/chargefleet or ~/.local/state/chargefleet. */
 void orch_pg_default_state_dir(char *out, size_t n);
 
+/* mkdir -p with mode for the directories it makes; 0 or -1 with errno. */
+int orch_pg_mkdir_p(const char *path, mode_t mode);
+
 /* Creates state_dir if needed, runs initdb the first time, starts the server and waits
  * until it accepts connections (60 s at most). Writes the libpq conninfo to
  * conninfo[n]. Returns 0, or -1 with the reason logged. */

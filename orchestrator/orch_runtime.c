@@ -473,7 +473,7 @@ static void changes_done(PGresult *res, const char *err, void *arg)
         }
         if (oc->changing)
             continue;
-        CF_LOG_INFO(sim_charger_identity(oc->ch), "%s",
+        CF_CLOG_INFO(sim_charger_identity(oc->ch), "%s",
                     strcmp(PQgetvalue(res, i, 1), "delete") == 0
                         ? "deleted (API or TTL): closing"
                         : "settings changed: closing, to reconnect with the new ones");

@@ -193,7 +193,8 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
     w->env = calloc((size_t)ne + 2, sizeof(char *));
     int j = 0;
     for (int i = 0; i < ne; i++)
-        if (strncmp(environ[i], "DATABASE_URL=", 13) != 0)
+        if (strncmp(environ[i], "DATABASE_URL=", 13) != 0 &&
+            strncmp(environ[i], "CHARGEFLEET_", 12) != 0)
             w->env[j++] = strdup(environ[i]);
     size_t len = strlen(conninfo) + 14;
     w->env[j] = malloc(len);
@@ -233,6 +234,13 @@ void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int uncle
     else
         close_kill_timer(w);
     maybe_done(w);
+}
+
+void orch_workers_signal(struct orch_workers *w, int signum)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->w[i].running)
+            uv_process_kill(&w->w[i].proc, signum);
 }
 
 int orch_workers_running(const struct orch_workers *w)

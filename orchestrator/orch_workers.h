@@ -1,7 +1,9 @@
 /* serve's local worker processes (`serve --workers N`): N copies of this binary run as
  * `chargefleet worker`, each with its own loop, sockets and open-files limit, sharing
  * the database (leases keep them from taking the same charger). The database URL goes
- * to them in DATABASE_URL (not on the command line, where ps would show a password).
+ * to them in DATABASE_URL (not on the command line, where ps would show a password);
+ * serve's own CHARGEFLEET_* variables do not: every option a worker needs is given to it
+ * on its command line, so what serve was told is what its workers do.
  * Each worker's stdin is a pipe from serve: when serve goes away, even by kill -9, the
  * pipe closes and the worker stops cleanly (leases released). A worker that dies is
  * started again after a second; one that has not stopped 30 s after serve told it to
@@ -22,6 +24,9 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
  * has exited; then done(arg, unclean): unclean counts the workers that did not exit 0. */
 void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int unclean),
                        void *arg);
+
+/* Sends signum to every running worker (SIGUSR1/SIGUSR2: the log level). */
+void orch_workers_signal(struct orch_workers *w, int signum);
 
 /* Workers running now. */
 int orch_workers_running(const struct orch_workers *w);

@@ -46,7 +46,7 @@ LOGQ = [param("start_date", "entries at or after (RFC 3339); with follow=1 the s
         param("follow", "1: a live Server-Sent Events stream", {"enum": [0, 1]}, "query")]
 paths = {
  "/healthz": {"get": op("Health: 200 when the database is reachable", ["meta"],
-     {"200": resp("healthy", {"type": "object", "properties": {"status": {"const": "ok"}}}),
+     {"200": resp("healthy", {"type": "object", "required": ["status", "version", "revision"], "properties": {"status": {"const": "ok"}, "version": {"type": "string", "description": "chargefleet's version (chargefleet --version)"}, "revision": {"type": "string", "description": "the git commit it was built from"}}}),
       "503": {"$ref": "#/components/responses/Unavailable"}}, auth=False)},
  "/openapi.json": {"get": op("This document", ["meta"], {"200": resp("the OpenAPI 3.1 document", {"type": "object"})}, auth=False)},
  "/metrics": {"get": op("Load figures in the Prometheus text format (all tenants; no token, like /healthz)", ["meta"],

@@ -1,7 +1,9 @@
 #include "cf_log.h"
 
 #include <stdarg.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -9,6 +11,8 @@
 enum cf_log_level cf_log_level = CF_LOG_LEVEL_INFO;
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
+static const char *const format_names[] = {"text", "json"};
+static enum cf_log_format log_format = CF_LOG_TEXT;
 
 int cf_log_set_level(const char *name)
 {
@@ -25,6 +29,21 @@ const char *cf_log_level_name(void)
     return level_names[cf_log_level];
 }
 
+int cf_log_set_format(const char *name)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(name, format_names[i]) == 0) {
+            log_format = (enum cf_log_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *cf_log_format_name(void)
+{
+    return format_names[log_format];
+}
+
 void cf_now_rfc3339(char *out)
 {
     struct timeval tv;
@@ -35,7 +54,23 @@ void cf_now_rfc3339(char *out)
     snprintf(out + n, 25 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
 }
 
-void cf_log_write(enum cf_log_level lvl, const char *tag, const char *fmt, ...)
+/* jansson refuses text that is not UTF-8 (a frame can carry anything): such a message
+ * is logged with its bytes >= 0x80 as '?' rather than lost. */
+static json_t *utf8_string(const char *msg)
+{
+    json_t *s = json_string(msg);
+    if (s)
+        return s;
+    char copy[1024];
+    size_t n = 0;
+    for (; msg[n] && n < sizeof copy - 1; n++)
+        copy[n] = (unsigned char)msg[n] >= 0x80 ? '?' : msg[n];
+    copy[n] = '\0';
+    return json_string(copy);
+}
+
+void cf_log_write(enum cf_log_level lvl, const char *component, const char *identity,
+                  const char *fmt, ...)
 {
     char ts[25], msg[1024];
     va_list ap;
@@ -43,5 +78,22 @@ void cf_log_write(enum cf_log_level lvl, const char *tag, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_names[lvl], tag, msg);
+    if (log_format == CF_LOG_TEXT) {
+        fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_names[lvl], identity ? identity : component,
+                msg);
+        return;
+    }
+    json_t *o = json_pack("{s:s,s:s,s:s}", "time", ts, "level", level_names[lvl], "component",
+                          component);
+    if (o && identity)
+        json_object_set_new(o, "identity", utf8_string(identity));
+    if (o)
+        json_object_set_new(o, "message", utf8_string(msg));
+    char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (line)
+        fprintf(stderr, "%s\n", line);
+    else   /* out of memory: the line still goes out, as text */
+        fprintf(stderr, "%s %-5s [%s] %s\n", ts, level_names[lvl], component, msg);
+    free(line);
+    json_decref(o);
 }

@@ -117,7 +117,7 @@ static void tx_push(struct sim_charger *ch, char *text, const char *id, const ch
         return;
     size_t len = strlen(text);
     log_frame(ch, "out", action, id, text, len);
-    CF_LOG_DEBUG(ch->identity, "-> %s", text);
+    CF_CLOG_DEBUG(ch->identity, "-> %s", text);
     struct sim_out *o = malloc(sizeof *o + LWS_PRE + len);
     o->next = NULL;
     o->len = len;
@@ -215,7 +215,7 @@ void sim_call(struct sim_charger *ch, const char *action, json_t *payload, int c
         if (!ch->calls_head)
             ch->calls_tail = NULL;
         ch->dropped++;
-        CF_LOG_WARN(ch->identity, "queue full (%d messages): %s dropped (%lu so far)",
+        CF_CLOG_WARN(ch->identity, "queue full (%d messages): %s dropped (%lu so far)",
                     SIM_QUEUE_MAX, old->action, ch->dropped);
         call_free(old);
         ch->queued--;
@@ -264,7 +264,7 @@ void sim_call_expired(struct sim_charger *ch)
     ch->out_deadline = 0;
     if (!ch->out)
         return;
-    CF_LOG_WARN(ch->identity, "%s: no response within %d s", ch->out->action,
+    CF_CLOG_WARN(ch->identity, "%s: no response within %d s", ch->out->action,
                 call_timeout(ch));
     if (!strcmp(ch->out->action, "BootNotification")) {
         set_error(ch, "BootNotification: no response from CSMS within %d s",
@@ -277,7 +277,7 @@ void sim_call_expired(struct sim_charger *ch)
     if (ch->out->serial && ++ch->out->attempts < TX_MESSAGE_ATTEMPTS) {
         /* a session message is not lost to a silent CSMS: it goes again, first */
         struct sim_call *c = ch->out;
-        CF_LOG_WARN(ch->identity, "%s: sending again (attempt %d of %d)", c->action,
+        CF_CLOG_WARN(ch->identity, "%s: sending again (attempt %d of %d)", c->action,
                     c->attempts + 1, TX_MESSAGE_ATTEMPTS);
         ch->out = NULL;
         ch->out_id[0] = '\0';
@@ -329,7 +329,7 @@ static void fail(struct sim_charger *ch)
     snprintf(reason, sizeof reason, "%s (gave up after %d s)",
              ch->last_error ? ch->last_error : "no BootNotification accepted",
              ch->rt->opts.provision_timeout_s);
-    CF_LOG_WARN(ch->identity, "provisioning failed: %s", reason);
+    CF_CLOG_WARN(ch->identity, "provisioning failed: %s", reason);
     if (ch->rt->ev.failed)
         ch->rt->ev.failed(ch, reason, ch->rt->ev_arg);
     sim_charger_stop(ch);
@@ -393,7 +393,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
     if (ch->version->boot_result(payload, &r, reason, sizeof reason) != 0) {
         ch->rt->m.boots_errors++;
         set_error(ch, "%s", reason);
-        CF_LOG_WARN(ch->identity, "%s", reason);
+        CF_CLOG_WARN(ch->identity, "%s", reason);
         timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
         return;
     }
@@ -411,7 +411,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         free(ch->last_error);
         ch->last_error = NULL;
         ch->heartbeat_s = r.interval > 0 ? r.interval : ch->rt->opts.default_heartbeat_s;
-        CF_LOG_DEBUG(ch->identity, "BootNotification accepted, heartbeat every %d s",
+        CF_CLOG_DEBUG(ch->identity, "BootNotification accepted, heartbeat every %d s",
                      ch->heartbeat_s);
         if (ch->rt->ev.ready)
             ch->rt->ev.ready(ch, first, ch->rt->ev_arg);
@@ -535,7 +535,7 @@ void sim_idle_now(struct sim_charger *ch)
 {
     if (ch->reset_when_idle && sim_tx_count(ch, -1) == 0) {
         ch->reset_when_idle = 0;
-        CF_LOG_INFO(ch->identity, "idle: the scheduled reset reboots now");
+        CF_CLOG_INFO(ch->identity, "idle: the scheduled reset reboots now");
         sim_reboot(ch, OCPP_BOOT_REMOTE_RESET);
     }
 }
@@ -571,11 +571,11 @@ static void csms_reset(struct sim_charger *ch, struct ocpp_frame *f)
         /* 2.0.1 OnIdle: Scheduled, the reboot comes when the last session has ended */
         sim_answer(ch, f->id, ocpp_status_payload("Scheduled"));
         ch->reset_when_idle = 1;
-        CF_LOG_INFO(ch->identity, "reset scheduled: once the sessions have ended");
+        CF_CLOG_INFO(ch->identity, "reset scheduled: once the sessions have ended");
         return;
     }
     sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
-    CF_LOG_INFO(ch->identity, "%s reset requested by the CSMS: rebooting",
+    CF_CLOG_INFO(ch->identity, "%s reset requested by the CSMS: rebooting",
                 r.kind == OCPP_RESET_HARD ? "hard" : "soft");
     sim_tx_end_all(ch, r.kind == OCPP_RESET_HARD ? OCPP_CAUSE_HARD_RESET
                                                  : OCPP_CAUSE_SOFT_RESET);
@@ -878,14 +878,14 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
 {
     struct ocpp_frame f;
     char reason[160];
-    CF_LOG_DEBUG(ch->identity, "<- %.*s", (int)len, buf);
+    CF_CLOG_DEBUG(ch->identity, "<- %.*s", (int)len, buf);
     enum ocpp_error e = ocpp_frame_parse(buf, len, &f, reason, sizeof reason);
     int answers_out = e == OCPP_ERR_NONE && f.type != OCPP_CALL && ch->out &&
                       !strcmp(f.id, ch->out_id);
     log_frame(ch, "in", e != OCPP_ERR_NONE ? NULL : f.type == OCPP_CALL ? f.action
                         : answers_out ? ch->out->action : NULL, f.id, buf, len);
     if (e != OCPP_ERR_NONE) {
-        CF_LOG_WARN(ch->identity, "malformed frame from CSMS: %s", reason);
+        CF_CLOG_WARN(ch->identity, "malformed frame from CSMS: %s", reason);
         if (f.id[0])
             sim_answer_error(ch, f.id, e, reason);
         return;
@@ -917,7 +917,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
     case OCPP_CALLRESULT:
     case OCPP_CALLERROR:
         if (!ch->out_id[0] || strcmp(f.id, ch->out_id) != 0) {
-            CF_LOG_WARN(ch->identity, "response to unknown message id %s dropped", f.id);
+            CF_CLOG_WARN(ch->identity, "response to unknown message id %s dropped", f.id);
             break;
         }
         ch->out_deadline = 0;
@@ -927,7 +927,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
         ch->out_id[0] = '\0';
         if (f.type == OCPP_CALLERROR) {
             sim_metrics_call_error(&ch->rt->m, "in", f.error_code);
-            CF_LOG_WARN(ch->identity, "%s answered CallError %s: %s", action, f.error_code,
+            CF_CLOG_WARN(ch->identity, "%s answered CallError %s: %s", action, f.error_code,
                         f.error_description);
             if (!strcmp(action, "BootNotification")) {
                 ch->rt->m.boots_errors++;
@@ -975,7 +975,7 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     ch->state = SIM_IDLE;
     ch->attempts++;                  /* reset when a websocket comes up */
     if (was == SIM_ACCEPTED)
-        CF_LOG_INFO(ch->identity, "connection lost: %s", reason ? reason : "closed");
+        CF_CLOG_INFO(ch->identity, "connection lost: %s", reason ? reason : "closed");
     if (ch->off) {                    /* switched off (REST stop-runtime): stays away */
         sim_log_event(ch, "disconnected", "switched off");
         sim_touch(ch);
@@ -1001,7 +1001,7 @@ static void connect_error_reason(struct sim_charger *ch, struct lws *wsi, const 
     /* lws 4.1 says only "closed before established" for a failed TCP connect: the
      * socket's pending error says what happened. */
     if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) == 0 && soerr)
-        CF_LOG_DEBUG(ch->identity, "connect: socket error %d", soerr);
+        CF_CLOG_DEBUG(ch->identity, "connect: socket error %d", soerr);
     if (soerr == ECONNREFUSED)
         snprintf(out, n, "connect: connection refused");
     else if (soerr == ETIMEDOUT)

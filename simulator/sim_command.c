@@ -271,7 +271,7 @@ int sim_charger_command(struct sim_charger *ch, const char *command, json_t *arg
         return fail(&c, "unknown command %.60s", command);
     int rc = commands[i].fn(&c);
     if (rc == 0)
-        CF_LOG_INFO(ch->identity, "command %s carried out", command);
+        CF_CLOG_INFO(ch->identity, "command %s carried out", command);
     *result = c.result;
     return rc;
 }

@@ -37,7 +37,7 @@ void sim_local_csms_send(struct sim_charger *ch, struct ocpp_frame *f)
     }
     json_decref(l.entries);
     ch->local_version = l.version;
-    CF_LOG_INFO(ch->identity, "local authorization list version %d: %zu ids", l.version,
+    CF_CLOG_INFO(ch->identity, "local authorization list version %d: %zu ids", l.version,
                 json_object_size(ch->local_list));
     sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
 }

@@ -143,7 +143,7 @@ const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profil
     sp->raw = json_incref(raw);
     sp->next = ch->profiles;
     ch->profiles = sp;
-    CF_LOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
+    CF_CLOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
                 p->id, (int)p->purpose, p->stack_level, p->evse_id);
     sim_tx_limits_changed(ch);
     sim_touch(ch);
@@ -168,7 +168,7 @@ void sim_profile_csms_set(struct sim_charger *ch, struct ocpp_frame *f)
     }
     const char *why = sim_profile_install(ch, &p, ch->version->set_profile_object(f->payload));
     if (why)
-        CF_LOG_INFO(ch->identity, "SetChargingProfile %d rejected: %s", p.id, why);
+        CF_CLOG_INFO(ch->identity, "SetChargingProfile %d rejected: %s", p.id, why);
     sim_answer(ch, f->id, ocpp_status_payload(why ? "Rejected" : "Accepted"));
 }
 

@@ -81,7 +81,7 @@ void sim_progress_csms_firmware(struct sim_charger *ch, struct ocpp_frame *f)
         return;
     }
     sim_answer(ch, f->id, ch->version->firmware_answer());
-    CF_LOG_INFO(ch->identity, "firmware update requested (simulated)");
+    CF_CLOG_INFO(ch->identity, "firmware update requested (simulated)");
     start(ch, "FirmwareStatusNotification", firmware_steps, request_id);
 }
 

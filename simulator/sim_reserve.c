@@ -44,7 +44,7 @@ static void expiry_cb(uv_timer_t *timer)
         struct sim_conn *c = &ch->meter->conn[t];
         if (!c->res_active || c->res_expiry > now)
             continue;
-        CF_LOG_INFO(ch->identity, "reservation %d expired", c->res_id);
+        CF_CLOG_INFO(ch->identity, "reservation %d expired", c->res_id);
         clear(ch, t);
         if (ch->version->reservation_expired)
             sim_call(ch, "ReservationStatusUpdate", ch->version->reservation_expired(c->res_id),

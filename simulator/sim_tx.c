@@ -289,12 +289,12 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
         snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
         const char *why = sim_profile_install(ch, &p, profile_raw);
         if (why)
-            CF_LOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
+            CF_CLOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
     }
     c->status = power_state(ch, t, tx, &c->power_w);
     tx_message(ch, t, OCPP_TX_STARTED, cause);
     set_status(ch, t, c->status);
-    CF_LOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
+    CF_CLOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
                 id_tag, c->power_w / 1000);
     sim_tx_rearm(ch);
     sim_autogen_rearm(ch);
@@ -344,7 +344,7 @@ void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
     }
     c->status = OCPP_CONN_FINISHING;
     tx_message(ch, t, OCPP_TX_ENDED, cause);
-    CF_LOG_INFO(ch->identity, "session on connector %d ended (%.0f Wh on the register)", t,
+    CF_CLOG_INFO(ch->identity, "session on connector %d ended (%.0f Wh on the register)", t,
                 c->energy_wh);
     tx_close(ch, t);
 }
@@ -482,7 +482,7 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
         a.accepted = strcmp(action, "Authorize") != 0;
         a.tx_id[0] = '\0';
     } else if (ch->version->tx_answer(action, payload, &a, reason, sizeof reason) != 0) {
-        CF_LOG_WARN(ch->identity, "%s", reason);
+        CF_CLOG_WARN(ch->identity, "%s", reason);
         a.accepted = 0;
         a.tx_id[0] = '\0';
     }
@@ -494,7 +494,7 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
                      c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
                      c->auth_profile, c->auth_profile_raw);
         else {
-            CF_LOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
+            CF_CLOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
             c->auto_duration_ms = 0;
         }
         free(c->auth_profile);
@@ -508,7 +508,7 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
         return;
     if (!c->tx->id[0]) {                     /* 1.6 StartTransaction.conf */
         if (!a.tx_id[0]) {   /* refused (CallError): no transaction exists to stop */
-            CF_LOG_WARN(ch->identity, "StartTransaction refused: session dropped");
+            CF_CLOG_WARN(ch->identity, "StartTransaction refused: session dropped");
             tx_close(ch, t);
             return;
         }
@@ -519,7 +519,7 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
         }
     }
     if (!a.accepted) {
-        CF_LOG_INFO(ch->identity, "id %s not accepted by the CSMS: stopping the session",
+        CF_CLOG_INFO(ch->identity, "id %s not accepted by the CSMS: stopping the session",
                     c->tx->id_tag);
         sim_tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
     }
