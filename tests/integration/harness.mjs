@@ -230,13 +230,15 @@ export function request(base, method, path, { body, token = TOKEN, rawBody, head
 // Starts `chargefleet serve`; resolves once GET /healthz answers 200.
 // workers: serve's local worker processes (--workers); tests run serve alone unless
 // they say otherwise, so what a test counts in serve's log is all that ran.
-export async function startServe({ db, port, provisionTimeout = 30, defaultWsUrl, workers = 0, extraArgs = [] } = {}) {
+// token: null starts serve without --api-token; env: more environment variables.
+export async function startServe({ db, port, provisionTimeout = 30, defaultWsUrl, workers = 0, extraArgs = [], token = TOKEN, env = {} } = {}) {
   port = port ?? await freePort();
-  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--api-token', TOKEN,
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
     '--provision-timeout', String(provisionTimeout), '--lease-seconds', '5',
     '--workers', String(workers), ...extraArgs];
+  if (token !== null) args.push('--api-token', token);
   if (defaultWsUrl) args.push('--default-ws-url', defaultWsUrl);
-  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   child.stdout.on('data', d => { log += d; });
   child.stderr.on('data', d => { log += d; });
