@@ -1032,6 +1032,7 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
     }
     if (orch_migrate(conninfo, 30) < 0)
         goto out;
+    orch_sweep_now(conninfo);
     memset(&a, 0, sizeof(a));
     rc = run_loop(&a, &c, conninfo, serve);
     CF_LOG_INFO("main", "stopped");

@@ -1,5 +1,6 @@
 #include "orch_sweep.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -65,4 +66,24 @@ void orch_sweep_stop(struct orch_sweep *s)
 {
     if (s)
         uv_close((uv_handle_t *)&s->timer, closed);
+}
+
+int orch_sweep_now(const char *conninfo)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    PGresult *res = NULL;
+    int n = -1;
+
+    if (PQstatus(c) == CONNECTION_OK)
+        res = PQexec(c, "SELECT cf_sweep()");
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        n = atoi(PQgetvalue(res, 0, 0));
+    else
+        CF_LOG_WARN("orch", "sweep at start failed: %s", PQerrorMessage(c));
+    if (n > 0)
+        CF_LOG_INFO("orch", "%d CPO(s) reached their TTL while nothing ran: deleted, their "
+                            "chargers will not connect", n);
+    PQclear(res);
+    PQfinish(c);
+    return n;
 }

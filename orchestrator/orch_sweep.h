@@ -15,6 +15,12 @@ struct orch_sweep;
 /* Starts sweeping every interval_ms on loop. NULL when out of memory. */
 struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms,
                                     int log_retention_s);
+/* One sweep now, blocking, before a process's loop and runtime start: a fleet whose TTL
+ * ended while nothing ran is deleted before any runtime can claim (and connect) its
+ * chargers. Returns the CPOs it found expired, or -1 (logged; the periodic sweep
+ * retries). */
+int orch_sweep_now(const char *conninfo);
+
 /* Stops; the memory goes when the timer has closed (a query in flight finishes first). */
 void orch_sweep_stop(struct orch_sweep *s);
 
