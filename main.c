@@ -96,9 +96,11 @@ static const char SERVE_USAGE[] =
     "  --own-capacity N            most chargers serve's own runtime runs (--capacity); 0:\n"
     "                              serve answers the API and writes plans, workers (its own\n"
     "                              or `chargefleet worker`) run the chargers\n"
-    "  --workers N                 local worker processes besides serve's own runtime, each\n"
+    "  --workers N|auto            local worker processes besides serve's own runtime, each\n"
     "                              with its own sockets (one process holds < open-files\n"
-    "                              limit chargers); they stop with serve (one per core)\n"
+    "                              limit chargers); they stop with serve. N: started at\n"
+    "                              once; auto: up to one per core, each started when\n"
+    "                              chargers wait that no runtime has room for (auto)\n"
     RUNTIME_USAGE
     "  --log-retention HOURS       charger logs (frames, connection events) are kept this\n"
     "                              long (24)\n"
@@ -163,7 +165,8 @@ struct cfg {
     int capacity_given;
     int own_capacity;               /* serve's own runtime; -1 = capacity */
     int log_retention_h;
-    int workers;                    /* serve: local worker processes; -1 = one per core */
+    int workers;                    /* serve: local worker processes; -1 = auto */
+    int workers_auto;               /* ... started on demand, up to one per core */
     int stdin_parent;               /* worker: stop when stdin closes (serve --workers) */
     const char *sources_arg;        /* --source-addresses as given */
     char **sources;                 /* ... expanded */
@@ -528,7 +531,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         if (uv_exepath(exe, &exe_len) != 0) {
             CF_LOG_ERROR("main", "cannot find this program's path to start workers");
         } else {
-            a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo);
+            a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo,
+                                            c->workers_auto ? a->db : NULL);
         }
     }
     if (with_api) {
@@ -854,7 +858,10 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
             c->own_capacity = (int)v;
             break;
         case O_WORKERS:
-            rc = parse_int("--workers", optarg, 0, 256, &v) ? 2 : 0;
+            if (strcmp(optarg, "auto") == 0)
+                v = -1;
+            else
+                rc = parse_int("--workers", optarg, 0, 256, &v) ? 2 : 0;
             c->workers = (int)v;
             break;
         case O_SOURCES:
@@ -998,6 +1005,7 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
         return rc;
     }
     configured_level = cf_log_level_name();
+    c.workers_auto = serve && c.workers < 0;
     if (c.workers < 0)
         c.workers = serve ? (int)uv_available_parallelism() : 0;
     nofile = raise_nofile();

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "cf_log.h"
+#include "db.h"
 
 #define RESTART_MS 1000
 #define KILL_AFTER_MS 30000       /* a worker that has not stopped by then is killed */
+#define DEMAND_MS 2000            /* on demand: how often to look for work without room */
+#define DEMAND_SETTLE_MS 6000     /* ... and how long a new worker has to publish its room */
 
 extern char **environ;
 
@@ -28,6 +31,11 @@ struct orch_workers {
     char **argv;                /* exe, "worker", args..., NULL */
     char **env;                 /* environ with DATABASE_URL replaced */
     int n;
+    int started;                /* workers w[0..started) have been spawned */
+    struct db *demand;          /* on demand: where to look for work; NULL: all at once */
+    uv_timer_t demand_timer;
+    int demand_open, demand_busy;
+    uint64_t settle_until;      /* no new worker before (uv_now) */
     int stopping;
     int unclean;                /* workers that did not exit 0 once told to stop */
     int open_handles;           /* timers, pipes and processes not closed yet */
@@ -64,7 +72,7 @@ static void kill_cb(uv_timer_t *t)
 
 static void maybe_done(struct orch_workers *w)
 {
-    if (!w->stopping || w->open_handles > 0)
+    if (!w->stopping || w->open_handles > 0 || w->demand_busy)
         return;
     for (char **p = w->argv; *p; p++)
         free(*p);
@@ -171,8 +179,57 @@ static void spawn(struct worker *k)
     CF_LOG_INFO("workers", "worker %d started (pid %d)", k->index, k->proc.pid);
 }
 
+/* Chargers waiting (unclaimed, not FAILED, not being deleted) beyond the room every
+ * runtime alive publishes (capacity - held, renewed each second): counted up to one
+ * past that room, so a big job costs no more than a small one. */
+static const char SQL_DEMAND[] =
+    "WITH r AS (SELECT COALESCE(sum(GREATEST(capacity - held, 0)), 0)::int AS room "
+    "           FROM runtimes WHERE lease_until >= now()) "
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM chargers "
+    "          WHERE lease_owner IS NULL AND status <> 'FAILED' "
+    "            AND pending_change IS DISTINCT FROM 'delete' "
+    "          LIMIT (SELECT room FROM r) + 1) x) > (SELECT room FROM r)";
+
+static void demand_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_workers *w = arg;
+
+    w->demand_busy = 0;
+    if (w->stopping || !w->demand_open) {
+        maybe_done(w);
+        return;
+    }
+    if (err || PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0 ||
+        w->started >= w->n)
+        return;
+    struct worker *k = &w->w[w->started++];
+    CF_LOG_INFO("workers", "chargers wait that no runtime has room for: starting worker %d "
+                           "of at most %d", k->index, w->n);
+    w->settle_until = uv_now(w->loop) + DEMAND_SETTLE_MS;
+    spawn(k);
+}
+
+static void demand_cb(uv_timer_t *t)
+{
+    struct orch_workers *w = t->data;
+
+    if (w->demand_busy || w->started >= w->n || uv_now(w->loop) < w->settle_until ||
+        !db_ready(w->demand))
+        return;
+    w->demand_busy = 1;
+    db_query(w->demand, SQL_DEMAND, 0, NULL, demand_done, w);
+}
+
+static void demand_closed(uv_handle_t *h)
+{
+    struct orch_workers *w = h->data;
+    w->open_handles--;
+    maybe_done(w);
+}
+
 struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
-                                        const char *const *args, const char *conninfo)
+                                        const char *const *args, const char *conninfo,
+                                        struct db *demand)
 {
     struct orch_workers *w = calloc(1, sizeof *w + (size_t)n * sizeof(struct worker));
     int na = 0, ne = 0;
@@ -210,7 +267,17 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
         uv_timer_init(loop, &k->restart);
         k->restart.data = k;
         w->open_handles++;
-        spawn(k);
+    }
+    w->demand = demand;
+    if (demand) {
+        uv_timer_init(loop, &w->demand_timer);
+        w->demand_timer.data = w;
+        w->demand_open = 1;
+        w->open_handles++;
+        uv_timer_start(&w->demand_timer, demand_cb, DEMAND_MS, DEMAND_MS);
+    } else {
+        for (; w->started < n; w->started++)
+            spawn(&w->w[w->started]);
     }
     return w;
 }
@@ -220,6 +287,10 @@ void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int uncle
     w->stopping = 1;
     w->done = done;
     w->done_arg = arg;
+    if (w->demand_open) {
+        w->demand_open = 0;
+        uv_close((uv_handle_t *)&w->demand_timer, demand_closed);
+    }
     for (int i = 0; i < w->n; i++) {
         struct worker *k = &w->w[i];
         uv_timer_stop(&k->restart);

@@ -15,10 +15,16 @@
 
 struct orch_workers;
 
+struct db;
+
 /* Starts n workers of exe (this binary) with args (worker options, NULL-terminated,
- * copied) and DATABASE_URL=conninfo. NULL when none could be started. */
+ * copied) and DATABASE_URL=conninfo. With demand (borrowed; open until the workers
+ * have stopped) none starts now: every 2 s, when chargers wait unclaimed beyond the
+ * room all live runtimes publish, one more starts (then 6 s for it to publish its
+ * room), up to n; a started worker stays. NULL when out of memory. */
 struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
-                                        const char *const *args, const char *conninfo);
+                                        const char *const *args, const char *conninfo,
+                                        struct db *demand);
 
 /* Closes the pipes (the workers stop cleanly) and frees everything once every worker
  * has exited; then done(arg, unclean): unclean counts the workers that did not exit 0. */
