@@ -3,6 +3,7 @@
  * worker (orchestrator + simulator), run (runner/: conformance runs, no database) or
  * csms (the built-in CSMS). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -731,7 +732,7 @@ static void env_name(const char *option, char *out, size_t n)
 {
     size_t k = (size_t)snprintf(out, n, "CHARGEFLEET_");
     for (size_t i = 0; option[i] && k < n - 1; i++)
-        out[k++] = option[i] == '-' ? '_' : (char)(option[i] - ('a' <= option[i] && option[i] <= 'z' ? 32 : 0));
+        out[k++] = option[i] == '-' ? '_' : (char)toupper((unsigned char)option[i]);
     out[k] = '\0';
 }
 
@@ -998,7 +999,6 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
         args_free(&args);
         return 2;
     }
-    configured_level = cf_log_level_name();
     if ((rc = parse_common(&args, &c, serve)) >= 0) {
         free_sources(&c);
         args_free(&args);

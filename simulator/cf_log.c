@@ -14,14 +14,21 @@ static const char *const level_names[] = {"error", "warn", "info", "debug"};
 static const char *const format_names[] = {"text", "json"};
 static enum cf_log_format log_format = CF_LOG_TEXT;
 
+/* The index of name in names[n], or -1. */
+static int name_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 int cf_log_set_level(const char *name)
 {
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, level_names[i]) == 0) {
-            cf_log_level = (enum cf_log_level)i;
-            return 0;
-        }
-    return -1;
+    int i = name_index(level_names, 4, name);
+    if (i >= 0)
+        cf_log_level = (enum cf_log_level)i;
+    return i >= 0 ? 0 : -1;
 }
 
 const char *cf_log_level_name(void)
@@ -31,12 +38,10 @@ const char *cf_log_level_name(void)
 
 int cf_log_set_format(const char *name)
 {
-    for (int i = 0; i < 2; i++)
-        if (strcmp(name, format_names[i]) == 0) {
-            log_format = (enum cf_log_format)i;
-            return 0;
-        }
-    return -1;
+    int i = name_index(format_names, 2, name);
+    if (i >= 0)
+        log_format = (enum cf_log_format)i;
+    return i >= 0 ? 0 : -1;
 }
 
 const char *cf_log_format_name(void)
