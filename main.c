@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "api_ocpi_push.h"
 #include "api_routes.h"
 #include "cf_log.h"
+#include "cf_net.h"
 #include "cf_version.h"
 #include "db.h"
 #include "orch_migrate.h"
@@ -920,36 +920,6 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
     return -1;
 }
 
-/* The API's address, tried before anything starts: a port in use is said in one line,
- * with how to choose another, instead of after PostgreSQL and the runtime came up and
- * had to be taken down again. 0, or -1 with the reason printed. */
-static int probe_listen(const char *host, int port)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE}, *res = NULL;
-    char service[8];
-    int err, rc = -1;
-
-    snprintf(service, sizeof service, "%d", port);
-    if ((err = getaddrinfo(host, service, &hints, &res)) != 0) {
-        fprintf(stderr, "chargefleet: --listen %s:%d: %s\n", host, port, gai_strerror(err));
-        return -1;
-    }
-    int fd = socket(res->ai_family, SOCK_STREAM, 0), one = 1;
-    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-        bind(fd, res->ai_addr, res->ai_addrlen) == 0)
-        rc = 0;
-    err = errno;
-    if (fd >= 0)
-        close(fd);
-    freeaddrinfo(res);
-    if (rc != 0)
-        fprintf(stderr, "chargefleet: cannot listen on %s:%d: %s%s\n", host, port, strerror(err),
-                err == EADDRINUSE ? " (another program has it: choose another address with "
-                                    "--listen HOST:PORT, or PORT=8081 ./scripts/run)" : "");
-    return rc;
-}
-
 /* Without a configured token, serve keeps one in <state-dir>/api-token (0600): made
  * and printed on the first start, the same on every later one, so a restart does not
  * lock out the clients that have it. */
@@ -1019,7 +989,8 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
     }
 
     rc = 1;
-    if (serve && probe_listen(c.host, c.port) != 0)
+    if (serve && cf_net_probe_listen(c.host, c.port, "choose another address with --listen "
+                                                      "HOST:PORT, or PORT=8081 ./scripts/run") != 0)
         goto out;
     if (serve && (!c.token || !*c.token)) {
         if (kept_token(c.state_dir, c.token_buf, sizeof c.token_buf) != 0)

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "cf_log.h"
+#include "cf_net.h"
 #include "ocpp_frame.h"
 #include "ocpp_version.h"
 #include "sim_runtime.h"
@@ -354,6 +355,10 @@ int sim_csms_main(int argc, char **argv)
                         "(a port is held by one process)\n", nproc, nproc);
         return 2;
     }
+    for (int i = 0; i < nat; i++)
+        if (cf_net_probe_listen(at[i].host, at[i].port, "choose another with --listen "
+                                "HOST:PORT, or CSMS_PORT=9001 ./scripts/run") != 0)
+            return 1;
     /* every charger is a socket: take the whole open-files allowance */
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
         rl.rlim_cur = rl.rlim_max;

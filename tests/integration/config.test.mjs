@@ -120,6 +120,30 @@ test('a bad value, an unknown key or a duplicate key is refused, naming where it
   assert.match(r.err, /unknown option '--no-such-option'/);
 });
 
+test('a port in use is one clear line, before anything starts (serve and csms)', async () => {
+  const { createServer } = await import('node:net');
+  const holder = createServer();
+  const port = await freePort();
+  await new Promise(res => holder.listen(port, '127.0.0.1', res));
+  try {
+    for (const args of [['serve', '--db', pg.url, '--listen', `127.0.0.1:${port}`], ['csms', '--listen', `127.0.0.1:${port}`]]) {
+      const r = await new Promise(res => {
+        const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', d => { out += d; });
+        child.stderr.on('data', d => { out += d; });
+        child.on('exit', code => res({ code, out }));
+      });
+      assert.equal(r.code, 1, r.out);
+      assert.equal(r.out, `chargefleet: cannot listen on 127.0.0.1:${port}: Address already in use (another program has it: ` +
+        (args[0] === 'serve' ? 'choose another address with --listen HOST:PORT, or PORT=8081 ./scripts/run)\n'
+          : 'choose another with --listen HOST:PORT, or CSMS_PORT=9001 ./scripts/run)\n'));
+    }
+  } finally {
+    holder.close();
+  }
+});
+
 test('a worker takes its database and capacity from the environment and skips serve-only variables', async () => {
   const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
   const w = await startWorkerEnv({ CHARGEFLEET_DB: pg.url, CHARGEFLEET_CAPACITY: '3', CHARGEFLEET_LISTEN: '127.0.0.1:1', CHARGEFLEET_LEASE_SECONDS: '5' });
