@@ -275,8 +275,23 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
         on_body(pss->req, in, len);
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (pss->req && !pss->req->dispatched)
+        if (pss->req && !pss->req->dispatched) {
             dispatch(pss->req);
+            return 0;
+        }
+        /* A second completion of a request already complete: lws 4.1.6 does this when
+         * the bytes of a pipelined request wait behind it in its buffer (a GET, then a
+         * POST, in one TCP segment): it feeds them back in while the connection is
+         * still in the first request's body state, calls this again and again and
+         * never returns to the loop, which hung serve and every charger with it. The
+         * connection is closed instead: the request already taken is answered if its
+         * answer went out, the pipelined one was never read (the client sends it
+         * again, as RFC 9112 9.3.2 expects of pipelining clients). */
+        if (pss->req) {
+            CF_LOG_WARN("http", "%s: a pipelined request behind it: closing the connection",
+                        pss->req->path);
+            return -1;
+        }
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(pss, wsi);
