@@ -31,6 +31,7 @@ struct api_req {
     char *body;
     size_t body_len, content_length;
     int dispatched, responded, headers_sent, close_after;
+    int body_completed;         /* BODY_COMPLETION came (again: see http_cb) */
     int status;
     unsigned char *out;          /* LWS_PRE headroom, then the response body */
     size_t out_len, out_off;
@@ -275,7 +276,10 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
         on_body(pss->req, in, len);
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (pss->req && !pss->req->dispatched) {
+        if (!pss->req)
+            return 0;
+        if (!pss->req->body_completed) {   /* answered early (411, 413) or not yet */
+            pss->req->body_completed = 1;
             dispatch(pss->req);
             return 0;
         }
@@ -287,12 +291,9 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
          * connection is closed instead: the request already taken is answered if its
          * answer went out, the pipelined one was never read (the client sends it
          * again, as RFC 9112 9.3.2 expects of pipelining clients). */
-        if (pss->req) {
-            CF_LOG_WARN("http", "%s: a pipelined request behind it: closing the connection",
-                        pss->req->path);
-            return -1;
-        }
-        return 0;
+        CF_LOG_WARN("http", "%s: a pipelined request behind it: closing the connection",
+                    pss->req->path);
+        return -1;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(pss, wsi);
     case LWS_CALLBACK_CLOSED_HTTP:
