@@ -397,7 +397,7 @@ static void conn_poll_cb(uv_poll_t *p, int status, int events)
         uv_poll_start(c->poll, UV_READABLE, conn_poll_cb);
 }
 
-int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool)
+int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool, int start)
 {
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
@@ -426,7 +426,8 @@ int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool)
         c->retry.data = c;
         db->open_handles++;
     }
-    conn_start(&db->conns[0]);     /* the rest when the work needs them */
+    for (int i = 0; i < pool && (i == 0 || i < start); i++)
+        conn_start(&db->conns[i]);     /* the rest when the work needs them */
     *out = db;
     return 0;
 }
