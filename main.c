@@ -809,7 +809,8 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
 
     optind = 1;
     opterr = 0;
-    while ((o = getopt_long(a->argc, a->argv, ":", opts, &idx)) != -1) {
+    /* "+": no permuting, so a->from[] still names each argument's source */
+    while ((o = getopt_long(a->argc, a->argv, "+:", opts, &idx)) != -1) {
         const char *from = a->from[optind - 1];
         int rc = 0;
         if (!serve && serve_only(o)) {
