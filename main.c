@@ -36,8 +36,7 @@
 
 #define SWEEP_MS 2000   /* TTL expiry and deletions: how often serve sweeps */
 #define PUSH_MS 500     /* EVSE status changes to registered eMSPs: how often to look */
-#define API_DB_POOL 3   /* the API's own database connections, at most (the runtime has 4,
-                         * all open from the start: its rounds overlap at once) */
+#define API_DB_POOL 3   /* the API's own database connections (the runtime has 4) */
 
 static const char USAGE[] =
     "usage: chargefleet <command> [options]\n"
@@ -460,7 +459,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
     uv_signal_start(&a->sigusr2, on_level_signal, SIGUSR2);
 
     a->ctx = sim_lws_context_new(&a->loop);
-    if (!a->ctx || db_open(&a->db, &a->loop, conninfo, 4, 4) != 0) {
+    if (!a->ctx || db_open(&a->db, &a->loop, conninfo, 4) != 0) {
         CF_LOG_ERROR("main", a->ctx ? "bad database conninfo" : "cannot create lws context");
         rc = 1;
         goto fail;
@@ -538,8 +537,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         }
     }
     if (with_api) {
-        /* conninfo parsed above; the API's pool grows only when requests overlap */
-        db_open(&a->api_db, &a->loop, conninfo, API_DB_POOL, 1);
+        db_open(&a->api_db, &a->loop, conninfo, API_DB_POOL);   /* conninfo parsed above */
         struct api_opts ao = {
             .db = a->api_db, .token = c->token, .default_ws_url = c->default_ws_url,
             .kick = kick_runtime, .kick_arg = a,

@@ -18,9 +18,7 @@ struct db_query {
     uint64_t queued_ns;          /* uv_hrtime() when db_query was called */
 };
 
-/* IDLE: never started; a pool grows into its idle connections only when every
- * connection up has a statement in flight (see db_query). */
-enum db_conn_state { DB_CONN_IDLE, DB_CONN_DOWN, DB_CONN_CONNECTING, DB_CONN_UP };
+enum db_conn_state { DB_CONN_DOWN, DB_CONN_CONNECTING, DB_CONN_UP };
 
 struct db_conn {
     struct db *db;
@@ -397,7 +395,7 @@ static void conn_poll_cb(uv_poll_t *p, int status, int events)
         uv_poll_start(c->poll, UV_READABLE, conn_poll_cb);
 }
 
-int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool, int start)
+int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool)
 {
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
@@ -425,9 +423,8 @@ int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool, in
         uv_timer_init(loop, &c->retry);
         c->retry.data = c;
         db->open_handles++;
+        conn_start(c);
     }
-    for (int i = 0; i < pool && (i == 0 || i < start); i++)
-        conn_start(&db->conns[i]);     /* the rest when the work needs them */
     *out = db;
     return 0;
 }
@@ -467,22 +464,17 @@ void db_query(struct db *db, const char *sql, int nparams, const char *const *pa
     q->arg = arg;
     q->queued_ns = uv_hrtime();
 
-    /* Shortest queue among the connections that are up; when even that one is busy,
-     * the pool grows by one (it takes later statements once it is up). */
-    struct db_conn *best = NULL, *idle = NULL;
+    /* Shortest queue among the connections that are up. */
+    struct db_conn *best = NULL;
     for (int i = 0; i < db->npool; i++) {
         struct db_conn *c = &db->conns[i];
         if (c->state == DB_CONN_UP && (!best || c->queued < best->queued))
             best = c;
-        else if (c->state == DB_CONN_IDLE && !idle)
-            idle = c;
     }
     if (!best || db->closing) {
         fail_later(db, q);
         return;
     }
-    if (best->queued > 0 && idle)
-        conn_start(idle);
     if (best->tail)
         best->tail->next = q;
     else

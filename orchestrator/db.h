@@ -16,13 +16,10 @@ struct db;
  * failure res may be NULL or an error result, and err is a one-line message. */
 typedef void (*db_cb)(PGresult *res, const char *err, void *arg);
 
-/* A pool of at most `pool` connections (>= 1) to conninfo: `start` of them (at least one)
- * start now, another only when a statement finds every connection up busy, so a pool
- * that is rarely busy (the API's) holds one backend.
- * conninfo is a libpq URL or key=value string; its host must be a unix socket directory
- * or an IP (PQconnectStart resolves names synchronously). Returns 0, or -1 if conninfo
- * cannot be parsed. Connecting continues on the loop. */
-int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool, int start);
+/* Starts `pool` connections (>= 1) to conninfo (a libpq URL or key=value string; host
+ * must be a unix socket directory or an IP: PQconnectStart resolves names synchronously).
+ * Returns 0, or -1 if conninfo cannot be parsed. Connecting continues on the loop. */
+int db_open(struct db **out, uv_loop_t *loop, const char *conninfo, int pool);
 
 /* Fails pending queries with "database closed" (callbacks run now), closes the handles;
  * memory is released in the last close callback. */
