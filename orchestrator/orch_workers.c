@@ -47,14 +47,14 @@ struct orch_workers {
 };
 
 static void spawn(struct worker *k);
-static void kill_closed(uv_handle_t *h);
+static void timer_closed(uv_handle_t *h);
 
 static void close_kill_timer(struct orch_workers *w)
 {
     if (!w->kill_open)
         return;
     w->kill_open = 0;
-    uv_close((uv_handle_t *)&w->kill_timer, kill_closed);
+    uv_close((uv_handle_t *)&w->kill_timer, timer_closed);
 }
 
 /* Stopping, some worker did not exit within KILL_AFTER_MS: serve must not wait forever. */
@@ -88,7 +88,8 @@ static void maybe_done(struct orch_workers *w)
         done(arg, unclean);
 }
 
-static void kill_closed(uv_handle_t *h)
+/* The kill timer and the demand timer: handles of w itself (data = w). */
+static void timer_closed(uv_handle_t *h)
 {
     struct orch_workers *w = h->data;
     w->open_handles--;
@@ -220,13 +221,6 @@ static void demand_cb(uv_timer_t *t)
     db_query(w->demand, SQL_DEMAND, 0, NULL, demand_done, w);
 }
 
-static void demand_closed(uv_handle_t *h)
-{
-    struct orch_workers *w = h->data;
-    w->open_handles--;
-    maybe_done(w);
-}
-
 struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
                                         const char *const *args, const char *conninfo,
                                         struct db *demand)
@@ -289,7 +283,7 @@ void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int uncle
     w->done_arg = arg;
     if (w->demand_open) {
         w->demand_open = 0;
-        uv_close((uv_handle_t *)&w->demand_timer, demand_closed);
+        uv_close((uv_handle_t *)&w->demand_timer, timer_closed);
     }
     for (int i = 0; i < w->n; i++) {
         struct worker *k = &w->w[i];
