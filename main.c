@@ -91,6 +91,11 @@ static const char SERVE_USAGE[] =
     "                              made and printed on the first start, mode 0600)\n"
     "  --provision-timeout SECONDS a charger not accepted by its CSMS by then is FAILED (120)\n"
     "  --default-ws-url URL        CSMS for chargers whose group and CPO give no ws_url\n"
+    "                              (without one: the built-in CSMS, see --builtin-csms)\n"
+    "  --builtin-csms HOST:PORT|off  without --default-ws-url, serve runs `chargefleet\n"
+    "                              csms` there for chargers given no ws_url (127.0.0.1:0:\n"
+    "                              a free port, in /healthz); off: such chargers are\n"
+    "                              refused (422)\n"
     "  --max-body BYTES            largest request body accepted (1048576)\n"
     "  --lease-seconds SECONDS     claim lease; a dead process's chargers move after it (15)\n"
     "  --capacity N                most chargers this process runs (open-files limit - 200)\n"
@@ -146,6 +151,7 @@ struct app {
     struct api_ocpi_push *push;
     struct orch_workers *workers;
     int workers_unclean;            /* workers that did not exit 0 when stopped */
+    struct orch_workers *csms;      /* the built-in CSMS (a `chargefleet csms` child) */
     uv_pipe_t parent;               /* worker under serve: stdin, EOF = serve went away */
     int parent_open;
     int stopping;
@@ -159,6 +165,9 @@ struct cfg {
     const char *token;
     char token_buf[256];            /* --api-token-file's or the kept token */
     const char *default_ws_url;
+    const char *builtin_csms;       /* --builtin-csms as given: HOST:PORT or off */
+    char builtin_listen[300];       /* ... the address the child listens on */
+    char builtin_url[320];          /* ... and chargers' ws_url for it (default_ws_url) */
     long max_body;
     int provision_timeout;
     int lease_s;
@@ -334,6 +343,15 @@ static void workers_stopped(void *arg, int unclean)
         close_rest(a);
 }
 
+static void csms_stopped(void *arg, int unclean)
+{
+    struct app *a = arg;
+
+    a->csms = NULL;
+    a->workers_unclean += unclean;
+    close_rest(a);
+}
+
 static void close_rest(void *arg)
 {
     struct app *a = arg;
@@ -341,6 +359,10 @@ static void close_rest(void *arg)
     a->rt = NULL;
     if (a->workers)
         return;     /* workers_stopped comes back here once they have exited */
+    if (a->csms) {  /* last: every charger has closed its connection to it */
+        orch_workers_stop(a->csms, csms_stopped, a);
+        return;
+    }
     if (a->parent_open) {
         a->parent_open = 0;
         uv_close((uv_handle_t *)&a->parent, NULL);
@@ -499,6 +521,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         int n = 0;
         snprintf(lease, sizeof lease, "%d", c->lease_s);
         snprintf(timeout, sizeof timeout, "%d", c->provision_timeout);
+        args[n++] = "worker";
         args[n++] = "--lease-seconds";
         args[n++] = lease;
         args[n++] = "--provision-timeout";
@@ -536,10 +559,25 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
                                             c->workers_auto ? a->db : NULL);
         }
     }
+    if (with_api && c->builtin_url[0]) {
+        char exe[4096];
+        size_t exe_len = sizeof exe;
+        const char *args[] = {"csms", "--listen", c->builtin_listen, "--stop-with-parent",
+                              "--log-level", "warn", NULL};
+        if (uv_exepath(exe, &exe_len) == 0)
+            a->csms = orch_workers_start(&a->loop, exe, 1, args, NULL, NULL);
+        if (!a->csms)
+            CF_LOG_ERROR("main", "cannot start the built-in CSMS");
+        else
+            CF_LOG_INFO("main", "built-in CSMS at %s: chargers without a ws_url connect "
+                        "there (--default-ws-url or --builtin-csms off to change)",
+                        c->builtin_url);
+    }
     if (with_api) {
         db_open(&a->api_db, &a->loop, conninfo, API_DB_POOL);   /* conninfo parsed above */
         struct api_opts ao = {
             .db = a->api_db, .token = c->token, .default_ws_url = c->default_ws_url,
+            .builtin_csms = c->builtin_url[0] != '\0',
             .kick = kick_runtime, .kick_arg = a,
             .local_runtime = local_runtime, .local_runtime_arg = a,
         };
@@ -582,7 +620,7 @@ fail:
 
 enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TOKEN_FILE, O_TIMEOUT, O_WSURL, O_MAXBODY,
        O_LEASE, O_CAPACITY, O_LOG, O_LOG_FORMAT, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE,
-       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_HELP };
+       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_BUILTIN, O_HELP };
 
 static const struct option opts[] = {
     {"listen", required_argument, NULL, O_LISTEN},
@@ -592,6 +630,7 @@ static const struct option opts[] = {
     {"api-token-file", required_argument, NULL, O_TOKEN_FILE},
     {"provision-timeout", required_argument, NULL, O_TIMEOUT},
     {"default-ws-url", required_argument, NULL, O_WSURL},
+    {"builtin-csms", required_argument, NULL, O_BUILTIN},
     {"max-body", required_argument, NULL, O_MAXBODY},
     {"lease-seconds", required_argument, NULL, O_LEASE},
     {"capacity", required_argument, NULL, O_CAPACITY},
@@ -612,7 +651,8 @@ static const struct option opts[] = {
 static int serve_only(int o)
 {
     return o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_TOKEN_FILE || o == O_WSURL ||
-           o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS || o == O_OWNCAP;
+           o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS || o == O_OWNCAP ||
+           o == O_BUILTIN;
 }
 
 /* The options as one argument list for getopt, lowest precedence first: the --config
@@ -838,6 +878,9 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
             }
             c->default_ws_url = optarg;
             break;
+        case O_BUILTIN:
+            c->builtin_csms = optarg;
+            break;
         case O_TIMEOUT:
             rc = parse_int("--provision-timeout", optarg, 1, 86400, &v) ? 2 : 0;
             c->provision_timeout = (int)v;
@@ -921,6 +964,34 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
     return -1;
 }
 
+/* serve without --default-ws-url: where its built-in CSMS listens (--builtin-csms,
+ * 127.0.0.1:0 by default: a port free now, taken from the kernel), and the ws_url
+ * that becomes the default. 0; 1 with --builtin-csms off; -1 after saying why. */
+static int builtin_csms(struct cfg *c)
+{
+    const char *at = c->builtin_csms ? c->builtin_csms : "127.0.0.1:0";
+    const char *colon = strrchr(at, ':');
+    char host[256];
+    long port;
+
+    if (strcmp(at, "off") == 0)
+        return 0;
+    if (!colon || colon == at || (size_t)(colon - at) >= sizeof host ||
+        parse_int("--builtin-csms", colon + 1, 0, 65535, &port) != 0) {
+        fprintf(stderr, "chargefleet: --builtin-csms wants HOST:PORT or off, got '%s'\n", at);
+        return -1;
+    }
+    snprintf(host, sizeof host, "%.*s", (int)(colon - at), at);
+    if (port == 0 && (port = cf_net_free_port(host)) <= 0) {
+        fprintf(stderr, "chargefleet: --builtin-csms: no free port on %s\n", host);
+        return -1;
+    }
+    snprintf(c->builtin_listen, sizeof c->builtin_listen, "%s:%ld", host, port);
+    snprintf(c->builtin_url, sizeof c->builtin_url, "ws://%s:%ld/ocpp", host, port);
+    c->default_ws_url = c->builtin_url;
+    return 0;
+}
+
 /* Without a configured token, serve keeps one in <state-dir>/api-token (0600): made
  * and printed on the first start, the same on every later one, so a restart does not
  * lock out the clients that have it. */
@@ -989,6 +1060,11 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
         c.state_dir = state_dir;
     }
 
+    if (serve && !c.default_ws_url && builtin_csms(&c) != 0) {
+        free_sources(&c);
+        args_free(&args);
+        return 2;
+    }
     rc = 1;
     if (serve && cf_net_probe_listen(c.host, c.port, "choose another address with --listen "
                                                       "HOST:PORT, or PORT=8081 ./scripts/run") != 0)

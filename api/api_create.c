@@ -8,13 +8,11 @@
 #include "orch_jobs.h"
 #include "orch_tenants.h"
 
-/* ---- the two job-creating routes share their flow ----
- * context (does the parent exist, its ws_url, taken identities) → validate → one
- * write → 202 {job_id, status, status_url, workflow_run_id, counts}. */
-
-typedef void (*create_fn)(struct db *db, const char *tenant, const char *parent_id,
-                          const char *plan, const char *connect_rate, orch_json_cb cb,
-                          void *arg);
+/* ---- the job-creating routes share their flow ----
+ * context (does the parent exist, its ws_url, taken identities) → validate → no
+ * identity live twice toward one CSMS → one write → 202 {job_id, status, status_url,
+ * workflow_run_id, counts, warnings?}. Between the steps op->state holds
+ * {"plan", "warnings", "rate"} and op->next the write. */
 
 /* ?connect_rate=N (chargers per second) of the job-creating routes: text "" when
  * absent; -1 when it answered 422 (op is freed then). */
@@ -32,6 +30,25 @@ static int connect_rate(struct op *op, char text[16])
     return 0;
 }
 
+static const char *state_str(struct op *op, const char *key)
+{
+    const char *s = json_string_value(json_object_get(op->state, key));
+    return s && *s ? s : NULL;
+}
+
+/* Adds the validation's warnings to a 202 body. */
+static void add_warnings(struct op *op, json_t *body)
+{
+    json_t *w = json_object_get(op->state, "warnings");
+
+    if (json_array_size(w) > 0) {
+        json_t *all = json_object_get(body, "warnings");
+        if (!json_is_array(all))
+            json_object_set_new(body, "warnings", all = json_array());
+        json_array_extend(all, w);
+    }
+}
+
 /* The 202 of a job; url_fmt takes the parent id and the job id. Extra counts of the
  * created document (locations, chargers) are passed on. */
 static void respond_job_accepted(struct op *op, const char *json, const char *url_fmt)
@@ -45,28 +62,163 @@ static void respond_job_accepted(struct op *op, const char *json, const char *ur
                              "status_url", url, "workflow_run_id", job);
     json_object_del(doc, "job_id");
     json_object_update(body, doc);
+    add_warnings(op, body);
     api_req_respond_json(op->req, 202, body);
     json_decref(doc);
     op->api->kick(op->api->kick_arg);
 }
 
-/* Answers the validation failure, or writes the plan with create. */
-static void write_plan(struct op *op, enum api_valid v, json_t *plan, json_t *errors,
-                       create_fn create, orch_json_cb done)
+static void named_pair(json_t *out, const char *identity, const char *ws_url, json_t *loc)
 {
+    json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "identity", identity, "ws_url",
+                                         ws_url ? ws_url : "", "loc", loc));
+}
+
+/* [{identity, ws_url, loc}] of the chargers a plan names: a chargers plan's explicit
+ * ids (loc: their place in the body), a locations or CPO plan's rows (loc: their
+ * location, at loc_base + [index] when index_locations). The same identity twice
+ * toward one ws_url in the plan is an error added to errors. *builtin counts the
+ * chargers that go to the built-in CSMS (url builtin, may be NULL). */
+static json_t *plan_identities(json_t *plan, json_t *loc_base, int index_locations,
+                               const char *builtin, int *builtin_n, json_t *errors)
+{
+    json_t *out = json_array(), *seen = json_object(), *g, *l, *r, *id;
+    size_t i, k;
+    char identity[256], key[700];
+
+    *builtin_n = 0;
+    json_array_foreach(json_object_get(plan, "groups"), i, g) {
+        const char *prefix = json_string_value(json_object_get(g, "prefix"));
+        const char *ws = json_string_value(json_object_get(json_object_get(g, "row"), "ws_url"));
+        json_int_t number = json_integer_value(json_object_get(g, "number"));
+        if (builtin && ws && strcmp(ws, builtin) == 0)
+            *builtin_n += (int)number;
+        json_array_foreach(json_object_get(g, "ids"), k, id) {
+            if ((json_int_t)k >= number)
+                break;
+            snprintf(identity, sizeof identity, "%s%s", prefix ? prefix : "",
+                     json_string_value(id));
+            named_pair(out, identity, ws, json_pack("[s,I,s,I]", "body", (json_int_t)i,
+                                                    "charger_ids", (json_int_t)k));
+        }
+    }
+    json_array_foreach(json_object_get(plan, "locations"), i, l) {
+        json_t *loc = json_copy(loc_base);
+        if (index_locations)
+            json_array_append_new(loc, json_integer((json_int_t)i));
+        json_array_foreach(json_object_get(l, "chargers"), k, r) {
+            const char *ident = json_string_value(json_object_get(r, "identity"));
+            const char *ws = json_string_value(json_object_get(r, "ws_url"));
+            if (!ident || !ws)
+                continue;
+            if (builtin && strcmp(ws, builtin) == 0)
+                ++*builtin_n;
+            snprintf(key, sizeof key, "%s %s", ws, ident);
+            if (json_object_get(seen, key)) {
+                json_array_append_new(errors, json_pack("{s:O,s:s,s:s}", "loc", loc, "msg",
+                    json_string_value(json_sprintf("identity '%s' twice toward %s in this "
+                    "request: give the locations distinct identity_prefix overrides", ident,
+                    ws)), "type", "value_error.duplicate"));
+                continue;
+            }
+            json_object_set_new(seen, key, json_true());
+            named_pair(out, ident, ws, json_incref(loc));
+        }
+        json_decref(loc);
+    }
+    json_decref(seen);
+    return out;
+}
+
+static void live_checked(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+
+    if (answer_failure(op, st, detail, op->what)) {
+        op_free(op);
+        return;
+    }
+    json_t *doc = parse_doc(json), *c, *errors = json_array();
+    size_t i;
+    json_array_foreach(json_object_get(doc, "conflicts"), i, c) {
+        json_t *msg = json_sprintf("identity '%s' is already live toward %s, in location "
+            "'%s' (%s, charger %s): a CSMS would see it twice; delete it there or choose "
+            "another identity", json_string_value(json_object_get(c, "identity")),
+            json_string_value(json_object_get(c, "ws_url")),
+            json_string_value(json_object_get(c, "location")),
+            json_string_value(json_object_get(c, "location_id")),
+            json_string_value(json_object_get(c, "charger_id")));
+        json_array_append_new(errors, json_pack("{s:O,s:o,s:s}", "loc",
+                                                json_object_get(c, "loc"), "msg", msg,
+                                                "type", "value_error.duplicate_live"));
+    }
+    json_decref(doc);
+    if (json_array_size(errors) > 0) {
+        api_req_respond_json(op->req, 422, json_pack("{s:o}", "detail", errors));
+        op_free(op);
+        return;
+    }
+    json_decref(errors);
+    op->next(op);
+}
+
+/* Answers the validation failure, or checks the plan's identities against the live
+ * fleet (outside except_location) and then writes it with write(op). */
+static void accept_plan(struct op *op, enum api_valid v, json_t *plan, json_t *errors,
+                        const char *except_location, void (*write)(struct op *op))
+{
+    char rate[16];
+    int to_builtin = 0, index_locations = !json_is_object(op->body) ||
+                                          json_object_get(op->body, "locations");
+
     if (answer_invalid(op, v, errors)) {
         op_free(op);
         return;
     }
-    char rate[16];
     if (connect_rate(op, rate) < 0) {
         json_decref(plan);
         return;
     }
-    char *text = json_dumps(plan, JSON_COMPACT);
-    json_decref(plan);
-    create(op->api->db, op->tenant, op->p[0], text, rate[0] ? rate : NULL, done, op);
+    json_t *warnings = json_incref(json_object_get(plan, "warnings")), *dup = json_array();
+    json_object_del(plan, "warnings");
+    json_t *base = json_pack("[s]", "body");
+    if (json_is_object(op->body) && json_object_get(op->body, "locations"))
+        json_array_append_new(base, json_string("locations"));
+    json_t *named = plan_identities(plan, base, index_locations, op->api->builtin_csms_url,
+                                    &to_builtin, dup);
+    json_decref(base);
+    if (to_builtin > 0) {
+        if (!warnings)
+            warnings = json_array();
+        json_array_append_new(warnings, json_sprintf("%d charger(s) without a ws_url connect "
+            "to serve's built-in CSMS at %s (serve --default-ws-url sets another)", to_builtin,
+            op->api->builtin_csms_url));
+    }
+    op->state = json_pack("{s:o,s:o?,s:s}", "plan", plan, "warnings", warnings, "rate", rate);
+    op->next = write;
+    if (json_array_size(dup) > 0) {
+        api_req_respond_json(op->req, 422, json_pack("{s:o}", "detail", dup));
+        json_decref(named);
+        op_free(op);
+        return;
+    }
+    json_decref(dup);
+    if (json_array_size(named) == 0) {
+        json_decref(named);
+        write(op);
+        return;
+    }
+    char *text = json_dumps(named, JSON_COMPACT);
+    json_decref(named);
+    orch_live_identities(op->api->db, op->tenant, except_location, text, live_checked, op);
     free(text);
+}
+
+/* The plan (or its member key) as JSON text: free it. */
+static char *plan_text(struct op *op, const char *key)
+{
+    json_t *plan = json_object_get(op->state, "plan");
+    return json_dumps(key ? json_object_get(plan, key) : plan, JSON_COMPACT);
 }
 
 static const char *context_ws_url(const struct api *a, json_t *ctx)
@@ -87,6 +239,14 @@ static void chargers_created(enum orch_status st, const char *json, const char *
     op_free(op);
 }
 
+static void write_chargers(struct op *op)
+{
+    char *text = plan_text(op, NULL);
+    orch_create_chargers(op->api->db, op->tenant, op->p[0], text, state_str(op, "rate"),
+                         chargers_created, op);
+    free(text);
+}
+
 static void chargers_context(enum orch_status st, const char *json, const char *detail,
                              void *arg)
 {
@@ -102,7 +262,8 @@ static void chargers_context(enum orch_status st, const char *json, const char *
                                              json_object_get(ctx, "models"),
                                              context_ws_url(op->api, ctx), &plan, &errors);
     json_decref(ctx);
-    write_plan(op, v, plan, errors, orch_create_chargers, chargers_created);
+    op->what = "location";
+    accept_plan(op, v, plan, errors, op->p[0], write_chargers);
 }
 
 /* The identities a chargers body names (prefix + each charger_id, whatever else is
@@ -158,22 +319,39 @@ static void locations_created(enum orch_status st, const char *json, const char 
     op_free(op);
 }
 
+static void write_locations(struct op *op)
+{
+    char *text = plan_text(op, "locations");
+    orch_create_locations(op->api->db, op->tenant, op->p[0], text, state_str(op, "rate"),
+                          locations_created, op);
+    free(text);
+}
+
 static void locations_context(enum orch_status st, const char *json, const char *detail,
                               void *arg)
 {
     struct op *op = arg;
     json_t *ctx, *plan = NULL, *errors = NULL;
+    const char *empty = api_req_arg(op->req, "empty_location");
 
     if (answer_failure(op, st, detail, "CPO")) {
         op_free(op);
         return;
     }
+    if (empty && strcmp(empty, "true") != 0 && strcmp(empty, "false") != 0) {
+        query_invalid(op, "empty_location", "type_error.bool",
+                      "empty_location is true (locations without chargers) or false");
+        return;
+    }
     ctx = parse_doc(json);
     enum api_valid v = api_validate_locations(op->body, json_object_get(ctx, "models"),
-                                              context_ws_url(op->api, ctx), &plan,
-                                              &errors);
+                                              context_ws_url(op->api, ctx),
+                                              empty && strcmp(empty, "true") == 0
+                                                  ? API_VALID_EMPTY_LOCATIONS : 0,
+                                              &plan, &errors);
     json_decref(ctx);
-    write_plan(op, v, plan, errors, orch_create_locations, locations_created);
+    op->what = "CPO";
+    accept_plan(op, v, plan, errors, NULL, write_locations);
 }
 
 void post_locations(struct op *op)
@@ -219,7 +397,7 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
                  "\"business_details\": {\"name\": \"<YOUR NAME>\"}%s}'",
                  auth, op->api->public_url, id, v211 ? "2.1.1" : "2.2.1",
                  v211 ? "" : "\"roles\": [{\"role\": \"EMSP\", ", v211 ? "" : "}]");
-        /* op->body holds the plan here (see cpo_validate) */
+        /* op->body holds the plan here (see write_cpo) */
         json_t *res = json_pack(
             "{s:s, s:{s:O,s:O,s:s}, s:O, s:O, s:O, s:s, s:s,"
             " s:{s:{s:s,s:s},s:s}, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O}",
@@ -265,6 +443,7 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
             json_object_set_new(role, "role", json_string("CPO"));
             json_object_set_new(payload, "roles", json_pack("[o]", role));
         }
+        add_warnings(op, res);
         api_req_respond_json(op->req, 202, res);
         json_decref(doc);
         op->api->kick(op->api->kick_arg);
@@ -272,35 +451,32 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
     op_free(op);
 }
 
-void post_cpo(struct op *op)
+static void write_cpo(struct op *op)
 {
-    json_t *plan = NULL, *errors = NULL;
     char hash[65];
 
-    char rate[16];
-    enum api_valid v = api_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
-    if (answer_invalid(op, v, errors)) {
-        op_free(op);
-        return;
-    }
-    if (connect_rate(op, rate) < 0) {
-        json_decref(plan);
-        return;
-    }
     /* token A goes to the client once; only its hash is kept */
     if (orch_token_new(op->token_a) != 0) {
-        json_decref(plan);
         api_req_error(op->req, 500, "no randomness available");
         op_free(op);
         return;
     }
     orch_sha256_hex(op->token_a, hash);
-    char *text = json_dumps(plan, JSON_COMPACT);
+    char *text = plan_text(op, NULL);
     json_decref(op->body);
-    op->body = plan;
-    orch_create_cpo(op->api->db, op->tenant, text, hash, rate[0] ? rate : NULL, cpo_created,
+    op->body = json_incref(json_object_get(op->state, "plan"));
+    orch_create_cpo(op->api->db, op->tenant, text, hash, state_str(op, "rate"), cpo_created,
                     op);
     free(text);
+}
+
+void post_cpo(struct op *op)
+{
+    json_t *plan = NULL, *errors = NULL;
+    enum api_valid v = api_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
+
+    op->what = "CPO";
+    accept_plan(op, v, plan, errors, NULL, write_cpo);
 }
 
 void get_cpo_status(struct op *op)

@@ -24,6 +24,7 @@ struct api {
     struct db *db;
     char *token;                    /* the bootstrap token of tenant "default" */
     char *default_ws_url;
+    char *builtin_csms_url;         /* default_ws_url when it is serve's built-in CSMS */
     char *public_url;
     void (*kick)(void *arg);
     void *kick_arg;

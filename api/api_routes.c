@@ -198,8 +198,11 @@ int read_page(struct op *op, struct orch_page *pg)
 static void get_health(struct op *op)
 {
     if (db_ready(op->api->db))
-        api_req_respond_json(op->req, 200, json_pack("{s:s,s:s,s:s}", "status", "ok", "version",
-                                                     cf_version, "revision", cf_revision));
+        api_req_respond_json(op->req, 200, json_pack("{s:s,s:s,s:s,s:s?,s:b}", "status", "ok",
+                                                     "version", cf_version, "revision",
+                                                     cf_revision, "default_ws_url",
+                                                     op->api->default_ws_url, "builtin_csms",
+                                                     op->api->builtin_csms_url != NULL));
     else
         api_req_error(op->req, 503, "database unavailable");
     op_free(op);
@@ -444,6 +447,8 @@ struct api *api_new(const struct api_opts *o)
     a->db = o->db;
     a->token = strdup(o->token);
     a->default_ws_url = o->default_ws_url ? strdup(o->default_ws_url) : NULL;
+    a->builtin_csms_url = o->builtin_csms && o->default_ws_url ? strdup(o->default_ws_url)
+                                                               : NULL;
     a->public_url = strdup(o->public_url ? o->public_url : "");
     a->kick = o->kick;
     a->kick_arg = o->kick_arg;
@@ -470,6 +475,7 @@ void api_free(struct api *a)
         return;
     free(a->token);
     free(a->default_ws_url);
+    free(a->builtin_csms_url);
     free(a->public_url);
     json_decref(a->token_tenants);
     free(a);

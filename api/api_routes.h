@@ -13,6 +13,7 @@ struct api_opts {
     struct db *db;                 /* borrowed */
     const char *token;             /* the bearer token every route but /healthz needs */
     const char *default_ws_url;    /* chargers' CSMS when neither group nor CPO gives one */
+    int builtin_csms;              /* default_ws_url is serve's built-in CSMS (warn so) */
     const char *public_url;        /* how clients reach us, e.g. http://127.0.0.1:8080 */
     void (*kick)(void *arg);       /* called after steps were written (claim them now) */
     void *kick_arg;

@@ -1,12 +1,17 @@
 #include "api_validate.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "api_country.h"
 #include "api_ocpi_schema.h"
 #include "api_vctx.h"
 #include "orch_catalog.h"
+#include "orch_connector.h"
 #include "orch_expand.h"
 
 #define PREFIX_MAX (ORCH_IDENTITY_MAX - ORCH_SUFFIX_HEX)
@@ -203,6 +208,33 @@ static void check_security(struct vctx *v, json_t *t, json_t *tloc, struct secur
             "a password is sent with security_profile 1 or 2");
 }
 
+/* A template's connector_type, in any of the spellings people use, as the name a
+ * charger row keeps (NULL when it names none: error added). A type the model does not
+ * have is what the user asked for: the chargers get it, and a warning says so. */
+static const char *check_connector(struct vctx *v, const char *given,
+                                   const struct orch_model *m, json_t *tloc)
+{
+    const char *kept = orch_connector_name(given, strcmp(m->current, "DC") == 0);
+    int listed = 0;
+    char types[128] = "";
+
+    if (!kept) {
+        vc_err(v, AT_KEY(tloc, "connector_type"), "value_error.connector_type",
+               "connector_type '%.40s' is not a connector type: %s", given,
+               orch_connector_examples());
+        return NULL;
+    }
+    for (int i = 0; i < ORCH_MAX_CONNECTOR_TYPES && m->connector_types[i]; i++) {
+        listed |= strcmp(m->connector_types[i], kept) == 0;
+        snprintf(types + strlen(types), sizeof types - strlen(types), "%s%s", i ? ", " : "",
+                 m->connector_types[i]);
+    }
+    if (!listed)
+        vc_warn(v, "connector_type %s: model %s/%s has %s; its chargers here get %s "
+                "connectors as asked", kept, m->brand_slug, m->model_slug, types, kept);
+    return kept;
+}
+
 /* Checks one group {template, charger_ids?, chargers_number?} at loc; when it is
  * valid, appends its charger rows. pre is put before the group's identity_prefix. */
 static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
@@ -263,15 +295,8 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
             vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
                 "model %s/%s speaks %s only", brand, model_slug,
                 json_string_value(json_object_get(custom, "ocpp_version")));
-        if (m && ctype) {
-            int ok = 0;
-            for (int i = 0; i < ORCH_MAX_CONNECTOR_TYPES && m->connector_types[i]; i++)
-                ok |= strcmp(m->connector_types[i], ctype) == 0;
-            if (!ok)
-                vc_err(v, AT_KEY(tloc, "connector_type"), "value_error.const",
-                    "connector_type '%s' is not one of model %s's connector types", ctype,
-                    m->model_slug);
-        }
+        if (m && ctype)
+            ctype = check_connector(v, ctype, m, tloc);
         if (t && json_is_object(t))
             ws = check_ws_url(v, ws, ws_fallback, AT_KEY(tloc, "ws_url"));
         if (ws && sec.profile == 1 && strncmp(ws, "ws://", 5) != 0)
@@ -405,42 +430,158 @@ enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom
 /* ---- locations ---- */
 
 /* The rows of a location template's groups; counts[g] overrides group g's size when
- * counts is not NULL. */
+ * counts is not NULL, version (when not NULL) every group's ocpp_version. */
 static void template_rows(struct vctx *v, const struct orch_location_tmpl *t, const int *counts,
-                          const char *pre, const char *ws, json_t *loc, json_t *rows)
+                          const char *pre, const char *ws, const char *version, json_t *loc,
+                          json_t *rows)
 {
     for (int g = 0; g < ORCH_MAX_GROUPS && t->groups[g].brand_slug; g++) {
         const struct orch_group_tmpl *gt = &t->groups[g];
         json_t *group = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s},s:i}", "template",
                                   "brand_slug", gt->brand_slug, "model_slug", gt->model_slug,
-                                  "ocpp_version", gt->ocpp_version, "identity_prefix",
-                                  gt->identity_prefix, "template_name", gt->template_name,
-                                  "ws_url", ws, "chargers_number",
+                                  "ocpp_version", version ? version : gt->ocpp_version,
+                                  "identity_prefix", gt->identity_prefix, "template_name",
+                                  gt->template_name, "ws_url", ws, "chargers_number",
                                   counts ? counts[g] : gt->chargers_number);
         check_group(v, group, loc, pre, NULL, rows);
         json_decref(group);
     }
 }
 
-static json_t *location_plan(const char *name, const struct orch_location_tmpl *t,
-                             json_t *ocpi, json_t *rows)
+/* A template's location as a raw location body (what its overrides are merged into). */
+static json_t *template_item(const struct orch_location_tmpl *t, const char *name)
 {
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "name", name,
-                     "address", t->address, "city", t->city, "postal_code", t->postal_code,
-                     "country", t->country, "latitude", t->latitude, "longitude", t->longitude,
-                     "template", t->slug, "ocpi", ocpi ? ocpi : json_object(), "chargers", rows);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s}", "name", name, "address",
+                     t->address, "city", t->city, "postal_code", t->postal_code, "country",
+                     t->country, "coordinates", "latitude", t->latitude, "longitude",
+                     t->longitude, "parking_type", t->parking_type);
 }
 
+/* The OCPI spelling of the eMabler page's camelCase keys (publishAllowedTo,
+ * openingTimes, ...): camelCase -> snake_case, at every depth; locationEnergyMix is
+ * OCPI's energy_mix. Returns a new object; a key given in both spellings is an error. */
+static json_t *snake_keys(struct vctx *v, json_t *j, json_t *loc)
+{
+    const char *key;
+    json_t *val, *out;
+    size_t i;
 
-static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const char *ws_fallback)
+    if (json_is_array(j)) {
+        out = json_array();
+        json_array_foreach(j, i, val) {
+            json_t *at = AT_IDX(loc, i);
+            json_array_append_new(out, snake_keys(v, val, at));
+            json_decref(at);
+        }
+        return out;
+    }
+    if (!json_is_object(j))
+        return json_incref(j);
+    out = json_object();
+    json_object_foreach(j, key, val) {
+        char snake[128];
+        size_t k = 0;
+        if (strcmp(key, "locationEnergyMix") == 0)
+            key = "energy_mix";
+        for (const char *c = key; *c && k + 2 < sizeof snake; c++) {
+            if (*c >= 'A' && *c <= 'Z' && c != key)
+                snake[k++] = '_';
+            snake[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        }
+        snake[k] = '\0';
+        if (strcmp(snake, key) != 0 && json_object_get(j, snake)) {
+            vc_err(v, AT_KEY(loc, key), "value_error.duplicate", "%s and %s are the same "
+                   "field: give one", key, snake);
+            continue;
+        }
+        json_t *at = AT_KEY(loc, key);
+        /* "charges" are ours, not OCPI: their keys are left as they are */
+        json_object_set_new(out, strcmp(key, "charges") == 0 ? key : snake,
+                            strcmp(key, "charges") == 0 ? json_incref(val)
+                                                        : snake_keys(v, val, at));
+        json_decref(at);
+    }
+    return out;
+}
+
+/* A coordinate: a number or a decimal string in [-lim, lim], as the decimal text kept
+ * (in buf when it was a number). NULL when bad (error added). */
+static const char *coordinate(struct vctx *v, json_t *coords, const char *key, double lim,
+                              json_t *loc, char *buf, size_t n)
+{
+    const char *s = vc_coord(v, coords, key, loc, buf, n);
+    char *end;
+    double d = s ? strtod(s, &end) : 0;
+
+    if (s && (end == s || *end || !(d >= -lim && d <= lim))) {
+        vc_err(v, AT_KEY(loc, key), "value_error.number", "%s must be a decimal number in "
+               "-%g..%g", key, lim, lim);
+        return NULL;
+    }
+    return s;
+}
+
+/* A time zone from the IANA database ("Europe/Paris"), checked against tzdata when
+ * the machine has it. */
+static int time_zone_ok(const char *tz)
+{
+    char path[320];
+
+    if (!*tz || strlen(tz) > 255 || strstr(tz, "..") || tz[0] == '/')
+        return 0;
+    for (const char *c = tz; *c; c++)
+        if (!(isalnum((unsigned char)*c) || strchr("/_+-", *c)))
+            return 0;
+    if (access("/usr/share/zoneinfo", F_OK) != 0)
+        return 1;
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    return access(path, R_OK) == 0;
+}
+
+/* The seed's location fields under their OCPI names in ocpi (both are the body's
+ * names: a seed field and its OCPI twin together is an error): timezone ->
+ * time_zone, owner_name -> owner {name}, public -> publish. */
+static void seed_fields(struct vctx *v, json_t *ocpi, json_t *loc)
+{
+    static const char *const twins[][2] = {{"timezone", "time_zone"}, {"owner_name", "owner"},
+                                           {"public", "publish"}};
+
+    for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++) {
+        json_t *val = json_object_get(ocpi, twins[i][0]);
+        if (!val)
+            continue;
+        if (json_object_get(ocpi, twins[i][1]))
+            vc_err(v, AT_KEY(loc, twins[i][0]), "value_error.duplicate", "%s and %s say the "
+                   "same thing: give one", twins[i][0], twins[i][1]);
+        else if (i == 0 && !json_is_null(val) && !(json_is_string(val) &&
+                                                    time_zone_ok(json_string_value(val))))
+            vc_err(v, AT_KEY(loc, "timezone"), "value_error.time_zone", "timezone is an IANA "
+                   "time zone such as Europe/Paris");
+        else if (i == 1 && !json_is_null(val) && !(json_is_string(val) &&
+                 json_string_length(val) >= 1 && json_string_length(val) <= 100))
+            vc_err(v, AT_KEY(loc, "owner_name"), "type_error.string", "owner_name: 1..100 "
+                   "characters, or null");
+        else if (i == 2 && !json_is_boolean(val))
+            vc_err(v, AT_KEY(loc, "public"), "type_error.bool", "public is true or false");
+        else if (!json_is_null(val))
+            json_object_set_new(ocpi, twins[i][1], i == 1 ? json_pack("{s:O}", "name", val)
+                                                          : json_incref(val));
+        json_object_del(ocpi, twins[i][0]);
+    }
+}
+
+/* The location of a plan from item (a raw location body, or a template's location
+ * with its overrides): its columns, and its OCPI fields (checked) in "ocpi". The
+ * caller adds "chargers". NULL when anything is wrong (errors added). */
+static json_t *location_fields(struct vctx *v, json_t *item, json_t *loc, const char *slug)
 {
     size_t errs = json_array_size(v->errors);
     const char *name = vc_req_str(v, item, "name", loc);
     const char *address = vc_opt_str(v, item, "address", loc);
     const char *city = vc_opt_str(v, item, "city", loc);
     const char *postal = vc_opt_str(v, item, "postal_code", loc);
-    const char *country = vc_opt_str(v, item, "country", loc);
-    json_t *coords = json_object_get(item, "coordinates"), *charges, *rows = json_array();
+    const char *country = vc_opt_str(v, item, "country", loc), *alpha3 = NULL;
+    json_t *coords = json_object_get(item, "coordinates");
     json_t *cloc = AT_KEY(loc, "coordinates");
     const char *lat = NULL, *lon = NULL;
     char latb[32], lonb[32];
@@ -448,16 +589,44 @@ static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const cha
     if (!json_is_object(coords))
         vc_err(v, json_incref(cloc), coords ? "type_error.object" : "value_error.missing",
             coords ? "coordinates must be {latitude, longitude}"
-                   : "coordinates required: {\"latitude\": \"52.37\", \"longitude\": \"4.89\"}");
+                   : "coordinates required: {\"latitude\": 52.37, \"longitude\": 4.89}");
     else {
-        lat = vc_coord(v, coords, "latitude", cloc, latb, sizeof(latb));
-        lon = vc_coord(v, coords, "longitude", cloc, lonb, sizeof(lonb));
+        lat = coordinate(v, coords, "latitude", 90, cloc, latb, sizeof latb);
+        lon = coordinate(v, coords, "longitude", 180, cloc, lonb, sizeof lonb);
     }
     json_decref(cloc);
-    charges = json_object_get(item, "charges");
+    if (country && !(alpha3 = api_country_alpha3(country)))
+        vc_err(v, AT_KEY(loc, "country"), "value_error.country",
+            "country '%.8s' is not an ISO 3166-1 alpha-2 or alpha-3 code (BE or BEL)", country);
+    json_t *ocpi = json_deep_copy(item);
+    static const char *const columns[] = {"name", "address", "city", "postal_code", "country",
+                                          "coordinates", "charges", NULL};
+    for (const char *const *c = columns; *c; c++)
+        json_object_del(ocpi, *c);
+    seed_fields(v, ocpi, loc);
+    api_ocpi_check_location(ocpi, loc, v->errors);
+    if (json_array_size(v->errors) > errs) {
+        json_decref(ocpi);
+        return NULL;
+    }
+    return json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s,s:s?,s:o}", "name", name,
+                     "address", address, "city", city, "postal_code", postal,
+                     "country", alpha3, "latitude", lat, "longitude", lon, "template", slug,
+                     "ocpi", ocpi);
+}
+
+static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const char *ws_fallback,
+                            int empty)
+{
+    size_t errs = json_array_size(v->errors);
+    json_t *charges = json_object_get(item, "charges"), *rows = json_array();
     json_t *chloc = AT_KEY(loc, "charges");
+
     if (charges && !json_is_null(charges) && !json_is_array(charges))
         vc_err(v, json_incref(chloc), "type_error.list", "charges must be an array of charger groups");
+    else if (empty && json_array_size(charges) > 0)
+        vc_err(v, json_incref(chloc), "value_error.empty_location", "empty_location=true "
+               "creates locations without chargers: leave charges out, or the flag");
     else {
         size_t i;
         json_t *g;
@@ -468,20 +637,14 @@ static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const cha
         }
     }
     json_decref(chloc);
-    if (country && !vc_upper_alnum(country, 3, 3, 0))
-        vc_err(v, AT_KEY(loc, "country"), "value_error.str.regex",
-            "country is an ISO 3166 alpha-3 code, e.g. NLD");
-    api_ocpi_check_location(item, loc, v->errors);
-    if (json_array_size(v->errors) > errs) {
+    json_t *l = location_fields(v, item, loc, NULL);
+    if (!l || json_array_size(v->errors) > errs) {
+        json_decref(l);
         json_decref(rows);
         return NULL;
     }
-    json_t *ocpi = json_deep_copy(item);
-    json_object_del(ocpi, "charges");
-    return json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s,s:n,s:o,s:o}", "name", name,
-                     "address", address, "city", city, "postal_code", postal,
-                     "country", country, "latitude", lat, "longitude", lon, "template",
-                     "ocpi", ocpi, "chargers", rows);
+    json_object_set_new(l, "chargers", rows);
+    return l;
 }
 
 /* How many times each template slug appears without an identity_prefix override. */
@@ -500,14 +663,21 @@ static int template_uses(json_t *items, const char *slug)
     return n;
 }
 
+/* {"template", "overrides"}: the template's location, its top-level fields
+ * shallow-merged with the overrides; ocpp_version, identity_prefix and ws_url apply
+ * to every group. */
 static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, json_t *loc,
-                                  const char *ws_fallback, int *nth)
+                                  const char *ws_fallback, int empty, int *nth)
 {
+    static const char *const keys[] = {"name", "address", "city", "postal_code", "country",
+                                       "coordinates", "timezone", "owner_name", "public",
+                                       "parking_type", "ocpp_version", "identity_prefix",
+                                       "ws_url", NULL};
     json_t *item = json_array_get(items, idx), *ov = json_object_get(item, "overrides");
     json_t *tl = AT_KEY(loc, "template"), *ovloc = AT_KEY(loc, "overrides");
     const char *slug = json_string_value(json_object_get(item, "template"));
     const struct orch_location_tmpl *t = orch_location_template(slug);
-    const char *name = NULL, *prefix = NULL, *ws = NULL;
+    const char *name = NULL, *prefix = NULL, *ws = NULL, *ver = NULL;
     size_t errs = json_array_size(v->errors);
     char pre[64] = "", namebuf[200];
 
@@ -518,10 +688,18 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
         vc_err(v, json_incref(ovloc), "type_error.object", "overrides must be an object");
         ov = NULL;
     }
-    if (ov) {
+    if (json_is_object(ov)) {
+        vc_only_keys(v, ov, keys, ovloc);
         name = vc_opt_str(v, ov, "name", ovloc);
         prefix = vc_opt_str(v, ov, "identity_prefix", ovloc);
         ws = vc_opt_str(v, ov, "ws_url", ovloc);
+        ver = vc_opt_str(v, ov, "ocpp_version", ovloc);
+        if (prefix && (strlen(prefix) > PREFIX_MAX || !vc_identity_ok(prefix)))
+            vc_err(v, AT_KEY(ovloc, "identity_prefix"), "value_error.identity",
+                "identity_prefix: at most %d printable characters, no '/' or spaces", PREFIX_MAX);
+        if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
+            vc_err(v, AT_KEY(ovloc, "ocpp_version"), "value_error.const",
+                "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
     }
     ws = check_ws_url(v, ws, ws_fallback, AT_KEY(ovloc, "ws_url"));
     json_decref(tl);
@@ -538,24 +716,34 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
             snprintf(namebuf, sizeof(namebuf), "%s %02d", t->name, *nth);
         else
             snprintf(namebuf, sizeof(namebuf), "%s", t->name);
-        name = namebuf;
     }
-    json_t *rows = json_array();
-    template_rows(v, t, NULL, pre, ws, ovloc, rows);
+    json_t *merged = template_item(t, name ? name : namebuf);
+    if (json_is_object(ov)) {
+        json_object_update(merged, ov);
+        for (const char *const *k = keys + 10; *k; k++)   /* the protocol fields */
+            json_object_del(merged, *k);
+    }
+    json_t *l = location_fields(v, merged, ovloc, t->slug), *rows = json_array();
+    json_decref(merged);
+    if (!empty)
+        template_rows(v, t, NULL, pre, ws, ver, ovloc, rows);
     json_decref(ovloc);
-    if (json_array_size(v->errors) > errs) {
+    if (!l || json_array_size(v->errors) > errs) {
+        json_decref(l);
         json_decref(rows);
         return NULL;
     }
-    return location_plan(name, t, ov ? json_deep_copy(ov) : NULL, rows);
+    json_object_set_new(l, "chargers", rows);
+    return l;
 }
 
 enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *ws_url_fallback,
-                                      json_t **plan, json_t **errors)
+                                      unsigned flags, json_t **plan, json_t **errors)
 {
     struct vctx v;
     json_t *items = body, *out = json_array(), *loc = json_pack("[s]", "body"), *item;
     json_t *nth = json_object();   /* template slug -> uses so far */
+    int empty = (flags & API_VALID_EMPTY_LOCATIONS) != 0;
     size_t i;
 
     vc_init(&v, NULL);
@@ -563,6 +751,10 @@ enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *
     if (json_is_object(body)) {
         items = json_object_get(body, "locations");
         json_array_append_new(loc, json_string("locations"));
+        static const char *const keys[] = {"locations", NULL};
+        json_t *bloc = json_pack("[s]", "body");
+        vc_only_keys(&v, body, keys, bloc);
+        json_decref(bloc);
     }
     if (!json_is_array(items))
         vc_err(&v, json_incref(loc), "type_error.list",
@@ -578,22 +770,33 @@ enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *
         else if (tj && !json_is_null(tj) && !json_is_string(tj))
             vc_err(&v, AT_KEY(iloc, "template"), "type_error.string", "str type expected");
         else if (json_is_string(tj)) {
+            static const char *const keys[] = {"template", "overrides", NULL};
             const char *slug = json_string_value(tj);
             int n = (int)json_integer_value(json_object_get(nth, slug));
-            l = templated_location(&v, items, i, iloc, ws_url_fallback, &n);
+            vc_only_keys(&v, item, keys, iloc);
+            l = templated_location(&v, items, i, iloc, ws_url_fallback, empty, &n);
             json_object_set_new(nth, slug, json_integer(n));
-        } else
-            l = raw_location(&v, item, iloc, ws_url_fallback);
+        } else {
+            json_t *snake = snake_keys(&v, item, iloc);
+            l = raw_location(&v, snake, iloc, ws_url_fallback, empty);
+            json_decref(snake);
+        }
         if (l)
             json_array_append_new(out, l);
         json_decref(iloc);
     }
     json_decref(nth);
     json_decref(loc);
-    return vc_finish(&v, out, plan, errors);
+    return vc_finish(&v, json_pack("{s:o}", "locations", out), plan, errors);
 }
 
 /* ---- CPOs ---- */
+
+#define NAME_PREFIX_MAX 20
+
+static const char *const CPO_KEYS[] = {"template", "country_code", "party_id", "name_prefix",
+                                       "role", "ocpi_version", "seed", "ttl_seconds",
+                                       "overrides", "ws_url", NULL};
 
 
 enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
@@ -617,6 +820,7 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
         json_decref(loc);
         json_decref(locations);
         json_decref(v.errors);
+        json_decref(v.warnings);
         json_decref(v.seen);
         *plan = NULL;
         *errors = json_sprintf("CPO template '%s' not found (see GET /ocpi/cpos/templates)",
@@ -628,6 +832,8 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     if (ov && !json_is_null(ov) && !json_is_object(ov))
         vc_err(&v, json_incref(ovloc), "type_error.object", "overrides must be an object");
     else if (ov) {
+        static const char *const keys[] = {"locations", "chargers_per_location", NULL};
+        vc_only_keys(&v, ov, keys, ovloc);
         vc_opt_int(&v, ov, "locations", ovloc, 1, 1000, &n_locations);
         vc_opt_int(&v, ov, "chargers_per_location", ovloc, 0, 10000, &per_location);
     }
@@ -642,15 +848,26 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     cc = vc_opt_str(&v, body, "country_code", loc);
     party = vc_opt_str(&v, body, "party_id", loc);
     prefix = vc_opt_str(&v, body, "name_prefix", loc);
-    if (cc && !vc_upper_alnum(cc, 2, 2, 0))
-        vc_err(&v, AT_KEY(loc, "country_code"), "value_error.str.regex",
-            "country_code is 2 uppercase letters (ISO 3166-1 alpha-2)");
+    const char *role = vc_opt_str(&v, body, "role", loc);
+    vc_only_keys(&v, body, CPO_KEYS, loc);
+    /* an OCPI party's country_code is alpha-2: an alpha-3 code is taken as its twin */
+    if (cc && !api_country_alpha2(cc))
+        vc_err(&v, AT_KEY(loc, "country_code"), "value_error.country",
+            "country_code '%.8s' is not an ISO 3166-1 country (alpha-2 FR, or alpha-3 FRA)", cc);
+    else if (cc)
+        cc = api_country_alpha2(cc);
     if (party && !vc_upper_alnum(party, 3, 3, 1))
         vc_err(&v, AT_KEY(loc, "party_id"), "value_error.str.regex",
             "party_id is 3 uppercase letters or digits");
-    if (prefix && strlen(prefix) > 100)
-        vc_err(&v, AT_KEY(loc, "name_prefix"), "value_error.any_str.max_length",
-            "name_prefix is at most 100 characters");
+    if (prefix && (!*prefix || strlen(prefix) > NAME_PREFIX_MAX || !vc_identity_ok(prefix)))
+        vc_err(&v, AT_KEY(loc, "name_prefix"), "value_error.identity",
+            "name_prefix is prepended to every OCPP identity of this CPO: 1..%d printable "
+            "characters without spaces or '/'", NAME_PREFIX_MAX);
+    if (role && strcmp(role, "cpo") != 0)
+        vc_err(&v, AT_KEY(loc, "role"), "value_error.const", strcmp(role, "emsp") == 0
+            ? "role 'emsp' is not simulated: chargefleet creates charge point operators "
+              "(role 'cpo'); an eMSP connects to their OCPI endpoints (ocpi_peer_url)"
+            : "role is 'cpo' (an 'emsp' is not simulated)");
     const char *ocpi_version = vc_opt_str(&v, body, "ocpi_version", loc);
     if (ocpi_version && strcmp(ocpi_version, "2.2.1") != 0 && strcmp(ocpi_version, "2.1.1") != 0)
         vc_err(&v, AT_KEY(loc, "ocpi_version"), "value_error.const",
@@ -661,6 +878,11 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     }
     cc = cc ? cc : t->country_code;
     party = party ? party : t->party_id;
+    /* a given name_prefix starts every identity ("alice" + "_" + "L01_UAH_1a2b3c") */
+    char id_prefix[NAME_PREFIX_MAX + 2] = "";
+    if (prefix)
+        snprintf(id_prefix, sizeof id_prefix, "%s%s", prefix,
+                 strchr("_-.:", prefix[strlen(prefix) - 1]) ? "" : "_");
     prefix = prefix ? prefix : t->name_prefix;
     if (n_locations < 0)
         n_locations = t->default_locations;
@@ -678,7 +900,7 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     for (long k = 0; k < n_locations && json_array_size(v.errors) == 0; k++) {
         const struct orch_location_tmpl *lt = orch_location_template(t->locations[k % cycle]);
         int counts[ORCH_MAX_GROUPS] = {0}, ng = 0;
-        char pre[16] = "", name[256];
+        char pre[NAME_PREFIX_MAX + 16], name[256];
         json_t *rows = json_array();
 
         while (ng < ORCH_MAX_GROUPS && lt->groups[ng].brand_slug)
@@ -691,13 +913,21 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
                 counts[c % ng]++;
         }
         nth[k % cycle]++;
+        snprintf(pre, sizeof(pre), "%s", id_prefix);
         if (uses[k % cycle] > 1)
-            snprintf(pre, sizeof(pre), "L%02d_", nth[k % cycle]);
+            snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "L%02d_", nth[k % cycle]);
         snprintf(name, sizeof(name), "%s %s %02ld", prefix, lt->name, k + 1);
         json_decref(v.seen);
         v.seen = json_object();
-        template_rows(&v, lt, counts, pre, ws, loc, rows);
-        json_array_append_new(locations, location_plan(name, lt, NULL, rows));
+        template_rows(&v, lt, counts, pre, ws, NULL, loc, rows);
+        json_t *item = template_item(lt, name), *l = location_fields(&v, item, loc, lt->slug);
+        json_decref(item);
+        if (l) {
+            json_object_set_new(l, "chargers", rows);
+            json_array_append_new(locations, l);
+        } else {
+            json_decref(rows);
+        }
     }
     json_decref(loc);
     json_t *result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:o,s:o,s:s,s:o}", "country_code", cc,

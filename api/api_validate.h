@@ -20,7 +20,9 @@
 
 enum api_valid { API_VALID_OK = 0, API_VALID_INVALID = -1, API_VALID_NOT_FOUND = -2 };
 
-/* Body borrowed. OK: *plan is a new reference. INVALID: *errors is a new reference to
+/* Body borrowed. OK: *plan is a new reference; its "warnings" (an array of strings,
+ * when there are any) say what was done as asked but may surprise (a connector type
+ * the model does not list). INVALID: *errors is a new reference to
  * the detail array. NOT_FOUND: *errors is a new JSON string (the 404 detail). */
 
 /* custom (borrowed, may be NULL): the tenant's custom models {"brand/model": doc}
@@ -36,15 +38,24 @@ enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom
 
 /* A locations body: an array (or {"locations": [...]}) of raw locations or
  * {"template", "overrides"}. A template used several times without an
- * identity_prefix override gets "L01_", "L02_", ... (its nth use) before its prefixes. */
+ * identity_prefix override gets "L01_", "L02_", ... (its nth use) before its prefixes.
+ * A raw location's camelCase keys (publishAllowedTo, ...) are its OCPI snake_case
+ * fields; country is alpha-2 or alpha-3 (kept alpha-3); timezone, owner_name and
+ * public are kept as OCPI time_zone, owner {name} and publish. The overrides of a
+ * template (name, address, city, postal_code, country, coordinates, timezone,
+ * owner_name, public, parking_type; ocpp_version, identity_prefix, ws_url for every
+ * group) are applied. With API_VALID_EMPTY_LOCATIONS no charger is created (a raw
+ * location's charges are an error). The plan: {"locations": [...], "warnings"?}. */
+#define API_VALID_EMPTY_LOCATIONS 1u
 enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *ws_url_fallback,
-                                      json_t **plan, json_t **errors);
+                                      unsigned flags, json_t **plan, json_t **errors);
 
 /* A CPO body: {"template", "overrides": {"locations", "chargers_per_location"}, "seed",
- * "ttl_seconds", "ws_url", "country_code", "party_id", "name_prefix"}. An unknown
- * template is NOT_FOUND. The plan: {"country_code", "party_id", "name_prefix",
- * "template", "template_version", "seed", "ttl_seconds", "ws_url", "locations": [...]};
- * with a seed, the same body gives the same plan. */
+ * "ttl_seconds", "ws_url", "country_code" (alpha-2 or alpha-3, kept alpha-2),
+ * "party_id", "name_prefix" (given: it starts every identity, "alice_..."), "role"
+ * ("cpo")}. An unknown template is NOT_FOUND. The plan: {"country_code", "party_id",
+ * "name_prefix", "template", "template_version", "seed", "ttl_seconds", "ws_url",
+ * "locations": [...], "warnings"?}; with a seed, the same body gives the same plan. */
 enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
                                 json_t **errors);
 

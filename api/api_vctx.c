@@ -127,10 +127,22 @@ int vc_identity_ok(const char *s)
     return 1;
 }
 
+void vc_warn(struct vctx *v, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_array_append_new(v->warnings, json_string(msg));
+}
+
 void vc_init(struct vctx *v, json_t *taken)
 {
     memset(v, 0, sizeof(*v));
     v->errors = json_array();
+    v->warnings = json_array();
     v->seen = taken ? json_deep_copy(taken) : json_object();
     orch_rng_init_random(&v->rng);
 }
@@ -139,6 +151,9 @@ enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan,
                                  json_t **errors)
 {
     json_decref(v->seen);
+    if (json_array_size(v->warnings) > 0 && json_is_object(result))
+        json_object_set(result, "warnings", v->warnings);
+    json_decref(v->warnings);
     if (json_array_size(v->errors) > 0) {
         json_decref(result);
         *errors = v->errors;

@@ -14,6 +14,7 @@
  * checked, the request's charger count and its random stream. */
 struct vctx {
     json_t *errors;
+    json_t *warnings;        /* what was done as asked but may surprise: strings */
     json_t *seen;
     json_t *custom;          /* the tenant's custom models {"brand/model": doc}, borrowed */
     long total;
@@ -55,9 +56,13 @@ int vc_in_list(const char *const *list, const char *s); /* a NULL-terminated lis
 int vc_ws_url_ok(const char *s);
 int vc_identity_ok(const char *s);  /* printable ASCII without '/' */
 
+/* Adds a warning (printf-style). */
+void vc_warn(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* taken: identities already used (copied), or NULL. */
 void vc_init(struct vctx *v, json_t *taken);
-/* Ends a validation: OK with *plan = result, or INVALID with *errors (result freed). */
+/* Ends a validation: OK with *plan = result (an object: its "warnings" are the
+ * validation's, when there are any), or INVALID with *errors (result freed). */
 enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan, json_t **errors);
 
 #endif

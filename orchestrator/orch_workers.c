@@ -28,7 +28,7 @@ struct worker {
 
 struct orch_workers {
     uv_loop_t *loop;
-    char **argv;                /* exe, "worker", args..., NULL */
+    char **argv;                /* exe, args ("worker" or "csms", options), NULL */
     char **env;                 /* environ with DATABASE_URL replaced */
     int n;
     int started;                /* workers w[0..started) have been spawned */
@@ -64,8 +64,8 @@ static void kill_cb(uv_timer_t *t)
     for (int i = 0; i < w->n; i++) {
         if (!w->w[i].running)
             continue;
-        CF_LOG_ERROR("workers", "worker %d (pid %d) did not stop within %d s: killing it",
-                     w->w[i].index, w->w[i].proc.pid, KILL_AFTER_MS / 1000);
+        CF_LOG_ERROR("workers", "%s %d (pid %d) did not stop within %d s: killing it",
+                     w->argv[1], w->w[i].index, w->w[i].proc.pid, KILL_AFTER_MS / 1000);
         uv_process_kill(&w->w[i].proc, SIGKILL);
     }
 }
@@ -125,16 +125,17 @@ static void exited(uv_process_t *p, int64_t status, int signal)
         close_kill_timer(w);
     if (w->stopping) {
         if (status == 0 && signal == 0) {
-            CF_LOG_INFO("workers", "worker %d (pid %d) stopped", k->index, p->pid);
+            CF_LOG_INFO("workers", "%s %d (pid %d) stopped", k->all->argv[1], k->index,
+                        p->pid);
         } else {
             w->unclean++;
-            CF_LOG_ERROR("workers", "worker %d (pid %d) %s %d while stopping", k->index,
+            CF_LOG_ERROR("workers", "%s %d (pid %d) %s %d while stopping", k->all->argv[1], k->index,
                          p->pid, signal ? "killed by signal" : "exited with status",
                          signal ? signal : (int)status);
         }
         return;
     }
-    CF_LOG_WARN("workers", "worker %d (pid %d) %s %d: starting it again in %d ms", k->index,
+    CF_LOG_WARN("workers", "%s %d (pid %d) %s %d: starting it again in %d ms", k->all->argv[1], k->index,
                 p->pid, signal ? "killed by signal" : "exited with status",
                 signal ? signal : (int)status, RESTART_MS);
     uv_timer_start(&k->restart, restart_cb, RESTART_MS, 0);
@@ -166,7 +167,8 @@ static void spawn(struct worker *k)
     k->in_open = 1;
     int rc = uv_spawn(w->loop, &k->proc, &o);
     if (rc != 0) {
-        CF_LOG_ERROR("workers", "cannot start worker %d: %s", k->index, uv_strerror(rc));
+        CF_LOG_ERROR("workers", "cannot start %s %d: %s", k->all->argv[1], k->index,
+                     uv_strerror(rc));
         k->in_open = 0;
         uv_close((uv_handle_t *)&k->in, handle_closed);
         w->open_handles++;                 /* uv_spawn failures still need a close */
@@ -177,7 +179,7 @@ static void spawn(struct worker *k)
     }
     w->open_handles++;                     /* the process */
     k->running = 1;
-    CF_LOG_INFO("workers", "worker %d started (pid %d)", k->index, k->proc.pid);
+    CF_LOG_INFO("workers", "%s %d started (pid %d)", k->all->argv[1], k->index, k->proc.pid);
 }
 
 /* Chargers waiting (unclaimed, not FAILED, not being deleted) beyond the room every
@@ -234,11 +236,10 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
     w->n = n;
     while (args[na])
         na++;
-    w->argv = calloc((size_t)na + 3, sizeof(char *));
+    w->argv = calloc((size_t)na + 2, sizeof(char *));
     w->argv[0] = strdup(exe);
-    w->argv[1] = strdup("worker");
     for (int i = 0; i < na; i++)
-        w->argv[i + 2] = strdup(args[i]);
+        w->argv[i + 1] = strdup(args[i]);
     while (environ[ne])
         ne++;
     w->env = calloc((size_t)ne + 2, sizeof(char *));
@@ -247,9 +248,11 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
         if (strncmp(environ[i], "DATABASE_URL=", 13) != 0 &&
             strncmp(environ[i], "CHARGEFLEET_", 12) != 0)
             w->env[j++] = strdup(environ[i]);
-    size_t len = strlen(conninfo) + 14;
-    w->env[j] = malloc(len);
-    snprintf(w->env[j], len, "DATABASE_URL=%s", conninfo);
+    if (conninfo) {
+        size_t len = strlen(conninfo) + 14;
+        w->env[j] = malloc(len);
+        snprintf(w->env[j], len, "DATABASE_URL=%s", conninfo);
+    }
     uv_timer_init(loop, &w->kill_timer);
     w->kill_timer.data = w;
     w->kill_open = 1;

@@ -17,8 +17,9 @@ struct orch_workers;
 
 struct db;
 
-/* Starts n workers of exe (this binary) with args (worker options, NULL-terminated,
- * copied) and DATABASE_URL=conninfo. With demand (borrowed; open until the workers
+/* Starts n workers of exe (this binary) with args (the command, "worker" — or "csms"
+ * for serve's built-in CSMS —, then its options; NULL-terminated, copied) and
+ * DATABASE_URL=conninfo (none when NULL). With demand (borrowed; open until the workers
  * have stopped) none starts now: every 2 s, when chargers wait unclaimed beyond the
  * room all live runtimes publish, one more starts (then 6 s for it to publish its
  * room), up to n; a started worker stays. NULL when out of memory. */

@@ -8,4 +8,10 @@
  * address is in use (how to choose another). 0, or -1 with the reason on stderr. */
 int cf_net_probe_listen(const char *host, int port, const char *hint);
 
+/* A TCP port of host that nobody listens on now, for a listener started next (serve's
+ * built-in CSMS): drawn at random below the kernel's ephemeral range (32768-60999 on
+ * Linux), so no outgoing connection takes it as its local port meanwhile. The port,
+ * or -1. */
+int cf_net_free_port(const char *host);
+
 #endif

@@ -33,6 +33,7 @@ static const char USAGE[] =
     "                              Rejected (Accepted)\n"
     "  --heartbeat-interval S      interval given in the BootNotification answer (300)\n"
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
+    "  --stop-with-parent          stop when stdin closes (serve's built-in CSMS)\n"
     "  --help                      this text\n";
 
 #define MAX_LISTEN 64
@@ -49,6 +50,8 @@ struct csms {
     int nchildren;
     uv_signal_t sigint, sigterm;
     uv_timer_t stats;
+    uv_pipe_t parent;                 /* --stop-with-parent: stdin, EOF = serve went away */
+    int watch_parent, parent_open, stopping;
     struct lws_context *ctx;
     enum ocpp_boot_status boot_status;
     int interval;
@@ -244,17 +247,45 @@ static void stats_cb(uv_timer_t *t)
                 c->total_connections, c->boots, c->frames);
 }
 
-static void on_signal(uv_signal_t *sig, int signum)
+static void stop(struct csms *c)
 {
-    struct csms *c = sig->data;
-
+    if (c->stopping)
+        return;
+    c->stopping = 1;
     CF_LOG_INFO("csms", "stopping");
+    if (c->parent_open) {
+        c->parent_open = 0;
+        uv_close((uv_handle_t *)&c->parent, NULL);
+    }
     for (int i = 0; i < c->nchildren; i++)
         kill(c->children[i], SIGTERM);
     uv_close((uv_handle_t *)&c->sigint, NULL);
     uv_close((uv_handle_t *)&c->sigterm, NULL);
     uv_close((uv_handle_t *)&c->stats, NULL);
     lws_context_destroy(c->ctx);   /* finished after the loop drains (sim_csms_main) */
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+    (void)signum;
+    stop(sig->data);
+}
+
+/* serve's built-in CSMS: stdin is a pipe from serve; EOF (serve stopped, or died)
+ * stops this one. */
+static void parent_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
+{
+    static char scratch[64];
+    (void)h;
+    (void)size;
+    *buf = uv_buf_init(scratch, sizeof scratch);
+}
+
+static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    if (n < 0)
+        stop(st->data);
 }
 
 int sim_csms_main(int argc, char **argv)
@@ -265,6 +296,7 @@ int sim_csms_main(int argc, char **argv)
         {"boot-status", required_argument, NULL, 'b'},
         {"heartbeat-interval", required_argument, NULL, 'i'},
         {"log-level", required_argument, NULL, 'v'},
+        {"stop-with-parent", no_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -333,6 +365,9 @@ int sim_csms_main(int argc, char **argv)
                 fprintf(stderr, "chargefleet csms: --log-level is error, warn, info or debug\n");
                 return 2;
             }
+            break;
+        case 's':
+            c.watch_parent = 1;
             break;
         case 'h':
             fputs(USAGE, stdout);
@@ -426,6 +461,13 @@ int sim_csms_main(int argc, char **argv)
     uv_signal_start(&c.sigterm, on_signal, SIGTERM);
     uv_timer_init(&c.loop, &c.stats);
     uv_timer_start(&c.stats, stats_cb, 5000, 5000);
+    if (c.watch_parent && uv_pipe_init(&c.loop, &c.parent, 0) == 0) {
+        c.parent.data = &c;
+        c.parent_open = 1;
+        if (uv_pipe_open(&c.parent, 0) != 0 ||
+            uv_read_start((uv_stream_t *)&c.parent, parent_alloc, parent_read) != 0)
+            CF_LOG_WARN("csms", "cannot watch stdin: this CSMS will not stop with serve");
+    }
     fflush(stdout);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     /* On a foreign loop lws may still hold its context after the loop drained: a

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 1:
-        api_validate_locations(body, NULL, sel & 8 ? WS : NULL, &out, &errors);
+        api_validate_locations(body, NULL, sel & 8 ? WS : NULL, 0, &out, &errors);
         break;
     case 2:
         api_validate_cpo(body, sel & 8 ? WS : NULL, &out, &errors);

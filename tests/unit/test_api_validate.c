@@ -137,7 +137,10 @@ static void locations_prefixes_and_coordinates(void **state)
                      "{\"name\":\"Raw\",\"coordinates\":{\"latitude\":\"1.5\",\"longitude\":2.25},\"charges\":[]}]}");
     json_t *plan, *errors;
 
-    assert_int_equal(api_validate_locations(b, NULL, WS, &plan, &errors), API_VALID_OK);
+    assert_int_equal(api_validate_locations(b, NULL, WS, 0, &plan, &errors), API_VALID_OK);
+    json_t *all = plan;
+    plan = json_incref(json_object_get(all, "locations"));
+    json_decref(all);
     assert_int_equal(json_array_size(plan), 4);
     const char *id0 = json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(plan, 0), "chargers"), 0), "identity"));
     const char *id1 = json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(plan, 1), "chargers"), 0), "identity"));
@@ -152,7 +155,7 @@ static void locations_prefixes_and_coordinates(void **state)
     json_decref(b);
 
     b = load("[{\"name\":\"No coordinates\"}]");
-    assert_int_equal(api_validate_locations(b, NULL, WS, &plan, &errors), API_VALID_INVALID);
+    assert_int_equal(api_validate_locations(b, NULL, WS, 0, &plan, &errors), API_VALID_INVALID);
     assert_loc(errors, 0, "[\"body\",0,\"coordinates\"]");
     json_decref(errors);
     json_decref(b);
@@ -187,10 +190,100 @@ static void cpo_plans(void **state)
     json_decref(p1);
     json_decref(b);
 
-    b = load("{\"template\":\"small-urban-ac\",\"ttl_seconds\":1,\"country_code\":\"nl\"}");
+    /* alpha-3 (any case) is taken as its alpha-2; name_prefix starts every identity */
+    b = load("{\"template\":\"small-urban-ac\",\"country_code\":\"fra\",\"name_prefix\":\"alice\","
+             "\"role\":\"cpo\"}");
+    assert_int_equal(api_validate_cpo(b, WS, &p1, &errors), API_VALID_OK);
+    assert_string_equal(json_string_value(json_object_get(p1, "country_code")), "FR");
+    locs = json_object_get(p1, "locations");
+    const char *id = json_string_value(json_object_get(json_array_get(json_object_get(
+        json_array_get(locs, 0), "chargers"), 0), "identity"));
+    assert_int_equal(strncmp(id, "alice_L01_UAH_", 14), 0);
+    json_decref(p1);
+    json_decref(b);
+
+    b = load("{\"template\":\"small-urban-ac\",\"role\":\"emsp\",\"name_prefix\":\"a b\","
+             "\"typo\":1}");
+    assert_int_equal(api_validate_cpo(b, WS, &p1, &errors), API_VALID_INVALID);
+    assert_loc(errors, 0, "[\"body\",\"typo\"]");
+    assert_loc(errors, 1, "[\"body\",\"name_prefix\"]");
+    assert_loc(errors, 2, "[\"body\",\"role\"]");
+    json_decref(errors);
+    json_decref(b);
+
+    b = load("{\"template\":\"small-urban-ac\",\"ttl_seconds\":1,\"country_code\":\"QQ\"}");
     assert_int_equal(api_validate_cpo(b, NULL, &p1, &errors), API_VALID_INVALID);
     assert_int_equal(json_array_size(errors), 3);   /* ttl, ws_url (none at all), country_code */
     json_decref(errors);
+    json_decref(b);
+}
+
+/* The seed's location fields reach the plan under their OCPI names; nothing is dropped. */
+static void location_seed_fields(void **state)
+{
+    json_t *b = load("{\"locations\":[{\"name\":\"La Defense\",\"address\":\"14 Rue de la Paix\","
+                     "\"city\":\"Paris\",\"country\":\"FR\",\"coordinates\":{\"latitude\":48.8566,"
+                     "\"longitude\":2.3522},\"timezone\":\"Europe/Paris\",\"owner_name\":\"VINCI\","
+                     "\"public\":false,\"publishAllowedTo\":[{\"uid\":\"U1\",\"type\":\"RFID\"}],"
+                     "\"openingTimes\":{\"twentyfourseven\":true},\"charges\":[{\"template\":"
+                     "{\"brand_slug\":\"wallbox\",\"model_slug\":\"wallbox-pulsar-plus\","
+                     "\"connector_type\":\"ccs 2\"},\"charger_ids\":[\"1\"]}]},"
+                     "{\"template\":\"residential-ac-single\",\"overrides\":{\"city\":\"Ghent\","
+                     "\"country\":\"BEL\",\"timezone\":\"Europe/Brussels\",\"ocpp_version\":\"OCPP2.0.1\","
+                     "\"coordinates\":{\"latitude\":51.05,\"longitude\":3.72}}}]}");
+    json_t *plan, *errors;
+
+    assert_int_equal(api_validate_locations(b, NULL, WS, 0, &plan, &errors), API_VALID_OK);
+    json_t *raw = json_array_get(json_object_get(plan, "locations"), 0);
+    json_t *ocpi = json_object_get(raw, "ocpi");
+    assert_string_equal(json_string_value(json_object_get(raw, "country")), "FRA");
+    assert_string_equal(json_string_value(json_object_get(ocpi, "time_zone")), "Europe/Paris");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(ocpi, "owner"), "name")),
+                        "VINCI");
+    assert_true(json_is_false(json_object_get(ocpi, "publish")));
+    assert_non_null(json_object_get(ocpi, "publish_allowed_to"));
+    assert_non_null(json_object_get(json_object_get(ocpi, "opening_times"), "twentyfourseven"));
+    assert_null(json_object_get(ocpi, "timezone"));
+    assert_null(json_object_get(ocpi, "publishAllowedTo"));
+    json_t *row = json_array_get(json_object_get(raw, "chargers"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "connector_type")), "CCS2");
+    assert_int_equal(json_array_size(json_object_get(plan, "warnings")), 1);   /* not the model's */
+    json_t *tl = json_array_get(json_object_get(plan, "locations"), 1);
+    assert_string_equal(json_string_value(json_object_get(tl, "city")), "Ghent");
+    assert_string_equal(json_string_value(json_object_get(tl, "country")), "BEL");
+    assert_string_equal(json_string_value(json_object_get(tl, "latitude")), "51.0500000");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(tl, "ocpi"), "time_zone")),
+                        "Europe/Brussels");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(tl, "ocpi"),
+                                                          "parking_type")), "ON_DRIVEWAY");
+    json_t *trow = json_array_get(json_object_get(tl, "chargers"), 0);
+    assert_string_equal(json_string_value(json_object_get(trow, "ocpp_version")), "OCPP2.0.1");
+    json_decref(plan);
+    json_decref(b);
+
+    /* bad values and unknown fields are errors, each at its place */
+    b = load("[{\"name\":\"X\",\"country\":\"ZZ\",\"coordinates\":{\"latitude\":91,\"longitude\":\"-181\"},"
+             "\"timezone\":\"Mars/Base\",\"charges\":[{\"template\":{\"brand_slug\":\"wallbox\","
+             "\"model_slug\":\"wallbox-pulsar-plus\",\"connector_type\":\"Type9\"},\"chargers_number\":1}]},"
+             "{\"template\":\"urban-ac-hub\",\"overrides\":{\"citty\":\"x\"}}]");
+    assert_int_equal(api_validate_locations(b, NULL, WS, 0, &plan, &errors), API_VALID_INVALID);
+    const char *want[] = {"[\"body\",0,\"charges\",0,\"template\",\"connector_type\"]",
+                          "[\"body\",0,\"coordinates\",\"latitude\"]",
+                          "[\"body\",0,\"coordinates\",\"longitude\"]", "[\"body\",0,\"country\"]",
+                          "[\"body\",0,\"timezone\"]", "[\"body\",1,\"overrides\",\"citty\"]"};
+    assert_int_equal(json_array_size(errors), 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_loc(errors, i, want[i]);
+    json_decref(errors);
+    json_decref(b);
+
+    /* empty_location: no chargers, and charges with it are an error */
+    b = load("[{\"template\":\"urban-ac-hub\"}]");
+    assert_int_equal(api_validate_locations(b, NULL, WS, API_VALID_EMPTY_LOCATIONS, &plan, &errors),
+                     API_VALID_OK);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(plan, "locations"),
+                                                                    0), "chargers")), 0);
+    json_decref(plan);
     json_decref(b);
 }
 
@@ -201,6 +294,7 @@ int main(void)
         cmocka_unit_test(bad_chargers),
         cmocka_unit_test(no_ws_url_anywhere),
         cmocka_unit_test(locations_prefixes_and_coordinates),
+        cmocka_unit_test(location_seed_fields),
         cmocka_unit_test(cpo_plans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
