@@ -563,7 +563,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         char exe[4096];
         size_t exe_len = sizeof exe;
         const char *args[] = {"csms", "--listen", c->builtin_listen, "--stop-with-parent",
-                              "--log-level", "warn", NULL};
+                              "--log-level", "warn", "--log-format", cf_log_format_name(),
+                              NULL};
         if (uv_exepath(exe, &exe_len) == 0)
             a->csms = orch_workers_start(&a->loop, exe, 1, args, NULL, NULL);
         if (!a->csms)

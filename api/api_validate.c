@@ -235,6 +235,12 @@ static const char *check_connector(struct vctx *v, const char *given,
     return kept;
 }
 
+static const char *const GROUP_KEYS[] = {"template", "charger_ids", "chargers_number", NULL};
+static const char *const TEMPLATE_KEYS[] = {
+    "brand_slug", "model_slug", "connector_type", "ocpp_version", "ws_url", "identity_prefix",
+    "template_name", "ca_file", "security_profile", "password", "ca_pem", "client_cert_pem",
+    "client_key_pem", "reconnect", "call_timeout_s", "ping_interval_s", "sessions", NULL};
+
 /* Checks one group {template, charger_ids?, chargers_number?} at loc; when it is
  * valid, appends its charger rows. pre is put before the group's identity_prefix. */
 static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
@@ -256,6 +262,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         vc_err(v, json_incref(loc), "type_error.object", "a charger group must be an object");
         return;
     }
+    vc_only_keys(v, g, GROUP_KEYS, loc);
     t = json_object_get(g, "template");
     tloc = AT_KEY(loc, "template");
     if (!t || json_is_null(t))
@@ -263,6 +270,7 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     else if (!json_is_object(t))
         vc_err(v, json_incref(tloc), "type_error.object", "template must be an object");
     else {
+        vc_only_keys(v, t, TEMPLATE_KEYS, tloc);
         brand = vc_req_str(v, t, "brand_slug", tloc);
         model_slug = vc_req_str(v, t, "model_slug", tloc);
         ctype = vc_opt_str(v, t, "connector_type", tloc);
@@ -340,7 +348,14 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
                 identity, ORCH_IDENTITY_MAX);
             continue;
         }
-        if (json_object_get(v->seen, identity)) {
+        json_t *had = json_object_get(v->seen, identity);
+        if (json_is_string(had)) {   /* "deleting" (see cf_taken_identities) */
+            vc_err(v, AT_IDX(idsloc, i), "value_error.duplicate",
+                "identity '%s' is still being deleted in this location (its charger is "
+                "closing its connection): retry in a few seconds", identity);
+            continue;
+        }
+        if (had) {
             vc_err(v, AT_IDX(idsloc, i), "value_error.duplicate",
                 "duplicate identity '%s' (in this request or already in the location)", identity);
             continue;
@@ -478,13 +493,12 @@ static json_t *snake_keys(struct vctx *v, json_t *j, json_t *loc)
     if (!json_is_object(j))
         return json_incref(j);
     out = json_object();
-    json_object_foreach(j, key, val) {
+    json_object_foreach(j, key, val) {      /* key drives the iteration: not reassigned */
+        const char *name = strcmp(key, "locationEnergyMix") == 0 ? "energy_mix" : key;
         char snake[128];
         size_t k = 0;
-        if (strcmp(key, "locationEnergyMix") == 0)
-            key = "energy_mix";
-        for (const char *c = key; *c && k + 2 < sizeof snake; c++) {
-            if (*c >= 'A' && *c <= 'Z' && c != key)
+        for (const char *c = name; *c && k + 2 < sizeof snake; c++) {
+            if (*c >= 'A' && *c <= 'Z' && c != name)
                 snake[k++] = '_';
             snake[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
         }
@@ -496,9 +510,9 @@ static json_t *snake_keys(struct vctx *v, json_t *j, json_t *loc)
         }
         json_t *at = AT_KEY(loc, key);
         /* "charges" are ours, not OCPI: their keys are left as they are */
-        json_object_set_new(out, strcmp(key, "charges") == 0 ? key : snake,
-                            strcmp(key, "charges") == 0 ? json_incref(val)
-                                                        : snake_keys(v, val, at));
+        int ours = strcmp(key, "charges") == 0;
+        json_object_set_new(out, ours ? key : snake, ours ? json_incref(val)
+                                                         : snake_keys(v, val, at));
         json_decref(at);
     }
     return out;
@@ -615,6 +629,15 @@ static json_t *location_fields(struct vctx *v, json_t *item, json_t *loc, const 
                      "ocpi", ocpi);
 }
 
+/* A raw location's fields: ours, the seed's, and the OCPI 2.2.1 ones a location may be
+ * created with (api_ocpi_schema.h). */
+static const char *const RAW_LOCATION_KEYS[] = {
+    "name", "address", "city", "postal_code", "country", "coordinates", "charges", "timezone",
+    "owner_name", "public", "parking_type", "time_zone", "publish", "publish_allowed_to",
+    "related_locations", "directions", "operator", "suboperator", "owner", "facilities",
+    "opening_times", "charging_when_closed", "images", "energy_mix", "state",
+    "type" /* OCPI 2.1.1 LocationType */, NULL};
+
 static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const char *ws_fallback,
                             int empty)
 {
@@ -637,6 +660,7 @@ static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const cha
         }
     }
     json_decref(chloc);
+    vc_only_keys(v, item, RAW_LOCATION_KEYS, loc);
     json_t *l = location_fields(v, item, loc, NULL);
     if (!l || json_array_size(v->errors) > errs) {
         json_decref(l);

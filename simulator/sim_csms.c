@@ -33,6 +33,7 @@ static const char USAGE[] =
     "                              Rejected (Accepted)\n"
     "  --heartbeat-interval S      interval given in the BootNotification answer (300)\n"
     "  --log-level LEVEL           error, warn, info or debug (info)\n"
+    "  --log-format FORMAT         text or json (text)\n"
     "  --stop-with-parent          stop when stdin closes (serve's built-in CSMS)\n"
     "  --help                      this text\n";
 
@@ -297,6 +298,7 @@ int sim_csms_main(int argc, char **argv)
         {"heartbeat-interval", required_argument, NULL, 'i'},
         {"log-level", required_argument, NULL, 'v'},
         {"stop-with-parent", no_argument, NULL, 's'},
+        {"log-format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -368,6 +370,12 @@ int sim_csms_main(int argc, char **argv)
             break;
         case 's':
             c.watch_parent = 1;
+            break;
+        case 'f':
+            if (cf_log_set_format(optarg) != 0) {
+                fprintf(stderr, "chargefleet csms: --log-format is text or json\n");
+                return 2;
+            }
             break;
         case 'h':
             fputs(USAGE, stdout);
@@ -451,8 +459,8 @@ int sim_csms_main(int argc, char **argv)
             uv_loop_close(&c.loop);
             return 1;
         }
-        printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host, at[i].port,
-               me + 1, (int)getpid());
+        CF_LOG_INFO("csms", "listening on ws://%s:%d (process %d, pid %d)", at[i].host,
+                    at[i].port, me + 1, (int)getpid());
     }
     c.sigint.data = c.sigterm.data = c.stats.data = &c;
     uv_signal_init(&c.loop, &c.sigint);

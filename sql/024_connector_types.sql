@@ -35,3 +35,25 @@ SELECT jsonb_build_object(
     'connectors', jsonb_build_array(cf_ocpi_connector(ch)),
     'last_updated', cf_ocpi_time(ch.updated_at))
 $$;
+
+-- A location's taken identities say which are only still there because their charger
+-- is being deleted (it closes its connection first): "deleting" instead of true, so a
+-- DELETE followed at once by a POST of the same identities hears why, and to retry.
+CREATE OR REPLACE FUNCTION cf_taken_identities(location uuid, except_job uuid, named json)
+RETURNS json LANGUAGE sql STABLE AS $$
+WITH o AS (SELECT json_array_elements_text(named) AS i)
+SELECT COALESCE(json_object_agg(t.i, t.v), '{}'::json) FROM (
+    SELECT DISTINCT ON (i) i, v FROM (
+        SELECT identity AS i, CASE WHEN pending_change = 'delete' THEN to_json('deleting'::text)
+                                   ELSE to_json(true) END AS v
+        FROM chargers WHERE location_id = location
+            AND (named IS NULL OR identity IN (SELECT i FROM o))
+        UNION ALL
+        SELECT (g->>'prefix') || x, to_json(true) FROM jobs j, jsonb_array_elements(j.plan) g,
+            jsonb_array_elements_text(CASE WHEN jsonb_typeof(g->'ids') = 'array'
+                                           THEN g->'ids' ELSE '[]'::jsonb END) x
+        WHERE j.location_id = location AND j.plan IS NOT NULL
+          AND j.id IS DISTINCT FROM except_job) u
+    ORDER BY i, v::text = 'true' DESC) t
+WHERE named IS NULL OR t.i IN (SELECT i FROM o)
+$$;

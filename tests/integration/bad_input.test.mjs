@@ -195,7 +195,10 @@ test('422: ws_url scheme, ocpp_version, unknown model, connector type', async ()
   const hit = await reject422([group({ model_slug: 'no-such-model' }, { chargers_number: 1 })], ['body', 0, 'template', 'model_slug'], 'value_error.unknown_model');
   assert.match(hit.msg, /\/ocpp\/catalog\/brands/);
   await reject422([group({ brand_slug: 'acme' }, { chargers_number: 1 })], ['body', 0, 'template', 'brand_slug'], 'value_error.unknown_model');
-  await reject422([group({ connector_type: 'CHADEMO' }, { chargers_number: 1 })], ['body', 0, 'template', 'connector_type']);
+  const c = await reject422([group({ connector_type: 'Type 9' }, { chargers_number: 1 })], ['body', 0, 'template', 'connector_type'], 'value_error.connector_type');
+  assert.match(c.msg, /CCS2/);   // says which names are understood
+  await reject422([group({ colour: 'red' }, { chargers_number: 1 })], ['body', 0, 'template', 'colour'], 'value_error.extra');
+  await reject422([group({}, { chargers_number: 1, charger_idz: ['1'] })], ['body', 0, 'charger_idz'], 'value_error.extra');
 });
 
 test('422: chargers_number negative or too large', async () => {

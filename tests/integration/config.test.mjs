@@ -61,7 +61,9 @@ test('--version names the version and commit that /healthz and chargefleet_build
   const srv = await startServe({ db: pg.url });
   try {
     const h = await srv.api('GET', '/healthz', { token: null });
-    assert.deepEqual(h.body, { status: 'ok', version: m[1], revision: m[2] });
+    assert.deepEqual({ ...h.body, default_ws_url: undefined }, { status: 'ok', version: m[1], revision: m[2],
+      default_ws_url: undefined, builtin_csms: true });
+    assert.match(h.body.default_ws_url, /^ws:\/\/127\.0\.0\.1:\d+\/ocpp$/);
     const metrics = (await srv.api('GET', '/metrics', { token: null })).body;
     assert.ok(metrics.includes(`chargefleet_build_info{version="${m[1]}",revision="${m[2]}"} 1\n`), metrics.slice(0, 400));
   } finally {

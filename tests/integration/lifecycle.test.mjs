@@ -277,10 +277,11 @@ async function topology(cpoId) {
 }
 
 test('seed: same seed + template + overrides gives a byte-identical topology', async () => {
-  const body = seed => ({ template: 'mixed-city', ws_url: peer.url, overrides: { locations: 2, chargers_per_location: 3 }, ...(seed === undefined ? {} : { seed }) });
+  // each toward its own CSMS path: the same identities live twice toward one CSMS are refused
+  const body = (seed, n) => ({ template: 'mixed-city', ws_url: `${peer.url}/n${n}`, overrides: { locations: 2, chargers_per_location: 3 }, ...(seed === undefined ? {} : { seed }) });
   const made = [];
-  for (const seed of [1234, 1234, 1235, undefined]) {
-    const r = await srv.api('POST', '/ocpi/cpos', { body: body(seed) });
+  for (const [n, seed] of [1234, 1234, 1235, undefined].entries()) {
+    const r = await srv.api('POST', '/ocpi/cpos', { body: body(seed, n) });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     await waitJob(srv, r.body.status_url);
     made.push(r.body.cpo_id);

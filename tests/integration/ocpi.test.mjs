@@ -215,7 +215,7 @@ test('a full OCPI Location given at creation is validated, stored and served bac
   const raw = { name: 'Mall garage', address: 'Kalverstraat 1', city: 'Amsterdam', postal_code: '1012 NX', country: 'NLD',
     coordinates: { latitude: '52.370500', longitude: '4.890100' }, ...ocpiFields,
     charges: [{ template: { brand_slug: 'schneider', model_slug: 'evlink-pro-ac-22kw', ocpp_version: 'OCPP1.6' }, charger_ids: ['MALL1'] }] };
-  const bad = await srv.api('POST', `/ocpi/cpos/${cpo.cpo_id}/locations`, { body: [{ ...raw, parking_type: 'CAR_PARK', facilities: ['SPA'], country: 'NL' }] });
+  const bad = await srv.api('POST', `/ocpi/cpos/${cpo.cpo_id}/locations`, { body: [{ ...raw, parking_type: 'CAR_PARK', facilities: ['SPA'], country: 'ZZZ' }] });
   assert.equal(bad.status, 422);
   assert.deepEqual(bad.body.detail.map(d => d.loc.join('.')).sort(), ['body.0.country', 'body.0.facilities.0', 'body.0.parking_type']);
   const r = await srv.api('POST', `/ocpi/cpos/${cpo.cpo_id}/locations`, { body: [raw] });

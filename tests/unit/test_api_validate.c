@@ -225,7 +225,8 @@ static void location_seed_fields(void **state)
                      "\"city\":\"Paris\",\"country\":\"FR\",\"coordinates\":{\"latitude\":48.8566,"
                      "\"longitude\":2.3522},\"timezone\":\"Europe/Paris\",\"owner_name\":\"VINCI\","
                      "\"public\":false,\"publishAllowedTo\":[{\"uid\":\"U1\",\"type\":\"RFID\"}],"
-                     "\"openingTimes\":{\"twentyfourseven\":true},\"charges\":[{\"template\":"
+                     "\"openingTimes\":{\"twentyfourseven\":true},\"locationEnergyMix\":{\"isGreenEnergy\":true},"
+                     "\"charges\":[{\"template\":"
                      "{\"brand_slug\":\"wallbox\",\"model_slug\":\"wallbox-pulsar-plus\","
                      "\"connector_type\":\"ccs 2\"},\"charger_ids\":[\"1\"]}]},"
                      "{\"template\":\"residential-ac-single\",\"overrides\":{\"city\":\"Ghent\","
@@ -243,6 +244,7 @@ static void location_seed_fields(void **state)
     assert_true(json_is_false(json_object_get(ocpi, "publish")));
     assert_non_null(json_object_get(ocpi, "publish_allowed_to"));
     assert_non_null(json_object_get(json_object_get(ocpi, "opening_times"), "twentyfourseven"));
+    assert_true(json_is_true(json_object_get(json_object_get(ocpi, "energy_mix"), "is_green_energy")));
     assert_null(json_object_get(ocpi, "timezone"));
     assert_null(json_object_get(ocpi, "publishAllowedTo"));
     json_t *row = json_array_get(json_object_get(raw, "chargers"), 0);
