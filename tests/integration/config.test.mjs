@@ -238,3 +238,29 @@ test('--log-format json: one object a line; SIGUSR1 / SIGUSR2 switch debug on an
     for (const k of ['time', 'level', 'component', 'message']) assert.ok(k in o, `${k} in ${l}`);
   }
 });
+
+test('without --default-ws-url serve runs the built-in CSMS, which ends with it; --builtin-csms off refuses', async () => {
+  const off = await startServe({ db: pg.url, extraArgs: ['--builtin-csms', 'off'] });
+  try {
+    const h = (await off.api('GET', '/healthz', { token: null })).body;
+    assert.equal(h.builtin_csms, false);
+    assert.equal(h.default_ws_url, null);
+    const r = await off.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', overrides: { locations: 1, chargers_per_location: 1 } } });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.deepEqual(r.body.detail[0].loc, ['body', 'ws_url']);
+  } finally {
+    assert.deepEqual(await off.stop(), { code: 0, signal: null });
+  }
+  assert.equal(run(['serve', '--builtin-csms', 'nowhere']).code, 2);
+  const srv = await startServe({ db: pg.url });
+  const csms = () => spawnSync('pgrep', ['-P', String(srv.child.pid), '-f', 'chargefleet csms'], { encoding: 'utf8' }).stdout.trim();
+  await until(() => csms() !== '', { what: 'the built-in CSMS child' });
+  const pid = Number(csms());
+  const r = await srv.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', name_prefix: 'builtin', overrides: { locations: 1, chargers_per_location: 2 } } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const job = await waitJob(srv, r.body.status_url);
+  assert.equal(job.status, 'READY', JSON.stringify(job));
+  // killed, serve cannot stop it: the pipe that is the CSMS's stdin closes, and it ends
+  await srv.kill('SIGKILL');
+  await until(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, { what: 'the built-in CSMS to end with serve' });
+});
