@@ -459,8 +459,13 @@ int sim_csms_main(int argc, char **argv)
             uv_loop_close(&c.loop);
             return 1;
         }
-        CF_LOG_INFO("csms", "listening on ws://%s:%d (process %d, pid %d)", at[i].host,
-                    at[i].port, me + 1, (int)getpid());
+        /* standalone: a line on stdout whatever the level (scripts wait for it); under
+         * serve a log line in serve's level and format */
+        if (c.watch_parent)
+            CF_LOG_INFO("csms", "listening on ws://%s:%d", at[i].host, at[i].port);
+        else
+            printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host,
+                   at[i].port, me + 1, (int)getpid());
     }
     c.sigint.data = c.sigterm.data = c.stats.data = &c;
     uv_signal_init(&c.loop, &c.sigint);
