@@ -1,11 +1,11 @@
-#define _GNU_SOURCE   /* strptime */
 #include "api_ocpi_schema.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "api_rfc3339.h"
 
 /* ---- the OCPI 2.2.1 enums a Location uses ---- */
 
@@ -143,16 +143,16 @@ static int hhmm_ok(const char *s)
 
 int api_ocpi_datetime_ok(const char *s)
 {
-    struct tm tm;
-    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    char utc[48];
+    size_t n = s ? strlen(s) : 0;
 
-    if (!end)
+    if (api_rfc3339_parse(s, NULL) == 0)
+        return 1;
+    if (n == 0 || n + 2 > sizeof utc)
         return 0;
-    if (*end == '.')
-        for (end++; isdigit((unsigned char)*end); end++)
-            ;
-    return *end == '\0' || strcmp(end, "Z") == 0 ||
-           ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':');
+    memcpy(utc, s, n);   /* OCPI: no offset means UTC */
+    memcpy(utc + n, "Z", 2);
+    return api_rfc3339_parse(utc, NULL) == 0;
 }
 
 static void check_display_text(struct chk *c, json_t *v, json_t *loc)
