@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api_rfc3339.h"
+#include "api_schema.h"
 
 /* ---- the OCPI 2.2.1 enums a Location uses ---- */
 
@@ -51,14 +52,11 @@ static void bad(struct chk *c, json_t *loc, const char *type, const char *fmt, .
     __attribute__((format(printf, 4, 5)));
 static void bad(struct chk *c, json_t *loc, const char *type, const char *fmt, ...)
 {
-    char msg[300];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    api_schema_verror(c->errors, loc, type, fmt, ap);
     va_end(ap);
-    json_array_append_new(c->errors, json_pack("{s:o,s:s,s:s}", "loc", loc, "msg", msg,
-                                               "type", type));
     c->n++;
 }
 

@@ -157,19 +157,26 @@ struct walk {
     int depth;
 };
 
-/* Appends {loc (copied), msg, type} to w->errors. */
+void api_schema_verror(json_t *errors, json_t *loc, const char *type, const char *fmt,
+                       va_list ap)
+{
+    char msg[512];
+
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    json_array_append_new(errors, json_pack("{s:o,s:s,s:s}", "loc", loc, "msg", msg, "type",
+                                            type));
+}
+
+/* A problem at loc (borrowed: copied into the item). */
 static void problem(struct walk *w, json_t *loc, const char *type, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void problem(struct walk *w, json_t *loc, const char *type, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    api_schema_verror(w->errors, json_copy(loc), type, fmt, ap);
     va_end(ap);
-    json_array_append_new(w->errors, json_pack("{s:o,s:s,s:s}", "loc", json_copy(loc), "msg",
-                                               msg, "type", type));
 }
 
 /* A keyword's value as the document spells it ("1000", "0.5", "'AC'"), into buf. */
@@ -207,6 +214,34 @@ static void not_permitted(struct walk *w, json_t *loc, json_t *values)
 
 static int check(struct walk *w, json_t *s, json_t *x, json_t *loc);
 
+/* The size bounds of one instance type: the keywords, the problems' types, the unit. */
+struct bounds {
+    const char *min_key, *max_key, *min_type, *max_type, *unit;
+};
+
+static const struct bounds STRING_BOUNDS = {"minLength", "maxLength",
+                                            "value_error.any_str.min_length",
+                                            "value_error.any_str.max_length", "characters"};
+static const struct bounds ARRAY_BOUNDS = {"minItems", "maxItems", "value_error.list.min_items",
+                                           "value_error.list.max_items", "items"};
+static const struct bounds OBJECT_BOUNDS = {"minProperties", "maxProperties",
+                                            "value_error.missing", "value_error.extra", "fields"};
+
+/* count (characters, items, fields) against s's bounds b. */
+static void check_size(struct walk *w, json_t *s, const struct bounds *b, size_t count,
+                       json_t *loc)
+{
+    json_t *min = json_object_get(s, b->min_key), *max = json_object_get(s, b->max_key);
+    char buf[64];
+
+    if (json_is_integer(min) && (json_int_t)count < json_integer_value(min))
+        problem(w, loc, b->min_type, "ensure this value has at least %s %s",
+                text_of(min, buf, sizeof buf), b->unit);
+    if (json_is_integer(max) && (json_int_t)count > json_integer_value(max))
+        problem(w, loc, b->max_type, "ensure this value has at most %s %s",
+                text_of(max, buf, sizeof buf), b->unit);
+}
+
 /* UTF-8 characters of a string (jansson holds valid UTF-8): bytes that do not
  * continue a sequence. */
 static size_t utf8_length(json_t *x)
@@ -221,18 +256,10 @@ static size_t utf8_length(json_t *x)
 
 static void check_string(struct walk *w, json_t *s, json_t *x, json_t *loc)
 {
-    json_t *min = json_object_get(s, "minLength"), *max = json_object_get(s, "maxLength");
     const char *src = json_string_value(json_object_get(s, "pattern"));
     const char *format = json_string_value(json_object_get(s, "format"));
-    size_t chars = utf8_length(x);
-    char buf[64];
 
-    if (json_is_integer(min) && chars < (size_t)json_integer_value(min))
-        problem(w, loc, "value_error.any_str.min_length",
-                "ensure this value has at least %s characters", text_of(min, buf, sizeof buf));
-    if (json_is_integer(max) && chars > (size_t)json_integer_value(max))
-        problem(w, loc, "value_error.any_str.max_length",
-                "ensure this value has at most %s characters", text_of(max, buf, sizeof buf));
+    check_size(w, s, &STRING_BOUNDS, utf8_length(x), loc);
     if (src) {
         const regex_t *re = pattern(src, NULL, 0);
         const char *v = json_string_value(x);
@@ -275,17 +302,10 @@ static void check_number(struct walk *w, json_t *s, json_t *x, json_t *loc)
 
 static void check_array(struct walk *w, json_t *s, json_t *x, json_t *loc)
 {
-    json_t *min = json_object_get(s, "minItems"), *max = json_object_get(s, "maxItems");
     json_t *items = json_object_get(s, "items"), *v;
     size_t i;
-    char buf[64];
 
-    if (json_is_integer(min) && json_array_size(x) < (size_t)json_integer_value(min))
-        problem(w, loc, "value_error.list.min_items", "ensure this value has at least %s items",
-                text_of(min, buf, sizeof buf));
-    if (json_is_integer(max) && json_array_size(x) > (size_t)json_integer_value(max))
-        problem(w, loc, "value_error.list.max_items", "ensure this value has at most %s items",
-                text_of(max, buf, sizeof buf));
+    check_size(w, s, &ARRAY_BOUNDS, json_array_size(x), loc);
     if (!items)
         return;
     json_array_foreach(x, i, v) {
@@ -297,12 +317,10 @@ static void check_array(struct walk *w, json_t *s, json_t *x, json_t *loc)
 
 static void check_object(struct walk *w, json_t *s, json_t *x, json_t *loc)
 {
-    json_t *props = json_object_get(s, "properties"), *extra = json_object_get(s, "additionalProperties");
-    json_t *min = json_object_get(s, "minProperties"), *max = json_object_get(s, "maxProperties");
-    json_t *v;
+    json_t *props = json_object_get(s, "properties");
+    json_t *extra = json_object_get(s, "additionalProperties"), *v;
     const char *key;
     size_t i;
-    char buf[64];
 
     json_array_foreach(json_object_get(s, "required"), i, v) {
         const char *name = json_string_value(v);
@@ -322,12 +340,7 @@ static void check_object(struct walk *w, json_t *s, json_t *x, json_t *loc)
             check(w, extra, v, at);
         json_decref(at);
     }
-    if (json_is_integer(min) && json_object_size(x) < (size_t)json_integer_value(min))
-        problem(w, loc, "value_error.missing", "give at least %s field(s)",
-                text_of(min, buf, sizeof buf));
-    if (json_is_integer(max) && json_object_size(x) > (size_t)json_integer_value(max))
-        problem(w, loc, "value_error.extra", "give at most %s field(s)",
-                text_of(max, buf, sizeof buf));
+    check_size(w, s, &OBJECT_BOUNDS, json_object_size(x), loc);
 }
 
 /* The schema s stands for: its $ref's target when it is only a reference. */

@@ -26,6 +26,7 @@
 #define API_SCHEMA_H
 
 #include <jansson.h>
+#include <stdarg.h>
 
 /* Checks instance against components.schemas[component] of the embedded document
  * (parsed on first use, see api_schema_cleanup). instance and loc are borrowed; loc is
@@ -50,6 +51,12 @@ int api_schema_check_doc(json_t *doc, const char *component, json_t *instance, j
  * "ModelCreate/properties/x: $ref #/components/schemas/Nope: no such component".
  * Returns their number. */
 int api_schema_verify(json_t *doc, json_t *problems);
+
+/* Appends {"loc": loc, "msg": fmt formatted with ap, "type": type} to errors (a JSON
+ * array, borrowed); loc is taken. The one spelling of an HTTPValidationError item for
+ * the checkers that keep their own lists (this one, api_ocpi_schema.c). */
+void api_schema_verror(json_t *errors, json_t *loc, const char *type, const char *fmt,
+                       va_list ap);
 
 /* The embedded document, parsed: a borrowed reference valid until api_schema_cleanup,
  * or NULL when it does not parse (logged). */
