@@ -12,7 +12,6 @@
 
 #include "api_rfc3339.h"
 #include "api_routes.h"
-#include "api_vctx.h"
 #include "cf_log.h"
 
 #define REF_PREFIX "#/components/schemas/"
@@ -153,8 +152,18 @@ static int type_admits(json_t *type, json_t *x)
 
 struct walk {
     json_t *schemas;   /* components.schemas, borrowed */
+    json_t *loc;       /* the caller's loc of the instance, borrowed */
     json_t *errors;    /* where problems go, borrowed */
     int depth;
+};
+
+/* Where a value is: a key (or, key NULL, an index) under up, NULL being the instance
+ * itself. On the stack as the walk descends; made into JSON only for a problem, so
+ * that a valid body costs no allocation per value. */
+struct path {
+    const struct path *up;
+    const char *key;
+    size_t index;
 };
 
 void api_schema_verror(json_t *errors, json_t *loc, const char *type, const char *fmt,
@@ -167,15 +176,27 @@ void api_schema_verror(json_t *errors, json_t *loc, const char *type, const char
                                             type));
 }
 
-/* A problem at loc (borrowed: copied into the item). */
-static void problem(struct walk *w, json_t *loc, const char *type, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void problem(struct walk *w, json_t *loc, const char *type, const char *fmt, ...)
+/* Appends the keys and indexes from the top of the walk down to p. */
+static void append_path(json_t *l, const struct path *p)
+{
+    if (!p)
+        return;
+    append_path(l, p->up);
+    json_array_append_new(l, p->key ? json_string(p->key) : json_integer((json_int_t)p->index));
+}
+
+/* A problem at loc: the caller's loc + the path down to it. */
+static void problem(struct walk *w, const struct path *loc, const char *type,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void problem(struct walk *w, const struct path *loc, const char *type,
+                    const char *fmt, ...)
 {
     va_list ap;
+    json_t *l = json_copy(w->loc);
 
+    append_path(l, loc);
     va_start(ap, fmt);
-    api_schema_verror(w->errors, json_copy(loc), type, fmt, ap);
+    api_schema_verror(w->errors, l, type, fmt, ap);
     va_end(ap);
 }
 
@@ -193,7 +214,7 @@ static const char *text_of(json_t *j, char *buf, size_t n)
 }
 
 /* "unexpected value; permitted: 'AC', 'DC'" for the values of an enum (or a const). */
-static void not_permitted(struct walk *w, json_t *loc, json_t *values)
+static void not_permitted(struct walk *w, const struct path *loc, json_t *values)
 {
     char list[400] = "", one[128];
     size_t i, used = 0;
@@ -202,17 +223,16 @@ static void not_permitted(struct walk *w, json_t *loc, json_t *values)
     json_array_foreach(values, i, v) {
         int k = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
                          text_of(v, one, sizeof one));
-        if (k < 0 || (size_t)k >= sizeof list - used) {
-            snprintf(list + (used < sizeof list - 4 ? used : sizeof list - 4),
-                     sizeof list - (used < sizeof list - 4 ? used : sizeof list - 4), "...");
+        if (k < 0 || used + (size_t)k >= sizeof list - sizeof "...") {
+            memcpy(list + used, "...", sizeof "...");   /* used leaves room: see below */
             break;
         }
-        used += (size_t)k;
+        used += (size_t)k;   /* < sizeof list - sizeof "..." */
     }
     problem(w, loc, "value_error.const", "unexpected value; permitted: %s", list);
 }
 
-static int check(struct walk *w, json_t *s, json_t *x, json_t *loc);
+static int check(struct walk *w, json_t *s, json_t *x, const struct path *loc);
 
 /* The size bounds of one instance type: the keywords, the problems' types, the unit. */
 struct bounds {
@@ -229,7 +249,7 @@ static const struct bounds OBJECT_BOUNDS = {"minProperties", "maxProperties",
 
 /* count (characters, items, fields) against s's bounds b. */
 static void check_size(struct walk *w, json_t *s, const struct bounds *b, size_t count,
-                       json_t *loc)
+                       const struct path *loc)
 {
     json_t *min = json_object_get(s, b->min_key), *max = json_object_get(s, b->max_key);
     char buf[64];
@@ -254,7 +274,7 @@ static size_t utf8_length(json_t *x)
     return chars;
 }
 
-static void check_string(struct walk *w, json_t *s, json_t *x, json_t *loc)
+static void check_string(struct walk *w, json_t *s, json_t *x, const struct path *loc)
 {
     const char *src = json_string_value(json_object_get(s, "pattern"));
     const char *format = json_string_value(json_object_get(s, "format"));
@@ -274,7 +294,7 @@ static void check_string(struct walk *w, json_t *s, json_t *x, json_t *loc)
                 "invalid datetime format: RFC 3339 with an offset, e.g. 2026-02-28T00:00:00Z");
 }
 
-static void check_number(struct walk *w, json_t *s, json_t *x, json_t *loc)
+static void check_number(struct walk *w, json_t *s, json_t *x, const struct path *loc)
 {
     static const struct {
         const char *key, *type, *words;
@@ -300,7 +320,7 @@ static void check_number(struct walk *w, json_t *s, json_t *x, json_t *loc)
     }
 }
 
-static void check_array(struct walk *w, json_t *s, json_t *x, json_t *loc)
+static void check_array(struct walk *w, json_t *s, json_t *x, const struct path *loc)
 {
     json_t *items = json_object_get(s, "items"), *v;
     size_t i;
@@ -309,13 +329,12 @@ static void check_array(struct walk *w, json_t *s, json_t *x, json_t *loc)
     if (!items)
         return;
     json_array_foreach(x, i, v) {
-        json_t *at = AT_IDX(loc, i);
-        check(w, items, v, at);
-        json_decref(at);
+        struct path at = {loc, NULL, i};
+        check(w, items, v, &at);
     }
 }
 
-static void check_object(struct walk *w, json_t *s, json_t *x, json_t *loc)
+static void check_object(struct walk *w, json_t *s, json_t *x, const struct path *loc)
 {
     json_t *props = json_object_get(s, "properties");
     json_t *extra = json_object_get(s, "additionalProperties"), *v;
@@ -324,21 +343,19 @@ static void check_object(struct walk *w, json_t *s, json_t *x, json_t *loc)
 
     json_array_foreach(json_object_get(s, "required"), i, v) {
         const char *name = json_string_value(v);
-        if (name && !json_object_get(x, name)) {
-            json_t *at = AT_KEY(loc, name);
-            problem(w, at, "value_error.missing", "field required");
-            json_decref(at);
-        }
+        struct path at = {loc, name, 0};
+        if (name && !json_object_get(x, name))
+            problem(w, &at, "value_error.missing", "field required");
     }
     json_object_foreach(x, key, v) {
-        json_t *ps = json_object_get(props, key), *at = AT_KEY(loc, key);
+        json_t *ps = json_object_get(props, key);
+        struct path at = {loc, key, 0};
         if (ps)
-            check(w, ps, v, at);
+            check(w, ps, v, &at);
         else if (json_is_false(extra))
-            problem(w, at, "value_error.extra", "extra field not permitted");
+            problem(w, &at, "value_error.extra", "extra field not permitted");
         else if (json_is_object(extra))
-            check(w, extra, v, at);
-        json_decref(at);
+            check(w, extra, v, &at);
     }
     check_size(w, s, &OBJECT_BOUNDS, json_object_size(x), loc);
 }
@@ -368,7 +385,8 @@ static int misfit(struct walk *w, json_t *b, json_t *x)
 
 /* anyOf (one = 0) or oneOf (one = 1): each branch checked into its own list; the
  * problems of the best-fitting branch are reported when the rule fails. */
-static void check_choice(struct walk *w, json_t *branches, json_t *x, json_t *loc, int one)
+static void check_choice(struct walk *w, json_t *branches, json_t *x, const struct path *loc,
+                         int one)
 {
     size_t i, passed = 0, n = json_array_size(branches), best = 0;
     json_t *lists = json_array(), *b;
@@ -396,8 +414,8 @@ static void check_choice(struct walk *w, json_t *branches, json_t *x, json_t *lo
     json_decref(lists);
 }
 
-/* Checks x (at loc, borrowed) against schema s, appending to w->errors. */
-static int check(struct walk *w, json_t *s, json_t *x, json_t *loc)
+/* Checks x (at loc) against schema s, appending to w->errors. */
+static int check(struct walk *w, json_t *s, json_t *x, const struct path *loc)
 {
     size_t before = json_array_size(w->errors), i;
     json_t *v;
@@ -465,14 +483,14 @@ static int check(struct walk *w, json_t *s, json_t *x, json_t *loc)
 int api_schema_check_doc(json_t *doc, const char *component, json_t *instance, json_t *loc,
                          json_t *errors)
 {
-    struct walk w = {components(doc), errors, 0};
+    struct walk w = {components(doc), loc, errors, 0};
     json_t *s = json_object_get(w.schemas, component);
 
     if (!s) {
         CF_LOG_ERROR("api", "openapi.json has no component schema %s", component);
         return -1;
     }
-    return check(&w, s, instance, loc);
+    return check(&w, s, instance, NULL);
 }
 
 int api_schema_check(const char *component, json_t *instance, json_t *loc, json_t *errors)

@@ -109,6 +109,19 @@ static void enum_and_const(void **state)
     expect(en, "3", VALID);
     expect(en, "\"AC/DC\"", "[[[\"body\"],\"value_error.const\"]]");
     expect_msg(en, "\"x\"", "unexpected value; permitted: 'AC', 'DC', 3");
+    /* a long enum is cut short in the message */
+    json_t *many = json_array();
+    for (int k = 0; k < 60; k++)
+        json_array_append_new(many, json_sprintf("VALUE_NUMBER_%02d", k));
+    json_t *schemas = json_pack("{s:{s:o}}", "S", "enum", many);
+    char *text = json_dumps(schemas, 0);
+    json_t *errors = check_in(text, "\"x\"");
+    const char *msg = json_string_value(json_object_get(json_array_get(errors, 0), "msg"));
+    assert_non_null(strstr(msg, "'VALUE_NUMBER_00', 'VALUE_NUMBER_01'"));
+    assert_string_equal(msg + strlen(msg) - 3, "...");
+    json_decref(errors);
+    free(text);
+    json_decref(schemas);
     const char *co = "{\"S\":{\"const\":\"OCPP1.6\"}}";
     expect(co, "\"OCPP1.6\"", VALID);
     expect(co, "\"OCPP2.0.1\"", "[[[\"body\"],\"value_error.const\"]]");
