@@ -85,6 +85,10 @@ static const struct {
     {CHARGERS, "{}", "[[[\"body\"],\"value_error.missing\"]]"},
     {CHARGER, "{\"ws_url\":\"ws://h\",\"charger_ids\":[\"a\"]}",
      "[[[\"body\",\"charger_ids\"],\"value_error.extra\"]]"},
+    {CHARGERS, "{\"ws_url\":\"ws://h\",\"charger_ids\":[\"a\",\"\"]}",
+     "[[[\"body\",\"charger_ids\",1],\"value_error.any_str.min_length\"]]"},
+    {CHARGERS, "{\"ws_url\":\"ws://h\",\"charger_ids\":null}",
+     "[[[\"body\",\"charger_ids\"],\"value_error.missing\"]]"},
 
     {PATCH, "{\"name\":\"X\",\"colour\":\"red\",\"coordinates\":{\"latitude\":\"52\"}}",
      "[[[\"body\",\"colour\"],\"value_error.extra\"],"
@@ -107,6 +111,9 @@ static const struct {
      "[[\"body\",\"vendor\"],\"value_error.any_str.max_length\"]]"},
     {MODEL, "{" MODEL_OK ",\"model_slug\":\"Volt 50\"}",
      "[[[\"body\",\"model_slug\"],\"value_error.str.regex\"]]"},
+    {MODEL, "{" MODEL_OK ",\"name\":\"\",\"ocpp_versions\":[\"OCPP2.1\"]}",
+     "[[[\"body\",\"ocpp_versions\",0],\"value_error.const\"]]"},
+    {MODEL, "{" MODEL_OK ",\"name\":\"\"}", "[[[\"body\",\"name\"],\"value_error.any_str.length\"]]"},
 };
 
 static void refused(void **state)
@@ -129,7 +136,21 @@ static void accepted(void **state)
     json_decref(p);
     json_t *m = run(MODEL, "{" MODEL_OK "}", NULL);
     assert_string_equal(json_string_value(json_object_get(m, "vendor")), "acme");
+    assert_string_equal(json_string_value(json_object_get(m, "current_type")), "DC");
+    assert_int_equal(json_integer_value(json_object_get(m, "connector_count")), 2);
+    assert_int_equal(json_array_size(json_object_get(m, "ocpp_versions")), 2);   /* default */
     json_decref(m);
+    m = run(MODEL, "{" MODEL_OK ",\"ocpp_versions\":[\"OCPP2.0.1\"],\"vendor\":\"V\"}", NULL);
+    assert_string_equal(json_string_value(json_object_get(m, "ocpp_version")), "OCPP2.0.1");
+    assert_string_equal(json_string_value(json_object_get(m, "vendor")), "V");
+    json_decref(m);
+    json_t *ids = NULL, *changes = NULL, *errors = NULL;
+    json_t *b = load("{\"template_name\":\"Bay\",\"charger_ids\":[\"a\"]}");
+    assert_int_equal(api_validate_charger_update(b, 1, &changes, &ids, &errors), API_VALID_OK);
+    assert_true(json_equal(ids, json_object_get(b, "charger_ids")));
+    json_decref(ids);
+    json_decref(changes);
+    json_decref(b);
 }
 
 int main(void)
