@@ -15,13 +15,17 @@
  *   exclusiveMinimum / exclusiveMaximum, minItems / maxItems / items,
  *   properties / required / additionalProperties (false or a schema) /
  *   minProperties / maxProperties, allOf, anyOf, oneOf.
- * A value of the wrong type gets one problem (the type) and no other check.
+ * A value of the wrong type gets one problem (the type) and no other check; a null the
+ * type refuses is value_error.missing "may not be null", as the validators say. An
+ * unknown property where additionalProperties is false is value_error.extra "extra field
+ * not permitted" at the property's loc (the words of vc_only_keys). A false schema
+ * (anything but additionalProperties) is value_error.not_allowed.
  *
  * oneOf / anyOf: passes when exactly one / at least one branch passes. Otherwise the
- * problems of one branch are reported, the first branch by: (1) its type admits the
- * value, (2) for an object, it claims the value: one of its required properties is
- * present, (3) fewest problems, (4) earliest. A oneOf value that two branches accept
- * is one problem at its loc (value_error.one_of). */
+ * problems of one branch are reported, the branch chosen by, in this order: (1) its
+ * type admits the value, (2) for an object, it claims the value (one of its required
+ * properties is present), (3) it has the fewest problems, (4) it comes first. A oneOf
+ * value that two branches accept is one problem at its loc (value_error.one_of). */
 #ifndef API_SCHEMA_H
 #define API_SCHEMA_H
 

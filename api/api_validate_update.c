@@ -185,6 +185,10 @@ enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc,
         "firmware", json_string_value(json_object_get(out, "firmware"))
                         ? json_string_value(json_object_get(out, "firmware")) : "1.0.0",
         "ocpp_version", json_array_get(versions, 0), "ocpp_versions", versions, "custom", 1);
+    if (!d)   /* only if the document stopped requiring a field read above */
+        vc_err(&v, json_pack("[s]", "body"), "value_error.missing",
+            "model_slug, name, current_type, max_power_kw, connector_count and "
+            "connector_types are required");
     json_decref(out);
     return vc_finish(&v, d, doc, errors);
 }
