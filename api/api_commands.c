@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_schema.h"
 #include "api_vctx.h"
 #include "orch_fleet.h"
 
@@ -187,18 +188,18 @@ void post_command(struct op *op)
         return;
     }
     struct vctx v;
-    const char *location_id;
-    json_t *ids, *args, *errors;
+    const char *location_id = NULL;
+    json_t *ids = NULL, *args, *errors, *root = json_pack("[s]", "body");
     vc_init(&v, NULL);
-    if (!json_is_object(op->body)) {
-        vc_err(&v, json_pack("[s]", "body"), "type_error.dict", "a JSON object expected");
+    /* The document's CommandRequest first (types, ranges, the fields of every command);
+     * only a body it accepts is read for this command's fields and its target. */
+    if (api_schema_check("CommandRequest", op->body, root, v.errors) > 0) {
         args = json_object();
-        ids = NULL;
-        location_id = NULL;
     } else {
         read_target(&v, op->body, &location_id, &ids);
         args = read_args(&v, c, op->body, 1);
     }
+    json_decref(root);
     enum api_valid valid = vc_finish(&v, args, &args, &errors);
     if (answer_invalid(op, valid, errors)) {
         json_decref(ids);

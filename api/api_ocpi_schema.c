@@ -1,11 +1,12 @@
-#define _GNU_SOURCE   /* strptime */
 #include "api_ocpi_schema.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "api_rfc3339.h"
+#include "api_schema.h"
 
 /* ---- the OCPI 2.2.1 enums a Location uses ---- */
 
@@ -51,14 +52,11 @@ static void bad(struct chk *c, json_t *loc, const char *type, const char *fmt, .
     __attribute__((format(printf, 4, 5)));
 static void bad(struct chk *c, json_t *loc, const char *type, const char *fmt, ...)
 {
-    char msg[300];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    api_schema_verror(c->errors, loc, type, fmt, ap);
     va_end(ap);
-    json_array_append_new(c->errors, json_pack("{s:o,s:s,s:s}", "loc", loc, "msg", msg,
-                                               "type", type));
     c->n++;
 }
 
@@ -143,16 +141,16 @@ static int hhmm_ok(const char *s)
 
 int api_ocpi_datetime_ok(const char *s)
 {
-    struct tm tm;
-    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+    char utc[48];
+    size_t n = s ? strlen(s) : 0;
 
-    if (!end)
+    if (api_rfc3339_parse(s, NULL) == 0)
+        return 1;
+    if (n == 0 || n + 2 > sizeof utc)
         return 0;
-    if (*end == '.')
-        for (end++; isdigit((unsigned char)*end); end++)
-            ;
-    return *end == '\0' || strcmp(end, "Z") == 0 ||
-           ((*end == '+' || *end == '-') && strlen(end) == 6 && end[3] == ':');
+    memcpy(utc, s, n);   /* OCPI: no offset means UTC */
+    memcpy(utc + n, "Z", 2);
+    return api_rfc3339_parse(utc, NULL) == 0;
 }
 
 static void check_display_text(struct chk *c, json_t *v, json_t *loc)

@@ -14,7 +14,9 @@
  * loc is borrowed. Returns the number of problems found. */
 int api_ocpi_check_location(json_t *obj, json_t *loc, json_t *errors);
 
-/* 1 when s is an OCPI DateTime (RFC 3339: YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM]). */
+/* 1 when s is an OCPI DateTime: RFC 3339 as api_rfc3339_parse reads it, where a
+ * missing offset means UTC (OCPI 2.2.1 types: "absence of the timezone designator
+ * implies a UTC timestamp"); 0 otherwise or when s is NULL. */
 int api_ocpi_datetime_ok(const char *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_handlers.h"
+#include "api_schema.h"
 #include "api_vctx.h"
 #include "cf_log.h"
 #include "cf_version.h"
@@ -479,4 +480,5 @@ void api_free(struct api *a)
     free(a->public_url);
     json_decref(a->token_tenants);
     free(a);
+    api_schema_cleanup();   /* the parsed document the validators read (api_schema.h) */
 }

@@ -25,7 +25,8 @@ struct api_opts {
 
 struct api;
 
-/* Strings in o are copied. */
+/* Strings in o are copied. api_free also frees the parsed OpenAPI document the
+ * validators check bodies against (api_schema_cleanup). */
 struct api *api_new(const struct api_opts *o);
 void api_free(struct api *a);
 /* Ends what the API keeps open across requests (live log streams): call before the

@@ -1,31 +1,44 @@
-/* Validation of updates (PUT chargers, PATCH location) and of custom catalog models. */
+/* Validation of updates (PUT chargers, PATCH location) and of custom catalog models.
+ * Each body is first checked against its component schema in api/openapi.json
+ * (api_schema.h: types, lengths, enums, ranges, required and unknown fields); only a
+ * body the document accepts goes on to the checks the document cannot express (URL
+ * schemes, absolute paths, ISO codes, the OCPI fields, what may be combined). */
 #include "api_validate_update.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "api_ocpi_schema.h"
+#include "api_schema.h"
 #include "api_vctx.h"
 #include "orch_catalog.h"
 
+/* The document's schema of the body (ChargerUpdate, ...) first: 1 when it found
+ * problems (added to v's list), so that the semantic checks are skipped. The code
+ * after it relies on the shape the schema guarantees, so a component the document
+ * lacks (a bug the unit tests catch, logged) refuses the body rather than let it by. */
+static int schema_refuses(struct vctx *v, const char *component, json_t *body, json_t *loc)
+{
+    int n = api_schema_check(component, body, loc, v->errors);
 
+    if (n < 0)
+        vc_err(v, json_incref(loc), "value_error.schema",
+               "this server cannot check the body: its API document has no %s", component);
+    return n != 0;
+}
 
 enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t **changes,
                                            json_t **ids, json_t **errors)
 {
-    static const char *const keys[] = {"ws_url", "ocpp_version", "ca_file", "template_name",
-                                       "charger_ids", NULL};
     struct vctx v;
     json_t *loc = json_pack("[s]", "body"), *out = json_object();
 
     vc_init(&v, NULL);
     *ids = NULL;
-    if (!json_is_object(body)) {
-        vc_err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+    if (schema_refuses(&v, "ChargerUpdate", body, loc)) {
         json_decref(loc);
         return vc_finish(&v, out, changes, errors);
     }
-    vc_only_keys(&v, body, keys, loc);
     if (!allow_ids && json_object_get(body, "charger_ids"))
         vc_err(&v, AT_KEY(loc, "charger_ids"), "value_error.extra",
             "charger_ids selects chargers of a location: use PUT "
@@ -35,11 +48,7 @@ enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t *
     if (ws && !vc_ws_url_ok(ws))
         vc_err(&v, AT_KEY(loc, "ws_url"), "value_error.url.scheme",
             "ws_url must be a ws:// or wss:// URL with a host");
-    vc_copy_str(&v, body, "ocpp_version", 16, 0, loc, out);
-    const char *ver = json_string_value(json_object_get(out, "ocpp_version"));
-    if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
-        vc_err(&v, AT_KEY(loc, "ocpp_version"), "value_error.const",
-            "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+    vc_copy_str(&v, body, "ocpp_version", 16, 0, loc, out);   /* one of the enum's */
     vc_copy_str(&v, body, "ca_file", 400, 1, loc, out);
     const char *ca = json_string_value(json_object_get(out, "ca_file"));
     if (ca && ca[0] != '/')
@@ -49,20 +58,17 @@ enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t *
         vc_err(&v, json_incref(loc), "value_error.missing",
             "nothing to change: give ws_url, ocpp_version, ca_file or template_name");
 
-    json_t *given = json_object_get(body, "charger_ids"), *idsloc = AT_KEY(loc, "charger_ids");
-    if (allow_ids && given && !json_is_null(given)) {
-        size_t i;
-        json_t *id;
-        if (!json_is_array(given) || json_array_size(given) == 0)
-            vc_err(&v, json_incref(idsloc), "type_error.list",
-                "charger_ids must be a non-empty list (leave it out for every charger)");
-        json_array_foreach(json_is_array(given) ? given : NULL, i, id) {
-            if (!json_is_string(id) || json_string_length(id) == 0)
-                vc_err(&v, AT_IDX(idsloc, i), "type_error.string", "a charger id or identity");
-        }
-        if (json_array_size(v.errors) == 0)
-            *ids = json_incref(given);
+    /* charger_ids: a non-empty list of strings (the schema); none of them empty */
+    json_t *given = allow_ids ? json_object_get(body, "charger_ids") : NULL, *id;
+    json_t *idsloc = AT_KEY(loc, "charger_ids");
+    size_t i;
+    json_array_foreach(given, i, id) {
+        if (json_string_length(id) == 0)
+            vc_err(&v, AT_IDX(idsloc, i), "value_error.any_str.min_length",
+                   "a charger id or identity, not empty");
     }
+    if (given && json_array_size(v.errors) == 0)
+        *ids = json_incref(given);
     json_decref(idsloc);
     json_decref(loc);
     enum api_valid r = vc_finish(&v, out, changes, errors);
@@ -75,44 +81,33 @@ enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t *
 
 enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t **errors)
 {
-    static const char *const keys[] = {"name", "address", "city", "postal_code", "country",
-                                       "coordinates", "ocpi", NULL};
     struct vctx v;
     json_t *loc = json_pack("[s]", "body"), *out = json_object();
 
     vc_init(&v, NULL);
-    if (!json_is_object(body)) {
-        vc_err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+    if (schema_refuses(&v, "LocationPatch", body, loc)) {
         json_decref(loc);
         return vc_finish(&v, out, patch, errors);
     }
-    vc_only_keys(&v, body, keys, loc);
     vc_copy_str(&v, body, "name", 255, 0, loc, out);
     vc_copy_str(&v, body, "address", 255, 1, loc, out);
     vc_copy_str(&v, body, "city", 100, 1, loc, out);
     vc_copy_str(&v, body, "postal_code", 16, 1, loc, out);
     vc_copy_str(&v, body, "country", 3, 1, loc, out);
-    json_t *coords = json_object_get(body, "coordinates");
+    json_t *coords = json_object_get(body, "coordinates");   /* {latitude, longitude} */
     if (coords) {
         json_t *cloc = AT_KEY(loc, "coordinates");
         char latb[32], lonb[32];
-        if (!json_is_object(coords)) {
-            vc_err(&v, json_incref(cloc), "type_error.object",
-                "coordinates must be {latitude, longitude}");
-        } else {
-            const char *lat = vc_coord(&v, coords, "latitude", cloc, latb, sizeof(latb));
-            const char *lon = vc_coord(&v, coords, "longitude", cloc, lonb, sizeof(lonb));
-            if (lat && lon) {
-                json_object_set_new(out, "latitude", json_string(lat));
-                json_object_set_new(out, "longitude", json_string(lon));
-            }
+        const char *lat = vc_coord(&v, coords, "latitude", cloc, latb, sizeof(latb));
+        const char *lon = vc_coord(&v, coords, "longitude", cloc, lonb, sizeof(lonb));
+        if (lat && lon) {
+            json_object_set_new(out, "latitude", json_string(lat));
+            json_object_set_new(out, "longitude", json_string(lon));
         }
         json_decref(cloc);
     }
-    json_t *ocpi = json_object_get(body, "ocpi");
-    if (ocpi && !json_is_object(ocpi)) {
-        vc_err(&v, AT_KEY(loc, "ocpi"), "type_error.object", "ocpi must be an object");
-    } else if (ocpi) {
+    json_t *ocpi = json_object_get(body, "ocpi");   /* an object */
+    if (ocpi) {
         json_t *oloc = AT_KEY(loc, "ocpi");
         api_ocpi_check_location(ocpi, oloc, v.errors);
         json_decref(oloc);
@@ -130,14 +125,6 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
 
 /* ---- custom catalog models ---- */
 
-/* loc + [key, i] (new reference). */
-static json_t *at_index(json_t *loc, const char *key, size_t i)
-{
-    json_t *k = AT_KEY(loc, key), *l = AT_IDX(k, i);
-    json_decref(k);
-    return l;
-}
-
 static int slug_ok(const char *s)
 {
     size_t n = strlen(s);
@@ -146,73 +133,38 @@ static int slug_ok(const char *s)
 
 enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc, json_t **errors)
 {
-    static const char *const keys[] = {"model_slug", "name", "brand_name", "vendor", "model",
-                                       "current_type", "max_power_kw", "connector_count",
-                                       "connector_types", "firmware", "ocpp_versions", NULL};
-    static const char *const ctypes[] = {"TYPE1", "TYPE2", "CCS1", "CCS2", "CHADEMO", "GBT_AC",
-                                         "GBT_DC", "NACS", "DOMESTIC", NULL};
     struct vctx v;
     json_t *loc = json_pack("[s]", "body"), *out = json_object();
-    long count = 0;
 
     vc_init(&v, NULL);
     if (!slug_ok(brand))
         vc_err(&v, json_pack("[s,s]", "path", "brand"), "value_error.str.regex",
             "a brand slug is 1..64 of a-z 0-9 -");
-    if (!json_is_object(body)) {
-        vc_err(&v, json_incref(loc), "type_error.object", "expected a JSON object");
+    if (schema_refuses(&v, "ModelCreate", body, loc)) {
         json_decref(loc);
         return vc_finish(&v, out, doc, errors);
     }
-    vc_only_keys(&v, body, keys, loc);
-    const char *slug = vc_req_str(&v, body, "model_slug", loc);
-    if (slug && !slug_ok(slug))
-        vc_err(&v, AT_KEY(loc, "model_slug"), "value_error.str.regex",
-            "a model slug is 1..64 of a-z 0-9 -");
-    if (!json_object_get(body, "name"))
-        vc_err(&v, AT_KEY(loc, "name"), "value_error.missing", "field required");
+    /* The schema has checked what is required, the types, the slug's pattern, the
+     * enums (current_type, connector_types, ocpp_versions) and the ranges; left: no
+     * empty strings, and no more connector types than a catalog model holds. */
     vc_copy_str(&v, body, "name", 100, 0, loc, out);
     vc_copy_str(&v, body, "brand_name", 100, 0, loc, out);
     vc_copy_str(&v, body, "vendor", 20, 0, loc, out);     /* OCPP CiString20 */
     vc_copy_str(&v, body, "model", 20, 0, loc, out);      /* OCPP CiString20 */
     vc_copy_str(&v, body, "firmware", 50, 0, loc, out);   /* OCPP CiString50 */
-    const char *cur = vc_req_str(&v, body, "current_type", loc);
-    if (cur && strcmp(cur, "AC") != 0 && strcmp(cur, "DC") != 0)
-        vc_err(&v, AT_KEY(loc, "current_type"), "value_error.const", "current_type is AC or DC");
-    json_t *pw = json_object_get(body, "max_power_kw");
-    if (!json_is_number(pw) || json_number_value(pw) <= 0 || json_number_value(pw) > 1000)
-        vc_err(&v, AT_KEY(loc, "max_power_kw"), pw ? "value_error.number" : "value_error.missing",
-            "max_power_kw is a number in (0, 1000]");
-    if (!json_object_get(body, "connector_count"))
-        vc_err(&v, AT_KEY(loc, "connector_count"), "value_error.missing", "field required");
-    vc_opt_int(&v, body, "connector_count", loc, 1, 8, &count);
-    json_t *types = json_object_get(body, "connector_types"), *t;
-    size_t i;
-    if (!json_is_array(types) || json_array_size(types) < 1 ||
-        json_array_size(types) > ORCH_MAX_CONNECTOR_TYPES)
-        vc_err(&v, AT_KEY(loc, "connector_types"), types ? "type_error.list" : "value_error.missing",
-            "connector_types is a list of 1..%d of TYPE1, TYPE2, CCS1, CCS2, CHADEMO, GBT_AC, "
-            "GBT_DC, NACS, DOMESTIC", ORCH_MAX_CONNECTOR_TYPES);
-    else
-        json_array_foreach(types, i, t) {
-            if (!json_is_string(t) || !vc_in_list(ctypes, json_string_value(t)))
-                vc_err(&v, at_index(loc, "connector_types", i),
-                    "value_error.const", "unknown connector type");
-        }
-    json_t *vers = json_object_get(body, "ocpp_versions"), *ver;
-    if (vers && (!json_is_array(vers) || json_array_size(vers) < 1))
-        vc_err(&v, AT_KEY(loc, "ocpp_versions"), "type_error.list",
-            "ocpp_versions is a non-empty list of OCPP1.6, OCPP2.0.1");
-    else
-        json_array_foreach(vers, i, ver) {
-            const char *s = json_string_value(ver);
-            if (!s || (strcmp(s, "OCPP1.6") != 0 && strcmp(s, "OCPP2.0.1") != 0))
-                vc_err(&v, at_index(loc, "ocpp_versions", i),
-                    "value_error.const", "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
-        }
+    json_t *types = json_object_get(body, "connector_types");
+    if (json_array_size(types) > ORCH_MAX_CONNECTOR_TYPES)
+        vc_err(&v, AT_KEY(loc, "connector_types"), "value_error.list.max_items",
+            "ensure this value has at most %d items", ORCH_MAX_CONNECTOR_TYPES);
     json_decref(loc);
     if (json_array_size(v.errors) > 0)
         return vc_finish(&v, out, doc, errors);
+
+    const char *slug = json_string_value(json_object_get(body, "model_slug"));
+    const char *cur = json_string_value(json_object_get(body, "current_type"));
+    json_t *pw = json_object_get(body, "max_power_kw");
+    json_t *vers = json_object_get(body, "ocpp_versions");
+    json_int_t count = json_integer_value(json_object_get(body, "connector_count"));
 
     /* the stored document: the catalog's model shape, defaults filled in */
     const char *bname = json_string_value(json_object_get(out, "brand_name"));
@@ -228,11 +180,15 @@ enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc,
     json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:I,s:I,s:O,s:s,s:O,s:o,s:b}",
         "brand_slug", brand, "brand_name", bname ? bname : brand, "model_slug", slug,
         "name", name, "vendor", vendor, "model", model, "current_type", cur,
-        "max_power_kw", pw, "connectors", (json_int_t)count, "connector_count", (json_int_t)count,
+        "max_power_kw", pw, "connectors", count, "connector_count", count,
         "connector_types", types,
         "firmware", json_string_value(json_object_get(out, "firmware"))
                         ? json_string_value(json_object_get(out, "firmware")) : "1.0.0",
         "ocpp_version", json_array_get(versions, 0), "ocpp_versions", versions, "custom", 1);
+    if (!d)   /* only if the document stopped requiring a field read above */
+        vc_err(&v, json_pack("[s]", "body"), "value_error.missing",
+            "model_slug, name, current_type, max_power_kw, connector_count and "
+            "connector_types are required");
     json_decref(out);
     return vc_finish(&v, d, doc, errors);
 }
