@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api_ocpi_schema.h"
+#include "api_rfc3339.h"
 #include "orch_fleet.h"
 
 #define FOLLOW_POLL_MS 500
@@ -175,9 +176,10 @@ static int read_query(struct op *op, struct orch_log_query *q, long *follow_arg)
     q->end = api_req_arg(op->req, "end_date");
     q->limit = 100;
     *follow_arg = 0;
-    const char *bad = q->start && !api_ocpi_datetime_ok(q->start) ? "start_date"
-                      : q->end && !api_ocpi_datetime_ok(q->end)   ? "end_date"
-                                                                  : NULL;
+    /* our own API: an offset is required (OCPI's DateTime may leave it out) */
+    const char *bad = q->start && api_rfc3339_parse(q->start, NULL) != 0 ? "start_date"
+                      : q->end && api_rfc3339_parse(q->end, NULL) != 0   ? "end_date"
+                                                                         : NULL;
     if (bad)
         return query_invalid(op, bad, "value_error.datetime",
                              "an RFC 3339 date-time, e.g. 2026-11-30T12:00:00Z");

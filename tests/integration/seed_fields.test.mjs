@@ -201,3 +201,24 @@ test('a charger deleted a moment ago: its identity is refused saying it is still
   if (r.status === 422) assert.match(r.body.detail[0].msg, /still being deleted/);
   else assert.equal(r.status, 202, JSON.stringify(r.body));   // the runtime was quicker
 });
+
+test('dates are strict RFC 3339: 2026-02-30 is a 4xx naming the field, never a 503', async () => {
+  const [l] = await create([{ ...RAW, charges: [group({ ws_url: peer.url, identity_prefix: 'DATE_' }, { charger_ids: ['1'] })] }]);
+  const charger = l.chargers[0].charger_id;
+  for (const bad of ['2026-02-30T00:00:00Z', '2026-02-28T00:00:00', '2026-2-28T00:00:00Z', '2026-02-28T24:00:00Z']) {
+    const r = await srv.api('GET', `/ocpp/chargers/${charger}/logs?start_date=${encodeURIComponent(bad)}`);
+    assert.equal(r.status, 422, `${bad}: ${JSON.stringify(r.body)}`);
+    assert.deepEqual(r.body.detail[0].loc, ['query', 'start_date']);
+  }
+  const ok = await srv.api('GET', `/ocpp/chargers/${charger}/logs?start_date=${encodeURIComponent('2026-02-28T00:00:00.5+01:00')}`);
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  // over OCPI: a 400 with status_code 2001, not a database error
+  const o = await request(srv.base, 'GET', `/ocpi/${cpo.cpo_id}/2.2.1/locations?date_from=2026-02-30T00:00:00Z`, { token: null,
+    headers: { authorization: `Token ${b64(tokenC)}` } });
+  assert.equal(o.status, 400, JSON.stringify(o.body));
+  assert.equal(o.body.status_code, 2001);
+  // in a body: an exceptional opening on a day that does not exist
+  await refused(locs(), { locations: [{ ...RAW, opening_times: { twentyfourseven: true, exceptional_openings: [
+    { period_begin: '2026-02-30T08:00:00Z', period_end: '2026-02-30T18:00:00Z' }] } }] },
+    ['body', 'locations', 0, 'opening_times', 'exceptional_openings', 0, 'period_begin']);
+});
