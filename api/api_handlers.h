@@ -27,7 +27,8 @@ struct api {
     char *public_url;
     void (*kick)(void *arg);
     void *kick_arg;
-    json_t *token_tenants;          /* token hash -> tenant, tokens seen valid */
+    json_t *token_tenants;          /* token hash -> {tenant, read_only, until (ms, monotonic)}:
+                                     * tokens seen valid, checked again after until */
     struct api_fetch_env fetch;     /* outgoing HTTP (OCPI); vh NULL until the server is up */
     struct follower *followers;     /* live log streams (api_logs.c) */
     json_t *(*local_runtime)(void *arg);
