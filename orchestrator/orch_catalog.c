@@ -39,7 +39,7 @@ static const struct orch_location_tmpl locations[] = {
      {{"alpitronic", "hypercharger-hyc300", "OCPP2.0.1", 4, "HDC_", "HYC300"},
       {"abb", "terra-184", "OCPP2.0.1", 2, "HDC_ABB_", "Terra"}}},
     {"residential-ac-single", "One home wallbox in a private driveway", "Residential wallbox",
-     "Oudegracht 12", "Utrecht", "3511 AL", "NLD", "PRIVATE", "52.090737", "5.121420",
+     "Oudegracht 12", "Utrecht", "3511 AL", "NLD", "ON_DRIVEWAY", "52.090737", "5.121420",
      {{"wallbox", "wallbox-pulsar-plus", "OCPP1.6", 1, "RES_", "Pulsar"}}},
 };
 #define N_LOCATIONS (int)(sizeof(locations) / sizeof(locations[0]))
