@@ -246,7 +246,7 @@ static void answer_ambiguous(struct op *op, json_t *matches)
     size_t i;
     json_t *m;
     int n = snprintf(detail, sizeof detail, "identity %s names %zu chargers of yours (one "
-                     "per location); name one by its charger_id:", op->p[0],
+                     "per location); name one by its charger_id:", op->p[op->param],
                      json_array_size(matches));
 
     json_array_foreach(matches, i, m) {
@@ -271,7 +271,7 @@ static void identity_found(enum orch_status st, const char *json, const char *de
     }
     json_t *doc = parse_doc(json), *matches = json_object_get(doc, "matches");
     if (json_array_size(matches) == 1) {
-        snprintf(op->p[0], sizeof op->p[0], "%s",
+        snprintf(op->p[op->param], sizeof op->p[0], "%s",
                  json_string_value(json_object_get(json_array_get(matches, 0), "charger_id")));
         json_decref(doc);
         op->next(op);
@@ -285,16 +285,17 @@ static void identity_found(enum orch_status st, const char *json, const char *de
     op_free(op);
 }
 
-void with_charger(struct op *op, void (*next)(struct op *op))
+void with_charger(struct op *op, int param, void (*next)(struct op *op))
 {
-    if (is_uuid(op->p[0])) {
+    if (is_uuid(op->p[param])) {
         next(op);
         return;
     }
-    if (!require(op, strlen(op->p[0]) <= ORCH_IDENTITY_MAX, "charger"))
+    if (!require(op, strlen(op->p[param]) <= ORCH_IDENTITY_MAX, "charger"))
         return;
+    op->param = param;
     op->next = next;
-    orch_find_chargers(op->api->db, op->tenant, op->p[0], identity_found, op);
+    orch_find_chargers(op->api->db, op->tenant, op->p[param], identity_found, op);
 }
 
 static void get_charger_by_id(struct op *op)
@@ -304,7 +305,7 @@ static void get_charger_by_id(struct op *op)
 
 void get_charger(struct op *op)
 {
-    with_charger(op, get_charger_by_id);
+    with_charger(op, 0, get_charger_by_id);
 }
 
 /* PUT on a location's chargers (location_id) or on one charger (NULL). */
@@ -341,7 +342,7 @@ static void put_charger_by_id(struct op *op)
 
 void put_charger(struct op *op)
 {
-    with_charger(op, put_charger_by_id);
+    with_charger(op, 0, put_charger_by_id);
 }
 
 void delete_location_chargers(struct op *op)
@@ -386,5 +387,5 @@ static void delete_charger_by_id(struct op *op)
 
 void delete_charger(struct op *op)
 {
-    with_charger(op, delete_charger_by_id);
+    with_charger(op, 0, delete_charger_by_id);
 }

@@ -285,7 +285,7 @@ static void charger_logs(struct op *op)
 
 void get_charger_logs(struct op *op)
 {
-    with_charger(op, charger_logs);
+    with_charger(op, 0, charger_logs);
 }
 
 void get_location_logs(struct op *op)

@@ -70,7 +70,8 @@ test('GET /ocpp/chargers/{identity}: the same document as by charger_id', async 
 test('an identity two locations have is 409 naming both; each is reached by its charger_id', async () => {
   for (const [m, p, body] of [['GET', '/ocpp/chargers/SITE_A_001'], ['GET', '/ocpp/chargers/SITE_A_001/logs'],
     ['GET', '/ocpp/chargers/SITE_A_001/logs?follow=1'],
-    ['PUT', '/ocpp/chargers/SITE_A_001', { ws_url: 'ws://127.0.0.1:1/ocpp' }], ['DELETE', '/ocpp/chargers/SITE_A_001']]) {
+    ['PUT', '/ocpp/chargers/SITE_A_001', { ws_url: 'ws://127.0.0.1:1/ocpp' }], ['DELETE', '/ocpp/chargers/SITE_A_001'],
+    ['POST', '/ocpp/commands/plug', { target: { charger_id: 'SITE_A_001' } }]]) {
     const r = await srv.api(m, p, body ? { body } : {});
     assert.equal(r.status, 409, `${m} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
     assert.match(r.body.detail, /identity SITE_A_001 names 2 chargers/);
@@ -78,8 +79,9 @@ test('an identity two locations have is 409 naming both; each is reached by its 
     assert.deepEqual(r.body.candidates.map(c => [c.charger_id, c.location_id, c.location_name]),
       [[id.twinA, loc.a, 'Site A'], [id.twinB, loc.b, 'Site B']]);
   }
-  // nothing changed: both still there, on their CSMS
+  // nothing changed: both still there, on their CSMS, and no command queued
   assert.equal(peer.live.get('SITE_A_001'), 2);
+  assert.equal(pg.query('SELECT count(*) FROM commands')[0][0], '0');
   assert.deepEqual(pg.query(`SELECT count(*), count(*) FILTER (WHERE ws_url = '${peer.url}' AND pending_change IS NULL) FROM chargers WHERE identity = 'SITE_A_001'`), [['2', '2']]);
   assert.equal((await srv.api('GET', `/ocpp/chargers/${id.twinB}`)).body.location_id, loc.b);
 });
@@ -91,6 +93,10 @@ test('PUT and DELETE by identity; logs by identity, also followed', async () => 
   const streamed = await firstEvents('/ocpp/chargers/UNIQ_1/logs?follow=1&start_date=2000-01-01T00:00:00Z', 2);
   assert.equal(streamed.status, 200);
   assert.ok(streamed.rows.every(r => r.charger_id === id.uniq));
+  const cmd = await srv.api('POST', '/ocpp/commands/plug', { body: { target: { charger_id: 'UNIQ_1' } } });
+  assert.equal(cmd.status, 202, JSON.stringify(cmd.body));
+  assert.deepEqual(cmd.body.results.map(r => [r.charger_id, r.identity]), [[id.uniq, 'UNIQ_1']]);
+  assert.equal((await srv.api('POST', '/ocpp/commands/plug', { body: { target: { charger_id: 'NOBODY_1' } } })).status, 404);
   const put = await srv.api('PUT', '/ocpp/chargers/UNIQ_1', { body: { template_name: 'Renamed' } });
   assert.equal(put.status, 200, JSON.stringify(put.body));
   assert.deepEqual(put.body.changed.map(c => [c.charger_id, c.fields]), [[id.uniq, ['charge_point_name']]]);
