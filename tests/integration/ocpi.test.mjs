@@ -218,10 +218,16 @@ test('an EVSE\'s status is its connector\'s: CHARGING in a session, OUTOFORDER f
   const pushed = uid => emsp.patches.filter(p => p.path.endsWith(`/${l.id}/${uid}`)).map(p => p.body.status);
   await until(async () => (await evse()).status === 'AVAILABLE', { what: 'AVAILABLE before the session' });
   const uid = (await evse()).uid;
+  const t0 = Math.floor(Date.now() / 1000) * 1000;
   assert.equal((await command('start-session', { target: { charger_id: charger.charger_id }, id_tag: 'OCPI1' })).status, 'DONE');
   await until(async () => (await srv.api('GET', `/ocpp/chargers/${charger.charger_id}`)).body.live.connectors[0].status === 'Charging',
     { what: 'the connector Charging' });
   await until(async () => (await evse()).status === 'CHARGING', { what: 'the EVSE CHARGING' });
+  // its last_updated (and its Location's, which date_from filters on) say when
+  const charging = await evse();
+  assert.ok(Date.parse(charging.last_updated) >= t0, `${charging.last_updated} >= ${new Date(t0).toISOString()}`);
+  const located = (await ocpi('GET', `${P()}/2.2.1/locations?date_from=${new Date(t0).toISOString().replace('.000', '')}`, tokenC)).body.data;
+  assert.ok(located.some(x => x.id === l.id), 'the location is among those changed since');
   await until(() => pushed(uid).at(-1) === 'CHARGING', { what: 'CHARGING pushed to the eMSP' });
   assert.equal((await command('stop-session', { target: { charger_id: charger.charger_id } })).status, 'DONE');
   await until(async () => (await evse()).status === 'AVAILABLE', { what: 'the EVSE AVAILABLE after the session' });
