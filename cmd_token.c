@@ -51,10 +51,10 @@ static const char LIST_USAGE[] =
 static const char REVOKE_USAGE[] =
     "usage: chargefleet token revoke ID [--db URL | --state-dir DIR]\n"
     "\n"
-    "Revokes token ID (as `token list` shows it): the API answers it 401 from now on, at\n"
-    "the latest " STR(ORCH_TOKEN_RECHECK_SECONDS) " seconds from now (a server checks a token it accepted again\n"
-    "after that long). It stays listed, with when it was revoked. Revoking it again\n"
-    "changes nothing.\n" DB_USAGE;
+    "Revokes token ID (as `token list` shows it): the API answers it 401 within "
+    STR(ORCH_TOKEN_RECHECK_SECONDS) " seconds\n"
+    "(a server checks a token it accepted again after that long). It stays listed, with\n"
+    "when it was revoked; revoking it again changes nothing.\n" DB_USAGE;
 
 enum sub { CREATE, LIST, REVOKE };
 

@@ -62,7 +62,7 @@ test('token --help of each command tells what it does; bad arguments are one lin
   assert.match(cli('--help').out, /token create --tenant NAME \[--read-only\]/);
   assert.match(cli('create', '--help').out, /--read-only +the token may only read: GET; any other method answers\s+403/);
   assert.match(cli('list', '--help').out, /last 4 hex digits[\s\S]*Never the tokens themselves/);
-  assert.match(cli('revoke', '--help').out, new RegExp(`at\\s+the latest ${RECHECK_S} seconds`));
+  assert.match(cli('revoke', '--help').out, new RegExp(`answers it 401 within ${RECHECK_S} seconds`));
   for (const args of [['create'], ['create', '--tenant', 'no spaces'], ['create', '--tenant', 'a', '--json'],
     ['list', '--read-only'], ['revoke'], ['revoke', 'abc'], ['revoke', '0'], ['revoke', '1', '2'],
     ['revoke', '1', '--tenant', 'acme'], ['frob'], ['list', '--nope']]) {
