@@ -234,8 +234,12 @@ test('an EVSE\'s status is its connector\'s: CHARGING in a session, OUTOFORDER f
   await until(() => pushed(uid).at(-1) === 'AVAILABLE', { what: 'AVAILABLE pushed' });
   assert.equal((await command('inject-fault', { target: { charger_id: charger.charger_id } })).status, 'DONE');
   await until(async () => (await evse()).status === 'OUTOFORDER', { what: 'the EVSE OUTOFORDER' });
+  await until(() => pushed(uid).at(-1) === 'OUTOFORDER', { what: 'OUTOFORDER pushed' });
   assert.equal((await command('clear-fault', { target: { charger_id: charger.charger_id } })).status, 'DONE');
   await until(async () => (await evse()).status === 'AVAILABLE', { what: 'AVAILABLE once the fault cleared' });
+  // every push delivered before the next test watches what the eMSP is sent
+  await until(() => pushed(uid).at(-1) === 'AVAILABLE' && pg.query('SELECT count(*) FROM ocpi_push')[0][0] === '0',
+    { what: 'the pushes delivered' });
   assert.deepEqual(peer.failures, []);
 });
 
