@@ -23,6 +23,7 @@
 #include "cf_log.h"
 #include "cf_net.h"
 #include "cf_version.h"
+#include "cmd_token.h"
 #include "db.h"
 #include "orch_migrate.h"
 #include "orch_pg.h"
@@ -46,7 +47,8 @@ static const char USAGE[] =
     "  worker   simulator runtime only: claims chargers from a shared database (--db)\n"
     "  run      a conformance run from a scenario file or a built-in suite (no database)\n"
     "  csms     a small built-in CSMS that accepts everything (demos, benchmarks)\n"
-    "  token    token create --tenant NAME: a new API token for a tenant\n"
+    "  token    API tokens of tenants: token create --tenant NAME [--read-only], token\n"
+    "           list, token revoke ID\n"
     "  version  this program's version and git commit (also --version)\n"
     "\n"
     "`chargefleet <command> --help` lists the options of a command.\n";
@@ -122,19 +124,6 @@ static const char WORKER_USAGE[] =
     "  --capacity N                most chargers this worker runs (open-files limit - 200)\n"
     RUNTIME_USAGE
     SOURCES_USAGE;
-
-static const char TOKEN_USAGE[] =
-    "usage: chargefleet token create --tenant NAME [--db URL | --state-dir DIR]\n"
-    "\n"
-    "Prints a new API token of tenant NAME (1..64 of A-Z a-z 0-9 . _ -). Only its hash is\n"
-    "stored: keep the printed token. Each tenant sees only its own CPOs, locations and\n"
-    "chargers. serve's --api-token is the token of tenant \"default\".\n"
-    "  --tenant NAME               the tenant (created with its first token)\n"
-    "  --db URL                    PostgreSQL URL or conninfo (default: $DATABASE_URL; without\n"
-    "                              either, the embedded PostgreSQL under --state-dir, running\n"
-    "                              or not)\n"
-    "  --state-dir DIR             as for serve\n"
-    "  --help                      this text\n";
 
 struct app {
     uv_loop_t loop;
@@ -1098,67 +1087,6 @@ out:
     orch_pg_stop(&pg);
     args_free(&args);
     return rc;
-}
-
-static int cmd_token(int argc, char **argv)
-{
-    enum { O_TENANT = 1, O_DB, O_STATE, O_HELP };
-    static const struct option opts[] = {
-        {"tenant", required_argument, NULL, O_TENANT},
-        {"db", required_argument, NULL, O_DB},
-        {"state-dir", required_argument, NULL, O_STATE},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *tenant = NULL, *db = getenv("DATABASE_URL"), *state = NULL;
-    char conninfo[1024], state_dir[512], token[65];
-    struct orch_pg pg = {0};
-    int o;
-
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(TOKEN_USAGE, stdout);
-        return 0;
-    }
-    if (argc < 2 || strcmp(argv[1], "create") != 0) {
-        fputs(TOKEN_USAGE, stderr);
-        return 2;
-    }
-    optind = 1;
-    while ((o = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_TENANT: tenant = optarg; break;
-        case O_DB: db = optarg; break;
-        case O_STATE: state = optarg; break;
-        case O_HELP: fputs(TOKEN_USAGE, stdout); return 0;
-        default: fputs(TOKEN_USAGE, stderr); return 2;
-        }
-    }
-    if (optind < argc - 1 || !tenant) {
-        fprintf(stderr, "chargefleet token create: %s\n%s",
-                tenant ? "unexpected argument" : "--tenant NAME is required", TOKEN_USAGE);
-        return 2;
-    }
-    if (!orch_tenant_name_ok(tenant)) {
-        fprintf(stderr, "chargefleet token create: --tenant '%s': 1..%d of A-Z a-z 0-9 . _ -\n",
-                tenant, ORCH_TENANT_MAX);
-        return 2;
-    }
-    if (db && *db) {
-        snprintf(conninfo, sizeof(conninfo), "%s", db);
-    } else {
-        if (!state) {
-            orch_pg_default_state_dir(state_dir, sizeof(state_dir));
-            state = state_dir;
-        }
-        if (orch_pg_start(&pg, state, conninfo, sizeof(conninfo)) != 0)
-            return 1;
-    }
-    int rc = orch_token_create(conninfo, tenant, token);
-    orch_pg_stop(&pg);
-    if (rc != 0)
-        return 1;
-    printf("%s\n", token);
-    return 0;
 }
 
 int main(int argc, char **argv)

@@ -174,6 +174,27 @@ enum api_valid api_validate_command(const char *command, json_t *args, json_t **
     return vc_finish(&v, clean, out, errors);
 }
 
+/* Queues command c with args (borrowed) for the targets: location_id and/or ids (a
+ * borrowed array; NULL = every charger of the location). */
+static void queue(struct op *op, size_t c, const char *location_id, json_t *ids, json_t *args)
+{
+    char *a = json_dumps(args, JSON_COMPACT), *i = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
+    orch_queue_command(op->api->db, op->tenant, location_id, i, commands[c].name, a, queued,
+                       op);
+    free(a);
+    free(i);
+}
+
+/* The one charger named, resolved into op->p[1]; op->state holds the command and its
+ * arguments (and says to queued() that one charger was named). */
+static void queue_one(struct op *op)
+{
+    json_t *ids = json_pack("[s]", op->p[1]);
+    queue(op, (size_t)json_integer_value(json_object_get(op->state, "command")), NULL, ids,
+          json_object_get(op->state, "args"));
+    json_decref(ids);
+}
+
 void post_command(struct op *op)
 {
     size_t c = find_command(op->p[0]);
@@ -206,14 +227,17 @@ void post_command(struct op *op)
         op_free(op);
         return;
     }
-    char *a = json_dumps(args, JSON_COMPACT), *i = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
-    op->state = location_id ? NULL : json_true();      /* one charger named */
-    orch_queue_command(op->api->db, op->tenant, location_id, i, commands[c].name, a, queued,
-                       op);
-    json_decref(args);
+    if (location_id) {
+        queue(op, c, location_id, ids, args);
+        json_decref(args);
+        json_decref(ids);
+        return;
+    }
+    /* one charger named: by id, or by an identity that must name one charger */
+    snprintf(op->p[1], sizeof op->p[1], "%s", json_string_value(json_array_get(ids, 0)));
     json_decref(ids);
-    free(a);
-    free(i);
+    op->state = json_pack("{s:I,s:o}", "command", (json_int_t)c, "args", args);
+    with_charger(op, 1, queue_one);
 }
 
 void get_command(struct op *op)

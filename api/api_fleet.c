@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api_handlers.h"
+#include "orch_expand.h"
 #include "orch_fleet.h"
 
 /* ---- CPOs ---- */
@@ -238,10 +239,73 @@ void get_all_chargers(struct op *op)
     list_chargers(op, NULL);
 }
 
+/* 409: the candidates, in the detail for a person and as a list for a program. */
+static void answer_ambiguous(struct op *op, json_t *matches)
+{
+    char detail[1024];
+    size_t i;
+    json_t *m;
+    int n = snprintf(detail, sizeof detail, "identity %s names %zu chargers of yours (one "
+                     "per location); name one by its charger_id:", op->p[op->param],
+                     json_array_size(matches));
+
+    json_array_foreach(matches, i, m) {
+        if (n < 0 || (size_t)n >= sizeof detail)
+            break;
+        n += snprintf(detail + n, sizeof detail - (size_t)n, "%s %s (location %s %s)",
+                      i ? "," : "", json_string_value(json_object_get(m, "charger_id")),
+                      json_string_value(json_object_get(m, "location_id")),
+                      json_string_value(json_object_get(m, "location_name")));
+    }
+    api_req_respond_json(op->req, 409, json_pack("{s:s,s:O}", "detail", detail,
+                                                 "candidates", matches));
+}
+
+static void identity_found(enum orch_status st, const char *json, const char *detail, void *arg)
+{
+    struct op *op = arg;
+
+    if (answer_failure(op, st, detail, "charger")) {
+        op_free(op);
+        return;
+    }
+    json_t *doc = parse_doc(json), *matches = json_object_get(doc, "matches");
+    if (json_array_size(matches) == 1) {
+        snprintf(op->p[op->param], sizeof op->p[0], "%s",
+                 json_string_value(json_object_get(json_array_get(matches, 0), "charger_id")));
+        json_decref(doc);
+        op->next(op);
+        return;
+    }
+    if (json_array_size(matches) == 0)
+        api_req_error(op->req, 404, "charger not found");
+    else
+        answer_ambiguous(op, matches);
+    json_decref(doc);
+    op_free(op);
+}
+
+void with_charger(struct op *op, int param, void (*next)(struct op *op))
+{
+    if (is_uuid(op->p[param])) {
+        next(op);
+        return;
+    }
+    if (!require(op, strlen(op->p[param]) <= ORCH_IDENTITY_MAX, "charger"))
+        return;
+    op->param = param;
+    op->next = next;
+    orch_find_chargers(op->api->db, op->tenant, op->p[param], identity_found, op);
+}
+
+static void get_charger_by_id(struct op *op)
+{
+    orch_get_charger(op->api->db, op->tenant, op->p[0], answer_doc(op, "charger"), op);
+}
+
 void get_charger(struct op *op)
 {
-    if (require(op, is_uuid(op->p[0]), "charger"))
-        orch_get_charger(op->api->db, op->tenant, op->p[0], answer_doc(op, "charger"), op);
+    with_charger(op, 0, get_charger_by_id);
 }
 
 /* PUT on a location's chargers (location_id) or on one charger (NULL). */
@@ -271,10 +335,14 @@ void put_location_chargers(struct op *op)
         update(op, op->p[0]);
 }
 
+static void put_charger_by_id(struct op *op)
+{
+    update(op, NULL);
+}
+
 void put_charger(struct op *op)
 {
-    if (require(op, is_uuid(op->p[0]), "charger"))
-        update(op, NULL);
+    with_charger(op, 0, put_charger_by_id);
 }
 
 void delete_location_chargers(struct op *op)
@@ -310,11 +378,14 @@ void delete_location_chargers(struct op *op)
     free(ids);
 }
 
-void delete_charger(struct op *op)
+static void delete_charger_by_id(struct op *op)
 {
-    if (!require(op, is_uuid(op->p[0]), "charger"))
-        return;
     char ids[160];
     snprintf(ids, sizeof(ids), "[\"%s\"]", op->p[0]);
     orch_delete_chargers(op->api->db, op->tenant, NULL, ids, one_answer, op);
+}
+
+void delete_charger(struct op *op)
+{
+    with_charger(op, 0, delete_charger_by_id);
 }

@@ -28,7 +28,8 @@ struct api {
     char *public_url;
     void (*kick)(void *arg);
     void *kick_arg;
-    json_t *token_tenants;          /* token hash -> tenant, tokens seen valid */
+    json_t *token_tenants;          /* token hash -> {tenant, read_only, until (ms, monotonic)}:
+                                     * tokens seen valid, checked again after until */
     struct api_fetch_env fetch;     /* outgoing HTTP (OCPI); vh NULL until the server is up */
     struct follower *followers;     /* live log streams (api_logs.c) */
     json_t *(*local_runtime)(void *arg);
@@ -47,6 +48,7 @@ struct op {
     char token_a[65];
     json_t *state;                  /* a handler's own state across round trips, owned */
     void (*next)(struct op *op);    /* a handler's continuation */
+    int param;                      /* with_charger: the path parameter it resolves */
 };
 
 void op_free(struct op *op);
@@ -135,6 +137,13 @@ void get_location_chargers(struct op *op);
 void put_location_chargers(struct op *op);
 void delete_location_chargers(struct op *op);
 void get_all_chargers(struct op *op);
+/* The charger op->p[param] names: a UUID is taken as its charger id; anything else as
+ * an OCPP identity of the tenant's, resolved to its charger id (written over
+ * op->p[param]) before next(op) runs. No such charger: 404; an identity several of the
+ * tenant's chargers have (one per location): 409 {"detail": "... <charger id>
+ * (location <id> <name>), ...", "candidates": [{charger_id, identity, location_id,
+ * location_name}]}. next owns op; op is freed here when answered. */
+void with_charger(struct op *op, int param, void (*next)(struct op *op));
 void get_charger(struct op *op);
 void put_charger(struct op *op);
 void delete_charger(struct op *op);

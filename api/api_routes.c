@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api_handlers.h"
 #include "api_schema.h"
@@ -353,32 +354,53 @@ static void proceed(struct op *op)
     op->route->fn(op);
 }
 
-/* Tokens are checked against the database once, then remembered (there is no
- * revocation yet); the cache is bounded. */
+/* A token seen valid is remembered for ORCH_TOKEN_RECHECK_SECONDS, then checked again:
+ * a revoked token is refused within that time. The cache is bounded. */
 #define TOKEN_CACHE_MAX 10000
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The tenant is known: a read-only token may only read; then the route's work. */
+static void admit(struct op *op, const char *tenant, int read_only)
+{
+    snprintf(op->tenant, sizeof(op->tenant), "%s", tenant);
+    op->token_a[0] = '\0';
+    if (read_only && op->route->method != API_GET) {
+        api_req_error(op->req, 403, "this token is read-only: it may only GET");
+        op_free(op);
+        return;
+    }
+    proceed(op);
+}
 
 static void token_checked(enum orch_status st, const char *json, const char *detail, void *arg)
 {
     struct op *op = arg;
+    json_t *doc = st == ORCH_OK ? parse_doc(json) : NULL;
 
-    if (st == ORCH_NOT_FOUND) {
-        api_req_error(op->req, 401, "missing or invalid bearer token");
+    if (st == ORCH_NOT_FOUND || json_is_true(json_object_get(doc, "revoked"))) {
+        api_req_error(op->req, 401, st == ORCH_NOT_FOUND ? "missing or invalid bearer token"
+                                                         : "this bearer token was revoked");
         op_free(op);
-        return;
-    }
-    if (answer_failure(op, st, detail, "token")) {
+    } else if (answer_failure(op, st, detail, "token")) {
         op_free(op);
-        return;
+    } else {
+        json_t *tenants = op->api->token_tenants;
+        if (json_object_size(tenants) >= TOKEN_CACHE_MAX)
+            json_object_clear(tenants);
+        json_object_set_new(tenants, op->token_a,
+                            json_pack("{s:O,s:O,s:I}", "tenant", json_object_get(doc, "tenant"),
+                                      "read_only", json_object_get(doc, "read_only"), "until",
+                                      (json_int_t)(now_ms() + ORCH_TOKEN_RECHECK_SECONDS * 1000)));
+        admit(op, json_string_value(json_object_get(doc, "tenant")),
+              json_is_true(json_object_get(doc, "read_only")));
     }
-    json_t *doc = parse_doc(json);
-    snprintf(op->tenant, sizeof(op->tenant), "%s",
-             json_string_value(json_object_get(doc, "tenant")));
     json_decref(doc);
-    if (json_object_size(op->api->token_tenants) >= TOKEN_CACHE_MAX)
-        json_object_clear(op->api->token_tenants);
-    json_object_set_new(op->api->token_tenants, op->token_a, json_string(op->tenant));
-    op->token_a[0] = '\0';
-    proceed(op);
 }
 
 static void authenticate(struct op *op)
@@ -393,17 +415,15 @@ static void authenticate(struct op *op)
         return;
     }
     if (strlen(token) == n && CRYPTO_memcmp(token, a->token, n) == 0) {
-        strcpy(op->tenant, "default");
-        proceed(op);
+        admit(op, "default", 0);
         return;
     }
     /* op->token_a holds the hash until the lookup answers */
     orch_sha256_hex(token, op->token_a);
-    const char *tenant = json_string_value(json_object_get(a->token_tenants, op->token_a));
-    if (tenant) {
-        snprintf(op->tenant, sizeof(op->tenant), "%s", tenant);
-        op->token_a[0] = '\0';
-        proceed(op);
+    json_t *seen = json_object_get(a->token_tenants, op->token_a);
+    if (seen && json_integer_value(json_object_get(seen, "until")) > now_ms()) {
+        admit(op, json_string_value(json_object_get(seen, "tenant")),
+              json_is_true(json_object_get(seen, "read_only")));
         return;
     }
     orch_token_tenant(a->db, op->token_a, token_checked, op);

@@ -167,6 +167,12 @@ static const char SQL_LIST_CHARGERS[] =
 static const char SQL_GET_CHARGER[] =
     "SELECT " CHARGER_JSON("c") " FROM " VISIBLE_CHARGERS " AND c.id = $2::uuid";
 
+static const char SQL_FIND_CHARGERS[] =
+    "SELECT json_build_object('matches', COALESCE(json_agg(json_build_object("
+    "  'charger_id', c.id, 'identity', c.identity, 'location_id', c.location_id, "
+    "  'location_name', l.name) ORDER BY c.seq), '[]'::json)) "
+    "FROM " VISIBLE_CHARGERS " AND c.identity = $2";
+
 /* The chargers a bulk call targets ($2 location or NULL, $3 ids/identities or NULL),
  * and the given ids that matched nothing. */
 #define TARGETS                                                                         \
@@ -279,38 +285,44 @@ void orch_get_command(struct db *db, const char *tenant, const char *command_id,
 /* ---- logs ---- */
 
 /* A charger's ($2) or a location's ($3) log rows after id $8, filtered by time, event,
- * direction; oldest first. No row at all when the charger / location is not the
- * tenant's (NOT_FOUND). */
-static const char SQL_LOGS[] =
-    "WITH ch AS MATERIALIZED (SELECT c.id, c.identity FROM " VISIBLE_CHARGERS
-    "  AND ($2::uuid IS NULL OR c.id = $2::uuid) "
-    "  AND ($3::uuid IS NULL OR c.location_id = $3::uuid)) "
-    "SELECT json_build_object('data', COALESCE((SELECT json_agg(json_build_object("
-    "    'id', r.id, 'at', "
-    "    to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-    "    'charger_id', r.charger_id, "
-    "    'identity', r.identity, 'event', r.event, 'direction', r.direction, "
-    "    'action', r.action, 'message_id', r.message_id, "
-    "    CASE WHEN r.event = 'frame' THEN 'frame' ELSE 'detail' END, r.detail) ORDER BY r.id) "
-    "  FROM (SELECT g.*, ch.identity FROM charger_logs g JOIN ch ON ch.id = g.charger_id "
-    "    WHERE g.id > $8::bigint "
-    "      AND ($4::timestamptz IS NULL OR g.at >= $4::timestamptz) "
-    "      AND ($5::timestamptz IS NULL OR g.at <= $5::timestamptz) "
-    "      AND ($6::text IS NULL OR g.event = $6) AND ($7::text IS NULL OR g.direction = $7) "
-    "    ORDER BY g.id LIMIT $9::int OFFSET $10::int) r), '[]'::json), "
-    "  'limit', $9::int, 'offset', $10::int) "
-    "WHERE ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM ch)) AND " LOCATION_EXISTS("$3");
+ * direction: the page is picked in id order `pick` (DESC: the latest) and answered in
+ * id order `give`; with $11 the number of rows matching (every page's). No row at all
+ * when the charger / location is not the tenant's (NOT_FOUND). */
+#define SQL_LOGS(pick, give)                                                            \
+    "WITH ch AS MATERIALIZED (SELECT c.id, c.identity FROM " VISIBLE_CHARGERS          \
+    "  AND ($2::uuid IS NULL OR c.id = $2::uuid) "                                      \
+    "  AND ($3::uuid IS NULL OR c.location_id = $3::uuid)), "                           \
+    "m AS NOT MATERIALIZED (SELECT g.*, ch.identity FROM charger_logs g "               \
+    "  JOIN ch ON ch.id = g.charger_id WHERE g.id > $8::bigint "                        \
+    "    AND ($4::timestamptz IS NULL OR g.at >= $4::timestamptz) "                     \
+    "    AND ($5::timestamptz IS NULL OR g.at <= $5::timestamptz) "                     \
+    "    AND ($6::text IS NULL OR g.event = $6) AND ($7::text IS NULL OR g.direction = $7)) " \
+    "SELECT json_build_object('data', COALESCE((SELECT json_agg(json_build_object("     \
+    "    'id', r.id, 'at', "                                                            \
+    "    to_char(r.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "      \
+    "    'charger_id', r.charger_id, "                                                  \
+    "    'identity', r.identity, 'event', r.event, 'direction', r.direction, "          \
+    "    'action', r.action, 'message_id', r.message_id, "                              \
+    "    CASE WHEN r.event = 'frame' THEN 'frame' ELSE 'detail' END, r.detail) "        \
+    "    ORDER BY r.id " give ") "                                                      \
+    "  FROM (SELECT * FROM m ORDER BY m.id " pick " LIMIT $9::int OFFSET $10::int) r), " \
+    "  '[]'::json), 'limit', $9::int, 'offset', $10::int, "                             \
+    "  'order', lower('" give "'), "                                                    \
+    "  'total', CASE WHEN $11::boolean THEN (SELECT count(*) FROM m) END) "             \
+    "WHERE ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM ch)) AND " LOCATION_EXISTS("$3")
 
 void orch_logs_query(struct db *db, const char *tenant, const struct orch_log_query *q,
                      orch_json_cb cb, void *arg)
 {
+    static const char *const sql[] = {SQL_LOGS("ASC", "ASC"), SQL_LOGS("DESC", "DESC"),
+                                      SQL_LOGS("DESC", "ASC")};
     char after[24], limit[24], offset[24];
     snprintf(after, sizeof after, "%lld", q->after_id);
     snprintf(limit, sizeof limit, "%ld", q->limit);
     snprintf(offset, sizeof offset, "%ld", q->offset);
     const char *p[] = {tenant, q->charger_id, q->location_id, q->start, q->end, q->event,
-                       q->direction, after, limit, offset};
-    orch_query_json(db, SQL_LOGS, 10, p, cb, arg);
+                       q->direction, after, limit, offset, q->with_total ? "true" : "false"};
+    orch_query_json(db, sql[q->desc ? 1 : q->tail ? 2 : 0], 11, p, cb, arg);
 }
 
 static void page_params(const struct orch_page *pg, char page[24], char limit[24])
@@ -394,6 +406,13 @@ void orch_get_charger(struct db *db, const char *tenant, const char *charger_id,
 {
     const char *p[] = {tenant, charger_id};
     orch_query_json(db, SQL_GET_CHARGER, 2, p, cb, arg);
+}
+
+void orch_find_chargers(struct db *db, const char *tenant, const char *identity,
+                        orch_json_cb cb, void *arg)
+{
+    const char *p[] = {tenant, identity};
+    orch_query_json(db, SQL_FIND_CHARGERS, 2, p, cb, arg);
 }
 
 void orch_update_chargers(struct db *db, const char *tenant, const char *location_id,

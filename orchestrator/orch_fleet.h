@@ -55,6 +55,11 @@ void orch_list_chargers(struct db *db, const char *tenant, const struct orch_cha
                         const struct orch_page *pg, orch_json_cb cb, void *arg);
 void orch_get_charger(struct db *db, const char *tenant, const char *charger_id,
                       orch_json_cb cb, void *arg);
+/* The tenant's chargers with OCPP identity `identity` (unique per location, so one per
+ * location at most): {"matches": [{charger_id, identity, location_id, location_name}]},
+ * oldest first, empty when none. */
+void orch_find_chargers(struct db *db, const char *tenant, const char *identity,
+                        orch_json_cb cb, void *arg);
 
 /* Updates chargers of a location (location_id) or one charger (location_id NULL and
  * ids = one charger_id). ids: JSON array text of charger ids or identities, NULL = all.
@@ -87,9 +92,14 @@ struct orch_log_query {
     const char *start, *end, *event, *direction;
     long long after_id;                       /* rows after this id (0: all) */
     long limit, offset;
+    int desc;                                 /* newest first (else oldest first) */
+    int tail;                                 /* the latest `limit` rows, oldest first
+                                               * unless desc (offset counts from the end) */
+    int with_total;                           /* count the rows matching ("total") */
 };
 /* {"data": [{id, at, charger_id, identity, event, direction, action, message_id,
- * frame | detail}], "limit", "offset"}, oldest first; NOT_FOUND when the charger or
+ * frame | detail}], "limit", "offset", "order": "asc" | "desc", "total": the rows
+ * matching the filters (null without with_total)}; NOT_FOUND when the charger or
  * location is not the tenant's. */
 void orch_logs_query(struct db *db, const char *tenant, const struct orch_log_query *q,
                      orch_json_cb cb, void *arg);

@@ -68,6 +68,11 @@ static const char SQL_CLAIM[] =
  * (auto_explain). With only the id to join on, the rows are reached by id (pkey or
  * hash join) whatever the statistics say. A row no longer ours keeps its values. */
 #define MINE "(ch.lease_owner IS NOT DISTINCT FROM $1 AND ch.pending_change IS NULL)"
+/* A connector's status changed (its OCPI EVSE's status and last_updated follow it):
+ * updated_at moves; energy, profiles and the rest of a live state leave it. */
+#define STATUSES_CHANGED                                                                \
+    "(u.live IS NOT NULL AND jsonb_path_query_array(u.live, '$.connectors[*].status') "  \
+    "  IS DISTINCT FROM jsonb_path_query_array(ch.live, '$.connectors[*].status'))"
 static const char SQL_FLUSH[] =
     "UPDATE chargers ch SET "
     "  status = CASE WHEN NOT " MINE " OR u.status IS NULL OR ch.status IN ('READY','FAILED') "
@@ -83,12 +88,14 @@ static const char SQL_FLUSH[] =
     "  lease_owner = CASE WHEN " MINE " AND u.status = 'FAILED' THEN NULL "
     "                     ELSE ch.lease_owner END, "
     "  live = CASE WHEN " MINE " THEN COALESCE(u.live, ch.live) ELSE ch.live END, "
-    "  updated_at = CASE WHEN NOT " MINE " OR (u.status IS NULL AND u.connected IS NULL) "
+    "  updated_at = CASE WHEN NOT " MINE " OR (u.status IS NULL AND u.connected IS NULL "
+    "                      AND NOT " STATUSES_CHANGED ") "
     "                    THEN ch.updated_at ELSE now() END "
     "FROM json_to_recordset($2::json) "
     "  AS u(id uuid, status text, error text, connected boolean, live jsonb, boot_ms int) "
     "WHERE ch.id = u.id";
 #undef MINE
+#undef STATUSES_CHANGED
 
 /* Chargers the API changed (deleted, or to reconnect with new settings). */
 static const char SQL_CHANGES[] =

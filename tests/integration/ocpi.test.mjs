@@ -200,6 +200,49 @@ test('EVSE status follows the simulated charger', async () => {
   assert.ok(emsp.patches.every(p => p.path.startsWith(`${cpo.party.country_code}/${cpo.party.party_id}/`)));
 });
 
+// POST /ocpp/commands/{name} on one charger; resolves the command once it ended.
+async function command(name, body) {
+  const r = await srv.api('POST', `/ocpp/commands/${name}`, { body });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  let doc;
+  await until(async () => ['DONE', 'FAILED'].includes((doc = (await srv.api('GET', r.body.results[0].status_url)).body).status),
+    { what: `${name} done` });
+  return doc;
+}
+
+test('an EVSE\'s status is its connector\'s: CHARGING in a session, OUTOFORDER faulted, AVAILABLE after', async () => {
+  const [l] = (await ocpi('GET', `${P()}/2.2.1/locations?limit=1`, tokenC)).body.data;
+  const charger = (await srv.api('GET', `/ocpp/locations/${l.id}/chargers`)).body.data[0];
+  const evse = async () => (await ocpi('GET', `${P()}/2.2.1/locations/${l.id}`, tokenC)).body.data.evses
+    .find(e => e.uid === `${charger.charger_id.replaceAll('-', '')}-1`);
+  const pushed = uid => emsp.patches.filter(p => p.path.endsWith(`/${l.id}/${uid}`)).map(p => p.body.status);
+  await until(async () => (await evse()).status === 'AVAILABLE', { what: 'AVAILABLE before the session' });
+  const uid = (await evse()).uid;
+  const t0 = Math.floor(Date.now() / 1000) * 1000;
+  assert.equal((await command('start-session', { target: { charger_id: charger.charger_id }, id_tag: 'OCPI1' })).status, 'DONE');
+  await until(async () => (await srv.api('GET', `/ocpp/chargers/${charger.charger_id}`)).body.live.connectors[0].status === 'Charging',
+    { what: 'the connector Charging' });
+  await until(async () => (await evse()).status === 'CHARGING', { what: 'the EVSE CHARGING' });
+  // its last_updated (and its Location's, which date_from filters on) say when
+  const charging = await evse();
+  assert.ok(Date.parse(charging.last_updated) >= t0, `${charging.last_updated} >= ${new Date(t0).toISOString()}`);
+  const located = (await ocpi('GET', `${P()}/2.2.1/locations?date_from=${new Date(t0).toISOString().replace('.000', '')}`, tokenC)).body.data;
+  assert.ok(located.some(x => x.id === l.id), 'the location is among those changed since');
+  await until(() => pushed(uid).at(-1) === 'CHARGING', { what: 'CHARGING pushed to the eMSP' });
+  assert.equal((await command('stop-session', { target: { charger_id: charger.charger_id } })).status, 'DONE');
+  await until(async () => (await evse()).status === 'AVAILABLE', { what: 'the EVSE AVAILABLE after the session' });
+  await until(() => pushed(uid).at(-1) === 'AVAILABLE', { what: 'AVAILABLE pushed' });
+  assert.equal((await command('inject-fault', { target: { charger_id: charger.charger_id } })).status, 'DONE');
+  await until(async () => (await evse()).status === 'OUTOFORDER', { what: 'the EVSE OUTOFORDER' });
+  await until(() => pushed(uid).at(-1) === 'OUTOFORDER', { what: 'OUTOFORDER pushed' });
+  assert.equal((await command('clear-fault', { target: { charger_id: charger.charger_id } })).status, 'DONE');
+  await until(async () => (await evse()).status === 'AVAILABLE', { what: 'AVAILABLE once the fault cleared' });
+  // every push delivered before the next test watches what the eMSP is sent
+  await until(() => pushed(uid).at(-1) === 'AVAILABLE' && pg.query('SELECT count(*) FROM ocpi_push')[0][0] === '0',
+    { what: 'the pushes delivered' });
+  assert.deepEqual(peer.failures, []);
+});
+
 test('a full OCPI Location given at creation is validated, stored and served back', async () => {
   const ocpiFields = {
     parking_type: 'UNDERGROUND_GARAGE', facilities: ['MALL', 'WIFI'],

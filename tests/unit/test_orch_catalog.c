@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <regex.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -146,6 +147,63 @@ static void cpo_templates(void **state)
     json_decref(doc);
 }
 
+/* 1 when s matches the extended regular expression re, whole. */
+static int matches(const char *s, const char *re)
+{
+    regex_t r;
+    assert_int_equal(regcomp(&r, re, REG_EXTENDED | REG_NOSUB), 0);
+    int ok = s && regexec(&r, s, 0, NULL, 0) == 0;
+    regfree(&r);
+    return ok;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; s && *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+#define FIELD(o, k) json_string_value(json_object_get((o), (k)))
+
+/* What the galleries say of a location or a CPO is what an OCPI 2.2.1 Location or party
+ * may hold (the values as the spec lists them, not as the code does): ParkingType, the
+ * ISO 3166-1 alpha-3 country, the coordinates' pattern, the string lengths; a CPO's
+ * country_code (alpha-2) and party_id (CiString(3)). Every template is checked, so the
+ * next one with a value OCPI has not is caught here. */
+static void gallery_values_are_ocpi(void **state)
+{
+    static const char *const parking_types[] = {"ALONG_MOTORWAY", "PARKING_GARAGE",
+        "PARKING_LOT", "ON_DRIVEWAY", "ON_STREET", "UNDERGROUND_GARAGE", NULL};
+    json_t *locs = orch_templates_location_json(NULL, NULL), *cpos = orch_templates_cpo_json(NULL, NULL);
+    size_t i;
+    json_t *t;
+
+    (void)state;
+    assert_true(json_array_size(json_object_get(locs, "data")) >= 3);
+    json_array_foreach(json_object_get(locs, "data"), i, t) {
+        const char *slug = FIELD(t, "slug");
+        json_t *coord = json_object_get(t, "coordinates");
+        if (!in_list(FIELD(t, "parking_type"), parking_types))
+            fail_msg("%s: parking_type %s is no OCPI 2.2.1 ParkingType", slug, FIELD(t, "parking_type"));
+        assert_true(matches(FIELD(t, "country"), "^[A-Z]{3}$"));
+        assert_true(matches(FIELD(coord, "latitude"), "^-?[0-9]{1,2}\\.[0-9]{5,7}$"));
+        assert_true(matches(FIELD(coord, "longitude"), "^-?[0-9]{1,3}\\.[0-9]{5,7}$"));
+        assert_true(strlen(FIELD(t, "address")) <= 45 && strlen(FIELD(t, "city")) <= 45);
+        assert_true(strlen(FIELD(t, "postal_code")) <= 10 && strlen(FIELD(t, "name")) <= 255);
+    }
+    json_array_foreach(json_object_get(cpos, "data"), i, t) {
+        assert_true(matches(FIELD(t, "country_code"), "^[A-Z]{2}$"));
+        assert_true(matches(FIELD(t, "party_id"), "^[A-Z0-9]{3}$"));
+    }
+    /* the check itself refuses what is not OCPI */
+    assert_false(in_list("PRIVATE", parking_types));
+    assert_false(matches("52.09", "^-?[0-9]{1,2}\\.[0-9]{5,7}$"));
+    json_decref(locs);
+    json_decref(cpos);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +212,7 @@ int main(void)
         cmocka_unit_test(custom_models),
         cmocka_unit_test(gallery_filters),
         cmocka_unit_test(cpo_templates),
+        cmocka_unit_test(gallery_values_are_ocpi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
