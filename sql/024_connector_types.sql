@@ -23,7 +23,9 @@ FROM (SELECT ch.connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC', 'NACS', 
                                    'PANTOGRAPH_BOTTOM_UP', 'PANTOGRAPH_TOP_DOWN') AS dc) d
 $$;
 
-CREATE OR REPLACE FUNCTION cf_ocpi_evse(ch chargers, cc text, pid text, n integer) RETURNS jsonb
+-- 022 made cf_ocpi_evse this shape with the live status over it: the shape changes.
+CREATE OR REPLACE FUNCTION cf_ocpi_evse_shape(ch chargers, cc text, pid text, n integer)
+RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 SELECT jsonb_build_object(
     'uid', replace(ch.id::text, '-', '') || '-' || n,

@@ -23,7 +23,8 @@ before(async () => {
   peer = await startPeer();
   srv = await startServe({ db: pg.url });
   loc.a = (await createLocation(srv, peer.url, 'Site A')).locationId;
-  loc.b = (await createLocation(srv, peer.url, 'Site B')).locationId;
+  // toward another endpoint of the CSMS: one identity twice toward one ws_url is refused
+  loc.b = (await createLocation(srv, `${peer.url}/b`, 'Site B')).locationId;
   id.uniq = await add(loc.a, 'UNIQ_1');
   id.twinA = await add(loc.a, 'SITE_A_001');
   id.twinB = await add(loc.b, 'SITE_A_001');
@@ -82,7 +83,7 @@ test('an identity two locations have is 409 naming both; each is reached by its 
   // nothing changed: both still there, on their CSMS, and no command queued
   assert.equal(peer.live.get('SITE_A_001'), 2);
   assert.equal(pg.query('SELECT count(*) FROM commands')[0][0], '0');
-  assert.deepEqual(pg.query(`SELECT count(*), count(*) FILTER (WHERE ws_url = '${peer.url}' AND pending_change IS NULL) FROM chargers WHERE identity = 'SITE_A_001'`), [['2', '2']]);
+  assert.deepEqual(pg.query(`SELECT count(*), count(*) FILTER (WHERE ws_url IN ('${peer.url}', '${peer.url}/b') AND pending_change IS NULL) FROM chargers WHERE identity = 'SITE_A_001'`), [['2', '2']]);
   assert.equal((await srv.api('GET', `/ocpp/chargers/${id.twinB}`)).body.location_id, loc.b);
 });
 
