@@ -35,9 +35,7 @@ uuid = {"type": "string", "format": "uuid"}
 def obj(props, opt=(), desc=None, title=None, **kw):
     """A strict object: every property is required except those in opt."""
     o = {"type": "object", "additionalProperties": False, "properties": props}
-    req = [k for k in props if k not in opt]
-    if req:
-        o["required"] = req
+    o["required"] = [k for k in props if k not in opt]
     if desc:
         o["description"] = desc
     if title:
@@ -457,7 +455,7 @@ resp_schemas = {
     "Health": obj({"status": {"const": "ok"}, "version": d(st, "chargefleet's version (chargefleet --version)"),
                    "revision": d(st, "the git commit it was built from")}),
     "Brand": obj({"slug": st, "name": st, "models": arr(st, description="its model slugs (the tenant's custom ones too): GET .../brands/{brand}/models for the models")}),
-    "BrandList": obj({"total": it, "data": arr(R("Brand"))}),
+    "BrandList": obj({"total": d(it, "brands"), "models": d(it, "models of all brands"), "data": arr(R("Brand"))}),
     "Model": obj({"brand_slug": st, "brand_name": st, "model_slug": st, "name": st, "vendor": st, "model": st,
                   "current_type": senum(["AC", "DC"]), "max_power_kw": num, "connectors": it, "connector_count": it,
                   "connector_types": arr(st), "firmware": st, "ocpp_version": OCPP_VERSION,
