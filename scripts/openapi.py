@@ -413,16 +413,17 @@ req_schemas = {
 # ---- response schemas (what the server sends) ----
 
 STATUS = senum(["PENDING", "PROVISIONING", "READY", "FAILED"])
+PSTATUS = R("ProvisioningStatus")
 page_of = lambda item: obj({"data": arr(R(item)), "page": it, "limit": it, "total": it})
 pct = lambda *extra: {"type": ["object", "null"], "additionalProperties": False,
                       "properties": {k: it for k in [*extra, "p50", "p95", "p99", "max"]},
                       "required": [*extra, "p50", "p95", "p99", "max"]}
-JOB_CHARGER = obj({"identity": st, "charger_id": uuid, "charge_point_name": st, "status": STATUS})
+JOB_CHARGER = obj({"identity": st, "charger_id": uuid, "charge_point_name": st, "status": PSTATUS})
 
 
 def job_status(created_item, extra=None, desc=None):
     props = {**(extra or {}),
-             "job_id": uuid, "job_type": senum(["cpo", "locations", "chargers"]), "status": STATUS,
+             "job_id": uuid, "job_type": senum(["cpo", "locations", "chargers"]), "status": PSTATUS,
              "workflow_run_id": st,
              "progress": obj({"total": it, "pending": it, "provisioning": it, "ready": it, "failed": it}),
              "boot_latency_ms": d(pct("count"), "websocket connect started -> BootNotification accepted, over the job's chargers that booted (null before the first)"),
@@ -481,6 +482,7 @@ resp_schemas = {
                                                   "description": "the body an eMSP POSTs to our credentials endpoint (OcpiCredentials, or OcpiCredentials211 on a 2.1.1 network), with our token A and party filled in"},
                           "curl_snippet": d(st, "the credentials handshake as a curl command")},
                          desc="Pre-built eMSP helper payload so the peer can handshake in one paste."),
+    "ProvisioningStatus": d(STATUS, "A job's or a charger's provisioning state: PENDING (written), PROVISIONING (connecting, booting), READY (BootNotification accepted), FAILED."),
     "CpoProvisioningStatus": STATUS,
     "CpoAcceptedResponse": obj({
         "cpo_id": d(st, "a stringified integer"), "party": R("CpoPartyScope"),
@@ -503,7 +505,7 @@ resp_schemas = {
                                                opt=["count"], desc="202 of POST /ocpp/locations/{location_id}/chargers: poll status_url (chargefleet answers PENDING)."),
     "Cpo": obj({"cpo_id": st, "party": R("CpoPartyScope"), "requested_party_id": nst, "name_prefix": st, "template": st,
                 "template_version": it, "seed": nit, "ws_url": nst, "ttl_seconds": nit, "expires_at": nts, "created_at": ts,
-                "job_id": uuid, "ocpi_version": senum(["2.2.1", "2.1.1"]), "ocpi_registered": boo, "status": STATUS,
+                "job_id": uuid, "ocpi_version": senum(["2.2.1", "2.1.1"]), "ocpi_registered": boo, "status": PSTATUS,
                 "counts": obj({"locations": it, "chargers": it, "evses": it, "connectors": it, "ready": it, "failed": it, "connected": it})}),
     "CpoPage": page_of("Cpo"),
     "CpoDeleting": obj({"cpo_id": st, "status": {"const": "DELETING"}}),
@@ -529,7 +531,7 @@ resp_schemas = {
     "Charger": obj({"charger_id": uuid, "identity": st, "charge_point_name": st, "location_id": uuid, "brand_slug": st,
                     "model_slug": st, "vendor": st, "model": st, "serial": st, "firmware": st, "connectors": it,
                     "connector_type": st, "max_power_kw": num, "ocpp_version": OCPP_VERSION, "ws_url": st, "ca_file": nst,
-                    "status": STATUS, "connected": boo,
+                    "status": PSTATUS, "connected": boo,
                     "security": obj({"profile": it, "password_set": boo, "ca_pem_set": boo, "client_cert_set": boo}),
                     "live": R("ChargerLive"), "error": nst, "job_id": uuid, "reconnect_pending": boo,
                     "created_at": ts, "updated_at": ts, "ready_at": nts}),
