@@ -556,9 +556,50 @@ resp_schemas = {
                     "status": senum(["QUEUED", "RUNNING", "DONE", "FAILED"]),
                     "result": {"description": "what the charger did or answered (DONE); its shape is the command's"},
                     "error": nst, "created_at": ts, "done_at": nts}),
-    "OcpiResponse": obj({"data": {"description": "the module's object(s), by OCPI 2.2.1 / 2.1.1"}, "status_code": it,
-                         "status_message": st, "timestamp": ts}, opt=["data"], desc="OCPI's envelope"),
+    "OcpiResponse": obj({"status_code": d(it, "OCPI status: 2000 client error, 2001 invalid parameters, 2003 unknown location, 3000 server error, 3001 unusable client API"),
+                         "status_message": st, "timestamp": ts}, desc="OCPI's envelope of an error (no data)"),
+    "OcpiEmptyResponse": obj({"status_code": d(it, "1000"), "status_message": st, "timestamp": ts}, desc="OCPI's envelope, success without data"),
 }
+
+OCPI_CONNECTOR_COMMON = {"id": st, "standard": st, "format": senum(["SOCKET", "CABLE"]),
+                         "power_type": senum(["AC_1_PHASE", "AC_3_PHASE", "DC"])}
+EVSE_STATUS = senum(["AVAILABLE", "BLOCKED", "CHARGING", "INOPERATIVE", "OUTOFORDER", "PLANNED", "REMOVED", "RESERVED", "UNKNOWN"])
+OCPI_GIVEN = ["state", "related_locations", "parking_type", "directions", "operator", "suboperator", "owner", "facilities",
+              "opening_times", "charging_when_closed", "images", "energy_mix", "publish_allowed_to"]
+
+
+def ocpi_env(data, desc):
+    return obj({"data": data, "status_code": d(it, "1000"), "status_message": st, "timestamp": ts}, desc=desc)
+
+
+for V, v in [("2.2.1", "221"), ("2.1.1", "211")]:
+    connector = (obj({**OCPI_CONNECTOR_COMMON, "max_voltage": it, "max_amperage": it, "max_electric_power": it, "last_updated": ts})
+                 if V == "2.2.1" else obj({**OCPI_CONNECTOR_COMMON, "voltage": it, "amperage": it, "last_updated": ts}))
+    evse = obj({"uid": st, "evse_id": st, "status": d(EVSE_STATUS, "follows the simulated charger: AVAILABLE when connected and booted"),
+                "capabilities": arr(st), "connectors": arr(R(f"OcpiConnector{v}")), "last_updated": ts})
+    given = {k: ocpi_fields[k] for k in OCPI_GIVEN if V == "2.2.1" or k not in ("parking_type", "publish_allowed_to")}
+    own = {"id": st, "name": st, "address": st, "city": st, "postal_code": st, "country": st,
+           "coordinates": obj({"latitude": st, "longitude": st}), "time_zone": st,
+           "evses": arr(R(f"OcpiEvse{v}")), "last_updated": ts}
+    if V == "2.2.1":
+        own.update({"country_code": st, "party_id": st, "publish": boo})
+    else:
+        own["type"] = senum(LOCATION_TYPES_211)
+    location = obj({**own, **given}, opt=["postal_code", *given],
+                   desc=f"An OCPI {V} Location: ours (id, party, address, coordinates, EVSEs) and the OCPI fields given at creation")
+    endpoint = (obj({"identifier": senum(["credentials", "locations"]), "role": senum(["SENDER", "RECEIVER"]), "url": st}) if V == "2.2.1"
+                else obj({"identifier": senum(["credentials", "locations"]), "url": st}))
+    cred = R("OcpiCredentials" if V == "2.2.1" else "OcpiCredentials211")
+    resp_schemas.update({
+        f"OcpiConnector{v}": connector, f"OcpiEvse{v}": evse, f"OcpiLocation{v}": location,
+        f"OcpiVersionDetails{v}Response": ocpi_env(obj({"version": {"const": V}, "endpoints": arr(endpoint)}), f"OCPI {V} version details"),
+        f"OcpiCredentials{v}Response": ocpi_env(cred, "our credentials: token C, our versions URL, our party"),
+        f"OcpiLocations{v}Response": ocpi_env(arr(R(f"OcpiLocation{v}")), "a page of Locations"),
+        f"OcpiLocation{v}Response": ocpi_env(R(f"OcpiLocation{v}"), "one Location"),
+        f"OcpiEvse{v}Response": ocpi_env(R(f"OcpiEvse{v}"), "one EVSE"),
+        f"OcpiConnector{v}Response": ocpi_env(R(f"OcpiConnector{v}"), "one Connector"),
+    })
+resp_schemas["OcpiVersionsResponse"] = ocpi_env(arr(obj({"version": senum(["2.2.1", "2.1.1"]), "url": st})), "the CPO's OCPI version: 2.2.1, or 2.1.1 for a 2.1.1 network")
 
 schemas = {**req_schemas, **resp_schemas}
 
@@ -773,7 +814,7 @@ OCPI_CPO = param("cpo", "the CPO id (digits only)", {"type": "string", "pattern"
 
 
 def ocpi(op_id, summary, ok, params=(), extra=None, desc=None):
-    r = {"200": resp(ok, R("OcpiResponse")),
+    r = {"200": resp(ok[0], R(ok[1])),
          "401": resp("invalid or missing token: status_code 2001", R("OcpiResponse")),
          "404": resp("unknown CPO (2000) or object (2003)", R("OcpiResponse")),
          "500": resp("no randomness available (3000)", R("OcpiResponse")),
@@ -791,28 +832,28 @@ for V in ["2.2.1", "2.1.1"]:
     v = V.replace(".", "")
     cred = R("OcpiCredentials" if V == "2.2.1" else "OcpiCredentials211")
     paths.update({
-        f"/ocpi/{{cpo}}/{V}": {"get": ocpi(f"getOcpi{v}Details", f"OCPI {V} version details: credentials and locations endpoints", "{version, endpoints}")},
+        f"/ocpi/{{cpo}}/{V}": {"get": ocpi(f"getOcpi{v}Details", f"OCPI {V} version details: credentials and locations endpoints", ("{version, endpoints}", f"OcpiVersionDetails{v}Response"))},
         f"/ocpi/{{cpo}}/{V}/credentials": {
-            "get": ocpi(f"getOcpi{v}Credentials", "Our credentials (token C)", "Credentials", extra=E405),
+            "get": ocpi(f"getOcpi{v}Credentials", "Our credentials (token C)", ("Credentials", f"OcpiCredentials{v}Response"), extra=E405),
             "post": {**ocpi(f"registerOcpi{v}Credentials", "Register an eMSP (token A): we fetch its versions and details with its token B, answer with token C",
-                            "Credentials", extra={**E400, **E405, **HTTP_BODY}), "requestBody": body(cred, "the eMSP's credentials")},
+                            ("Credentials: token C", f"OcpiCredentials{v}Response"), extra={**E400, **E405, **HTTP_BODY}), "requestBody": body(cred, "the eMSP's credentials")},
             "put": {**ocpi(f"updateOcpi{v}Credentials", "Update the registration (token C): new token B / URL, new token C",
-                           "Credentials", extra={**E400, **E405, **HTTP_BODY}), "requestBody": body(cred, "the eMSP's new credentials")},
-            "delete": ocpi(f"deleteOcpi{v}Credentials", "Unregister (token C stops working)", "no data", extra=E405)},
-        f"/ocpi/{{cpo}}/{V}/locations": {"get": ocpi(f"listOcpi{v}Locations", "Locations module, sender: the CPO's Locations (token C), paged", "[Location]",
+                           ("Credentials: the new token C", f"OcpiCredentials{v}Response"), extra={**E400, **E405, **HTTP_BODY}), "requestBody": body(cred, "the eMSP's new credentials")},
+            "delete": ocpi(f"deleteOcpi{v}Credentials", "Unregister (token C stops working)", ("no data", "OcpiEmptyResponse"), extra=E405)},
+        f"/ocpi/{{cpo}}/{V}/locations": {"get": ocpi(f"listOcpi{v}Locations", "Locations module, sender: the CPO's Locations (token C), paged", ("[Location]", f"OcpiLocations{v}Response"),
                                                      [param("offset", "locations skipped", {"type": "integer", "minimum": 0}, "query"),
                                                       param("limit", "locations per page", {"type": "integer", "minimum": 1, "maximum": 100}, "query"),
                                                       param("date_from", "last_updated >= (RFC 3339)", ts, "query"),
                                                       param("date_to", "last_updated < (RFC 3339)", ts, "query")],
                                                      extra={"400": resp("bad paging or dates (2001)", R("OcpiResponse"))},
                                                      desc="Headers: X-Total-Count, X-Limit, and Link <next page>; rel=\"next\" while there is more.")},
-        f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}": {"get": ocpi(f"getOcpi{v}Location", "One Location", "Location", [LOC])},
+        f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}": {"get": ocpi(f"getOcpi{v}Location", "One Location", ("Location", f"OcpiLocation{v}Response"), [LOC])},
         f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}/{{evse_uid}}": {
-            "get": ocpi(f"getOcpi{v}Evse", "One EVSE (status follows the simulated charger)", "EVSE", [LOC, param("evse_uid", "EVSE uid")])},
+            "get": ocpi(f"getOcpi{v}Evse", "One EVSE (status follows the simulated charger)", ("EVSE", f"OcpiEvse{v}Response"), [LOC, param("evse_uid", "EVSE uid")])},
         f"/ocpi/{{cpo}}/{V}/locations/{{location_id}}/{{evse_uid}}/{{connector_id}}": {
-            "get": ocpi(f"getOcpi{v}Connector", "One Connector", "Connector", [LOC, param("evse_uid", "EVSE uid"), param("connector_id", "connector id")])},
+            "get": ocpi(f"getOcpi{v}Connector", "One Connector", ("Connector", f"OcpiConnector{v}Response"), [LOC, param("evse_uid", "EVSE uid"), param("connector_id", "connector id")])},
     })
-paths["/ocpi/{cpo}/versions"] = {"get": ocpi("getOcpiVersions", "OCPI versions of the CPO (token A or C): 2.2.1, or 2.1.1 for a 2.1.1 network", "[{version, url}]")}
+paths["/ocpi/{cpo}/versions"] = {"get": ocpi("getOcpiVersions", "OCPI versions of the CPO (token A or C): 2.2.1, or 2.1.1 for a 2.1.1 network", ("[{version, url}]", "OcpiVersionsResponse"))}
 
 TAGS = [("meta", "health, metrics and this document (no token)"),
         ("catalog", "charger brands and models, and the tenant's custom models"),

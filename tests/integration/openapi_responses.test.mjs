@@ -285,6 +285,11 @@ test('OCPI: versions, details, the credentials handshake, the locations module (
     const l = page.body.data[0], e = l.evses[0];
     const connector = e.connectors[0].id;
     assert.equal((await ocpi('GET', `${P}/${v}/locations/${l.id}`, tokenC)).status, 200);
+    if (v === '2.2.1') {   // the raw location: with the OCPI fields it was given and patched
+      const raw = await ocpi('GET', `${P}/${v}/locations/${locId}`, tokenC);
+      assert.equal(raw.status, 200);
+      assert.deepEqual([raw.body.data.parking_type, raw.body.data.facilities], ['ON_STREET', ['WIFI']]);
+    }
     assert.equal((await ocpi('GET', `${P}/${v}/locations/${ZERO}`, tokenC)).status, 404);
     assert.equal((await ocpi('GET', `${P}/${v}/locations/${l.id}/${e.uid}`, tokenC)).status, 200);
     assert.equal((await ocpi('GET', `${P}/${v}/locations/${l.id}/${e.uid}/${connector}`, tokenC)).status, 200);
