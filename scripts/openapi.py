@@ -410,6 +410,44 @@ req_schemas = {
                                  ["token", "url", "business_details", "party_id", "country_code"], "OCPI 2.1.1 Credentials"),
 }
 
+# The commands and their arguments (api_commands.c): one body schema per command, named
+# <Command>CommandRequest (the checker picks the one of the path's {command}); the request
+# body is any of them.
+COMMAND_FIELDS = req_schemas["CommandRequest"]["properties"]
+COMMANDS = [("start-session", ["connector_id", "id_tag", "id_type"], []),
+            ("stop-session", ["connector_id", "transaction_id"], []),
+            ("authorize", ["id_tag", "id_type"], ["id_tag"]),
+            ("inject-fault", ["connector_id"], []), ("clear-fault", ["connector_id"], []),
+            ("set-configuration", ["key", "value"], ["key", "value"]),
+            ("restart", [], []),
+            ("proxy-message", ["action", "payload"], ["action", "payload"]),
+            ("start-generator", [], []), ("stop-generator", [], []),
+            ("plug", ["connector_id"], []), ("unplug", ["connector_id"], []),
+            ("ev-suspend", ["connector_id"], []), ("ev-resume", ["connector_id"], []),
+            ("stop-runtime", [], []), ("start-runtime", [], [])]
+pascal = lambda name: "".join(w.capitalize() for w in name.split("-"))
+
+
+def not_null(schema):
+    s = dict(schema)
+    if isinstance(s.get("type"), list):
+        s["type"] = [t for t in s["type"] if t != "null"]
+        s["type"] = s["type"][0] if len(s["type"]) == 1 else s["type"]
+    if "enum" in s:
+        s["enum"] = [e for e in s["enum"] if e is not None]
+    return s
+
+
+for name, fields, required in COMMANDS:
+    props = {"target": R("CommandTarget")}
+    props.update({f: not_null(COMMAND_FIELDS[f]) if f in required else COMMAND_FIELDS[f] for f in fields})
+    req_schemas[f"{pascal(name)}CommandRequest"] = reqobj(props, ["target", *required], f"Body of POST /ocpp/commands/{name}.")
+req_schemas["CommandRequest"] = {
+    "anyOf": [R(f"{pascal(name)}CommandRequest") for name, _, _ in COMMANDS],
+    "description": "Body of POST /ocpp/commands/{command}: the schema of the path's command, <Command>CommandRequest "
+                   "(StartSessionCommandRequest for start-session, SetConfigurationCommandRequest for set-configuration, ...); "
+                   "the arguments of other commands are refused."}
+
 # ---- response schemas (what the server sends) ----
 
 STATUS = senum(["PENDING", "PROVISIONING", "READY", "FAILED"])
@@ -441,8 +479,8 @@ live_connector = obj({
     "reservation": obj({"reservation_id": it, "id_tag": st, "expires_at": ts}),
 }, opt=["power_w", "transaction", "reservation"])
 
-command_args = obj({k: v for k, v in req_schemas["CommandRequest"]["properties"].items() if k != "target"},
-                   opt=[k for k in req_schemas["CommandRequest"]["properties"]],
+command_args = obj({k: v for k, v in COMMAND_FIELDS.items() if k != "target"},
+                   opt=list(COMMAND_FIELDS),
                    desc="the command's arguments as queued")
 
 OPEN_OCPI = {"type": "object", "additionalProperties": True,
@@ -793,9 +831,7 @@ paths = {
         "post": op("queueCommand", "Drive chargers: queue a command for one charger or a location's chargers", ["commands"],
                    {"202": resp("queued; each command's outcome at its status_url", R("CommandsQueued")),
                     **e404("command, charger or location"), **BODY_ERRS, **BEARER_ERRS},
-                   [param("command", "what to do", senum(["start-session", "stop-session", "authorize", "inject-fault", "clear-fault",
-                                                          "set-configuration", "restart", "proxy-message", "start-generator", "stop-generator",
-                                                          "plug", "unplug", "ev-suspend", "ev-resume", "stop-runtime", "start-runtime"]))],
+                   [param("command", "what to do", senum([name for name, _, _ in COMMANDS]))],
                    body(R("CommandRequest"), "the target and the command's arguments"),
                    desc="start-session {connector_id?, id_tag?, id_type?}: Authorize, then the session on Accepted; stop-session {connector_id?, transaction_id?}; "
                         "authorize {id_tag, id_type?}; inject-fault / clear-fault {connector_id?}; set-configuration {key, value} (1.6 key or 2.0.1 Component.Variable); "
