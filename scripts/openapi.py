@@ -47,9 +47,7 @@ def obj(props, opt=(), desc=None, title=None, **kw):
 def reqobj(props, required=(), desc=None, nullable=False, **kw):
     """A strict request object: only the fields in required are."""
     o = {"type": ["object", "null"] if nullable else "object", "additionalProperties": False,
-         "properties": props}
-    if required:
-        o["required"] = list(required)
+         "properties": props, "required": list(required)}
     if desc:
         o["description"] = desc
     o.update(kw)
