@@ -1,7 +1,8 @@
 // Checks answers of the API against api/openapi.json: the response schema of the
 // path + method + status it documents (ajv, JSON Schema 2020-12 as OpenAPI 3.1 uses).
-// Any test can opt in by wrapping its serve:
+// Any test can opt in by wrapping its serve (or a fetch-based client's fetch):
 //   const oc = openapiChecker(); oc.wrap(srv);  ...  oc.assertClean();
+//   createClient({ baseUrl, fetch: oc.fetch() })
 // A status the document does not list for that operation is a failure too, and so is
 // a content type it does not list. What was seen is kept (oc.seen: "get /path 200")
 // so a test can require that every documented answer was exercised.
@@ -103,6 +104,16 @@ export function openapiChecker(doc = loadDocument()) {
         return r;
       };
       return srv;
+    },
+    // a fetch that checks every answer it gets (for fetch-based clients: openapi-fetch)
+    fetch(inner = globalThis.fetch) {
+      return async (input, init) => {
+        const req = input instanceof Request ? input : new Request(input, init);
+        const res = await inner(req.clone());
+        const text = await res.clone().text();
+        oc.check(req.method, new URL(req.url).pathname, { status: res.status, headers: { 'content-type': res.headers.get('content-type') }, body: safeParse(text) });
+        return res;
+      };
     },
     assertClean() {
       if (oc.failures.length)
