@@ -43,7 +43,7 @@ before(async () => {
   pg = await startPostgres();
   peer = await startPeer();
   emsp = await startEmsp();
-  srv = oc.wrap(await startServe({ db: pg.url, defaultWsUrl: peer.url, extraArgs: ['--max-body', '200000'] }));
+  srv = oc.wrap(await startServe({ db: pg.url, defaultWsUrl: peer.url, provisionTimeout: 3, extraArgs: ['--max-body', '200000'] }));
 });
 after(async () => { await emsp?.close(); await stopAll({ srv, peer, pg }); });
 
@@ -166,7 +166,15 @@ test('locations: bulk-create raw and from templates, list, one, patch; their err
   const P = `/ocpi/cpos/${cpo.cpo_id}/locations`;
   const raw = { name: 'Raw site', address: '1 Test St', city: 'Testville', postal_code: '1000', country: 'NLD',
     coordinates: { latitude: '52.37', longitude: 4.89 }, parking_type: 'ON_STREET', facilities: ['CAFE'],
-    opening_times: { twentyfourseven: true }, charges: [group(AC16, { charger_ids: ['R1'] })] };
+    opening_times: { twentyfourseven: false, regular_hours: [{ weekday: 1, period_begin: '08:00', period_end: '20:00' }],
+      exceptional_closings: [{ period_begin: '2026-12-25T00:00:00Z', period_end: '2026-12-26T00:00:00Z' }] },
+    operator: { name: 'Operator', website: 'https://example.invalid', logo: { url: 'https://example.invalid/l.png', category: 'OPERATOR', type: 'png', width: 10, height: 10 } },
+    owner: { name: 'Owner' }, images: [{ url: 'https://example.invalid/i.jpg', category: 'LOCATION', type: 'jpg' }],
+    directions: [{ language: 'en', text: 'Behind the station' }], charging_when_closed: true, state: 'NH',
+    related_locations: [{ latitude: '52.1', longitude: '4.3', name: { language: 'en', text: 'Entrance' } }],
+    energy_mix: { is_green_energy: true, energy_sources: [{ source: 'SOLAR', percentage: 100 }], supplier_name: 'Sun' },
+    publish_allowed_to: [{ type: 'RFID', uid: 'ABC' }],
+    charges: [group(AC16, { charger_ids: ['R1'] })] };
   const a = await expect(202, 'POST', P, { body: { locations: [raw, { template: 'urban-ac-hub', overrides: { name: 'Hub', identity_prefix: 'HUB_' } }] } });
   await expect(200, 'GET', a.body.status_url);
   const job = await waitJob(srv, a.body.status_url);
@@ -200,6 +208,16 @@ test('chargers: create, job, list, one, update; their errors', async () => {
   await expect(200, 'GET', r.body.status_url);
   chargerId = job.results.created[0].charger_id;
   await expect(404, 'GET', `${P}/jobs/${ZERO}`);
+  // a job that FAILS (no CSMS at its ws_url): failed results, a FAILED charger
+  const f = await expect(202, 'POST', P, { body: [group({ ...AC16, ws_url: 'ws://127.0.0.1:9/ocpp' }, { charger_ids: ['DEAD1'] })] });
+  const failed = await waitJob(srv, f.body.status_url, { timeoutMs: 30000 });
+  assert.equal(failed.status, 'FAILED', JSON.stringify(failed));
+  await expect(200, 'GET', f.body.status_url);
+  await expect(200, 'GET', `/ocpp/chargers/${failed.results.failed[0].charger_id}`);
+  const cf = await expect(200, 'GET', `/ocpp/chargers/${failed.results.failed[0].charger_id}/logs?event=connect_failed`);
+  assert.ok(cf.body.data.length > 0);
+  await expect(202, 'POST', '/ocpp/commands/plug', { body: { target: { location_id: locId, charger_ids: [failed.results.failed[0].charger_id] } } });
+  await expect(200, 'DELETE', `/ocpp/chargers/${failed.results.failed[0].charger_id}`);
   await expect(404, 'POST', `/ocpp/locations/${ZERO}/chargers`, { body: [group(AC16, { charger_ids: ['X'] })] });
   await expect(422, 'POST', P, { body: [group(AC16, { charger_ids: ['OA1'] }), { template: { brand_slug: 'nope' } }] });
   await expect(400, 'POST', P, { rawBody: 'nope' });
