@@ -366,6 +366,24 @@ test('every operation: 401, 411, 413 and 400 where it documents them', async () 
   clean(n);
 });
 
+// The database away: 503, in the REST API's shape and in OCPI's.
+test('database down: 503 with detail (and OCPI 3000)', async () => {
+  const n = oc.failures.length;
+  pg.pause();
+  try {
+    await until(async () => (await api('GET', '/healthz', { token: null })).status === 503, { what: 'healthz 503' });
+    await expect(503, 'GET', '/ocpi/cpos');
+    await expect(503, 'POST', '/ocpi/cpos', { body: { template: 'small-urban-ac' } });
+    await expect(503, 'GET', `/ocpp/chargers/${ZERO}`);
+    await expect(503, 'GET', '/ocpp/catalog/brands');
+    assert.equal((await ocpi('GET', `/ocpi/${cpo211.cpo_id}/versions`, cpo211.token_a)).status, 503);
+  } finally {
+    pg.resume();
+  }
+  await until(async () => (await api('GET', '/healthz', { token: null })).status === 200, { what: 'healthz 200 again', timeoutMs: 60000 });
+  clean(n);
+});
+
 test('every operation of the document was answered with a success', () => {
   const ops = new Set(oc.documented().map(s => s.split(' ').slice(0, 2).join(' ')));
   const ok = new Set([...oc.seen].filter(s => /^2/.test(s.split(' ')[2])).map(s => s.split(' ').slice(0, 2).join(' ')));
@@ -375,6 +393,6 @@ test('every operation of the document was answered with a success', () => {
   const others = oc.failures.filter(f => !/^GET \/ocp[ip]\/templates\/locations/.test(f));
   assert.equal(others.length, 0, others.join('\n'));
   // what the document lists and this never saw (informational: 500, 503, ...)
-  const unseen = oc.documented().filter(s => !oc.seen.has(s) && !/ (500|503)$/.test(s));
+  const unseen = oc.documented().filter(s => !oc.seen.has(s) && !/ 500$/.test(s));
   if (unseen.length) console.log(`# documented answers not exercised here:\n#   ${unseen.join('\n#   ')}`);
 });
