@@ -351,6 +351,12 @@ test('every operation: 401, 411, 413 and 400 where it documents them', async () 
         await expect(401, M, path, { token: 'not-a-token', body: o.requestBody ? {} : undefined });
         asked++;
       }
+      if (o.security?.[0]?.ocpiToken) {   // OCPI: an unknown CPO (404), a bad token (401)
+        assert.equal((await ocpi(M, path, 'bad-token', o.requestBody ? {} : undefined)).status, 404, `${M} ${path}`);
+        const mine = t.replace(/\{(\w+)\}/g, (_, k) => k === 'cpo' ? cpo211.cpo_id : sample[k]);
+        assert.equal((await ocpi(M, mine, 'bad-token', o.requestBody ? {} : undefined)).status, 401, `${M} ${mine}`);
+        asked += 2;
+      }
       if (o.requestBody) {
         const r = await chunked(M, path);
         oc.check(M, path, r);
