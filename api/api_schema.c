@@ -285,8 +285,15 @@ static void check_string(struct walk *w, json_t *s, json_t *x, const struct path
         const char *v = json_string_value(x);
         if (!re)
             CF_LOG_ERROR("api", "openapi.json: pattern %s does not compile", src);
-        else if (strlen(v) != json_string_length(x) || regexec(re, v, 0, NULL, 0) != 0)
-            problem(w, loc, "value_error.str.regex", "string does not match regex \"%s\"", src);
+        else if (strlen(v) != json_string_length(x) || regexec(re, v, 0, NULL, 0) != 0) {
+            /* "x-message": what the pattern means, in words, when the document says */
+            const char *what = json_string_value(json_object_get(s, "x-message"));
+            if (what)
+                problem(w, loc, "value_error.str.regex", "%s", what);
+            else
+                problem(w, loc, "value_error.str.regex", "string does not match regex \"%s\"",
+                        src);
+        }
     }
     if (format && strcmp(format, "date-time") == 0 &&
         api_rfc3339_parse(json_string_value(x), NULL) != 0)
@@ -476,6 +483,16 @@ static int check(struct walk *w, json_t *s, json_t *x, const struct path *loc)
         check_choice(w, json_object_get(s, "anyOf"), x, loc, 0);
     if (json_is_array(json_object_get(s, "oneOf")))
         check_choice(w, json_object_get(s, "oneOf"), x, loc, 1);
+    if ((v = json_object_get(s, "not")) && json_is_object(v)) {
+        struct walk sub = *w;   /* x passes when the subschema fails */
+        sub.errors = json_array();
+        if (check(&sub, v, x, loc) == 0)
+            problem(w, loc, "value_error.not_allowed", "%s",
+                    json_string_value(json_object_get(v, "description"))
+                        ? json_string_value(json_object_get(v, "description"))
+                        : "this combination of fields is not allowed");
+        json_decref(sub.errors);
+    }
     w->depth--;
     return (int)(json_array_size(w->errors) - before);
 }
@@ -504,7 +521,7 @@ int api_schema_check(const char *component, json_t *instance, json_t *loc, json_
 /* Validation keywords of JSON Schema 2020-12 the checker does not implement: a
  * document using one would be checked more loosely than it says. */
 static const char *const UNSUPPORTED[] = {
-    "not", "if", "then", "else", "dependentSchemas", "dependentRequired", "prefixItems",
+    "if", "then", "else", "dependentSchemas", "dependentRequired", "prefixItems",
     "contains", "minContains", "maxContains", "uniqueItems", "patternProperties",
     "propertyNames", "unevaluatedItems", "unevaluatedProperties", "multipleOf", "$dynamicRef",
     NULL};
@@ -601,6 +618,7 @@ static void verify(struct verify *v, json_t *s, const char *path)
     verify_under(v, s, "allOf", 1, 1, path);
     verify_under(v, s, "anyOf", 1, 1, path);
     verify_under(v, s, "oneOf", 1, 1, path);
+    verify_under(v, s, "not", 0, 0, path);
     verify_under(v, s, "items", 0, 0, path);
     verify_under(v, s, "additionalProperties", 0, 0, path);
 }

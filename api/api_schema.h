@@ -10,11 +10,12 @@
  *   type (a name or a list; "integer" is a JSON integer: 5.0 is not one, because the
  *   validators behind read it with json_integer_value), enum, const,
  *   minLength / maxLength (UTF-8 characters), pattern (POSIX extended regex, unanchored
- *   as in JSON Schema; a string with a NUL never matches), format "date-time"
+ *   as in JSON Schema; a string with a NUL never matches; the message of a mismatch is
+ *   the schema's "x-message" when it has one), format "date-time"
  *   (api_rfc3339_parse; other formats are annotations), minimum / maximum /
  *   exclusiveMinimum / exclusiveMaximum, minItems / maxItems / items,
  *   properties / required / additionalProperties (false or a schema) /
- *   minProperties / maxProperties, allOf, anyOf, oneOf.
+ *   minProperties / maxProperties, allOf, anyOf, oneOf, not.
  * A value of the wrong type gets one problem (the type) and no other check; a null the
  * type refuses is value_error.missing "may not be null", as the validators say. An
  * unknown property where additionalProperties is false is value_error.extra "extra field
@@ -25,7 +26,9 @@
  * problems of one branch are reported, the branch chosen by, in this order: (1) its
  * type admits the value, (2) for an object, it claims the value (one of its required
  * properties is present), (3) it has the fewest problems, (4) it comes first. A oneOf
- * value that two branches accept is one problem at its loc (value_error.one_of). */
+ * value that two branches accept is one problem at its loc (value_error.one_of). not:
+ * passes when its schema does not; otherwise value_error.not_allowed, its message the
+ * subschema's description when it has one. */
 #ifndef API_SCHEMA_H
 #define API_SCHEMA_H
 

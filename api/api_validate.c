@@ -235,12 +235,6 @@ static const char *check_connector(struct vctx *v, const char *given,
     return kept;
 }
 
-static const char *const GROUP_KEYS[] = {"template", "charger_ids", "chargers_number", NULL};
-static const char *const TEMPLATE_KEYS[] = {
-    "brand_slug", "model_slug", "connector_type", "ocpp_version", "ws_url", "identity_prefix",
-    "template_name", "ca_file", "security_profile", "password", "ca_pem", "client_cert_pem",
-    "client_key_pem", "reconnect", "call_timeout_s", "ping_interval_s", "sessions", NULL};
-
 /* Checks one group {template, charger_ids?, chargers_number?} at loc; when it is
  * valid, appends its charger rows. pre is put before the group's identity_prefix. */
 static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
@@ -262,7 +256,6 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         vc_err(v, json_incref(loc), "type_error.object", "a charger group must be an object");
         return;
     }
-    vc_only_keys(v, g, GROUP_KEYS, loc);
     t = json_object_get(g, "template");
     tloc = AT_KEY(loc, "template");
     if (!t || json_is_null(t))
@@ -270,7 +263,6 @@ static void check_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     else if (!json_is_object(t))
         vc_err(v, json_incref(tloc), "type_error.object", "template must be an object");
     else {
-        vc_only_keys(v, t, TEMPLATE_KEYS, tloc);
         brand = vc_req_str(v, t, "brand_slug", tloc);
         model_slug = vc_req_str(v, t, "model_slug", tloc);
         ctype = vc_opt_str(v, t, "connector_type", tloc);
@@ -427,6 +419,7 @@ enum api_valid api_validate_chargers(json_t *body, json_t *taken, json_t *custom
     vc_init(&v, json_is_object(taken) ? taken : NULL);
     v.custom = custom;
     v.defer = 1;
+    vc_schema(&v, "CreateChargersRequest", body, loc);
     if (!json_is_array(body))
         vc_err(&v, json_incref(loc), "type_error.list", "expected an array of charger groups");
     else if (json_array_size(body) == 0)
@@ -518,23 +511,6 @@ static json_t *snake_keys(struct vctx *v, json_t *j, json_t *loc)
     return out;
 }
 
-/* A coordinate: a number or a decimal string in [-lim, lim], as the decimal text kept
- * (in buf when it was a number). NULL when bad (error added). */
-static const char *coordinate(struct vctx *v, json_t *coords, const char *key, double lim,
-                              json_t *loc, char *buf, size_t n)
-{
-    const char *s = vc_coord(v, coords, key, loc, buf, n);
-    char *end;
-    double d = s ? strtod(s, &end) : 0;
-
-    if (s && (end == s || *end || !(d >= -lim && d <= lim))) {
-        vc_err(v, AT_KEY(loc, key), "value_error.number", "%s must be a decimal number in "
-               "-%g..%g", key, lim, lim);
-        return NULL;
-    }
-    return s;
-}
-
 /* A time zone from the IANA database ("Europe/Paris"), checked against tzdata when
  * the machine has it. */
 static int time_zone_ok(const char *tz)
@@ -605,8 +581,8 @@ static json_t *location_fields(struct vctx *v, json_t *item, json_t *loc, const 
             coords ? "coordinates must be {latitude, longitude}"
                    : "coordinates required: {\"latitude\": 52.37, \"longitude\": 4.89}");
     else {
-        lat = coordinate(v, coords, "latitude", 90, cloc, latb, sizeof latb);
-        lon = coordinate(v, coords, "longitude", 180, cloc, lonb, sizeof lonb);
+        lat = vc_coordinate(v, coords, "latitude", 90, cloc, latb, sizeof latb);
+        lon = vc_coordinate(v, coords, "longitude", 180, cloc, lonb, sizeof lonb);
     }
     json_decref(cloc);
     if (country && !(alpha3 = api_country_alpha3(country)))
@@ -628,15 +604,6 @@ static json_t *location_fields(struct vctx *v, json_t *item, json_t *loc, const 
                      "country", alpha3, "latitude", lat, "longitude", lon, "template", slug,
                      "ocpi", ocpi);
 }
-
-/* A raw location's fields: ours, the seed's, and the OCPI 2.2.1 ones a location may be
- * created with (api_ocpi_schema.h). */
-static const char *const RAW_LOCATION_KEYS[] = {
-    "name", "address", "city", "postal_code", "country", "coordinates", "charges", "timezone",
-    "owner_name", "public", "parking_type", "time_zone", "publish", "publish_allowed_to",
-    "related_locations", "directions", "operator", "suboperator", "owner", "facilities",
-    "opening_times", "charging_when_closed", "images", "energy_mix", "state",
-    "type" /* OCPI 2.1.1 LocationType */, NULL};
 
 static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const char *ws_fallback,
                             int empty)
@@ -660,7 +627,6 @@ static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const cha
         }
     }
     json_decref(chloc);
-    vc_only_keys(v, item, RAW_LOCATION_KEYS, loc);
     json_t *l = location_fields(v, item, loc, NULL);
     if (!l || json_array_size(v->errors) > errs) {
         json_decref(l);
@@ -693,10 +659,8 @@ static int template_uses(json_t *items, const char *slug)
 static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, json_t *loc,
                                   const char *ws_fallback, int empty, int *nth)
 {
-    static const char *const keys[] = {"name", "address", "city", "postal_code", "country",
-                                       "coordinates", "timezone", "owner_name", "public",
-                                       "parking_type", "ocpp_version", "identity_prefix",
-                                       "ws_url", NULL};
+    /* what the template's groups take; the rest is merged over its location */
+    static const char *const protocol[] = {"ocpp_version", "identity_prefix", "ws_url", NULL};
     json_t *item = json_array_get(items, idx), *ov = json_object_get(item, "overrides");
     json_t *tl = AT_KEY(loc, "template"), *ovloc = AT_KEY(loc, "overrides");
     const char *slug = json_string_value(json_object_get(item, "template"));
@@ -713,7 +677,6 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
         ov = NULL;
     }
     if (json_is_object(ov)) {
-        vc_only_keys(v, ov, keys, ovloc);
         name = vc_opt_str(v, ov, "name", ovloc);
         prefix = vc_opt_str(v, ov, "identity_prefix", ovloc);
         ws = vc_opt_str(v, ov, "ws_url", ovloc);
@@ -744,7 +707,7 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
     json_t *merged = template_item(t, name ? name : namebuf);
     if (json_is_object(ov)) {
         json_object_update(merged, ov);
-        for (const char *const *k = keys + 10; *k; k++)   /* the protocol fields */
+        for (const char *const *k = protocol; *k; k++)
             json_object_del(merged, *k);
     }
     json_t *l = location_fields(v, merged, ovloc, t->slug), *rows = json_array();
@@ -761,25 +724,52 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
     return l;
 }
 
+/* body with its raw locations' keys in their OCPI spelling (snake_keys): a new
+ * reference; *items (borrowed from it) its list of locations, NULL when there is none. */
+static json_t *normal_body(struct vctx *v, json_t *body, json_t *loc, json_t **items)
+{
+    json_t *copy = json_is_object(body) ? json_copy(body) : json_incref(body);
+    json_t *list = json_is_object(copy) ? json_object_get(copy, "locations") : copy, *it;
+    json_t *out = json_array();
+    size_t i;
+
+    json_array_foreach(json_is_array(list) ? list : NULL, i, it) {
+        json_t *iloc = AT_IDX(loc, i);
+        json_array_append_new(out, json_is_object(it) && !json_object_get(it, "template")
+                                       ? snake_keys(v, it, iloc) : json_incref(it));
+        json_decref(iloc);
+    }
+    if (json_is_array(list)) {
+        if (json_is_object(copy))
+            json_object_set(copy, "locations", out);
+        else {
+            json_decref(copy);
+            copy = json_incref(out);
+        }
+        *items = out;
+    } else {
+        *items = NULL;
+    }
+    json_decref(out);
+    return copy;
+}
+
 enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *ws_url_fallback,
                                       unsigned flags, json_t **plan, json_t **errors)
 {
     struct vctx v;
-    json_t *items = body, *out = json_array(), *loc = json_pack("[s]", "body"), *item;
-    json_t *nth = json_object();   /* template slug -> uses so far */
+    json_t *out = json_array(), *root = json_pack("[s]", "body"), *loc = json_copy(root);
+    json_t *nth = json_object(), *items, *item;   /* nth: template slug -> uses so far */
     int empty = (flags & API_VALID_EMPTY_LOCATIONS) != 0;
     size_t i;
 
     vc_init(&v, NULL);
     v.custom = custom;
-    if (json_is_object(body)) {
-        items = json_object_get(body, "locations");
+    if (json_is_object(body))
         json_array_append_new(loc, json_string("locations"));
-        static const char *const keys[] = {"locations", NULL};
-        json_t *bloc = json_pack("[s]", "body");
-        vc_only_keys(&v, body, keys, bloc);
-        json_decref(bloc);
-    }
+    /* the document describes the OCPI spelling: the eMabler page's camelCase first */
+    json_t *normal = normal_body(&v, body, loc, &items);
+    vc_schema(&v, "LocationsBody", normal, root);
     if (!json_is_array(items))
         vc_err(&v, json_incref(loc), "type_error.list",
             "expected an array of locations (or {\"locations\": [...]})");
@@ -794,23 +784,21 @@ enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *
         else if (tj && !json_is_null(tj) && !json_is_string(tj))
             vc_err(&v, AT_KEY(iloc, "template"), "type_error.string", "str type expected");
         else if (json_is_string(tj)) {
-            static const char *const keys[] = {"template", "overrides", NULL};
             const char *slug = json_string_value(tj);
             int n = (int)json_integer_value(json_object_get(nth, slug));
-            vc_only_keys(&v, item, keys, iloc);
             l = templated_location(&v, items, i, iloc, ws_url_fallback, empty, &n);
             json_object_set_new(nth, slug, json_integer(n));
         } else {
-            json_t *snake = snake_keys(&v, item, iloc);
-            l = raw_location(&v, snake, iloc, ws_url_fallback, empty);
-            json_decref(snake);
+            l = raw_location(&v, item, iloc, ws_url_fallback, empty);
         }
         if (l)
             json_array_append_new(out, l);
         json_decref(iloc);
     }
+    json_decref(normal);
     json_decref(nth);
     json_decref(loc);
+    json_decref(root);
     return vc_finish(&v, json_pack("{s:o}", "locations", out), plan, errors);
 }
 
@@ -818,9 +806,6 @@ enum api_valid api_validate_locations(json_t *body, json_t *custom, const char *
 
 #define NAME_PREFIX_MAX 20
 
-static const char *const CPO_KEYS[] = {"template", "country_code", "party_id", "name_prefix",
-                                       "role", "ocpi_version", "seed", "ttl_seconds",
-                                       "overrides", "ws_url", NULL};
 
 
 enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
@@ -839,6 +824,7 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
         json_decref(loc);
         return vc_finish(&v, locations, plan, errors);
     }
+    vc_schema(&v, "CreateCpoRequest", body, loc);
     slug = vc_req_str(&v, body, "template", loc);
     if (slug && !(t = orch_cpo_template(slug))) {
         json_decref(loc);
@@ -856,8 +842,6 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     if (ov && !json_is_null(ov) && !json_is_object(ov))
         vc_err(&v, json_incref(ovloc), "type_error.object", "overrides must be an object");
     else if (ov) {
-        static const char *const keys[] = {"locations", "chargers_per_location", NULL};
-        vc_only_keys(&v, ov, keys, ovloc);
         vc_opt_int(&v, ov, "locations", ovloc, 1, 1000, &n_locations);
         vc_opt_int(&v, ov, "chargers_per_location", ovloc, 0, 10000, &per_location);
     }
@@ -873,7 +857,6 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     party = vc_opt_str(&v, body, "party_id", loc);
     prefix = vc_opt_str(&v, body, "name_prefix", loc);
     const char *role = vc_opt_str(&v, body, "role", loc);
-    vc_only_keys(&v, body, CPO_KEYS, loc);
     /* an OCPI party's country_code is alpha-2: an alpha-3 code is taken as its twin */
     if (cc && !api_country_alpha2(cc))
         vc_err(&v, AT_KEY(loc, "country_code"), "value_error.country",

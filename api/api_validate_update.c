@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_country.h"
 #include "api_ocpi_schema.h"
 #include "api_schema.h"
 #include "api_vctx.h"
@@ -17,15 +18,6 @@
  * problems (added to v's list), so that the semantic checks are skipped. The code
  * after it relies on the shape the schema guarantees, so a component the document
  * lacks (a bug the unit tests catch, logged) refuses the body rather than let it by. */
-static int schema_refuses(struct vctx *v, const char *component, json_t *body, json_t *loc)
-{
-    int n = api_schema_check(component, body, loc, v->errors);
-
-    if (n < 0)
-        vc_err(v, json_incref(loc), "value_error.schema",
-               "this server cannot check the body: its API document has no %s", component);
-    return n != 0;
-}
 
 enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t **changes,
                                            json_t **ids, json_t **errors)
@@ -35,7 +27,7 @@ enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t *
 
     vc_init(&v, NULL);
     *ids = NULL;
-    if (schema_refuses(&v, "ChargerUpdate", body, loc)) {
+    if (vc_schema(&v, allow_ids ? "UpdateChargersRequest" : "UpdateChargerRequest", body, loc)) {
         json_decref(loc);
         return vc_finish(&v, out, changes, errors);
     }
@@ -85,7 +77,7 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
     json_t *loc = json_pack("[s]", "body"), *out = json_object();
 
     vc_init(&v, NULL);
-    if (schema_refuses(&v, "LocationPatch", body, loc)) {
+    if (vc_schema(&v, "UpdateLocationRequest", body, loc)) {
         json_decref(loc);
         return vc_finish(&v, out, patch, errors);
     }
@@ -98,8 +90,8 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
     if (coords) {
         json_t *cloc = AT_KEY(loc, "coordinates");
         char latb[32], lonb[32];
-        const char *lat = vc_coord(&v, coords, "latitude", cloc, latb, sizeof(latb));
-        const char *lon = vc_coord(&v, coords, "longitude", cloc, lonb, sizeof(lonb));
+        const char *lat = vc_coordinate(&v, coords, "latitude", 90, cloc, latb, sizeof(latb));
+        const char *lon = vc_coordinate(&v, coords, "longitude", 180, cloc, lonb, sizeof(lonb));
         if (lat && lon) {
             json_object_set_new(out, "latitude", json_string(lat));
             json_object_set_new(out, "longitude", json_string(lon));
@@ -114,9 +106,11 @@ enum api_valid api_validate_location_patch(json_t *body, json_t **patch, json_t 
         json_object_set(out, "ocpi", ocpi);
     }
     const char *country = json_string_value(json_object_get(out, "country"));
-    if (country && !vc_upper_alnum(country, 3, 3, 0))
-        vc_err(&v, AT_KEY(loc, "country"), "value_error.str.regex",
-            "country is an ISO 3166 alpha-3 code, e.g. NLD");
+    if (country && !api_country_alpha3(country))
+        vc_err(&v, AT_KEY(loc, "country"), "value_error.country",
+            "country '%.8s' is not an ISO 3166-1 alpha-2 or alpha-3 code (BE or BEL)", country);
+    else if (country)   /* kept alpha-3, as OCPI serves it */
+        json_object_set_new(out, "country", json_string(api_country_alpha3(country)));
     if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
         vc_err(&v, json_incref(loc), "value_error.missing", "nothing to change");
     json_decref(loc);
@@ -140,7 +134,7 @@ enum api_valid api_validate_model(json_t *body, const char *brand, json_t **doc,
     if (!slug_ok(brand))
         vc_err(&v, json_pack("[s,s]", "path", "brand"), "value_error.str.regex",
             "a brand slug is 1..64 of a-z 0-9 -");
-    if (schema_refuses(&v, "ModelCreate", body, loc)) {
+    if (vc_schema(&v, "CreateModelRequest", body, loc)) {
         json_decref(loc);
         return vc_finish(&v, out, doc, errors);
     }

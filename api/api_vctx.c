@@ -2,7 +2,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "api_schema.h"
 
 json_t *vc_at(json_t *loc, json_t *item)
 {
@@ -147,6 +150,37 @@ void vc_init(struct vctx *v, json_t *taken)
     orch_rng_init_random(&v->rng);
 }
 
+int vc_schema(struct vctx *v, const char *component, json_t *body, json_t *loc)
+{
+    int n = api_schema_check(component, body, loc, v->errors);
+
+    if (n >= 0)
+        return n;
+    vc_err(v, json_incref(loc), "value_error.schema",
+           "this server cannot check the body: its API document has no %s", component);
+    return 1;
+}
+
+/* The first problem at each loc (a schema problem and the validator's own at one place
+ * say the same thing twice). */
+static json_t *first_per_loc(json_t *errors)
+{
+    json_t *out = json_array(), *seen = json_object(), *e;
+    size_t i;
+
+    json_array_foreach(errors, i, e) {
+        char *key = json_dumps(json_object_get(e, "loc"), JSON_COMPACT);
+        if (key && !json_object_get(seen, key)) {
+            json_object_set_new(seen, key, json_true());
+            json_array_append(out, e);
+        }
+        free(key);
+    }
+    json_decref(seen);
+    json_decref(errors);
+    return out;
+}
+
 enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan,
                                  json_t **errors)
 {
@@ -156,7 +190,7 @@ enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan,
     json_decref(v->warnings);
     if (json_array_size(v->errors) > 0) {
         json_decref(result);
-        *errors = v->errors;
+        *errors = first_per_loc(v->errors);
         *plan = NULL;
         return API_VALID_INVALID;
     }
@@ -222,3 +256,21 @@ void vc_copy_str(struct vctx *v, json_t *obj, const char *key, size_t max, int n
     }
     json_object_set(out, key, j);
 }
+
+/* A coordinate: a number or a decimal string in [-lim, lim], as the decimal text kept
+ * (in buf when it was a number). NULL when bad (error added). */
+const char *vc_coordinate(struct vctx *v, json_t *coords, const char *key, double lim,
+                              json_t *loc, char *buf, size_t n)
+{
+    const char *s = vc_coord(v, coords, key, loc, buf, n);
+    char *end;
+    double d = s ? strtod(s, &end) : 0;
+
+    if (s && (end == s || *end || !(d >= -lim && d <= lim))) {
+        vc_err(v, AT_KEY(loc, key), "value_error.number", "%s must be a decimal number in "
+               "-%g..%g", key, lim, lim);
+        return NULL;
+    }
+    return s;
+}
+

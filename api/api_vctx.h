@@ -49,6 +49,11 @@ void vc_only_keys(struct vctx *v, json_t *obj, const char *const *allowed, json_
 const char *vc_coord(struct vctx *v, json_t *coords, const char *key, json_t *loc, char *buf,
                      size_t n);
 
+/* A coordinate that must lie in [-lim, lim] (latitude 90, longitude 180): vc_coord's
+ * text, or NULL with an error added. */
+const char *vc_coordinate(struct vctx *v, json_t *coords, const char *key, double lim,
+                          json_t *loc, char *buf, size_t n);
+
 /* Value shapes. */
 int vc_upper_alnum(const char *s, size_t min, size_t max, int digits);
 int vc_contains(json_t *arr, const char *s);           /* a JSON array of strings */
@@ -59,10 +64,17 @@ int vc_identity_ok(const char *s);  /* printable ASCII without '/' */
 /* Adds a warning (printf-style). */
 void vc_warn(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Checks body against component schema `component` of the API document (api_schema.h):
+ * its problems are added at loc (borrowed) + their path. Returns how many (a document
+ * without that component refuses the body: 1, value_error.schema). The structure of a
+ * body is the document's; the validators add what a schema cannot say. */
+int vc_schema(struct vctx *v, const char *component, json_t *body, json_t *loc);
+
 /* taken: identities already used (copied), or NULL. */
 void vc_init(struct vctx *v, json_t *taken);
 /* Ends a validation: OK with *plan = result (an object: its "warnings" are the
- * validation's, when there are any), or INVALID with *errors (result freed). */
+ * validation's, when there are any), or INVALID with *errors (result freed): one
+ * problem per loc, the first found (the schema's, when vc_schema ran first). */
 enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan, json_t **errors);
 
 #endif

@@ -4,9 +4,11 @@
 from openapi_lib import *  # noqa: F403 (the schema building blocks)
 
 WS_URL = {"type": "string", "pattern": "^wss?://[^/:]", "maxLength": 399,
+          "x-message": "ws_url must be a ws:// or wss:// URL with a host",
           "description": "ws:// or wss:// URL of the CSMS (the charger's identity is appended)"}
 OCPP_VERSION = senum(["OCPP1.6", "OCPP2.0.1"])
-COUNTRY = {"type": "string", "pattern": "^[A-Z]{2,3}$",
+COUNTRY = {"type": "string", "pattern": "^[A-Za-z]{2,3}$",
+           "x-message": "an ISO 3166-1 alpha-2 or alpha-3 code (BE or BEL)",
            "description": "ISO 3166-1 alpha-2 or alpha-3 code, e.g. NL or NLD"}
 LAT_RE = r"^-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)$"
 LON_RE = r"^-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)$"
@@ -16,7 +18,8 @@ HHMM_RE = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
 def coord(lo, hi, pattern, what):
     return {"type": ["number", "string"], "minimum": lo, "maximum": hi, "pattern": pattern, "maxLength": 31,
-            "description": f"{what}: a number or a decimal string, {lo}..{hi}"}
+            "description": f"{what}: a number or a decimal string, {lo}..{hi}",
+            "x-message": f"{what} must be a decimal number in {lo}..{hi}"}
 
 
 PARKING_TYPES = ["ALONG_MOTORWAY", "PARKING_GARAGE", "PARKING_LOT", "ON_DRIVEWAY", "ON_STREET", "UNDERGROUND_GARAGE"]
@@ -55,11 +58,14 @@ CAMEL = ("camelCase spellings of the OCPI fields (publishAllowedTo, relatedLocat
 req_schemas = {
     "CreateCpoRequest": reqobj({
         "template": {"type": "string", "description": "CPO template slug: see GET /ocpi/cpos/templates"},
-        "role": n(senum(["cpo", "emsp"]), "role this CPO takes in OCPI roaming", default="cpo"),
+        "role": n(senum(["cpo", "emsp"]), "role this CPO takes in OCPI roaming: cpo (an emsp is not simulated: 422)", default="cpo"),
         "country_code": n(COUNTRY, "the party's country (default: the template's)"),
         "party_id": n({"type": "string", "pattern": "^[A-Z0-9]{3}$"},
                       "3-character OCPI party id (default: the template's); one the tenant uses already is replaced (see warnings)"),
-        "name_prefix": n({"type": "string", "maxLength": 100}, "put before every location name (default: the template's)"),
+        "name_prefix": n({"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[!-.0-~]+$",
+                          "x-message": "name_prefix starts every OCPP identity of this CPO: printable characters without spaces or '/'"},
+                         "prepended to every identity the CPO's creation makes (alice -> alice_L01_UAH_1A2B3C) and to its location names; "
+                         "printable ASCII without spaces or '/' (default: none for identities, the template's name for locations)"),
         "ocpi_version": n(senum(["2.2.1", "2.1.1"]), "OCPI version of the CPO's network (2.1.1: parking_type is ignored)", default="2.2.1"),
         "seed": n({"type": "integer", "minimum": -(1 << 53), "maximum": 1 << 53},
                   "same seed + template + overrides: the same topology; null: random"),
@@ -156,7 +162,7 @@ req_schemas = {
         "ws_url": n(WS_URL, "default: the CPO's ws_url, else serve --default-ws-url"),
         "identity_prefix": n({"type": "string", "maxLength": 42}, "put before each charger id to form the OCPP identity"),
         "template_name": n(st, "base display name: charge_point_name is '<template_name> <n>'"),
-        "ca_file": n({"type": "string", "pattern": "^/", "maxLength": 400}, "absolute path of a PEM CA bundle for wss"),
+        "ca_file": n({"type": "string", "pattern": "^/", "maxLength": 400, "x-message": "ca_file must be an absolute path"}, "absolute path of a PEM CA bundle for wss"),
         "security_profile": n({"type": "integer", "minimum": 0, "maximum": 3}, "OCPP security profile: 0 none, 1 basic auth over ws, 2 basic auth over wss, 3 client certificate"),
         "password": n({"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$"}, "basic auth password (profiles 1 and 2)"),
         "ca_pem": n({"type": "string", "maxLength": 16384}, "PEM CA certificate(s) verifying a wss CSMS"),
@@ -191,17 +197,17 @@ req_schemas = {
     }, desc="Body of PATCH /ocpi/cpos/{cpo_id}/locations/{location_id}: the fields to change.", minProperties=1),
     "UpdateChargersRequest": reqobj({
         "ws_url": WS_URL, "ocpp_version": OCPP_VERSION,
-        "ca_file": n({"type": "string", "pattern": "^/", "minLength": 1, "maxLength": 400}),
+        "ca_file": n({"type": "string", "pattern": "^/", "minLength": 1, "maxLength": 400, "x-message": "ca_file must be an absolute path"}),
         "template_name": {"type": "string", "minLength": 1, "maxLength": 100, "description": "renames the chargers '<template_name> <n>'"},
         "charger_ids": n(arr({"type": "string", "minLength": 1}, minItems=1), "ids or identities (default: every charger of the location)"),
     }, desc="Body of PUT /ocpp/locations/{location_id}/chargers: a new ws_url, ocpp_version or ca_file reconnects the chargers.",
-        anyOf=[{"required": [k]} for k in ["ws_url", "ocpp_version", "ca_file", "template_name"]]),
+        minProperties=1),
     "UpdateChargerRequest": reqobj({
         "ws_url": WS_URL, "ocpp_version": OCPP_VERSION,
-        "ca_file": n({"type": "string", "pattern": "^/", "minLength": 1, "maxLength": 400}),
+        "ca_file": n({"type": "string", "pattern": "^/", "minLength": 1, "maxLength": 400, "x-message": "ca_file must be an absolute path"}),
         "template_name": {"type": "string", "minLength": 1, "maxLength": 100},
     }, desc="Body of PUT /ocpp/chargers/{charger_id}.",
-        anyOf=[{"required": [k]} for k in ["ws_url", "ocpp_version", "ca_file", "template_name"]]),
+        minProperties=1),
     "CreateModelRequest": reqobj({
         "model_slug": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
         "name": {"type": "string", "minLength": 1, "maxLength": 100},

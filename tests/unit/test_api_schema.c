@@ -423,8 +423,10 @@ static void real_document(void **state)
     }
     json_decref(problems);
     /* the bodies the update validators are given */
-    static const char *const bodies[] = {"ChargerUpdate", "LocationPatch", "ModelCreate",
-                                         "CommandRequest"};
+    static const char *const bodies[] = {"UpdateChargersRequest", "UpdateChargerRequest",
+                                         "UpdateLocationRequest", "CreateModelRequest",
+                                         "CommandRequest", "CreateCpoRequest", "LocationsBody",
+                                         "CreateChargersRequest"};
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
         assert_non_null(json_object_get(schemas, bodies[i]));
     api_schema_cleanup();
