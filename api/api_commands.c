@@ -4,10 +4,11 @@
  * read with GET /ocpp/commands/{command_id}. */
 #include "api_handlers.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_schema.h"
 #include "api_vctx.h"
 #include "orch_fleet.h"
 
@@ -212,9 +213,18 @@ void post_command(struct op *op)
     const char *location_id = NULL;
     json_t *ids = NULL, *args, *errors, *root = json_pack("[s]", "body");
     vc_init(&v, NULL);
-    /* The document's CommandRequest first (types, ranges, the fields of every command);
-     * only a body it accepts is read for this command's fields and its target. */
-    if (api_schema_check("CommandRequest", op->body, root, v.errors) > 0) {
+    /* The document's schema of this command first (<Command>CommandRequest: types,
+     * ranges, its own fields only); only a body it accepts is read for its arguments and
+     * its target. */
+    char schema[64];
+    size_t k = 0;
+    for (const char *c = op->p[0]; *c && k + 16 < sizeof schema; c++) {
+        if (*c == '-')
+            continue;
+        schema[k++] = (char)(c == op->p[0] || c[-1] == '-' ? toupper((unsigned char)*c) : *c);
+    }
+    snprintf(schema + k, sizeof schema - k, "CommandRequest");
+    if (vc_schema(&v, schema, op->body, root) > 0) {
         args = json_object();
     } else {
         read_target(&v, op->body, &location_id, &ids);

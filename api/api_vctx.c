@@ -161,22 +161,27 @@ int vc_schema(struct vctx *v, const char *component, json_t *body, json_t *loc)
     return 1;
 }
 
-/* The first problem at each loc (a schema problem and the validator's own at one place
- * say the same thing twice). */
-static json_t *first_per_loc(json_t *errors)
+/* One problem at each loc, where the first one was: the validator's own when the
+ * schema and the validator both found one there (its words say more: "latitude must be
+ * a decimal number in -90..90" rather than "ensure this value is less than or equal
+ * to 90"). */
+static json_t *one_per_loc(json_t *errors)
 {
-    json_t *out = json_array(), *seen = json_object(), *e;
+    json_t *out = json_array(), *at = json_object(), *e;
     size_t i;
 
     json_array_foreach(errors, i, e) {
         char *key = json_dumps(json_object_get(e, "loc"), JSON_COMPACT);
-        if (key && !json_object_get(seen, key)) {
-            json_object_set_new(seen, key, json_true());
+        json_t *had = key ? json_object_get(at, key) : NULL;
+        if (had) {
+            json_array_set(out, (size_t)json_integer_value(had), e);
+        } else if (key) {
+            json_object_set_new(at, key, json_integer((json_int_t)json_array_size(out)));
             json_array_append(out, e);
         }
         free(key);
     }
-    json_decref(seen);
+    json_decref(at);
     json_decref(errors);
     return out;
 }
@@ -190,7 +195,7 @@ enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan,
     json_decref(v->warnings);
     if (json_array_size(v->errors) > 0) {
         json_decref(result);
-        *errors = first_per_loc(v->errors);
+        *errors = one_per_loc(v->errors);
         *plan = NULL;
         return API_VALID_INVALID;
     }

@@ -74,7 +74,7 @@ int vc_schema(struct vctx *v, const char *component, json_t *body, json_t *loc);
 void vc_init(struct vctx *v, json_t *taken);
 /* Ends a validation: OK with *plan = result (an object: its "warnings" are the
  * validation's, when there are any), or INVALID with *errors (result freed): one
- * problem per loc, the first found (the schema's, when vc_schema ran first). */
+ * problem per loc, the validator's own where it and the schema both found one. */
 enum api_valid vc_finish(struct vctx *v, json_t *result, json_t **plan, json_t **errors);
 
 #endif

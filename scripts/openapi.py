@@ -40,7 +40,8 @@ def resp(desc, schema=None, ctype=J, examples=None):
 RR = lambda name: {"$ref": f"#/components/responses/{name}"}
 responses = {
     "MalformedJson": resp("malformed JSON body", R("Error")),
-    "Unauthorized": resp("missing or invalid bearer token", R("Error")),
+    "Unauthorized": resp("missing, invalid or revoked bearer token", R("Error")),
+    "Forbidden": resp("the bearer token is read-only (chargefleet token create --read-only): only GET is allowed; nothing changed", R("Error")),
     "MethodNotAllowed": resp("the path exists, not with this method (any path of this document, with a method it does not list)", R("Error")),
     "NoRoute": resp("no such path (any path this document does not list): detail 'no route <path>'", R("Error")),
     "LengthRequired": resp("a request body needs a Content-Length header (chunked transfer encoding is not supported); the connection closes", R("Error")),
@@ -67,7 +68,10 @@ def param(name, desc, schema=None, where="path"):
 
 CPO = param("cpo_id", "the CPO id (a stringified integer)", {"type": "string", "pattern": "^[0-9]+$"})
 LOC = param("location_id", "the location id", uuid)
-CHG = param("charger_id", "the charger id", uuid)
+CHG = param("charger_id", "the charger id (UUID) or the charger's OCPP identity within the tenant",
+            {"type": "string", "minLength": 1, "maxLength": 48})
+AMBIGUOUS = {"409": resp("the identity names several of the tenant's chargers (one per location): name one by its charger_id",
+                         R("AmbiguousCharger"))}
 JOB = param("job_id", "the job id", uuid)
 PAGE = [param("page", "page number, from 1", {"type": "integer", "minimum": 1, "maximum": 1000000000, "default": 1}, "query"),
         param("limit", "items per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}, "query")]
@@ -81,7 +85,10 @@ LOGQ = [param("start_date", "entries at or after (RFC 3339); with follow=1 the s
         param("direction", "frames: in (from the CSMS) or out (to it)", senum(["in", "out"]), "query"),
         param("limit", "entries per page (100)", {"type": "integer", "minimum": 1, "maximum": 1000}, "query"),
         param("offset", "entries skipped", {"type": "integer", "minimum": 0, "maximum": 100000000}, "query"),
-        param("follow", "1: a live Server-Sent Events stream", {"type": "integer", "enum": [0, 1]}, "query")]
+        param("follow", "1: a live Server-Sent Events stream", {"type": "integer", "enum": [0, 1]}, "query"),
+        param("order", "asc (default): oldest first; desc: newest first (not with follow=1)", senum(["asc", "desc"]), "query"),
+        param("tail", "the latest N matching entries (oldest first; newest first with order=desc); not with limit or offset; "
+              "with follow=1 the stream starts with them", {"type": "integer", "minimum": 1, "maximum": 1000}, "query")]
 
 
 def body(schema, desc, examples=None):
@@ -107,7 +114,7 @@ def ex(key):
     return EXAMPLES.get(key)
 
 
-LOGS_200 = {"description": "oldest first; with follow=1 a text/event-stream of `log` events (each data: a LogEntry) instead",
+LOGS_200 = {"description": "oldest first (order=desc: newest first); with follow=1 a text/event-stream of `log` events (each data: a LogEntry) instead",
             "content": {J: {"schema": R("LogPage")},
                         "text/event-stream": {"schema": {"type": "string", "description": "event: log / data: <LogEntry JSON>, until the client leaves"}}}}
 GALLERY_OPS = {"200": None}
@@ -200,19 +207,20 @@ paths = {
                                      param("location_id", "filter", uuid, "query"), param("status", "filter", STATUS, "query"),
                                      param("ocpp_version", "filter", OCPP_VERSION, "query")])},
     "/ocpp/chargers/{charger_id}": {
-        "get": op("getCharger", "One charger, with its live state", ["chargers"], {"200": resp("the charger", R("Charger")), **e404("charger"), **BEARER_ERRS}, [CHG]),
+        "get": op("getCharger", "One charger, with its live state", ["chargers"], {"200": resp("the charger", R("Charger")), **e404("charger"), **AMBIGUOUS, **BEARER_ERRS}, [CHG]),
         "put": op("updateCharger", "Update one charger", ["chargers"],
-                  {"200": resp("what changed", R("ChargerUpdateResult")), **e404("charger"), **BODY_ERRS, **BEARER_ERRS},
+                  {"200": resp("what changed", R("ChargerUpdateResult")), **e404("charger"), **AMBIGUOUS, **BODY_ERRS, **BEARER_ERRS},
                   [CHG], body(R("UpdateChargerRequest"), "what to change")),
-        "delete": op("deleteCharger", "Delete one charger", ["chargers"], {"200": resp("deleted", R("ChargerDeleteResult")), **e404("charger"), **BEARER_ERRS}, [CHG])},
+        "delete": op("deleteCharger", "Delete one charger", ["chargers"], {"200": resp("deleted", R("ChargerDeleteResult")), **e404("charger"), **AMBIGUOUS, **BEARER_ERRS}, [CHG])},
     "/ocpp/chargers/{charger_id}/logs": {"get": op("getChargerLogs", "What one charger said and heard: frames and connection events", ["logs"],
-                                                   {"200": LOGS_200, **e404("charger"), **E422, **BEARER_ERRS}, [CHG] + LOGQ)},
+                                                   {"200": LOGS_200, **e404("charger"), **AMBIGUOUS, **E422, **BEARER_ERRS}, [CHG] + LOGQ)},
     "/ocpp/locations/{location_id}/logs": {"get": op("getLocationLogs", "The logs of every charger of a location", ["logs"],
                                                      {"200": LOGS_200, **e404("location"), **E422, **BEARER_ERRS}, [LOC] + LOGQ)},
     "/ocpp/commands/{command}": {
         "post": op("queueCommand", "Drive chargers: queue a command for one charger or a location's chargers", ["commands"],
                    {"202": resp("queued; each command's outcome at its status_url", R("CommandsQueued")),
-                    **e404("command, charger or location"), **BODY_ERRS, **BEARER_ERRS},
+                    **e404("command, charger or location"), "409": resp("target.charger_id is an identity several of the tenant's chargers have", R("AmbiguousCharger")),
+                    **BODY_ERRS, **BEARER_ERRS},
                    [param("command", "what to do", senum([name for name, _, _ in COMMANDS]))],
                    body(R("CommandRequest"), "the target and the command's arguments"),
                    desc="start-session {connector_id?, id_tag?, id_type?}: Authorize, then the session on Accepted; stop-session {connector_id?, transaction_id?}; "
@@ -226,6 +234,12 @@ paths = {
                   {"200": resp("the command", R("Command")), **e404("command"), **BEARER_ERRS},
                   [param("command", "the command id (command_id of the POST's results; the same path segment names the command on POST)", uuid)])},
 }
+
+# a read-only token may only GET: every other bearer operation can answer 403
+for item in paths.values():
+    for method, o in item.items():
+        if method != "get" and o.get("security") != []:
+            o["responses"]["403"] = RR("Forbidden")
 
 OCPI_SEC = [{"ocpiToken": []}]
 OCPI_CPO = param("cpo", "the CPO id (digits only)", {"type": "string", "pattern": "^[0-9]+$"})

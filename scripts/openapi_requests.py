@@ -58,7 +58,7 @@ CAMEL = ("camelCase spellings of the OCPI fields (publishAllowedTo, relatedLocat
 req_schemas = {
     "CreateCpoRequest": reqobj({
         "template": {"type": "string", "description": "CPO template slug: see GET /ocpi/cpos/templates"},
-        "role": n(senum(["cpo", "emsp"]), "role this CPO takes in OCPI roaming: cpo (an emsp is not simulated: 422)", default="cpo"),
+        "role": n(senum(["cpo"]), "role this CPO takes in OCPI roaming: cpo (the seed's emsp is not simulated: an eMSP is the peer of a CPO's OCPI endpoints)", default="cpo"),
         "country_code": n(COUNTRY, "the party's country (default: the template's)"),
         "party_id": n({"type": "string", "pattern": "^[A-Z0-9]{3}$"},
                       "3-character OCPI party id (default: the template's); one the tenant uses already is replaced (see warnings)"),

@@ -152,10 +152,10 @@ test('the request schemas take what the server takes and refuse unknown fields, 
   const v = ajv();
   const ok = (name, body) => { const f = v(name); assert.ok(f(body), `${name} ${JSON.stringify(body)}: ${JSON.stringify(f.errors)}`); };
   const no = (name, body) => assert.ok(!v(name)(body), `${name} should refuse ${JSON.stringify(body)}`);
-  ok('CreateCpoRequest', { template: 't', role: 'emsp', country_code: 'NLD', ttl_seconds: null, overrides: { locations: 2 } });
+  ok('CreateCpoRequest', { template: 't', role: 'cpo', country_code: 'NLD', ttl_seconds: null, overrides: { locations: 2 } });
   no('CreateCpoRequest', { template: 't', colour: 1 });
   no('CreateCpoRequest', { template: 't', overrides: { locations: 2, floors: 3 } });
-  no('CreateCpoRequest', { template: 't', country_code: 'nl' });
+  no('CreateCpoRequest', { template: 't', country_code: 'nl1' });
   no('CreateCpoRequest', { template: 't', ttl_seconds: 5 });
   const raw = { name: 'n', coordinates: { latitude: '52.1', longitude: 4.8 }, country: 'FR', publish_allowed_to: [{ type: 'RFID' }] };
   ok('LocationsBody', [raw, { template: 'urban-ac-hub', overrides: { ocpp_version: 'OCPP2.0.1' } }]);
