@@ -31,6 +31,7 @@ static const struct {
     {"start-runtime", {NULL}, NULL},
     {"set-configuration", {"key", "value", NULL}, "key"},
     {"restart", {NULL}, NULL},
+    {"retry", {NULL}, NULL},
     {"proxy-message", {"action", "payload", NULL}, "action"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -38,38 +39,43 @@ static const struct {
 static const char *const id_types[] = {"Central", "eMAID", "ISO14443", "ISO15693", "KeyCode",
                                        "Local", "MacAddress", "NoAuthorization", NULL};
 
-/* target: {charger_id} or {location_id, charger_ids?}: the location (or NULL) and the
- * ids (a new array, or NULL = all of the location). */
-static void read_target(struct vctx *v, json_t *body, const char **location_id, json_t **ids)
+/* target: {charger_id}, {location_id, charger_ids?} or {job_id}: into *t (strings
+ * borrowed from body, but t->ids: *ids_text, a new JSON text the caller frees, or NULL
+ * = all), and what it names ("charger", "location" or "job", for a 404). */
+static const char *read_target(struct vctx *v, json_t *body, struct orch_targets *t,
+                               char **ids_text)
 {
-    static const char *const keys[] = {"charger_id", "location_id", "charger_ids", NULL};
-    json_t *t = json_object_get(body, "target"), *root = json_pack("[s]", "body");
+    static const char *const keys[] = {"charger_id", "location_id", "charger_ids", "job_id",
+                                       NULL};
+    json_t *in = json_object_get(body, "target"), *root = json_pack("[s]", "body");
     json_t *loc = AT_KEY(root, "target");
 
     json_decref(root);
-
-    *location_id = NULL;
-    *ids = NULL;
-    if (!json_is_object(t)) {
-        vc_err(v, loc, t ? "type_error.dict" : "value_error.missing",
-               "target: {charger_id} or {location_id, charger_ids?} required");
-        return;
+    memset(t, 0, sizeof *t);
+    *ids_text = NULL;
+    if (!json_is_object(in)) {
+        vc_err(v, loc, in ? "type_error.dict" : "value_error.missing",
+               "target: {charger_id}, {location_id, charger_ids?} or {job_id} required");
+        return "charger";
     }
-    vc_only_keys(v, t, keys, loc);
-    const char *one = vc_opt_str(v, t, "charger_id", loc);
-    *location_id = vc_opt_str(v, t, "location_id", loc);
-    json_t *many = json_object_get(t, "charger_ids");
-    if (*location_id && !is_uuid(*location_id))
+    vc_only_keys(v, in, keys, loc);
+    const char *one = vc_opt_str(v, in, "charger_id", loc);
+    t->location_id = vc_opt_str(v, in, "location_id", loc);
+    t->job_id = vc_opt_str(v, in, "job_id", loc);
+    json_t *many = json_object_get(in, "charger_ids"), *ids = NULL;
+    if (t->location_id && !is_uuid(t->location_id))
         vc_err(v, AT_KEY(loc, "location_id"), "value_error.uuid",
                "location_id: a location id (UUID)");
-    if (!one == !*location_id)
+    if (t->job_id && !is_uuid(t->job_id))
+        vc_err(v, AT_KEY(loc, "job_id"), "value_error.uuid", "job_id: a job id (UUID)");
+    if (!!one + !!t->location_id + !!t->job_id != 1)
         vc_err(v, json_incref(loc), "value_error.target",
-               "target: exactly one of charger_id and location_id");
-    if (one && many)
+               "target: exactly one of charger_id, location_id and job_id");
+    if (many && !t->location_id)
         vc_err(v, AT_KEY(loc, "charger_ids"), "value_error.target",
                "charger_ids: only with location_id");
     if (one)
-        *ids = json_pack("[s]", one);
+        ids = json_pack("[s]", one);
     if (many) {
         size_t i;
         json_t *x;
@@ -79,9 +85,13 @@ static void read_target(struct vctx *v, json_t *body, const char **location_id, 
             vc_err(v, AT_KEY(loc, "charger_ids"), "type_error.list",
                    "charger_ids: a non-empty array of charger ids or identities");
         else
-            *ids = json_incref(many);
+            ids = json_incref(many);
     }
     json_decref(loc);
+    *ids_text = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
+    t->ids = *ids_text;
+    json_decref(ids);
+    return t->job_id ? "job" : t->location_id ? "location" : "charger";
 }
 
 /* The command's arguments, checked and copied into a new object; with_target: the
@@ -129,15 +139,17 @@ static json_t *read_args(struct vctx *v, size_t c, json_t *body, int with_target
     return args;
 }
 
-/* One charger named and not found is a 404; otherwise 202 with what was queued. */
+/* One charger named and not found, or a location or job not found (op->state names the
+ * target), is a 404; otherwise 202 with what was queued. */
 static void queued(enum orch_status st, const char *json, const char *detail, void *arg)
 {
     struct op *op = arg;
     json_t *doc = st == ORCH_OK ? parse_doc(json) : NULL;
 
-    if (!answer_failure(op, st, detail, "location")) {
+    if (!answer_failure(op, st, detail, json_string_value(op->state))) {
         json_t *failed = json_array_get(json_object_get(doc, "failed"), 0);
-        if (op->state && json_integer_value(json_object_get(doc, "queued_count")) == 0 &&
+        if (!strcmp(json_string_value(op->state), "charger") &&
+            json_integer_value(json_object_get(doc, "queued_count")) == 0 &&
             !strcmp(json_string_value(json_object_get(failed, "error")), "not found")) {
             api_req_error(op->req, 404, "charger not found");
         } else {
@@ -179,7 +191,8 @@ void post_command(struct op *op)
     if (c == N_COMMANDS) {
         api_req_error(op->req, 404,
                       "unknown command %.60s (start-session, stop-session, authorize, "
-                      "inject-fault, clear-fault, set-configuration, restart, proxy-message, "
+                      "inject-fault, clear-fault, set-configuration, restart, retry, "
+                      "proxy-message, "
                       "start-generator, stop-generator, plug, unplug, ev-suspend, ev-resume, "
                       "stop-runtime, start-runtime)",
                       op->p[0]);
@@ -187,32 +200,30 @@ void post_command(struct op *op)
         return;
     }
     struct vctx v;
-    const char *location_id;
-    json_t *ids, *args, *errors;
+    struct orch_targets t = {NULL, NULL, NULL};
+    const char *what = "charger";
+    char *ids = NULL;
+    json_t *args, *errors;
     vc_init(&v, NULL);
     if (!json_is_object(op->body)) {
         vc_err(&v, json_pack("[s]", "body"), "type_error.dict", "a JSON object expected");
         args = json_object();
-        ids = NULL;
-        location_id = NULL;
     } else {
-        read_target(&v, op->body, &location_id, &ids);
+        what = read_target(&v, op->body, &t, &ids);
         args = read_args(&v, c, op->body, 1);
     }
     enum api_valid valid = vc_finish(&v, args, &args, &errors);
     if (answer_invalid(op, valid, errors)) {
-        json_decref(ids);
+        free(ids);
         op_free(op);
         return;
     }
-    char *a = json_dumps(args, JSON_COMPACT), *i = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
-    op->state = location_id ? NULL : json_true();      /* one charger named */
-    orch_queue_command(op->api->db, op->tenant, location_id, i, commands[c].name, a, queued,
-                       op);
+    char *a = json_dumps(args, JSON_COMPACT);
+    op->state = json_string(what);
+    orch_queue_command(op->api->db, op->tenant, &t, commands[c].name, a, queued, op);
     json_decref(args);
-    json_decref(ids);
+    free(ids);
     free(a);
-    free(i);
 }
 
 void get_command(struct op *op)
