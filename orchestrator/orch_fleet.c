@@ -61,10 +61,10 @@ static const char SQL_CPO_REPORT[] =
     "      WHERE l.cpo_id = c.id AND NOT l.deleting GROUP BY l.id) x), '[]'::json), "
     "  'errors', COALESCE((SELECT json_agg(json_build_object('error', e.error, "
     "      'count', e.n) ORDER BY e.n DESC, e.error) "
-    "    FROM (SELECT ch.error, count(*) AS n FROM locations l "
-    "          JOIN chargers ch ON ch.location_id = l.id "
+    "    FROM (SELECT COALESCE(ch.step_error, ch.error) AS error, count(*) AS n "
+    "          FROM locations l JOIN chargers ch ON ch.location_id = l.id "
     "          WHERE l.cpo_id = c.id AND NOT l.deleting AND ch.status = 'FAILED' "
-    "          GROUP BY ch.error LIMIT 20) e), '[]'::json)) "
+    "          GROUP BY 1 LIMIT 20) e), '[]'::json)) "
     "FROM cpos c WHERE " CPO_WHERE;
 
 static const char SQL_DELETE_CPO[] =

@@ -23,7 +23,8 @@ void orch_list_cpos(struct db *db, const char *tenant, const struct orch_page *p
 void orch_get_cpo(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                   void *arg);
 /* The facts of GET .../report: {"cpo": cpo, "locations": [{name, chargers, ready,
- * failed, connected}], "errors": [{error, count}]} */
+ * failed, connected}], "errors": [{error, count}]} (errors: why the chargers FAILED now
+ * failed their step, grouped; not the reason each waits on, which changes by the try) */
 void orch_cpo_report(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                      void *arg);
 /* Starts deleting a CPO (hidden at once): {"cpo_id", "status": "DELETING"} */
