@@ -24,14 +24,15 @@
 /* Takes claimable chargers: never claimed, or held by a runtime that died (its row in
  * runtimes was not renewed within its lease). A charger whose step FAILED is taken too
  * (it keeps trying, sql/023_retry.sql); one FAILED without a step_error never ran (a
- * ws_url or version the runtime cannot use) and is not. One round takes at most its share of the unclaimed steps among the
- * runtimes alive, at least 50: all of them hear of new work at once (NOTIFY cf_claim)
- * and claim side by side, so a big job is spread over the processes instead of going
- * to the first one that looks. The two kinds of claimable rows are looked for apart,
- * each through its index (chargers_unowned in seq order, chargers_owner by dead owner):
- * the rows of live runtimes are not read. One condition with an OR made PostgreSQL read
- * the whole table: with 100,000 chargers held, every runtime's claim round (one a
- * second, most finding nothing) took 140 ms. */
+ * ws_url or version the runtime cannot use) and is not (the same condition as the
+ * partial index chargers_unowned, so the index serves it). One round takes at most its
+ * share of the unclaimed steps among the runtimes alive, at least 50: all of them hear
+ * of new work at once (NOTIFY cf_claim) and claim side by side, so a big job is spread
+ * over the processes instead of going to the first one that looks. The two kinds of
+ * claimable rows are looked for apart, each through its index (chargers_unowned in seq
+ * order, chargers_owner by dead owner): the rows of live runtimes are not read. One
+ * condition with an OR made PostgreSQL read the whole table: with 100,000 chargers
+ * held, every runtime's claim round (one a second, most finding nothing) took 140 ms. */
 static const char SQL_CLAIM[] =
     "WITH rt AS (SELECT GREATEST(1, count(*)) AS n FROM runtimes WHERE lease_until >= now()), "
     /* the unclaimed are counted up to what the share can use, not all of a big job
@@ -46,7 +47,8 @@ static const char SQL_CLAIM[] =
     "  ORDER BY seq LIMIT (SELECT n FROM lim) FOR UPDATE SKIP LOCKED), "
     "d AS (SELECT id, seq FROM chargers "
     "  WHERE lease_owner IN (SELECT owner FROM runtimes WHERE lease_until < now()) "
-    "    AND (status <> 'FAILED' OR step_error IS NOT NULL) AND pending_change IS DISTINCT FROM 'delete' "
+    "    AND (status <> 'FAILED' OR step_error IS NOT NULL) "
+    "    AND pending_change IS DISTINCT FROM 'delete' "
     "  ORDER BY seq LIMIT (SELECT n FROM lim) FOR UPDATE SKIP LOCKED), "
     "c AS (SELECT id FROM (SELECT id, seq FROM u UNION ALL SELECT id, seq FROM d) x "
     "  ORDER BY seq LIMIT (SELECT n FROM lim)) "

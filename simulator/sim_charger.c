@@ -358,30 +358,10 @@ static void timer_arm(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb)
     uv_timer_start(&ch->timer, cb, delay_ms, 0);
 }
 
-/* A timer armed by timer_arm ended: past the provision deadline the step FAILED, and a
- * wait that was clamped to the deadline goes on for what is left of it (cb again).
- * Returns 1 when the charger acts now. */
-static int timer_due(struct sim_charger *ch, uv_timer_cb cb)
+/* Tells the owner, while the charger is not accepted, why it waits (wait_what or the
+ * last error) and that it tries again in delay_ms. */
+static void say_waiting(struct sim_charger *ch, uint64_t delay_ms)
 {
-    if (past_deadline(ch))
-        fail(ch);
-    uint64_t now = uv_now(ch->rt->loop);
-    if (ch->state == SIM_STOPPING)
-        return 0;
-    if (ch->retry_at > now) {
-        uv_timer_start(&ch->timer, cb, ch->retry_at - now, 0);
-        return 0;
-    }
-    ch->retry_at = 0;
-    return 1;
-}
-
-/* Waits delay_ms, then cb tries again; while not accepted the owner hears why (`what`,
- * or the last error) and when the charger tries next. */
-static void retry_later(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb,
-                        const char *what)
-{
-    timer_arm(ch, delay_ms, cb);
     if (ch->provisioned || !ch->rt->ev.waiting)
         return;
     char why[300], in[24];
@@ -390,8 +370,41 @@ static void retry_later(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb c
     else
         snprintf(in, sizeof in, "%.1f s", (double)delay_ms / 1000);
     snprintf(why, sizeof why, "%s (retry in %s)",
-             what ? what : ch->last_error ? ch->last_error : "not accepted", in);
+             ch->wait_what ? ch->wait_what : ch->last_error ? ch->last_error : "not accepted",
+             in);
     ch->rt->ev.waiting(ch, why, ch->rt->ev_arg);
+}
+
+/* A timer armed by timer_arm ended: past the provision deadline the step FAILED, and a
+ * wait that was clamped to the deadline goes on for what is left of it (cb again, and
+ * the owner hears it again: `failed` said something else). Returns 1 when the charger
+ * acts now. */
+static int timer_due(struct sim_charger *ch, uv_timer_cb cb)
+{
+    int failed_now = past_deadline(ch);
+    if (failed_now)
+        fail(ch);
+    uint64_t now = uv_now(ch->rt->loop);
+    if (ch->state == SIM_STOPPING)
+        return 0;
+    if (ch->retry_at > now) {
+        uv_timer_start(&ch->timer, cb, ch->retry_at - now, 0);
+        if (failed_now)
+            say_waiting(ch, ch->retry_at - now);
+        return 0;
+    }
+    ch->retry_at = 0;
+    return 1;
+}
+
+/* Waits delay_ms after `what` (a static string; NULL: the last error), then cb tries
+ * again; the owner hears why (say_waiting). */
+static void retry_later(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb,
+                        const char *what)
+{
+    timer_arm(ch, delay_ms, cb);
+    ch->wait_what = what;
+    say_waiting(ch, delay_ms);
 }
 
 static void heartbeat_cb(uv_timer_t *t)
@@ -1318,7 +1331,8 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->step_failed = cfg->step_failed;
     ch->msgid_prefix = rand_u32();
     uint64_t delay = cfg->start_delay_ms > 0 ? (uint64_t)cfg->start_delay_ms : 0;
-    if (!ch->provisioned && !ch->step_failed)   /* the provision timeout runs from its turn to connect */
+    /* the provision timeout runs from its turn to connect */
+    if (!ch->provisioned && !ch->step_failed)
         ch->deadline = uv_now(rt->loop) + delay + (uint64_t)rt->opts.provision_timeout_s * 1000;
     uv_timer_init(rt->loop, &ch->timer);
     ch->timer.data = ch;

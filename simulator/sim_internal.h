@@ -156,6 +156,8 @@ struct sim_charger {
     uint64_t deadline;                 /* uv_now() ms; 0 = none */
     uint64_t retry_at;                 /* uv_now() ms the timer's wait ends, were it not
                                         * clamped to the deadline; 0 = none */
+    const char *wait_what;             /* what it waits after (a static string), or NULL:
+                                        * last_error */
     int attempts;                      /* consecutive failed connects, for backoff */
     int heartbeat_s;
     uint32_t msgid_prefix;

@@ -111,6 +111,10 @@ test('an upgrade refused: reconnects spaced by growing, jittered delays up to th
     assert.ok(g >= nominal / 2 - 20 && g <= nominal + SLACK, `gap ${i}: ${g} ms, nominal ${nominal} ms (${gaps})`);
   });
   assert.ok(gaps[0] < 600 && gaps.slice(4).every(g => g >= MAX / 2 - 20), `they grow: ${gaps}`);
+  // jitter: a delay is a random point of [nominal / 2, nominal]; with none every gap
+  // would be the nominal delay plus the handshake
+  const early = gaps.filter((g, i) => g < 0.9 * Math.min(MAX, MIN * 2 ** i));
+  assert.ok(early.length >= 2, `jittered: ${gaps}`);
   const capped = gaps.slice(4);
   assert.ok(Math.max(...capped) - Math.min(...capped) > 30, `jittered at the cap: ${capped}`);
   row = await listed('DOWN_1');
@@ -126,7 +130,7 @@ test('POST /ocpp/commands/retry on a charger, its location and its job: a new at
   const chargerId = done.results.failed[0].charger_id;
   const targets = [{ charger_id: chargerId }, { charger_id: 'SLOW_1' }, { location_id: locationId }, { job_id: job.job_id }];
   for (const target of targets) {
-    await until(async () => (await listed('SLOW_1')).error?.includes('retry in'), { what: 'waiting' });
+    await until(async () => (await listed('SLOW_1')).error?.includes('retry in'), { what: 'waiting', timeoutMs: 5000 });
     const n = seen('SLOW_1');
     const t0 = Date.now();
     const { done: results } = await command('retry', { target });
