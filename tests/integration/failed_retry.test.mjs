@@ -5,7 +5,7 @@
 // Against the strict ocpp-rpc peer; times are measured at the peer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
 
 const TIMEOUT = 3;
 let pg, peer, srv, locationId;
@@ -20,7 +20,7 @@ before(async () => {
       const id = hs.identity;
       if (!handshakes.has(id)) handshakes.set(id, []);
       handshakes.get(id).push(Date.now());
-      return /^(DOWN|SLOW)_/.test(id) && !accept.has(id) ? 503 : 0;
+      return /^(DOWN|SLOW|TAKE)_/.test(id) && !accept.has(id) ? 503 : 0;
     },
   });
   srv = await startServe({ db: pg.url, provisionTimeout: TIMEOUT, defaultWsUrl: peer.url });
@@ -201,6 +201,28 @@ test('after a serve restart a FAILED charger is still retried, and READY once ac
   const job = (await srv.api('GET', `/ocpp/locations/${locationId}/chargers/jobs/${row.job_id}`)).body;
   assert.equal(job.status, 'FAILED');
   assert.equal(job.results.failed[0].status, 'READY');
+});
+
+test('a dead runtime\'s FAILED charger is taken over by a worker and retried there', async () => {
+  const job = await post({ identity_prefix: 'TAKE_', reconnect: { backoff_min_ms: 500, backoff_max_ms: 1000 } }, '1');
+  assert.equal((await waitJob(srv, job.status_url)).status, 'FAILED');   // held by serve alone
+  const worker = await startWorker({ db: pg.url });
+  try {
+    await srv.kill();                 // its lease (5 s) runs out: the worker takes over
+    const n = seen('TAKE_1');
+    await until(() => worker.log.includes('claimed') && seen('TAKE_1') > n + 1,
+      { what: 'attempts from the worker', timeoutMs: 30000 });
+    accept.add('TAKE_1');
+    await until(() => peer.live.get('TAKE_1') === 1 && (peer.statuses.get('TAKE_1') ?? []).length >= 1,
+      { what: 'accepted through the worker', timeoutMs: 15000 });
+  } finally {
+    srv = await startServe({ db: pg.url, provisionTimeout: TIMEOUT, defaultWsUrl: peer.url });
+    await worker.stop();
+  }
+  let row;
+  await until(async () => (row = await listed('TAKE_1'))?.status === 'READY', { what: 'READY', timeoutMs: 20000 });
+  assert.equal(row.error, null);
+  assert.equal((await srv.api('GET', job.status_url)).body.status, 'FAILED');
 });
 
 test('no frame failed strict validation', () => {
