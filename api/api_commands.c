@@ -1,7 +1,7 @@
 /* Drive chargers over REST: POST /ocpp/commands/{command} queues one command per
- * targeted charger (one charger, or a location's chargers, all or some) and answers
- * 202 at once; the runtime holding each charger carries it out and writes the outcome,
- * read with GET /ocpp/commands/{command_id}. */
+ * targeted charger (one charger, a location's chargers, all or some, or a job's) and
+ * answers 202 at once; the runtime holding each charger carries it out and writes the
+ * outcome, read with GET /ocpp/commands/{command_id}. */
 #include "api_handlers.h"
 
 #include <stdlib.h>
