@@ -105,7 +105,7 @@ test('an upgrade refused: reconnects spaced by growing, jittered delays up to th
   await until(() => seen('DOWN_1') >= 9, { what: 'nine attempts', timeoutMs: 30000 });
   const t = handshakes.get('DOWN_1').slice(0, 9);
   const gaps = t.slice(1).map((x, i) => x - t[i]);
-  const SLACK = 400;          // a loaded 2-core machine, the handshake itself
+  const SLACK = 600;          // a loaded 2-core machine, the handshake itself
   gaps.forEach((g, i) => {
     const nominal = Math.min(MAX, MIN * 2 ** i);
     assert.ok(g >= nominal / 2 - 20 && g <= nominal + SLACK, `gap ${i}: ${g} ms, nominal ${nominal} ms (${gaps})`);
