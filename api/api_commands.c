@@ -1,7 +1,7 @@
 /* Drive chargers over REST: POST /ocpp/commands/{command} queues one command per
- * targeted charger (one charger, or a location's chargers, all or some) and answers
- * 202 at once; the runtime holding each charger carries it out and writes the outcome,
- * read with GET /ocpp/commands/{command_id}. */
+ * targeted charger (one charger, a location's chargers, all or some, or a job's) and
+ * answers 202 at once; the runtime holding each charger carries it out and writes the
+ * outcome, read with GET /ocpp/commands/{command_id}. */
 #include "api_handlers.h"
 
 #include <ctype.h>
@@ -33,6 +33,7 @@ static const struct {
     {"start-runtime", {NULL}, NULL},
     {"set-configuration", {"key", "value", NULL}, "key"},
     {"restart", {NULL}, NULL},
+    {"retry", {NULL}, NULL},
     {"proxy-message", {"action", "payload", NULL}, "action"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -40,38 +41,43 @@ static const struct {
 static const char *const id_types[] = {"Central", "eMAID", "ISO14443", "ISO15693", "KeyCode",
                                        "Local", "MacAddress", "NoAuthorization", NULL};
 
-/* target: {charger_id} or {location_id, charger_ids?}: the location (or NULL) and the
- * ids (a new array, or NULL = all of the location). */
-static void read_target(struct vctx *v, json_t *body, const char **location_id, json_t **ids)
+/* target: {charger_id}, {location_id, charger_ids?} or {job_id}: into *t (strings
+ * borrowed from body, but t->ids: *ids_text, a new JSON text the caller frees, or NULL
+ * = all), and what it names ("charger", "location" or "job", for a 404). */
+static const char *read_target(struct vctx *v, json_t *body, struct orch_targets *t,
+                               char **ids_text)
 {
-    static const char *const keys[] = {"charger_id", "location_id", "charger_ids", NULL};
-    json_t *t = json_object_get(body, "target"), *root = json_pack("[s]", "body");
+    static const char *const keys[] = {"charger_id", "location_id", "charger_ids", "job_id",
+                                       NULL};
+    json_t *in = json_object_get(body, "target"), *root = json_pack("[s]", "body");
     json_t *loc = AT_KEY(root, "target");
 
     json_decref(root);
-
-    *location_id = NULL;
-    *ids = NULL;
-    if (!json_is_object(t)) {
-        vc_err(v, loc, t ? "type_error.dict" : "value_error.missing",
-               "target: {charger_id} or {location_id, charger_ids?} required");
-        return;
+    memset(t, 0, sizeof *t);
+    *ids_text = NULL;
+    if (!json_is_object(in)) {
+        vc_err(v, loc, in ? "type_error.dict" : "value_error.missing",
+               "target: {charger_id}, {location_id, charger_ids?} or {job_id} required");
+        return "charger";
     }
-    vc_only_keys(v, t, keys, loc);
-    const char *one = vc_opt_str(v, t, "charger_id", loc);
-    *location_id = vc_opt_str(v, t, "location_id", loc);
-    json_t *many = json_object_get(t, "charger_ids");
-    if (*location_id && !is_uuid(*location_id))
+    vc_only_keys(v, in, keys, loc);
+    const char *one = vc_opt_str(v, in, "charger_id", loc);
+    t->location_id = vc_opt_str(v, in, "location_id", loc);
+    t->job_id = vc_opt_str(v, in, "job_id", loc);
+    json_t *many = json_object_get(in, "charger_ids"), *ids = NULL;
+    if (t->location_id && !is_uuid(t->location_id))
         vc_err(v, AT_KEY(loc, "location_id"), "value_error.uuid",
                "location_id: a location id (UUID)");
-    if (!one == !*location_id)
+    if (t->job_id && !is_uuid(t->job_id))
+        vc_err(v, AT_KEY(loc, "job_id"), "value_error.uuid", "job_id: a job id (UUID)");
+    if (!!one + !!t->location_id + !!t->job_id != 1)
         vc_err(v, json_incref(loc), "value_error.target",
-               "target: exactly one of charger_id and location_id");
-    if (one && many)
+               "target: exactly one of charger_id, location_id and job_id");
+    if (many && !t->location_id)
         vc_err(v, AT_KEY(loc, "charger_ids"), "value_error.target",
                "charger_ids: only with location_id");
     if (one)
-        *ids = json_pack("[s]", one);
+        ids = json_pack("[s]", one);
     if (many) {
         size_t i;
         json_t *x;
@@ -81,9 +87,13 @@ static void read_target(struct vctx *v, json_t *body, const char **location_id, 
             vc_err(v, AT_KEY(loc, "charger_ids"), "type_error.list",
                    "charger_ids: a non-empty array of charger ids or identities");
         else
-            *ids = json_incref(many);
+            ids = json_incref(many);
     }
     json_decref(loc);
+    *ids_text = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
+    t->ids = *ids_text;
+    json_decref(ids);
+    return t->job_id ? "job" : t->location_id ? "location" : "charger";
 }
 
 /* The command's arguments, checked and copied into a new object; with_target: the
@@ -131,16 +141,20 @@ static json_t *read_args(struct vctx *v, size_t c, json_t *body, int with_target
     return args;
 }
 
-/* One charger named and not found is a 404; otherwise 202 with what was queued. */
+/* One charger named and not found, or a location or job not found, is a 404 (op->state
+ * {"what"} names the target); otherwise 202 with what was queued. */
 static void queued(enum orch_status st, const char *json, const char *detail, void *arg)
 {
     struct op *op = arg;
     json_t *doc = st == ORCH_OK ? parse_doc(json) : NULL;
+    const char *what = json_string_value(json_object_get(op->state, "what"));
 
-    if (!answer_failure(op, st, detail, "location")) {
+    if (!answer_failure(op, st, detail, what)) {
         json_t *failed = json_array_get(json_object_get(doc, "failed"), 0);
-        if (op->state && json_integer_value(json_object_get(doc, "queued_count")) == 0 &&
-            !strcmp(json_string_value(json_object_get(failed, "error")), "not found")) {
+        const char *error = json_string_value(json_object_get(failed, "error"));
+        if (!strcmp(what, "charger") &&
+            json_integer_value(json_object_get(doc, "queued_count")) == 0 && error &&
+            !strcmp(error, "not found")) {
             api_req_error(op->req, 404, "charger not found");
         } else {
             api_req_respond_text(op->req, 202, json);
@@ -175,25 +189,26 @@ enum api_valid api_validate_command(const char *command, json_t *args, json_t **
     return vc_finish(&v, clean, out, errors);
 }
 
-/* Queues command c with args (borrowed) for the targets: location_id and/or ids (a
- * borrowed array; NULL = every charger of the location). */
-static void queue(struct op *op, size_t c, const char *location_id, json_t *ids, json_t *args)
+/* Queues op->state's command with its arguments for the targets t. */
+static void queue(struct op *op, const struct orch_targets *t)
 {
-    char *a = json_dumps(args, JSON_COMPACT), *i = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
-    orch_queue_command(op->api->db, op->tenant, location_id, i, commands[c].name, a, queued,
-                       op);
+    size_t c = (size_t)json_integer_value(json_object_get(op->state, "command"));
+    char *a = json_dumps(json_object_get(op->state, "args"), JSON_COMPACT);
+
+    orch_queue_command(op->api->db, op->tenant, t, commands[c].name, a, queued, op);
     free(a);
-    free(i);
 }
 
-/* The one charger named, resolved into op->p[1]; op->state holds the command and its
- * arguments (and says to queued() that one charger was named). */
+/* The one charger named, resolved (an identity names one charger) into op->p[1]. */
 static void queue_one(struct op *op)
 {
     json_t *ids = json_pack("[s]", op->p[1]);
-    queue(op, (size_t)json_integer_value(json_object_get(op->state, "command")), NULL, ids,
-          json_object_get(op->state, "args"));
+    char *text = json_dumps(ids, JSON_COMPACT);
+    struct orch_targets t = {NULL, text, NULL};
+
+    queue(op, &t);
     json_decref(ids);
+    free(text);
 }
 
 void post_command(struct op *op)
@@ -202,7 +217,8 @@ void post_command(struct op *op)
     if (c == N_COMMANDS) {
         api_req_error(op->req, 404,
                       "unknown command %.60s (start-session, stop-session, authorize, "
-                      "inject-fault, clear-fault, set-configuration, restart, proxy-message, "
+                      "inject-fault, clear-fault, set-configuration, restart, retry, "
+                      "proxy-message, "
                       "start-generator, stop-generator, plug, unplug, ev-suspend, ev-resume, "
                       "stop-runtime, start-runtime)",
                       op->p[0]);
@@ -210,8 +226,10 @@ void post_command(struct op *op)
         return;
     }
     struct vctx v;
-    const char *location_id = NULL;
-    json_t *ids = NULL, *args, *errors, *root = json_pack("[s]", "body");
+    struct orch_targets t = {NULL, NULL, NULL};
+    const char *what = "charger";
+    char *ids = NULL;
+    json_t *args, *errors, *root = json_pack("[s]", "body");
     vc_init(&v, NULL);
     /* The document's schema of this command first (<Command>CommandRequest: types,
      * ranges, its own fields only); only a body it accepts is read for its arguments and
@@ -227,26 +245,27 @@ void post_command(struct op *op)
     if (vc_schema(&v, schema, op->body, root) > 0) {
         args = json_object();
     } else {
-        read_target(&v, op->body, &location_id, &ids);
+        what = read_target(&v, op->body, &t, &ids);
         args = read_args(&v, c, op->body, 1);
     }
     json_decref(root);
     enum api_valid valid = vc_finish(&v, args, &args, &errors);
     if (answer_invalid(op, valid, errors)) {
-        json_decref(ids);
+        free(ids);
         op_free(op);
         return;
     }
-    if (location_id) {
-        queue(op, c, location_id, ids, args);
-        json_decref(args);
-        json_decref(ids);
+    op->state = json_pack("{s:I,s:o,s:s}", "command", (json_int_t)c, "args", args, "what", what);
+    if (t.location_id || t.job_id) {
+        queue(op, &t);
+        free(ids);
         return;
     }
     /* one charger named: by id, or by an identity that must name one charger */
-    snprintf(op->p[1], sizeof op->p[1], "%s", json_string_value(json_array_get(ids, 0)));
-    json_decref(ids);
-    op->state = json_pack("{s:I,s:o}", "command", (json_int_t)c, "args", args);
+    json_t *named = json_loads(ids, 0, NULL);
+    snprintf(op->p[1], sizeof op->p[1], "%s", json_string_value(json_array_get(named, 0)));
+    json_decref(named);
+    free(ids);
     with_charger(op, 1, queue_one);
 }
 

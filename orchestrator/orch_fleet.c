@@ -61,10 +61,10 @@ static const char SQL_CPO_REPORT[] =
     "      WHERE l.cpo_id = c.id AND NOT l.deleting GROUP BY l.id) x), '[]'::json), "
     "  'errors', COALESCE((SELECT json_agg(json_build_object('error', e.error, "
     "      'count', e.n) ORDER BY e.n DESC, e.error) "
-    "    FROM (SELECT ch.error, count(*) AS n FROM locations l "
-    "          JOIN chargers ch ON ch.location_id = l.id "
+    "    FROM (SELECT COALESCE(ch.step_error, ch.error) AS error, count(*) AS n "
+    "          FROM locations l JOIN chargers ch ON ch.location_id = l.id "
     "          WHERE l.cpo_id = c.id AND NOT l.deleting AND ch.status = 'FAILED' "
-    "          GROUP BY ch.error LIMIT 20) e), '[]'::json)) "
+    "          GROUP BY 1 LIMIT 20) e), '[]'::json)) "
     "FROM cpos c WHERE " CPO_WHERE;
 
 static const char SQL_DELETE_CPO[] =
@@ -173,16 +173,17 @@ static const char SQL_FIND_CHARGERS[] =
     "  'location_name', l.name) ORDER BY c.seq), '[]'::json)) "
     "FROM " VISIBLE_CHARGERS " AND c.identity = $2";
 
-/* The chargers a bulk call targets ($2 location or NULL, $3 ids/identities or NULL),
- * and the given ids that matched nothing. */
-#define TARGETS                                                                         \
+/* The chargers a bulk call targets ($2 location or NULL, $3 ids/identities or NULL,
+ * and the condition `more`), and the given ids that matched nothing. */
+#define TARGETS_WHERE(more)                                                             \
     "ids AS (SELECT json_array_elements_text($3::json) AS v WHERE $3 IS NOT NULL), "     \
-    "t AS MATERIALIZED (SELECT c.* FROM " VISIBLE_CHARGERS                               \
+    "t AS MATERIALIZED (SELECT c.* FROM " VISIBLE_CHARGERS more                          \
     "  AND ($2::uuid IS NULL OR c.location_id = $2::uuid) "                              \
     "  AND ($3 IS NULL OR c.id::text IN (SELECT v FROM ids) "                            \
     "       OR c.identity IN (SELECT v FROM ids)) FOR UPDATE OF c), "                    \
     "nf AS (SELECT COALESCE(json_agg(ids.v), '[]'::json) AS v FROM ids "                 \
     "  WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.id::text = ids.v OR t.identity = ids.v)) "
+#define TARGETS TARGETS_WHERE("")
 
 /* What a change does to each target: new values, whether the charger must reconnect
  * (what it connects with changed), whether its lease is live (a runtime holds it). */
@@ -212,6 +213,7 @@ static const char SQL_UPDATE_CHARGERS[] =
     "    status = CASE WHEN NOT x.restart THEN c.status "
     "                  WHEN x.live THEN 'PROVISIONING' ELSE 'PENDING' END, "
     "    error = CASE WHEN x.restart THEN NULL ELSE c.error END, "
+    "    step_error = CASE WHEN x.restart THEN NULL ELSE c.step_error END, "
     "    ready_at = CASE WHEN x.restart THEN NULL ELSE c.ready_at END, "
     "    connected = CASE WHEN x.restart AND NOT x.live THEN false ELSE c.connected END, "
     "    lease_owner = CASE WHEN x.restart AND NOT x.live THEN NULL ELSE c.lease_owner END, "
@@ -243,16 +245,18 @@ static const char SQL_DELETE_CHARGERS[] =
     "  'result', " k ".result, 'error', " k ".error, 'created_at', " TS(k ".created_at") \
     ", 'done_at', " TS(k ".done_at") ")"
 
-/* One command row per target that runs (a FAILED charger never will: it is listed in
- * `failed` with the ids that matched nothing). */
+/* One command row per target that runs, $6 a job or NULL (a charger that FAILED with no
+ * step_error never ran and never will: it is listed in `failed` with the ids that
+ * matched nothing; one whose step FAILED keeps trying and takes commands). */
+#define CANNOT_RUN(t) "(" t ".status = 'FAILED' AND " t ".step_error IS NULL)"
 static const char SQL_QUEUE_COMMAND[] =
-    "WITH " TARGETS ", "
+    "WITH " TARGETS_WHERE(" AND ($6::uuid IS NULL OR c.job_id = $6::uuid)") ", "
     "q AS (INSERT INTO commands (tenant, charger_id, command, args) "
-    "  SELECT $1, t.id, $4, $5::jsonb FROM t WHERE t.status <> 'FAILED' ORDER BY t.seq "
+    "  SELECT $1, t.id, $4, $5::jsonb FROM t WHERE NOT " CANNOT_RUN("t") " ORDER BY t.seq "
     "  RETURNING id, charger_id, seq), "
     "f AS (SELECT x AS id, 'not found' AS error FROM json_array_elements_text((SELECT v FROM nf)) x "
-    "  UNION ALL SELECT t.id::text, 'the charger FAILED to provision: ' || COALESCE(t.error, '') "
-    "  FROM t WHERE t.status = 'FAILED') "
+    "  UNION ALL SELECT t.id::text, 'the charger cannot run: ' || COALESCE(t.error, '') "
+    "  FROM t WHERE " CANNOT_RUN("t") ") "
     "SELECT json_build_object('command', $4::text, "
     "  'targeted_count', (SELECT count(*) FROM t) + json_array_length((SELECT v FROM nf)), "
     "  'queued_count', (SELECT count(*) FROM q), 'failed_count', (SELECT count(*) FROM f), "
@@ -262,17 +266,18 @@ static const char SQL_QUEUE_COMMAND[] =
     "    FROM q JOIN t ON t.id = q.charger_id), '[]'::json), "
     "  'failed', COALESCE((SELECT json_agg(json_build_object('charger_id', f.id, "
     "      'error', f.error)) FROM f), '[]'::json)) "
-    "WHERE " LOCATION_EXISTS("$2");
+    "WHERE " LOCATION_EXISTS("$2") " AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM jobs j "
+    "  WHERE j.id = $6::uuid AND j.tenant = $1))";
+#undef CANNOT_RUN
 
 static const char SQL_GET_COMMAND[] =
     "SELECT " COMMAND_JSON("k") " FROM commands k WHERE k.tenant = $1 AND k.id = $2::uuid";
 
-void orch_queue_command(struct db *db, const char *tenant, const char *location_id,
-                        const char *ids, const char *command, const char *args,
-                        orch_json_cb cb, void *arg)
+void orch_queue_command(struct db *db, const char *tenant, const struct orch_targets *t,
+                        const char *command, const char *args, orch_json_cb cb, void *arg)
 {
-    const char *p[] = {tenant, location_id, ids, command, args};
-    orch_query_json(db, SQL_QUEUE_COMMAND, 5, p, cb, arg);
+    const char *p[] = {tenant, t->location_id, t->ids, command, args, t->job_id};
+    orch_query_json(db, SQL_QUEUE_COMMAND, 6, p, cb, arg);
 }
 
 void orch_get_command(struct db *db, const char *tenant, const char *command_id,

@@ -23,7 +23,8 @@ void orch_list_cpos(struct db *db, const char *tenant, const struct orch_page *p
 void orch_get_cpo(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                   void *arg);
 /* The facts of GET .../report: {"cpo": cpo, "locations": [{name, chargers, ready,
- * failed, connected}], "errors": [{error, count}]} */
+ * failed, connected}], "errors": [{error, count}]} (errors: why the chargers FAILED now
+ * failed their step, grouped; not the reason each waits on, which changes by the try) */
 void orch_cpo_report(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                      void *arg);
 /* Starts deleting a CPO (hidden at once): {"cpo_id", "status": "DELETING"} */
@@ -74,13 +75,18 @@ void orch_update_chargers(struct db *db, const char *tenant, const char *locatio
 void orch_delete_chargers(struct db *db, const char *tenant, const char *location_id,
                           const char *ids, orch_json_cb cb, void *arg);
 
+/* The chargers a command targets: every field NULL or not, all given must match. */
+struct orch_targets {
+    const char *location_id;   /* a location's chargers (uuid) */
+    const char *ids;           /* JSON array text of charger ids or identities */
+    const char *job_id;        /* the chargers a job created (uuid) */
+};
+
 /* POST /ocpp/commands/{command}: queues `command` with `args` (JSON object text) for
- * the targets (location_id and/or ids as for the bulk calls) and answers
- * {command, targeted_count, queued_count, failed_count, results, failed}; NOT_FOUND when
- * the location is not the tenant's. */
-void orch_queue_command(struct db *db, const char *tenant, const char *location_id,
-                        const char *ids, const char *command, const char *args,
-                        orch_json_cb cb, void *arg);
+ * the targets and answers {command, targeted_count, queued_count, failed_count,
+ * results, failed}; NOT_FOUND when the location or the job is not the tenant's. */
+void orch_queue_command(struct db *db, const char *tenant, const struct orch_targets *t,
+                        const char *command, const char *args, orch_json_cb cb, void *arg);
 /* GET /ocpp/commands/{command_id}: the command, its status and outcome. */
 void orch_get_command(struct db *db, const char *tenant, const char *command_id,
                       orch_json_cb cb, void *arg);

@@ -21,31 +21,34 @@
 #define CLAIM_TICK_MS 1000
 #define FLUSH_TICK_MS 200
 
-/* Takes claimable steps: never claimed, or held by a runtime that died (its row in
- * runtimes was not renewed within its lease). FAILED steps have ended and are never
- * taken again. One round takes at most its share of the unclaimed steps among the
- * runtimes alive, at least 50: all of them hear of new work at once (NOTIFY cf_claim)
- * and claim side by side, so a big job is spread over the processes instead of going
- * to the first one that looks. The two kinds of claimable rows are looked for apart,
- * each through its index (chargers_unowned in seq order, chargers_owner by dead owner):
- * the rows of live runtimes are not read. One condition with an OR made PostgreSQL read
- * the whole table: with 100,000 chargers held, every runtime's claim round (one a
- * second, most finding nothing) took 140 ms. */
+/* Takes claimable chargers: never claimed, or held by a runtime that died (its row in
+ * runtimes was not renewed within its lease). A charger whose step FAILED is taken too
+ * (it keeps trying, sql/023_retry.sql); one FAILED without a step_error never ran (a
+ * ws_url or version the runtime cannot use) and is not (the same condition as the
+ * partial index chargers_unowned, so the index serves it). One round takes at most its
+ * share of the unclaimed steps among the runtimes alive, at least 50: all of them hear
+ * of new work at once (NOTIFY cf_claim) and claim side by side, so a big job is spread
+ * over the processes instead of going to the first one that looks. The two kinds of
+ * claimable rows are looked for apart, each through its index (chargers_unowned in seq
+ * order, chargers_owner by dead owner): the rows of live runtimes are not read. One
+ * condition with an OR made PostgreSQL read the whole table: with 100,000 chargers
+ * held, every runtime's claim round (one a second, most finding nothing) took 140 ms. */
 static const char SQL_CLAIM[] =
     "WITH rt AS (SELECT GREATEST(1, count(*)) AS n FROM runtimes WHERE lease_until >= now()), "
     /* the unclaimed are counted up to what the share can use, not all of a big job
      * (in seq order: the index is read from its start and no further) */
     "lim AS (SELECT LEAST($2::int, GREATEST(50, ceil("
     "    (SELECT count(*) FROM (SELECT 1 FROM chargers "
-    "       WHERE lease_owner IS NULL AND status <> 'FAILED' "
+    "       WHERE lease_owner IS NULL AND (status <> 'FAILED' OR step_error IS NOT NULL) "
     "       ORDER BY seq LIMIT $2::int * (SELECT n FROM rt)) f) / (SELECT n FROM rt)::numeric)))::int AS n), "
     "u AS (SELECT id, seq FROM chargers "
-    "  WHERE lease_owner IS NULL AND status <> 'FAILED' "
+    "  WHERE lease_owner IS NULL AND (status <> 'FAILED' OR step_error IS NOT NULL) "
     "    AND pending_change IS DISTINCT FROM 'delete' "
     "  ORDER BY seq LIMIT (SELECT n FROM lim) FOR UPDATE SKIP LOCKED), "
     "d AS (SELECT id, seq FROM chargers "
     "  WHERE lease_owner IN (SELECT owner FROM runtimes WHERE lease_until < now()) "
-    "    AND status <> 'FAILED' AND pending_change IS DISTINCT FROM 'delete' "
+    "    AND (status <> 'FAILED' OR step_error IS NOT NULL) "
+    "    AND pending_change IS DISTINCT FROM 'delete' "
     "  ORDER BY seq LIMIT (SELECT n FROM lim) FOR UPDATE SKIP LOCKED), "
     "c AS (SELECT id FROM (SELECT id, seq FROM u UNION ALL SELECT id, seq FROM d) x "
     "  ORDER BY seq LIMIT (SELECT n FROM lim)) "
@@ -59,8 +62,11 @@ static const char SQL_CLAIM[] =
     "  (SELECT " ORCH_SQL_START_DELAY("ch", "j") " FROM jobs j "
     "   WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL AND ch.status <> 'READY')";
 
-/* One statement for a whole batch of outcomes; a READY step never goes back, a FAILED
- * step gives its lease up. A row is changed only while it is this runtime's and no
+/* One statement for a whole batch of outcomes. A READY charger never goes back; a
+ * FAILED one becomes READY only when accepted (late: its step_error, the step's
+ * outcome, stays). error is what the charger waits on now (until READY clears it);
+ * step_error is set once, when the step FAILED. A charger that cannot run at all
+ * (release) gives its lease up. A row is changed only while it is this runtime's and no
  * change of the API waits on it (MINE); that test is in the values, not in the WHERE,
  * on purpose: as a filter, PostgreSQL estimated it (without statistics on a table just
  * filled, its defaults make it ~1 row) and scanned the whole table once, rescanning
@@ -75,24 +81,28 @@ static const char SQL_CLAIM[] =
     "  IS DISTINCT FROM jsonb_path_query_array(ch.live, '$.connectors[*].status'))"
 static const char SQL_FLUSH[] =
     "UPDATE chargers ch SET "
-    "  status = CASE WHEN NOT " MINE " OR u.status IS NULL OR ch.status IN ('READY','FAILED') "
+    "  status = CASE WHEN NOT " MINE " OR u.status IS NULL OR ch.status = 'READY' "
+    "                  OR (ch.status = 'FAILED' AND u.status <> 'READY') "
     "                THEN ch.status ELSE u.status END, "
-    "  error = CASE WHEN NOT " MINE " THEN ch.error "
-    "               WHEN u.status = 'FAILED' AND ch.status <> 'READY' THEN u.error "
-    "               WHEN u.status = 'READY' THEN NULL ELSE ch.error END, "
+    "  error = CASE WHEN NOT " MINE " THEN ch.error WHEN u.status = 'READY' THEN NULL "
+    "               WHEN u.error IS NOT NULL AND ch.status <> 'READY' THEN u.error "
+    "               ELSE ch.error END, "
+    "  step_error = CASE WHEN " MINE " AND u.step_error IS NOT NULL "
+    "                      AND ch.status NOT IN ('READY', 'FAILED') "
+    "                    THEN u.step_error ELSE ch.step_error END, "
     "  connected = CASE WHEN " MINE " THEN COALESCE(u.connected, ch.connected) "
     "                   ELSE ch.connected END, "
     "  ready_at = CASE WHEN " MINE " AND u.status = 'READY' THEN COALESCE(ch.ready_at, now()) "
     "                  ELSE ch.ready_at END, "
     "  boot_ms = CASE WHEN " MINE " THEN COALESCE(ch.boot_ms, u.boot_ms) ELSE ch.boot_ms END, "
-    "  lease_owner = CASE WHEN " MINE " AND u.status = 'FAILED' THEN NULL "
-    "                     ELSE ch.lease_owner END, "
+    "  lease_owner = CASE WHEN " MINE " AND u.release THEN NULL ELSE ch.lease_owner END, "
     "  live = CASE WHEN " MINE " THEN COALESCE(u.live, ch.live) ELSE ch.live END, "
     "  updated_at = CASE WHEN NOT " MINE " OR (u.status IS NULL AND u.connected IS NULL "
     "                      AND NOT " STATUSES_CHANGED ") "
     "                    THEN ch.updated_at ELSE now() END "
     "FROM json_to_recordset($2::json) "
-    "  AS u(id uuid, status text, error text, connected boolean, live jsonb, boot_ms int) "
+    "  AS u(id uuid, status text, error text, step_error text, release boolean, "
+    "       connected boolean, live jsonb, boot_ms int) "
     "WHERE ch.id = u.id";
 #undef MINE
 #undef STATUSES_CHANGED
@@ -194,13 +204,23 @@ static void ev_ready(struct sim_charger *ch, int first, void *arg)
         update(r, oc->id, "boot_ms", json_integer(sim_charger_boot_ms(ch)));
 }
 
+/* The step FAILED; the charger stays held and keeps trying. */
 static void ev_failed(struct sim_charger *ch, const char *reason, void *arg)
 {
     struct orch_runtime *r = arg;
     struct orch_charger *oc = sim_charger_owner(ch);
     update(r, oc->id, "status", json_string("FAILED"));
     update(r, oc->id, "error", json_string(reason));
+    update(r, oc->id, "step_error", json_string(reason));
     update(r, oc->id, "connected", json_false());
+}
+
+/* Why a charger not accepted yet waits: its listing's error. */
+static void ev_waiting(struct sim_charger *ch, const char *why, void *arg)
+{
+    struct orch_runtime *r = arg;
+    struct orch_charger *oc = sim_charger_owner(ch);
+    update(r, oc->id, "error", json_string(why));
 }
 
 static void finish_stop(struct orch_runtime *r);
@@ -398,6 +418,7 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
                      .serial = field(res, i, c0 + 7), .firmware = field(res, i, c0 + 8),
                      .connectors = atoi(field(res, i, c0 + 9))},
             .provisioned = !strcmp(field(res, i, c0 + 10), "READY"),
+            .step_failed = !strcmp(field(res, i, c0 + 10), "FAILED"),
             .max_power_w = field(res, i, c0 + 11) ? atof(field(res, i, c0 + 11)) * 1000 : 0,
             .dc = field(res, i, c0 + 12) && !strcmp(field(res, i, c0 + 12), "t"),
             .security_profile = atoi(field(res, i, c0 + 13)),
@@ -414,6 +435,7 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
         if (!oc->ch) {
             update(r, oc->id, "status", json_string("FAILED"));
             update(r, oc->id, "error", json_string(v ? "bad ws_url" : "unknown ocpp_version"));
+            update(r, oc->id, "release", json_true());
             free(oc);
             continue;
         }
@@ -751,8 +773,8 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
                                       const struct orch_runtime_opts *o)
 {
     static const struct sim_events ev = {
-        .ready = ev_ready, .failed = ev_failed, .connection = ev_connection, .gone = ev_gone,
-        .log = ev_log, .changed = ev_changed,
+        .ready = ev_ready, .failed = ev_failed, .waiting = ev_waiting,
+        .connection = ev_connection, .gone = ev_gone, .log = ev_log, .changed = ev_changed,
     };
     struct orch_runtime *r = calloc(1, sizeof *r);
     r->loop = loop;

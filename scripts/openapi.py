@@ -219,13 +219,15 @@ paths = {
     "/ocpp/commands/{command}": {
         "post": op("queueCommand", "Drive chargers: queue a command for one charger or a location's chargers", ["commands"],
                    {"202": resp("queued; each command's outcome at its status_url", R("CommandsQueued")),
-                    **e404("command, charger or location"), "409": resp("target.charger_id is an identity several of the tenant's chargers have", R("AmbiguousCharger")),
+                    **e404("command, charger, location or job"), "409": resp("target.charger_id is an identity several of the tenant's chargers have", R("AmbiguousCharger")),
                     **BODY_ERRS, **BEARER_ERRS},
                    [param("command", "what to do", senum([name for name, _, _ in COMMANDS]))],
                    body(R("CommandRequest"), "the target and the command's arguments"),
                    desc="start-session {connector_id?, id_tag?, id_type?}: Authorize, then the session on Accepted; stop-session {connector_id?, transaction_id?}; "
                         "authorize {id_tag, id_type?}; inject-fault / clear-fault {connector_id?}; set-configuration {key, value} (1.6 key or 2.0.1 Component.Variable); "
-                        "restart (sessions end, reconnect, boot); proxy-message {action, payload}: any message the charger's version sends; "
+                        "restart (sessions end, reconnect, boot; a charger waiting to reconnect connects now); "
+                        "retry: tries again now, backoff reset, a charger that waits to reconnect or to boot again (a FAILED one too); a READY charger is a no-op; "
+                        "proxy-message {action, payload}: any message the charger's version sends; "
                         "start-generator / stop-generator: the template's automatic sessions on / off; "
                         "plug / unplug {connector_id?}: a cable (unplugging ends the session: EVDisconnected); ev-suspend / ev-resume {connector_id?}: the car stops / resumes taking energy (SuspendedEV); "
                         "stop-runtime / start-runtime: the charger switched off (sessions end: PowerLoss; websocket closed, no reconnect) / on (connects, boots). "

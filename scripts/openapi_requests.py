@@ -226,9 +226,11 @@ req_schemas = {
         "charger_id": {"type": "string", "minLength": 1, "description": "id or identity"},
         "location_id": uuid,
         "charger_ids": arr({"type": "string"}, minItems=1, description="only with location_id: ids or identities (default: all)"),
-    }, desc="one charger, or a location's chargers (all or some)"),
-        "oneOf": [{"required": ["charger_id"], "not": {"anyOf": [{"required": ["location_id"]}, {"required": ["charger_ids"]}]}},
-                  {"required": ["location_id"], "not": {"required": ["charger_id"]}}]},
+        "job_id": {**uuid, "description": "every charger this job created"},
+    }, desc="one charger, a location's chargers (all or some), or a job's chargers"),
+        "oneOf": [{"required": ["charger_id"], "not": {"anyOf": [{"required": ["location_id"]}, {"required": ["charger_ids"]}, {"required": ["job_id"]}]}},
+                  {"required": ["location_id"], "not": {"anyOf": [{"required": ["charger_id"]}, {"required": ["job_id"]}]}},
+                  {"required": ["job_id"], "not": {"anyOf": [{"required": ["charger_id"]}, {"required": ["location_id"]}, {"required": ["charger_ids"]}]}}]},
     "CommandRequest": reqobj({
         "target": R("CommandTarget"),
         "connector_id": n({"type": "integer", "minimum": 1, "maximum": 64}, "the 1.6 connectorId or the 2.0.1 evseId (default: the first)"),
@@ -242,7 +244,7 @@ req_schemas = {
     }, ["target"], "Body of POST /ocpp/commands/{command}. Which arguments each command takes (others are refused): "
         "start-session {connector_id?, id_tag?, id_type?}; stop-session {connector_id?, transaction_id?}; authorize {id_tag, id_type?}; "
         "inject-fault, clear-fault, plug, unplug, ev-suspend, ev-resume {connector_id?}; set-configuration {key, value}; "
-        "proxy-message {action, payload}; restart, start-generator, stop-generator, stop-runtime, start-runtime: none."),
+        "proxy-message {action, payload}; restart, retry, start-generator, stop-generator, stop-runtime, start-runtime: none."),
     "OcpiCredentialsRole": reqobj({
         "role": senum(["CPO", "EMSP", "HUB", "NAP", "NSP", "OTHER", "SCSP"]),
         "party_id": {"type": "string", "minLength": 3, "maxLength": 3},
@@ -267,7 +269,7 @@ COMMANDS = [("start-session", ["connector_id", "id_tag", "id_type"], []),
             ("authorize", ["id_tag", "id_type"], ["id_tag"]),
             ("inject-fault", ["connector_id"], []), ("clear-fault", ["connector_id"], []),
             ("set-configuration", ["key", "value"], ["key", "value"]),
-            ("restart", [], []),
+            ("restart", [], []), ("retry", [], []),
             ("proxy-message", ["action", "payload"], ["action", "payload"]),
             ("start-generator", [], []), ("stop-generator", [], []),
             ("plug", ["connector_id"], []), ("unplug", ["connector_id"], []),

@@ -19,7 +19,10 @@ def job_status(created_item, extra=None, desc=None):
              "boot_latency_ms": d(pct("count"), "websocket connect started -> BootNotification accepted, over the job's chargers that booted (null before the first)"),
              "ready_after_ms": d(pct(), "job written -> charger READY (null before the first)"),
              "results": obj({"created": arr(created_item),
-                             "failed": arr(obj({"identity": st, "charger_id": uuid, "location_id": uuid, "error": nst}))}),
+                             "failed": arr(obj({"identity": st, "charger_id": uuid, "location_id": uuid,
+                                                "error": d(nst, "why its provisioning step failed (kept)"),
+                                                "status": d(PSTATUS, "the charger now: READY once the CSMS accepted it after its step FAILED (the job stays FAILED)"),
+                                                "ready_at": d(nts, "when it was accepted late")}))}),
              "error": d(nst, "why the job FAILED"),
              "provisioned_at": d(nts, "when the last charger became READY (READY jobs)")}
     return obj(props, desc=desc)
@@ -125,7 +128,7 @@ resp_schemas = {
                     "connector_type": st, "max_power_kw": num, "ocpp_version": OCPP_VERSION, "ws_url": st, "ca_file": nst,
                     "status": PSTATUS, "connected": boo,
                     "security": obj({"profile": it, "password_set": boo, "ca_pem_set": boo, "client_cert_set": boo}),
-                    "live": R("ChargerLive"), "error": nst, "job_id": uuid, "reconnect_pending": boo,
+                    "live": R("ChargerLive"), "error": d(nst, "why it is not accepted now, with its next try ('BootNotification Pending at CSMS (retry in 30 s)'); null once READY"), "job_id": uuid, "reconnect_pending": boo,
                     "created_at": ts, "updated_at": ts, "ready_at": nts}),
     "ChargerPage": page_of("Charger"),
     "ChargerUpdateResult": obj({"matched": it,

@@ -323,16 +323,20 @@ static void send_boot(struct sim_charger *ch)
     call(ch, "BootNotification", ch->version->boot_request(&info, ch->boot_reason));
 }
 
+/* The provision deadline passed: the step FAILED (said once, with the last error). The
+ * charger is not stopped: it goes on trying, as a real one does, and is READY if the
+ * CSMS accepts it later. */
 static void fail(struct sim_charger *ch)
 {
     char reason[256];
     snprintf(reason, sizeof reason, "%s (gave up after %d s)",
              ch->last_error ? ch->last_error : "no BootNotification accepted",
              ch->rt->opts.provision_timeout_s);
-    CF_CLOG_WARN(ch->identity, "provisioning failed: %s", reason);
+    CF_CLOG_WARN(ch->identity, "provisioning failed: %s; still trying", reason);
+    ch->deadline = 0;
+    ch->step_failed = 1;
     if (ch->rt->ev.failed)
         ch->rt->ev.failed(ch, reason, ch->rt->ev_arg);
-    sim_charger_stop(ch);
 }
 
 static int past_deadline(const struct sim_charger *ch)
@@ -344,6 +348,7 @@ static int past_deadline(const struct sim_charger *ch)
  * failing is declared FAILED on time. */
 static void timer_arm(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb)
 {
+    ch->retry_at = uv_now(ch->rt->loop) + delay_ms;
     if (!ch->provisioned && ch->deadline) {
         uint64_t now = uv_now(ch->rt->loop);
         uint64_t left = ch->deadline > now ? ch->deadline - now : 0;
@@ -351,6 +356,55 @@ static void timer_arm(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb)
             delay_ms = left;
     }
     uv_timer_start(&ch->timer, cb, delay_ms, 0);
+}
+
+/* Tells the owner, while the charger is not accepted, why it waits (wait_what or the
+ * last error) and that it tries again in delay_ms. */
+static void say_waiting(struct sim_charger *ch, uint64_t delay_ms)
+{
+    if (ch->provisioned || !ch->rt->ev.waiting)
+        return;
+    char why[300], in[24];
+    if (delay_ms >= 10000 || delay_ms % 1000 == 0)
+        snprintf(in, sizeof in, "%llu s", (unsigned long long)(delay_ms + 500) / 1000);
+    else
+        snprintf(in, sizeof in, "%.1f s", (double)delay_ms / 1000);
+    snprintf(why, sizeof why, "%s (retry in %s)",
+             ch->wait_what ? ch->wait_what : ch->last_error ? ch->last_error : "not accepted",
+             in);
+    ch->rt->ev.waiting(ch, why, ch->rt->ev_arg);
+}
+
+/* A timer armed by timer_arm ended: past the provision deadline the step FAILED, and a
+ * wait that was clamped to the deadline goes on for what is left of it (cb again, and
+ * the owner hears it again: `failed` said something else). Returns 1 when the charger
+ * acts now. */
+static int timer_due(struct sim_charger *ch, uv_timer_cb cb)
+{
+    int failed_now = past_deadline(ch);
+    if (failed_now)
+        fail(ch);
+    uint64_t now = uv_now(ch->rt->loop);
+    if (ch->state == SIM_STOPPING)
+        return 0;
+    if (ch->retry_at > now) {
+        uv_timer_start(&ch->timer, cb, ch->retry_at - now, 0);
+        if (failed_now)
+            say_waiting(ch, ch->retry_at - now);
+        return 0;
+    }
+    ch->retry_at = 0;
+    return 1;
+}
+
+/* Waits delay_ms after `what` (a static string; NULL: the last error), then cb tries
+ * again; the owner hears why (say_waiting). */
+static void retry_later(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb,
+                        const char *what)
+{
+    timer_arm(ch, delay_ms, cb);
+    ch->wait_what = what;
+    say_waiting(ch, delay_ms);
 }
 
 static void heartbeat_cb(uv_timer_t *t)
@@ -365,24 +419,16 @@ static void heartbeat_cb(uv_timer_t *t)
 static void reconnect_cb(uv_timer_t *t)
 {
     struct sim_charger *ch = t->data;
-    if (ch->state != SIM_IDLE || ch->off)
+    if (ch->state != SIM_IDLE || ch->off || !timer_due(ch, reconnect_cb))
         return;
-    if (past_deadline(ch)) {
-        fail(ch);
-        return;
-    }
     sim_runtime_want_connect(ch->rt, ch);
 }
 
 static void reboot_cb(uv_timer_t *t)
 {
     struct sim_charger *ch = t->data;
-    if (ch->state != SIM_BOOTING)
+    if (ch->state != SIM_BOOTING || !timer_due(ch, reboot_cb))
         return;
-    if (past_deadline(ch)) {
-        fail(ch);
-        return;
-    }
     send_boot(ch);
 }
 
@@ -394,7 +440,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         ch->rt->m.boots_errors++;
         set_error(ch, "%s", reason);
         CF_CLOG_WARN(ch->identity, "%s", reason);
-        timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
+        retry_later(ch, backoff_ms(ch) + 1000, reboot_cb, NULL);
         return;
     }
     switch (r.status) {
@@ -435,12 +481,13 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
     case OCPP_BOOT_PENDING:
         ch->rt->m.boots_pending++;
         set_error(ch, "BootNotification Pending at CSMS (never Accepted)");
-        timer_arm(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb);
+        retry_later(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb,
+                    "BootNotification Pending at CSMS");
         return;
     case OCPP_BOOT_REJECTED:
         ch->rt->m.boots_rejected++;
         set_error(ch, "BootNotification Rejected by CSMS");
-        timer_arm(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb);
+        retry_later(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb, NULL);
         return;
     }
 }
@@ -933,7 +980,7 @@ static void on_message(struct sim_charger *ch, const char *buf, size_t len)
                 ch->rt->m.boots_errors++;
                 set_error(ch, "BootNotification answered CallError %s: %s", f.error_code,
                           f.error_description);
-                timer_arm(ch, backoff_ms(ch) + 1000, reboot_cb);
+                retry_later(ch, backoff_ms(ch) + 1000, reboot_cb, NULL);
             }
         } else if (!strcmp(action, "BootNotification")) {
             on_boot_result(ch, f.payload);
@@ -987,7 +1034,7 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     sim_log_event(ch, was == SIM_CONNECTING ? "connect_failed" : "disconnected",
                   "%s; reconnect in %llu ms (attempt %d)", reason ? reason : "closed",
                   (unsigned long long)delay, ch->attempts);
-    timer_arm(ch, delay, reconnect_cb);
+    retry_later(ch, delay, reconnect_cb, NULL);
 }
 
 /* Turns the text libwebsockets gives for a failed connect into a precise reason. */
@@ -1281,9 +1328,11 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->max_power_w = cfg->max_power_w > 0 ? cfg->max_power_w : ch->dc ? 50000 : 11000;
     ch->version = cfg->version;
     ch->provisioned = cfg->provisioned;
+    ch->step_failed = cfg->step_failed;
     ch->msgid_prefix = rand_u32();
     uint64_t delay = cfg->start_delay_ms > 0 ? (uint64_t)cfg->start_delay_ms : 0;
-    if (!ch->provisioned)   /* the provision timeout runs from its turn to connect */
+    /* the provision timeout runs from its turn to connect */
+    if (!ch->provisioned && !ch->step_failed)
         ch->deadline = uv_now(rt->loop) + delay + (uint64_t)rt->opts.provision_timeout_s * 1000;
     uv_timer_init(rt->loop, &ch->timer);
     ch->timer.data = ch;
@@ -1412,4 +1461,26 @@ const char *sim_charger_identity(const struct sim_charger *ch)
 const char *sim_charger_last_error(const struct sim_charger *ch)
 {
     return ch->last_error ? ch->last_error : "";
+}
+
+const char *sim_charger_retry(struct sim_charger *ch)
+{
+    if (ch->off || ch->state == SIM_STOPPING || ch->state == SIM_ACCEPTED)
+        return NULL;
+    ch->attempts = 0;                 /* the backoff starts again from its minimum */
+    if (ch->state == SIM_IDLE) {
+        uv_timer_stop(&ch->timer);
+        ch->retry_at = 0;
+        sim_runtime_want_connect(ch->rt, ch);
+        return "connecting";
+    }
+    if (ch->state == SIM_BOOTING) {
+        if (!ch->out) {               /* waiting to boot again: now */
+            uv_timer_stop(&ch->timer);
+            ch->retry_at = 0;
+            send_boot(ch);
+        }
+        return "booting";
+    }
+    return "connecting";              /* waiting for a connect slot, or connecting */
 }

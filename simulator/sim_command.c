@@ -143,11 +143,27 @@ static int cmd_set_config(struct cmd_ctx *c)
     return fail(c, "key: unknown setting %.60s", key);
 }
 
+/* A power cycle: sessions end, the websocket closes and the charger boots again; one
+ * waiting to reconnect (not accepted yet, or offline) connects now. */
 static int cmd_restart(struct cmd_ctx *c)
 {
     sim_tx_end_all(c->ch, OCPP_CAUSE_HARD_RESET);
     sim_reboot(c->ch, OCPP_BOOT_POWER_UP);
+    if (c->ch->state == SIM_IDLE)
+        sim_charger_retry(c->ch);
     c->result = json_pack("{s:s}", "status", "restarting");
+    return 0;
+}
+
+/* Tries again now, backoff reset (sim_charger_retry); an accepted charger has nothing
+ * to retry: done, and the answer says so. */
+static int cmd_retry(struct cmd_ctx *c)
+{
+    if (c->ch->off)
+        return fail(c, "%s", "the charger is switched off (start-runtime switches it on)");
+    const char *now = sim_charger_retry(c->ch);
+    c->result = now ? json_pack("{s:b,s:s}", "retried", 1, "status", now)
+                    : json_pack("{s:b,s:s}", "retried", 0, "status", "accepted");
     return 0;
 }
 
@@ -243,6 +259,7 @@ static const struct {
     {"authorize", cmd_authorize},
     {"set-configuration", cmd_set_config},
     {"restart", cmd_restart},
+    {"retry", cmd_retry},
     {"proxy-message", cmd_proxy},
     {"inject-fault", cmd_fault_on},
     {"clear-fault", cmd_fault_off},

@@ -149,10 +149,15 @@ struct sim_charger {
     double max_power_w;                /* per connector */
     int dc;
     int provisioned;
+    int step_failed;                   /* the provisioning step FAILED: it goes on trying */
     enum sim_state state;
     struct lws *wsi;
     uv_timer_t timer;                  /* reconnect, boot retry, heartbeat */
     uint64_t deadline;                 /* uv_now() ms; 0 = none */
+    uint64_t retry_at;                 /* uv_now() ms the timer's wait ends, were it not
+                                        * clamped to the deadline; 0 = none */
+    const char *wait_what;             /* what it waits after (a static string), or NULL:
+                                        * last_error */
     int attempts;                      /* consecutive failed connects, for backoff */
     int heartbeat_s;
     uint32_t msgid_prefix;

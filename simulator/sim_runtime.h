@@ -41,10 +41,17 @@ struct sim_log {
  * (call sim_charger_stop instead). */
 struct sim_events {
     /* The CSMS accepted a BootNotification; first is 1 the first time for this charger
-     * object (the provisioning step is READY), 0 after a reconnect. */
+     * object (the provisioning step is READY, or, after `failed`, the charger is
+     * accepted late), 0 after a reconnect. */
     void (*ready)(struct sim_charger *ch, int first, void *arg);
-    /* Provisioning gave up (provision timeout): the charger is stopping. */
+    /* The provisioning step FAILED (provision timeout), once per charger object. The
+     * charger goes on trying as a real one does (reconnect backoff, the CSMS's boot
+     * interval) until it is accepted (`ready`, first 1) or stopped. */
     void (*failed)(struct sim_charger *ch, const char *reason, void *arg);
+    /* Not accepted yet, the charger waits before trying again: why says what failed
+     * and when it tries next ("BootNotification Pending at CSMS (retry in 30 s)").
+     * Borrowed for the call. NULL: not told. */
+    void (*waiting)(struct sim_charger *ch, const char *why, void *arg);
     /* The websocket came up (1) or went down (0). */
     void (*connection)(struct sim_charger *ch, int up, void *arg);
     /* The charger is gone (after sim_charger_stop or failed); its owner data may go. */
@@ -68,6 +75,8 @@ struct sim_charger_cfg {
     const struct ocpp_version *version;
     struct ocpp_station_info info;
     int provisioned;           /* already READY once: no provision deadline */
+    int step_failed;           /* its provisioning step FAILED before (a charger taken
+                                * over): no deadline, `failed` is not said again */
     double max_power_w;        /* per connector; <= 0: 11 kW AC / 50 kW DC */
     int dc;                    /* a DC charger (its cars report state of charge) */
     int security_profile;      /* 0 none, 1 basic auth, 2 TLS + basic auth, 3 client cert */
@@ -121,7 +130,7 @@ void sim_charger_stop(struct sim_charger *ch);
 void *sim_charger_owner(const struct sim_charger *ch);
 const char *sim_charger_identity(const struct sim_charger *ch);
 /* Carries out a command given over REST (POST /ocpp/commands/{command}: start-session,
- * stop-session, authorize, set-configuration, restart, proxy-message, inject-fault,
+ * stop-session, authorize, set-configuration, restart, retry, proxy-message, inject-fault,
  * clear-fault) with its arguments (borrowed JSON object). 0 with *result (a new
  * reference), or -1 with err[n] saying why nothing was done. */
 int sim_charger_command(struct sim_charger *ch, const char *command, json_t *args,
@@ -137,6 +146,11 @@ json_t *sim_charger_live(const struct sim_charger *ch);
 int sim_charger_boot_ms(const struct sim_charger *ch);
 /* The last connection/boot error ("" if none). */
 const char *sim_charger_last_error(const struct sim_charger *ch);
+/* Tries again now (REST retry): a charger waiting to reconnect connects at once with
+ * its backoff reset, one waiting to boot again (Pending / Rejected) boots now. Returns
+ * what it does ("connecting", "booting"), or NULL when there is nothing to retry (it
+ * is accepted, or switched off). */
+const char *sim_charger_retry(struct sim_charger *ch);
 
 /* Builds the websocket path "/<base path>/<url-encoded identity>" without a double slash
  * into out[n]; splits ws_url into its parts. Returns 0 or -1 (not ws/wss, no host).
