@@ -232,8 +232,7 @@ void post_command(struct op *op)
     json_t *args, *errors, *root = json_pack("[s]", "body");
     vc_init(&v, NULL);
     /* The document's schema of this command first (<Command>CommandRequest: types,
-     * ranges, its own fields only); only a body it accepts is read for its arguments and
-     * its target. */
+     * ranges, its own fields only), then what it cannot say; one problem per place. */
     char schema[64];
     size_t k = 0;
     for (const char *c = op->p[0]; *c && k + 16 < sizeof schema; c++) {
@@ -242,12 +241,9 @@ void post_command(struct op *op)
         schema[k++] = (char)(c == op->p[0] || c[-1] == '-' ? toupper((unsigned char)*c) : *c);
     }
     snprintf(schema + k, sizeof schema - k, "CommandRequest");
-    if (vc_schema(&v, schema, op->body, root) > 0) {
-        args = json_object();
-    } else {
-        what = read_target(&v, op->body, &t, &ids);
-        args = read_args(&v, c, op->body, 1);
-    }
+    vc_schema(&v, schema, op->body, root);
+    what = read_target(&v, op->body, &t, &ids);
+    args = read_args(&v, c, op->body, 1);
     json_decref(root);
     enum api_valid valid = vc_finish(&v, args, &args, &errors);
     if (answer_invalid(op, valid, errors)) {

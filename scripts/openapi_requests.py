@@ -7,6 +7,7 @@ WS_URL = {"type": "string", "pattern": "^wss?://[^/:]", "maxLength": 399,
           "x-message": "ws_url must be a ws:// or wss:// URL with a host",
           "description": "ws:// or wss:// URL of the CSMS (the charger's identity is appended)"}
 OCPP_VERSION = senum(["OCPP1.6", "OCPP2.0.1"])
+TARGET_ONE = "a target is one of {charger_id}, {location_id, charger_ids?} and {job_id}"
 COUNTRY = {"type": "string", "pattern": "^[A-Za-z]{2,3}$",
            "x-message": "an ISO 3166-1 alpha-2 or alpha-3 code (BE or BEL)",
            "description": "ISO 3166-1 alpha-2 or alpha-3 code, e.g. NL or NLD"}
@@ -228,9 +229,9 @@ req_schemas = {
         "charger_ids": arr({"type": "string"}, minItems=1, description="only with location_id: ids or identities (default: all)"),
         "job_id": {**uuid, "description": "every charger this job created"},
     }, desc="one charger, a location's chargers (all or some), or a job's chargers"),
-        "oneOf": [{"required": ["charger_id"], "not": {"anyOf": [{"required": ["location_id"]}, {"required": ["charger_ids"]}, {"required": ["job_id"]}]}},
-                  {"required": ["location_id"], "not": {"anyOf": [{"required": ["charger_id"]}, {"required": ["job_id"]}]}},
-                  {"required": ["job_id"], "not": {"anyOf": [{"required": ["charger_id"]}, {"required": ["location_id"]}, {"required": ["charger_ids"]}]}}]},
+        "oneOf": [{"required": ["charger_id"], "not": {"anyOf": [{"required": ["location_id"]}, {"required": ["charger_ids"]}, {"required": ["job_id"]}], "description": TARGET_ONE}},
+                  {"required": ["location_id"], "not": {"anyOf": [{"required": ["charger_id"]}, {"required": ["job_id"]}], "description": TARGET_ONE}},
+                  {"required": ["job_id"], "not": {"anyOf": [{"required": ["charger_id"]}, {"required": ["location_id"]}, {"required": ["charger_ids"]}], "description": TARGET_ONE}}]},
     "CommandRequest": reqobj({
         "target": R("CommandTarget"),
         "connector_id": n({"type": "integer", "minimum": 1, "maximum": 64}, "the 1.6 connectorId or the 2.0.1 evseId (default: the first)"),

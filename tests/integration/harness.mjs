@@ -396,3 +396,30 @@ export async function startFleet(chargers, { peer: peerOpts = {}, serve: serveOp
     throw e;
   }
 }
+
+// A minimal OCPI eMSP for the credentials handshake: its versions and version details
+// (2.1.1 and 2.2.1), and every PATCH (an EVSE status push) accepted. creds221(token) /
+// creds211(token): its credentials body, for POST .../credentials with token A.
+export async function startMiniEmsp() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/emsp`;
+  const ok = data => JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() });
+  const server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    const v = (req.url.match(/^\/emsp\/(2\.[12]\.1)$/) ?? [])[1];
+    if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.1.1', url: `${base}/2.1.1` }, { version: '2.2.1', url: `${base}/2.2.1` }]));
+    if (v) return res.end(ok({ version: v, endpoints: [
+      { identifier: 'credentials', role: 'RECEIVER', url: `${base}/${v}/credentials` },
+      { identifier: 'locations', role: 'RECEIVER', url: `${base}/${v}/locations` }] }));
+    if (req.method === 'PATCH') return req.resume().on('end', () => res.end(ok(null)));
+    res.statusCode = 404;
+    res.end('{}');
+  });
+  await new Promise(r => server.listen(port, '127.0.0.1', r));
+  return {
+    base,
+    creds221: token => ({ token, url: `${base}/versions`, roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'Test eMSP' } }] }),
+    creds211: token => ({ token, url: `${base}/versions`, party_id: 'EMS', country_code: 'NL', business_details: { name: 'Test eMSP' } }),
+    close: () => new Promise(r => server.close(r)),
+  };
+}

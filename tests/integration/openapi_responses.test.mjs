@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startPostgres, startPeer, startServe, stopAll, waitJob, until, freePort, request, group, AC16, DC201 } from './harness.mjs';
+import { startPostgres, startPeer, startServe, stopAll, waitJob, until, freePort, request, group, AC16, DC201, startMiniEmsp } from './harness.mjs';
 import { openapiChecker } from './openapi_check.mjs';
 
 let pg, peer, srv, emsp;
@@ -14,35 +14,11 @@ const oc = openapiChecker();
 const ZERO = '00000000-0000-0000-0000-000000000000';
 const b64 = s => Buffer.from(s).toString('base64');
 
-// A minimal eMSP for the credentials handshake: versions and details behind token B.
-async function startEmsp() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}/emsp`;
-  const ok = data => JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() });
-  const server = http.createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    const v = (req.url.match(/^\/emsp\/(2\.[12]\.1)$/) ?? [])[1];
-    if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.1.1', url: `${base}/2.1.1` }, { version: '2.2.1', url: `${base}/2.2.1` }]));
-    if (v) return res.end(ok({ version: v, endpoints: [
-      { identifier: 'credentials', role: 'RECEIVER', url: `${base}/${v}/credentials` },
-      { identifier: 'locations', role: 'RECEIVER', url: `${base}/${v}/locations` }] }));
-    if (req.method === 'PATCH') return req.resume().on('end', () => res.end(ok(null)));
-    res.statusCode = 404;
-    res.end('{}');
-  });
-  await new Promise(r => server.listen(port, '127.0.0.1', r));
-  return {
-    base,
-    creds221: token => ({ token, url: `${base}/versions`, roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'Test eMSP' } }] }),
-    creds211: token => ({ token, url: `${base}/versions`, party_id: 'EMS', country_code: 'NL', business_details: { name: 'Test eMSP' } }),
-    close: () => new Promise(r => server.close(r)),
-  };
-}
 
 before(async () => {
   pg = await startPostgres();
   peer = await startPeer();
-  emsp = await startEmsp();
+  emsp = await startMiniEmsp();
   srv = oc.wrap(await startServe({ db: pg.url, defaultWsUrl: peer.url, provisionTimeout: 3, extraArgs: ['--max-body', '200000'] }));
 });
 after(async () => { await emsp?.close(); await stopAll({ srv, peer, pg }); });

@@ -3,8 +3,7 @@
 // refusal: each fails when its field is ignored again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { startPostgres, startPeer, startServe, waitJob, freePort, request, stopAll, group, until } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, request, stopAll, group, until, startMiniEmsp } from './harness.mjs';
 
 let pg, peer, srv, emsp, cpo, tokenC;
 const b64 = s => Buffer.from(s).toString('base64');
@@ -12,18 +11,7 @@ const b64 = s => Buffer.from(s).toString('base64');
 before(async () => {
   pg = await startPostgres();
   peer = await startPeer();
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}/emsp`;
-  const ok = data => JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() });
-  const server = http.createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.2.1', url: `${base}/2.2.1` }]));
-    if (req.url === '/emsp/2.2.1') return res.end(ok({ version: '2.2.1', endpoints: [] }));
-    res.statusCode = 404;
-    res.end('{}');
-  });
-  await new Promise(r => server.listen(port, '127.0.0.1', r));
-  emsp = { close: () => new Promise(r => server.close(r)) };
+  emsp = await startMiniEmsp();
   srv = await startServe({ db: pg.url });
   const r = await srv.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', name_prefix: 'f', ws_url: peer.url,
     overrides: { locations: 1, chargers_per_location: 0 } } });
@@ -31,7 +19,7 @@ before(async () => {
   cpo = r.body;
   const reg = await request(srv.base, 'POST', `/ocpi/${cpo.cpo_id}/2.2.1/credentials`, { token: null,
     headers: { authorization: `Token ${b64(cpo.token_a)}` },
-    body: { token: 'tb', url: `${base}/versions`, roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'e' } }] } });
+    body: emsp.creds221('tb') });
   assert.equal(reg.status, 200, JSON.stringify(reg.body));
   tokenC = reg.body.data.token;
 });

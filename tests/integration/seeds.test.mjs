@@ -4,9 +4,8 @@
 // over OCPI. The one change a user makes is allowed: ws_url points at a CSMS they have.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { readFileSync, readdirSync } from 'node:fs';
-import { startPostgres, startPeer, startServe, waitJob, until, freePort, request, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, waitJob, until, request, stopAll, startMiniEmsp } from './harness.mjs';
 
 const SEEDS = new URL('../../../shared/seeds/', import.meta.url).pathname;
 
@@ -34,23 +33,6 @@ const of = prefix => all.filter(e => e.file.startsWith(prefix));
 let pg, peer, srv, emsp, cpo, tokenC;
 const b64 = s => Buffer.from(s).toString('base64');
 
-// A minimal eMSP: its versions and 2.2.1 details, so the CPO's OCPI side can be read
-// with the token C the credentials handshake gives.
-async function startEmsp() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}/emsp`;
-  const ok = data => JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: new Date().toISOString() });
-  const server = http.createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/emsp/versions') return res.end(ok([{ version: '2.2.1', url: `${base}/2.2.1` }]));
-    if (req.url === '/emsp/2.2.1') return res.end(ok({ version: '2.2.1', endpoints: [
-      { identifier: 'credentials', role: 'RECEIVER', url: `${base}/2.2.1/credentials` }] }));
-    res.statusCode = 404;
-    res.end('{}');
-  });
-  await new Promise(r => server.listen(port, '127.0.0.1', r));
-  return { base, close: () => new Promise(r => server.close(r)) };
-}
 
 const ocpi = (method, path, token, body) =>
   request(srv.base, method, path, { token: null, body, headers: { authorization: `Token ${b64(token)}` } });
@@ -74,7 +56,7 @@ before(async () => {
   assert.equal(all.length, 6, `the seed pages hold six example bodies: ${all.map(e => e.file).join()}`);
   pg = await startPostgres();
   peer = await startPeer();
-  emsp = await startEmsp();
+  emsp = await startMiniEmsp();
   srv = await startServe({ db: pg.url });
 });
 after(async () => { await emsp?.close(); await stopAll({ srv, peer, pg }); });
@@ -104,8 +86,7 @@ test('003: the CPO example, which gives no ws_url, reaches READY on the built-in
   const again = await srv.api('GET', `/ocpi/cpos/${cpo.cpo_id}`);
   assert.equal(again.body.seed, 42);
   // OCPI: the handshake with token A, then the party as the seed asked
-  const reg = await ocpi('POST', `/ocpi/${cpo.cpo_id}/2.2.1/credentials`, cpo.token_a,
-    { token: 'token-b', url: `${emsp.base}/versions`, roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'eMSP' } }] });
+  const reg = await ocpi('POST', `/ocpi/${cpo.cpo_id}/2.2.1/credentials`, cpo.token_a, emsp.creds221('token-b'));
   assert.equal(reg.status, 200, JSON.stringify(reg.body));
   tokenC = reg.body.data.token;
   assert.deepEqual(reg.body.data.roles.map(x => [x.role, x.country_code, x.party_id]), [['CPO', 'FR', 'ABC']]);
