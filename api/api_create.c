@@ -115,10 +115,10 @@ static json_t *plan_identities(json_t *plan, json_t *loc_base, int index_locatio
                 ++*builtin_n;
             snprintf(key, sizeof key, "%s %s", ws, ident);
             if (json_object_get(seen, key)) {
-                json_array_append_new(errors, json_pack("{s:O,s:s,s:s}", "loc", loc, "msg",
-                    json_string_value(json_sprintf("identity '%s' twice toward %s in this "
-                    "request: give the locations distinct identity_prefix overrides", ident,
-                    ws)), "type", "value_error.duplicate"));
+                json_array_append_new(errors, json_pack("{s:O,s:o,s:s}", "loc", loc, "msg",
+                    json_sprintf("identity '%s' twice toward %s in this request: give the "
+                                 "locations distinct identity_prefix overrides", ident, ws),
+                    "type", "value_error.duplicate"));
                 continue;
             }
             json_object_set_new(seen, key, json_true());

@@ -216,3 +216,9 @@ test('dates are strict RFC 3339: 2026-02-30 is a 4xx naming the field, never a 5
     { period_begin: '2026-02-30T08:00:00Z', period_end: '2026-02-30T18:00:00Z' }] } }] },
     ['body', 'locations', 0, 'opening_times', 'exceptional_openings', 0, 'period_begin']);
 });
+
+test('one identity twice toward one CSMS in a request is refused, naming the location', async () => {
+  const twice = { ...RAW, charges: [group({ ws_url: peer.url, identity_prefix: 'SAME_' }, { charger_ids: ['1'] })] };
+  const hit = await refused(locs(), { locations: [twice, { ...twice, name: 'Other' }] }, ['body', 'locations', 1], 'value_error.duplicate');
+  assert.match(hit.msg, /SAME_/);
+});
