@@ -68,21 +68,30 @@ static void respond_job_accepted(struct op *op, const char *json, const char *ur
     op->api->kick(op->api->kick_arg);
 }
 
-static void named_pair(json_t *out, const char *identity, const char *ws_url, json_t *loc)
+/* The identities a plan names, as the live check sends them: element n of ids and ws
+ * (text arrays) is one charger, locs[n] where it is in the body. */
+struct named {
+    struct db_array ids, ws;
+    json_t *locs;
+};
+
+static void named_add(struct named *nm, const char *identity, const char *ws_url, json_t *loc)
 {
-    json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "identity", identity, "ws_url",
-                                         ws_url ? ws_url : "", "loc", loc));
+    db_array_add(&nm->ids, identity, strlen(identity));
+    db_array_add(&nm->ws, ws_url ? ws_url : "", ws_url ? strlen(ws_url) : 0);
+    json_array_append_new(nm->locs, loc);
 }
 
-/* [{identity, ws_url, loc}] of the chargers a plan names: a chargers plan's explicit
- * ids (loc: their place in the body), a locations or CPO plan's rows (loc: their
- * location, at loc_base + [index] when index_locations). The same identity twice
- * toward one ws_url in the plan is an error added to errors. *builtin counts the
- * chargers that go to the built-in CSMS (url builtin, may be NULL). */
-static json_t *plan_identities(json_t *plan, json_t *loc_base, int index_locations,
-                               const char *builtin, int *builtin_n, json_t *errors)
+/* The chargers a plan names, into nm: a chargers plan's explicit ids (loc: their place
+ * in the body), a locations or CPO plan's rows (loc: their location, at loc_base +
+ * [index] when index_locations). The same identity twice toward one ws_url in the plan
+ * is an error added to errors. *builtin_n counts the chargers that go to the built-in
+ * CSMS (url builtin, may be NULL). */
+static void plan_identities(json_t *plan, json_t *loc_base, int index_locations,
+                            const char *builtin, int *builtin_n, json_t *errors,
+                            struct named *nm)
 {
-    json_t *out = json_array(), *seen = json_object(), *g, *l, *r, *id;
+    json_t *seen = json_object(), *g, *l, *r, *id;
     size_t i, k;
     char identity[256], key[700];
 
@@ -98,8 +107,8 @@ static json_t *plan_identities(json_t *plan, json_t *loc_base, int index_locatio
                 break;
             snprintf(identity, sizeof identity, "%s%s", prefix ? prefix : "",
                      json_string_value(id));
-            named_pair(out, identity, ws, json_pack("[s,I,s,I]", "body", (json_int_t)i,
-                                                    "charger_ids", (json_int_t)k));
+            named_add(nm, identity, ws, json_pack("[s,I,s,I]", "body", (json_int_t)i,
+                                                  "charger_ids", (json_int_t)k));
         }
     }
     json_array_foreach(json_object_get(plan, "locations"), i, l) {
@@ -122,12 +131,11 @@ static json_t *plan_identities(json_t *plan, json_t *loc_base, int index_locatio
                 continue;
             }
             json_object_set_new(seen, key, json_true());
-            named_pair(out, ident, ws, json_incref(loc));
+            named_add(nm, ident, ws, json_incref(loc));
         }
         json_decref(loc);
     }
     json_decref(seen);
-    return out;
 }
 
 static void live_checked(enum orch_status st, const char *json, const char *detail, void *arg)
@@ -139,6 +147,7 @@ static void live_checked(enum orch_status st, const char *json, const char *deta
         return;
     }
     json_t *doc = parse_doc(json), *c, *errors = json_array();
+    json_t *locs = json_object_get(op->state, "locs");
     size_t i;
     json_array_foreach(json_object_get(doc, "conflicts"), i, c) {
         json_t *msg = json_sprintf("identity '%s' is already live toward %s, in location "
@@ -148,11 +157,12 @@ static void live_checked(enum orch_status st, const char *json, const char *deta
             json_string_value(json_object_get(c, "location")),
             json_string_value(json_object_get(c, "location_id")),
             json_string_value(json_object_get(c, "charger_id")));
-        json_array_append_new(errors, json_pack("{s:O,s:o,s:s}", "loc",
-                                                json_object_get(c, "loc"), "msg", msg,
-                                                "type", "value_error.duplicate_live"));
+        json_t *loc = json_array_get(locs, (size_t)json_integer_value(json_object_get(c, "n")) - 1);
+        json_array_append_new(errors, json_pack("{s:O,s:o,s:s}", "loc", loc ? loc : json_null(),
+                                                "msg", msg, "type", "value_error.duplicate_live"));
     }
     json_decref(doc);
+    json_object_del(op->state, "locs");
     if (json_array_size(errors) > 0) {
         api_req_respond_json(op->req, 422, json_pack("{s:o}", "detail", errors));
         op_free(op);
@@ -184,8 +194,9 @@ static void accept_plan(struct op *op, enum api_valid v, json_t *plan, json_t *e
     json_t *base = json_pack("[s]", "body");
     if (json_is_object(op->body) && json_object_get(op->body, "locations"))
         json_array_append_new(base, json_string("locations"));
-    json_t *named = plan_identities(plan, base, index_locations, op->api->builtin_csms_url,
-                                    &to_builtin, dup);
+    struct named nm = {.locs = json_array()};
+    plan_identities(plan, base, index_locations, op->api->builtin_csms_url, &to_builtin, dup,
+                    &nm);
     json_decref(base);
     if (to_builtin > 0) {
         if (!warnings)
@@ -194,24 +205,23 @@ static void accept_plan(struct op *op, enum api_valid v, json_t *plan, json_t *e
             "to serve's built-in CSMS at %s (serve --default-ws-url sets another)", to_builtin,
             op->api->builtin_csms_url));
     }
-    op->state = json_pack("{s:o,s:o?,s:s}", "plan", plan, "warnings", warnings, "rate", rate);
+    op->state = json_pack("{s:o,s:o?,s:s,s:o}", "plan", plan, "warnings", warnings, "rate", rate,
+                          "locs", nm.locs);
     op->next = write;
     if (json_array_size(dup) > 0) {
         api_req_respond_json(op->req, 422, json_pack("{s:o}", "detail", dup));
-        json_decref(named);
         op_free(op);
-        return;
-    }
-    json_decref(dup);
-    if (json_array_size(named) == 0) {
-        json_decref(named);
+    } else if (nm.ids.count == 0) {
+        json_decref(dup);
+        json_object_del(op->state, "locs");
         write(op);
-        return;
+    } else {
+        json_decref(dup);
+        orch_live_identities(op->api->db, op->tenant, except_location,
+                             db_array_text(&nm.ids), db_array_text(&nm.ws), live_checked, op);
     }
-    char *text = json_dumps(named, JSON_COMPACT);
-    json_decref(named);
-    orch_live_identities(op->api->db, op->tenant, except_location, text, live_checked, op);
-    free(text);
+    db_array_free(&nm.ids);
+    db_array_free(&nm.ws);
 }
 
 /* The plan (or its member key) as JSON text: free it. */

@@ -24,17 +24,17 @@ static const char SQL_LOCATION_CONTEXT[] =
     "FROM locations l LEFT JOIN cpos c ON c.id = l.cpo_id "
     "WHERE l.id = $1::uuid AND l.tenant = $2 AND NOT l.deleting";
 
-/* Chargers of the tenant, outside location $3 (NULL: anywhere), that already are
- * the identities $2 ([{identity, ws_url, loc}]) toward the same ws_url. */
+/* Chargers of the tenant, outside location $4 (NULL: anywhere), that already are one
+ * of the identities $2 toward the same ws_url $3 (text arrays: element n of each). */
 static const char SQL_LIVE_IDENTITIES[] =
     "SELECT json_build_object('conflicts', COALESCE(json_agg(json_build_object("
-    "  'identity', ch.identity, 'ws_url', ch.ws_url, 'loc', p.loc, 'charger_id', ch.id, "
-    "  'location_id', l.id, 'location', l.name) ORDER BY ch.identity), '[]'::json)) "
-    "FROM json_to_recordset($2::json) AS p(identity text, ws_url text, loc json) "
+    "  'n', p.n, 'identity', ch.identity, 'ws_url', ch.ws_url, 'charger_id', ch.id, "
+    "  'location_id', l.id, 'location', l.name) ORDER BY p.n), '[]'::json)) "
+    "FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS p(identity, ws_url, n) "
     "JOIN chargers ch ON ch.identity = p.identity AND ch.ws_url = p.ws_url "
     "JOIN locations l ON l.id = ch.location_id "
     "WHERE l.tenant = $1 AND NOT l.deleting AND ch.pending_change IS DISTINCT FROM 'delete' "
-    "  AND ($3::uuid IS NULL OR l.id <> $3::uuid)";
+    "  AND ($4::uuid IS NULL OR l.id <> $4::uuid)";
 
 static const char SQL_CPO_CONTEXT[] =
     "SELECT json_build_object('ws_url', ws_url, "
@@ -183,10 +183,11 @@ void orch_location_context(struct db *db, const char *tenant, const char *locati
 }
 
 void orch_live_identities(struct db *db, const char *tenant, const char *except_location,
-                          const char *named, orch_json_cb cb, void *arg)
+                          const char *identities, const char *ws_urls, orch_json_cb cb,
+                          void *arg)
 {
-    const char *p[] = {tenant, named, except_location};
-    orch_query_json(db, SQL_LIVE_IDENTITIES, 3, p, cb, arg);
+    const char *p[] = {tenant, identities, ws_urls, except_location};
+    orch_query_json(db, SQL_LIVE_IDENTITIES, 4, p, cb, arg);
 }
 
 void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,

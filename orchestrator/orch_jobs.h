@@ -74,12 +74,13 @@ void orch_fleet_metrics(struct db *db, int stale_s, orch_json_cb cb, void *arg);
  * `identities` (a JSON array), or all of them when it is NULL. */
 void orch_location_context(struct db *db, const char *tenant, const char *location_id,
                            const char *identities, orch_json_cb cb, void *arg);
-/* {"conflicts": [{"identity", "ws_url", "loc", "charger_id", "location_id",
- * "location"}]}: the tenant's chargers outside except_location (NULL: anywhere) that
- * already are one of named ([{"identity", "ws_url", "loc"}], a JSON text; loc is
- * passed through) toward the same ws_url: a CSMS would see the identity twice. */
+/* {"conflicts": [{"n", "identity", "ws_url", "charger_id", "location_id", "location"}]}:
+ * the tenant's chargers outside except_location (NULL: anywhere) that already are
+ * identity n of identities toward ws_url n of ws_urls (PostgreSQL text arrays, 1-based
+ * n; see db_array): a CSMS would see the identity twice. */
 void orch_live_identities(struct db *db, const char *tenant, const char *except_location,
-                          const char *named, orch_json_cb cb, void *arg);
+                          const char *identities, const char *ws_urls, orch_json_cb cb,
+                          void *arg);
 /* {"ws_url": <the CPO's ws_url or null>} */
 void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orch_json_cb cb,
                       void *arg);
