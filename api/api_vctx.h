@@ -70,6 +70,33 @@ void vc_warn(struct vctx *v, const char *fmt, ...) __attribute__((format(printf,
  * body is the document's; the validators add what a schema cannot say. */
 int vc_schema(struct vctx *v, const char *component, json_t *body, json_t *loc);
 
+/* ---- shared by the create validators (api_validate.c, api_validate_location.c) ---- */
+
+/* An identity_prefix leaves room for the random hex suffix. */
+#define VC_PREFIX_MAX (ORCH_IDENTITY_MAX - ORCH_SUFFIX_HEX)
+
+struct orch_location_tmpl;
+
+/* The ws_url to use: given (checked) or the fallback; NULL with an error at loc when
+ * neither is a usable one. Takes loc. */
+const char *vc_ws_url(struct vctx *v, const char *given, const char *fallback, json_t *loc);
+/* Checks one charger group {template, charger_ids?, chargers_number?} at loc (borrowed);
+ * when it is valid, appends its rows (or, v->defer, its group spec) to rows. pre is put
+ * before the group's identity_prefix; ws_fallback as vc_ws_url's. */
+void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre, const char *ws_fallback,
+              json_t *rows);
+/* The rows of location template t's groups: counts[g] (when counts is not NULL) is group
+ * g's size, version (when not NULL) every group's ocpp_version, ws their ws_url. */
+void vc_template_rows(struct vctx *v, const struct orch_location_tmpl *t, const int *counts,
+                      const char *pre, const char *ws, const char *version, json_t *loc,
+                      json_t *rows);
+/* Template t's location as a raw location body named name (new reference). */
+json_t *vc_template_item(const struct orch_location_tmpl *t, const char *name);
+/* A plan's location from item (a raw location body, or a template's location with its
+ * overrides; borrowed): its columns, and its OCPI fields (checked) in "ocpi" (new
+ * reference, without "chargers"); NULL when anything is wrong (errors added at loc). */
+json_t *vc_location_fields(struct vctx *v, json_t *item, json_t *loc, const char *slug);
+
 /* taken: identities already used (copied), or NULL. */
 void vc_init(struct vctx *v, json_t *taken);
 /* Ends a validation: OK with *plan = result (an object: its "warnings" are the
