@@ -343,7 +343,8 @@ static void proceed(struct op *op)
         json_error_t e;
         size_t len;
         const char *body = api_req_body(op->req, &len);
-        op->body = json_loadb(body, len, JSON_DECODE_ANY, &e);
+        /* a key given twice is refused, not "the last one wins" silently */
+        op->body = json_loadb(body, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
         if (!op->body) {
             api_req_error(op->req, 400, "malformed JSON: %s (line %d, column %d)", e.text,
                           e.line, e.column);

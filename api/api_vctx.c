@@ -112,17 +112,48 @@ int vc_in_list(const char *const *list, const char *s)
     return 0;
 }
 
+/* ws:// or wss://, a host (a name, an IPv4 address or a bracketed IPv6 one) without
+ * userinfo, an optional port 1..65535, an optional path; no spaces or control
+ * characters anywhere (the URL goes into the handshake's request line and Host). */
 int vc_ws_url_ok(const char *s)
 {
     const char *host = strncmp(s, "ws://", 5) == 0 ? s + 5
                        : strncmp(s, "wss://", 6) == 0 ? s + 6 : NULL;
 
-    return host && *host && *host != '/' && *host != ':' && strlen(s) < 400;
+    if (!host || !*host || *host == '/' || *host == ':' || strlen(s) >= 400)
+        return 0;
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f)
+            return 0;
+    size_t n = strcspn(host, "/?#");   /* the authority */
+    if (memchr(host, '@', n))
+        return 0;
+    const char *end = host + n, *port = NULL;
+    if (*host == '[') {
+        const char *close = memchr(host, ']', n);
+        if (!close || close == host + 1)
+            return 0;
+        port = close + 1 < end ? close + 1 : NULL;
+        if (port && *port != ':')
+            return 0;
+    } else {
+        port = memchr(host, ':', n);
+    }
+    if (port) {
+        char *stop;
+        long p = strtol(port + 1, &stop, 10);
+        if (stop != end || stop == port + 1 || p < 1 || p > 65535)
+            return 0;
+    }
+    return 1;
 }
 
-/* Printable ASCII without '/' (the identity is a URL path segment). */
+/* Printable ASCII without '/' or spaces, and not "." or ".." (the identity is a URL
+ * path segment: those two would name another path). */
 int vc_identity_ok(const char *s)
 {
+    if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return 0;
     for (; *s; s++) {
         if (*s <= 0x20 || *s >= 0x7f || *s == '/')
             return 0;

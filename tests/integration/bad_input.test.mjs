@@ -62,6 +62,24 @@ test('400 on malformed JSON', async () => {
   assertDetail(r, 400);
   assert.match(r.body.detail, /malformed JSON/);
   assertDetail(await srv.api('POST', '/ocpi/cpos', { rawBody: 'nope' }), 400);
+  // a key given twice: refused, not "the last one wins"
+  const before = await total();
+  const dup = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, {
+    rawBody: '[{"template":{"brand_slug":"schneider","model_slug":"evlink-pro-ac-22kw","identity_prefix":"A_","identity_prefix":"B_"},"chargers_number":1}]' });
+  assertDetail(dup, 400);
+  assert.match(dup.body.detail, /duplicate/);
+  assert.equal(await total(), before);
+});
+
+test('422: hostile ws_urls and identities that would change the handshake or the path', async () => {
+  for (const ws of ['ws://127.0.0.1:9000/ocpp\r\nX-Evil: 1', 'ws://127.0.0.1:9000/oc pp', 'ws://127.0.0.1:99999/ocpp',
+    'ws://user:pw@127.0.0.1:9000/ocpp', 'ws://127.0.0.1:/ocpp', 'ws://[::1/ocpp'])
+    await reject422([group({ ws_url: ws }, { chargers_number: 1 })], ['body', 0, 'template', 'ws_url']);
+  for (const id of ['.', '..'])
+    await reject422([group({}, { charger_ids: [id] })], ['body', 0, 'charger_ids', 0], 'value_error.identity');
+  // and what stays fine: an IPv6 literal with a port, a name without one
+  for (const ws of ['ws://[::1]:9000/ocpp', 'wss://csms.example.com/ocpp/'])
+    assert.equal((await srv.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', ws_url: ws, overrides: { locations: 1, chargers_per_location: 0 } } })).status, 202, ws);
 });
 
 test('411 without Content-Length (chunked body)', async () => {
