@@ -341,6 +341,10 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     if (has_number == 0 && !ids)
         vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.missing",
             "give charger_ids or chargers_number");
+    else if (!v->template_groups && (has_number == 1 ? number : (long)json_array_size(ids)) == 0)
+        vc_err(v, AT_KEY(loc, has_number == 1 ? "chargers_number" : "charger_ids"),
+            "value_error.empty", "this group creates no charger: give charger_ids or a "
+            "chargers_number above 0");
     json_decref(idsloc);
     if (json_array_size(v->errors) > errs) {
         json_decref(tloc);

@@ -28,7 +28,9 @@ void vc_template_rows(struct vctx *v, const struct orch_location_tmpl *t, const 
                                   "identity_prefix", gt->identity_prefix, "template_name",
                                   gt->template_name, "ws_url", ws, "chargers_number",
                                   counts ? counts[g] : gt->chargers_number);
+        v->template_groups = 1;
         vc_group(v, group, loc, pre, NULL, rows);
+        v->template_groups = 0;
         json_decref(group);
     }
 }

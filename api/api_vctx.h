@@ -18,7 +18,8 @@ struct vctx {
     json_t *seen;
     json_t *custom;          /* the tenant's custom models {"brand/model": doc}, borrowed */
     long total;
-    int defer;               /* groups stay groups (expanded after the 202), see check_group */
+    int defer;               /* groups stay groups (expanded after the 202), see vc_group */
+    int template_groups;     /* a template's groups: one of size 0 is no error (overrides) */
     struct orch_rng rng;
 };
 

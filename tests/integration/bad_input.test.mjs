@@ -77,6 +77,9 @@ test('422: hostile ws_urls and identities that would change the handshake or the
     await reject422([group({ ws_url: ws }, { chargers_number: 1 })], ['body', 0, 'template', 'ws_url']);
   for (const id of ['.', '..'])
     await reject422([group({}, { charger_ids: [id] })], ['body', 0, 'charger_ids', 0], 'value_error.identity');
+  // a group that creates no charger (an empty job)
+  await reject422([group({}, { chargers_number: 0 })], ['body', 0, 'chargers_number'], 'value_error.empty');
+  await reject422([group({}, { charger_ids: [] })], ['body', 0, 'charger_ids'], 'value_error.empty');
   // and what stays fine: an IPv6 literal with a port, a name without one
   for (const ws of ['ws://[::1]:9000/ocpp', 'wss://csms.example.com/ocpp/'])
     assert.equal((await srv.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', ws_url: ws, overrides: { locations: 1, chargers_per_location: 0 } } })).status, 202, ws);
