@@ -210,6 +210,26 @@ static void get_health(struct op *op)
     op_free(op);
 }
 
+/* Liveness: this process's loop answers, whatever the database does (an orchestrator
+ * restarting serve on /healthz's 503 would drop every charger for an outage a restart
+ * cannot fix). */
+static void get_live(struct op *op)
+{
+    api_req_respond_json(op->req, 200, json_pack("{s:s}", "status", "ok"));
+    op_free(op);
+}
+
+/* Readiness: requests can be served (the database is reachable); /healthz says the
+ * same with more. */
+static void get_ready(struct op *op)
+{
+    if (db_ready(op->api->db))
+        api_req_respond_json(op->req, 200, json_pack("{s:s}", "status", "ok"));
+    else
+        api_req_error(op->req, 503, "database unavailable");
+    op_free(op);
+}
+
 static void get_openapi(struct op *op)
 {
     api_req_respond_text(op->req, 200, api_openapi_json);
@@ -219,6 +239,8 @@ static void get_openapi(struct op *op)
 /* Literal routes before the wildcard ones that could shadow them. */
 static const struct route routes[] = {
     {API_GET, "/healthz", get_health, 0, AUTH_NONE},
+    {API_GET, "/livez", get_live, 0, AUTH_NONE},
+    {API_GET, "/readyz", get_ready, 0, AUTH_NONE},
     {API_GET, "/openapi.json", get_openapi, 0, AUTH_NONE},
     {API_GET, "/metrics", get_metrics, 0, AUTH_NONE},
     {API_GET, "/ocpp/catalog/brands", get_catalog, 0, AUTH_BEARER},

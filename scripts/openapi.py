@@ -122,6 +122,11 @@ GALLERY_OPS = {"200": None}
 paths = {
     "/healthz": {"get": op("getHealth", "Health: 200 when the database is reachable", ["meta"],
                            {"200": resp("healthy", R("Health")), "503": RR("Unavailable")}, auth=False)},
+    "/livez": {"get": op("getLiveness", "Liveness: 200 while the process's loop answers, the database reachable or not", ["meta"],
+                         {"200": resp("alive", R("Probe"))}, auth=False,
+                         desc="For a liveness probe: a database outage does not fail it (restarting serve would drop every charger and not bring PostgreSQL back).")},
+    "/readyz": {"get": op("getReadiness", "Readiness: 200 when requests can be served (the database is reachable)", ["meta"],
+                          {"200": resp("ready", R("Probe")), "503": RR("Unavailable")}, auth=False)},
     "/openapi.json": {"get": op("getOpenApiDocument", "This document", ["meta"],
                                 {"200": resp("the OpenAPI 3.1 document", {"type": "object", "additionalProperties": True, "description": "an OpenAPI 3.1 document"})},
                                 auth=False)},

@@ -46,6 +46,7 @@ resp_schemas = {
     "ValidationError": obj({"loc": arr({"type": ["string", "integer"]}, description="where: ['body', 'locations', 0, 'name'], ['query', 'limit'], ['path', 'brand']"),
                             "msg": st, "type": st}),
     "HTTPValidationError": obj({"detail": arr(R("ValidationError"), minItems=1)}, desc="422: every problem of the request, each with its location (the seed's shape)."),
+    "Probe": obj({"status": {"const": "ok"}}, desc="GET /livez, GET /readyz"),
     "Health": obj({"status": {"const": "ok"}, "version": d(st, "chargefleet's version (chargefleet --version)"),
                    "revision": d(st, "the git commit it was built from"),
                    "default_ws_url": d(nst, "where chargers given no ws_url connect (null: nowhere, they are refused)"),

@@ -21,6 +21,9 @@ test('503 with detail while the database is down, then back by itself', async ()
   pg.pause();
   try {
     await until(async () => (await srv.api('GET', '/healthz', { token: null })).status === 503, { what: 'healthz 503' });
+    // the loop answers all along: liveness holds, readiness says the database is away
+    assert.equal((await srv.api('GET', '/livez', { token: null })).status, 200);
+    assert.equal((await srv.api('GET', '/readyz', { token: null })).status, 503);
     const r = await srv.api('POST', `/ocpp/locations/${locationId}/chargers`, { body: [group({ identity_prefix: 'OUT_' }, { chargers_number: 1 })] });
     assert.equal(r.status, 503, JSON.stringify(r.body));
     assert.match(r.body.detail, /^workflow queue unavailable \(database/);

@@ -66,6 +66,8 @@ let cpo, cpo211, locId, chargerId, commandId;
 test('meta: health, this document, metrics; a method a path does not list is 405, a path not listed 404', async () => {
   const n = oc.failures.length;
   await expect(200, 'GET', '/healthz', { token: null });
+  await expect(200, 'GET', '/livez', { token: null });
+  await expect(200, 'GET', '/readyz', { token: null });
   await expect(200, 'GET', '/openapi.json', { token: null });
   await expect(200, 'GET', '/metrics', { token: null });
   await expect(405, 'DELETE', '/healthz');
@@ -354,6 +356,7 @@ test('database down: 503 with detail (and OCPI 3000)', async () => {
   pg.pause();
   try {
     await until(async () => (await api('GET', '/healthz', { token: null })).status === 503, { what: 'healthz 503' });
+    await expect(503, 'GET', '/readyz', { token: null });
     await expect(503, 'GET', '/ocpi/cpos');
     await expect(503, 'POST', '/ocpi/cpos', { body: { template: 'small-urban-ac' } });
     await expect(503, 'GET', `/ocpp/chargers/${ZERO}`);
