@@ -178,6 +178,8 @@ static void accept_plan(struct op *op, enum api_valid v, json_t *plan, json_t *e
                         const char *except_location, void (*write)(struct op *op))
 {
     char rate[16];
+    /* a locations body's items are at body[i] or body.locations[i]; a CPO body's
+     * locations are not in the body at all (loc ["body"]) */
     int to_builtin = 0, index_locations = !json_is_object(op->body) ||
                                           json_object_get(op->body, "locations");
 

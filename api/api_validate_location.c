@@ -184,6 +184,19 @@ json_t *vc_location_fields(struct vctx *v, json_t *item, json_t *loc, const char
                      "ocpi", ocpi);
 }
 
+/* A plan's location l (taken, may be NULL) with its charger rows (taken), or NULL
+ * when the validation found problems since errs of them were known. */
+static json_t *with_chargers(struct vctx *v, json_t *l, json_t *rows, size_t errs)
+{
+    if (!l || json_array_size(v->errors) > errs) {
+        json_decref(l);
+        json_decref(rows);
+        return NULL;
+    }
+    json_object_set_new(l, "chargers", rows);
+    return l;
+}
+
 static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const char *ws_fallback,
                             int empty)
 {
@@ -206,14 +219,7 @@ static json_t *raw_location(struct vctx *v, json_t *item, json_t *loc, const cha
         }
     }
     json_decref(chloc);
-    json_t *l = vc_location_fields(v, item, loc, NULL);
-    if (!l || json_array_size(v->errors) > errs) {
-        json_decref(l);
-        json_decref(rows);
-        return NULL;
-    }
-    json_object_set_new(l, "chargers", rows);
-    return l;
+    return with_chargers(v, vc_location_fields(v, item, loc, NULL), rows, errs);
 }
 
 /* How many times each template slug appears without an identity_prefix override. */
@@ -294,13 +300,7 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
     if (!empty)
         vc_template_rows(v, t, NULL, pre, ws, ver, ovloc, rows);
     json_decref(ovloc);
-    if (!l || json_array_size(v->errors) > errs) {
-        json_decref(l);
-        json_decref(rows);
-        return NULL;
-    }
-    json_object_set_new(l, "chargers", rows);
-    return l;
+    return with_chargers(v, l, rows, errs);
 }
 
 /* body with its raw locations' keys in their OCPI spelling (snake_keys): a new

@@ -56,6 +56,18 @@ CAMEL = ("camelCase spellings of the OCPI fields (publishAllowedTo, relatedLocat
          "locationEnergyMix / energyMix, chargingWhenClosed, timeZone, parkingType, postalCode, ownerName, ...) "
          "are renamed to these snake_case names by the server before the check, as eMabler's API spells them.")
 
+# A location's own fields, raw or as a template's overrides (the seed's names).
+LOCATION_FIELDS = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 255},
+    "address": n({"type": "string", "maxLength": 255}),
+    "city": n({"type": "string", "maxLength": 100}),
+    "postal_code": n({"type": "string", "maxLength": 16}),
+    "country": n(COUNTRY),
+    "coordinates": R("OcpiCoordinates"),
+    "timezone": n({"type": "string", "maxLength": 255}, "IANA time zone, e.g. Europe/Paris"),
+    "owner_name": nst,
+}
+
 req_schemas = {
     "CreateCpoRequest": reqobj({
         "template": {"type": "string", "description": "CPO template slug: see GET /ocpi/cpos/templates"},
@@ -119,14 +131,7 @@ req_schemas = {
                                     "group_id": {"type": "string", "maxLength": 36}}),
     "OcpiLocationFields": reqobj(ocpi_fields, desc="OCPI 2.2.1 Location fields chargefleet keeps and publishes. " + CAMEL),
     "OcpiCreateLocationRequest": reqobj({
-        "name": {"type": "string", "minLength": 1, "maxLength": 255},
-        "address": n({"type": "string", "maxLength": 255}),
-        "city": n({"type": "string", "maxLength": 100}),
-        "postal_code": n({"type": "string", "maxLength": 16}),
-        "country": n(COUNTRY),
-        "coordinates": R("OcpiCoordinates"),
-        "timezone": n({"type": "string", "maxLength": 255}, "IANA time zone, e.g. Europe/Paris"),
-        "owner_name": nst,
+        **LOCATION_FIELDS,
         "public": {"type": "boolean", "default": True},
         "charges": n(arr(R("ChargerGroup")), "charger groups to provision in the new location"),
         **ocpi_fields,
@@ -134,14 +139,7 @@ req_schemas = {
     "LocationFromTemplateRequest": reqobj({
         "template": {"type": "string", "description": "location template slug: see GET /ocpi/templates/locations"},
         "overrides": reqobj({
-            "name": {"type": "string", "minLength": 1, "maxLength": 255},
-            "address": n({"type": "string", "maxLength": 255}),
-            "city": n({"type": "string", "maxLength": 100}),
-            "postal_code": n({"type": "string", "maxLength": 16}),
-            "country": n(COUNTRY),
-            "coordinates": R("OcpiCoordinates"),
-            "timezone": n({"type": "string", "maxLength": 255}),
-            "owner_name": nst,
+            **LOCATION_FIELDS,
             "public": boo,
             "parking_type": n(R("ParkingType")),
             "ocpp_version": n(OCPP_VERSION, "rewrites every group of the template"),

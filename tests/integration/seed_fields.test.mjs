@@ -155,6 +155,10 @@ test('unknown fields are refused wherever a create body has them', async () => {
 });
 
 test('role: cpo is kept, emsp is a clear 422', async () => {
+  const ok = await srv.api('POST', '/ocpi/cpos', { body: { template: 'small-urban-ac', ws_url: `${peer.url}/role`, role: 'cpo',
+    overrides: { locations: 1, chargers_per_location: 0 } } });
+  assert.equal(ok.status, 202, JSON.stringify(ok.body));
+  assert.equal(ok.body.party.role, 'CPO');
   const hit = await refused('/ocpi/cpos', { template: 'small-urban-ac', ws_url: peer.url, role: 'emsp' }, ['body', 'role'], 'value_error.const');
   assert.match(hit.msg, /emsp/);
   await refused('/ocpi/cpos', { template: 'small-urban-ac', ws_url: peer.url, role: 'admin' }, ['body', 'role']);
