@@ -99,7 +99,9 @@ static const char SERVE_USAGE[] =
     "                              a free port, in /healthz); off: such chargers are\n"
     "                              refused (422)\n"
     "  --max-body BYTES            largest request body accepted (1048576)\n"
-    "  --lease-seconds SECONDS     claim lease; a dead process's chargers move after it (15)\n"
+    "  --lease-seconds SECONDS     claim lease; a runtime that cannot renew it closes its\n"
+    "                              chargers after 3/5 of it, others take them after it\n"
+    "                              (15; docs/fencing.md)\n"
     "  --capacity N                most chargers this process runs (open-files limit - 200)\n"
     "  --own-capacity N            most chargers serve's own runtime runs (--capacity); 0:\n"
     "                              serve answers the API and writes plans, workers (its own\n"
@@ -120,7 +122,7 @@ static const char WORKER_USAGE[] =
     "Runs chargers written by `chargefleet serve` to the same database.\n"
     "  --db URL                    PostgreSQL URL or conninfo (also $DATABASE_URL)\n"
     "  --provision-timeout SECONDS (120)\n"
-    "  --lease-seconds SECONDS     (15)\n"
+    "  --lease-seconds SECONDS     claim lease, as serve's (15)\n"
     "  --capacity N                most chargers this worker runs (open-files limit - 200)\n"
     RUNTIME_USAGE
     SOURCES_USAGE;
@@ -477,6 +479,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
     }
     orch_runtime_opts_default(&ro);
     ro.lease_s = c->lease_s;
+    ro.conninfo = conninfo;
     ro.capacity = with_api && c->own_capacity >= 0 ? c->own_capacity : c->capacity;
     ro.sim.provision_timeout_s = c->provision_timeout;
     ro.sim.source_addresses = (const char *const *)c->sources;
@@ -546,6 +549,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         } else {
             a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo,
                                             c->workers_auto ? a->db : NULL);
+            if (a->workers)
+                orch_workers_watch(a->workers, a->db, ORCH_KILL_MS(c->lease_s));
         }
     }
     if (with_api && c->builtin_url[0]) {

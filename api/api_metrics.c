@@ -201,6 +201,14 @@ char *api_metrics_text(json_t *fleet, json_t *local)
                 "Chargers the runtime holds (leases).", "held");
     per_runtime(f, runtimes, "chargefleet_runtime_capacity", "gauge",
                 "Most chargers the runtime takes.", "capacity");
+    per_runtime(f, runtimes, "chargefleet_runtime_fenced", "gauge",
+                "1 while the runtime has let go of its chargers because its lease was not "
+                "renewed in time (docs/fencing.md).", "fenced");
+    head(f, "chargefleet_lease_events_total", "counter",
+         "Lease events of the runtime: renewals, renew_failures, fences (every charger "
+         "closed: the lease was not renewed in time), superseded (chargers closed because "
+         "another runtime took them over).");
+    per_key(f, runtimes, "chargefleet_lease_events_total", "event", "lease");
     head(f, "chargefleet_runtime_chargers", "gauge", "Chargers of the runtime by state.");
     per_key(f, runtimes, "chargefleet_runtime_chargers", "state", "chargers");
     per_runtime(f, runtimes, "chargefleet_connect_attempts_total", "counter",

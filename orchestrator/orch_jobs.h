@@ -37,7 +37,7 @@
     t ".status, " t ".max_power_kw, "                                                   \
     t ".connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), "                      \
     t ".security_profile, " t ".basic_password, " t ".ca_pem, " t ".client_cert_pem, "  \
-    t ".client_key_pem, " t ".behavior::text"
+    t ".client_key_pem, " t ".behavior::text, " t ".lease_gen"
 /* A job's connect_rate: how long (ms) until this charger's turn, from the job's
  * first_seq, connect_rate and created_at (j) and the charger's seq (t). */
 #define ORCH_SQL_START_DELAY(t, j)                                                      \

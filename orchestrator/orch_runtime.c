@@ -12,6 +12,7 @@
 #include "cf_log.h"
 #include "ocpp_version.h"
 #include "orch_jobs.h"
+#include "orch_lease.h"
 #include "orch_logs.h"
 #include "orch_plans.h"
 
@@ -20,6 +21,7 @@
 
 #define CLAIM_TICK_MS 1000
 #define FLUSH_TICK_MS 200
+#define FENCE_TICK_MS 100         /* how often the loop looks at its lease */
 
 /* Takes claimable chargers: never claimed, or held by a runtime that died (its row in
  * runtimes was not renewed within its lease). A charger whose step FAILED is taken too
@@ -45,14 +47,21 @@ static const char SQL_CLAIM[] =
     "  WHERE lease_owner IS NULL AND (status <> 'FAILED' OR step_error IS NOT NULL) "
     "    AND pending_change IS DISTINCT FROM 'delete' "
     "  ORDER BY seq LIMIT (SELECT n FROM lim) FOR UPDATE SKIP LOCKED), "
+    /* a runtime's chargers are taken once it has not renewed for its whole lease,
+     * counted from the later of its last renewal and the start of the taker's own
+     * unbroken renewals (me.since), and only by a runtime whose lease is live:
+     * docs/fencing.md */
     "d AS (SELECT id, seq FROM chargers "
-    "  WHERE lease_owner IN (SELECT owner FROM runtimes WHERE lease_until < now()) "
+    "  WHERE lease_owner IN (SELECT o.owner FROM runtimes o, runtimes me "
+    "      WHERE me.owner = $1 AND me.lease_until >= now() "
+    "        AND GREATEST(o.lease_until, me.since + make_interval(secs => o.lease_s)) "
+    "            < now()) "
     "    AND (status <> 'FAILED' OR step_error IS NOT NULL) "
     "    AND pending_change IS DISTINCT FROM 'delete' "
     "  ORDER BY seq LIMIT (SELECT n FROM lim) FOR UPDATE SKIP LOCKED), "
     "c AS (SELECT id FROM (SELECT id, seq FROM u UNION ALL SELECT id, seq FROM d) x "
     "  ORDER BY seq LIMIT (SELECT n FROM lim)) "
-"UPDATE chargers ch SET lease_owner = $1, "
+"UPDATE chargers ch SET lease_owner = $1, lease_gen = nextval('cf_lease_gen'), "
     "  status = CASE WHEN ch.status = 'PENDING' THEN 'PROVISIONING' ELSE ch.status END, "
     "  pending_change = NULL, live = NULL, updated_at = now() "
     "FROM c WHERE ch.id = c.id "
@@ -73,14 +82,19 @@ static const char SQL_CLAIM[] =
  * the batch for every row: a flush of 6,000 outcomes over 10,000 fresh rows took 9 s
  * (auto_explain). With only the id to join on, the rows are reached by id (pkey or
  * hash join) whatever the statistics say. A row no longer ours keeps its values. */
-#define MINE "(ch.lease_owner IS NOT DISTINCT FROM $1 AND ch.pending_change IS NULL)"
+#define MINE                                                                            \
+    "(ch.lease_owner IS NOT DISTINCT FROM $1 AND ch.lease_gen = u.gen "                   \
+    " AND ch.pending_change IS NULL)"
 /* A connector's status changed (its OCPI EVSE's status and last_updated follow it):
  * updated_at moves; energy, profiles and the rest of a live state leave it. */
 #define STATUSES_CHANGED                                                                \
     "(u.live IS NOT NULL AND jsonb_path_query_array(u.live, '$.connectors[*].status') "  \
     "  IS DISTINCT FROM jsonb_path_query_array(ch.live, '$.connectors[*].status'))"
+/* The answer: the rows of the batch held now by someone else, or by this runtime under
+ * another token (its current one is lease_gen): the chargers running here for them are
+ * dropped. */
 static const char SQL_FLUSH[] =
-    "UPDATE chargers ch SET "
+    "WITH f AS (UPDATE chargers ch SET "
     "  status = CASE WHEN NOT " MINE " OR u.status IS NULL OR ch.status = 'READY' "
     "                  OR (ch.status = 'FAILED' AND u.status <> 'READY') "
     "                THEN ch.status ELSE u.status END, "
@@ -101,9 +115,13 @@ static const char SQL_FLUSH[] =
     "                      AND NOT " STATUSES_CHANGED ") "
     "                    THEN ch.updated_at ELSE now() END "
     "FROM json_to_recordset($2::json) "
-    "  AS u(id uuid, status text, error text, step_error text, release boolean, "
+    "  AS u(id uuid, gen bigint, status text, error text, step_error text, release boolean, "
     "       connected boolean, live jsonb, boot_ms int) "
-    "WHERE ch.id = u.id";
+    "WHERE ch.id = u.id "
+    "RETURNING ch.id, ch.lease_owner, ch.lease_gen, u.gen, u.release) "
+    "SELECT id::text, lease_owner IS NOT DISTINCT FROM $1, lease_gen FROM f "
+    "WHERE (lease_owner IS DISTINCT FROM $1 OR lease_gen <> gen) "
+    "  AND NOT COALESCE(release, false)";
 #undef MINE
 #undef STATUSES_CHANGED
 
@@ -139,9 +157,18 @@ static const char SQL_RELEASE[] =
     "UPDATE chargers SET lease_owner = NULL, connected = false "
     "WHERE lease_owner = $1";
 
+/* The rows this runtime holds, with their tokens: after its lease lapsed (someone may
+ * have taken some), what runs here is compared with them. */
+static const char SQL_HELD[] =
+    "SELECT id::text, lease_gen FROM chargers WHERE lease_owner = $1";
+
 struct orch_charger {
     char id[37];
+    long long gen;                /* the fencing token of its claim (chargers.lease_gen) */
     int changing;                 /* stopping because the API changed it */
+    int dropped;                  /* stopping because it is no longer this runtime's
+                                   * (fenced, or its token superseded): nothing more of
+                                   * it is written */
     struct sim_charger *ch;
     struct orch_charger *next;    /* hash chain */
 };
@@ -153,7 +180,15 @@ struct orch_runtime {
     struct orch_runtime_opts opts;
     char owner[48];
     int publishing;
-    int published;              /* its runtimes row exists: it may claim */
+    struct orch_lease *lease;   /* its lease, renewed by a thread (orch_lease.h) */
+    int fence_ms;               /* how long after a renewal's send it may act */
+    uv_timer_t fence_timer;
+    int fenced;                 /* every charger dropped: the lease was not renewed in
+                                 * time; until a renewal and the release of its rows */
+    int unfencing, checking;    /* the release after a fence / the check after a lapse */
+    int check_wanted;           /* a renewal found the lease lapsed: compare the rows */
+    unsigned seen_gaps, seen_lapses, fence_renewals;
+    unsigned fences, superseded;  /* for the figures */
     int abandoned;              /* chargers given up at the stop deadline */
     uv_timer_t claim_timer, flush_timer;
     int claiming, flushing, polling, settling, stopping, taking, reporting, expanding;
@@ -181,15 +216,19 @@ void orch_runtime_opts_default(struct orch_runtime_opts *o)
     o->lease_s = 15;
     o->capacity = 19000;
     o->claim_batch = 1000;
+    o->conninfo = NULL;
     sim_runtime_opts_default(&o->sim);
 }
 
-static void update(struct orch_runtime *r, const char *id, const char *key, json_t *value)
+/* An outcome of charger oc for the next write, under the fencing token it was claimed
+ * with: what an earlier holder of the same row here left unwritten is dropped. */
+static void update(struct orch_runtime *r, struct orch_charger *oc, const char *key,
+                   json_t *value)
 {
-    json_t *u = json_object_get(r->updates, id);
-    if (!u) {
-        u = json_object();
-        json_object_set_new(r->updates, id, u);
+    json_t *u = json_object_get(r->updates, oc->id);
+    if (!u || json_integer_value(json_object_get(u, "gen")) != oc->gen) {
+        u = json_pack("{s:I}", "gen", (json_int_t)oc->gen);
+        json_object_set_new(r->updates, oc->id, u);
     }
     json_object_set_new(u, key, value);
 }
@@ -198,10 +237,10 @@ static void ev_ready(struct sim_charger *ch, int first, void *arg)
 {
     struct orch_runtime *r = arg;
     struct orch_charger *oc = sim_charger_owner(ch);
-    update(r, oc->id, "status", json_string("READY"));
-    update(r, oc->id, "connected", json_true());
+    update(r, oc, "status", json_string("READY"));
+    update(r, oc, "connected", json_true());
     if (first)
-        update(r, oc->id, "boot_ms", json_integer(sim_charger_boot_ms(ch)));
+        update(r, oc, "boot_ms", json_integer(sim_charger_boot_ms(ch)));
 }
 
 /* The step FAILED; the charger stays held and keeps trying. */
@@ -209,10 +248,10 @@ static void ev_failed(struct sim_charger *ch, const char *reason, void *arg)
 {
     struct orch_runtime *r = arg;
     struct orch_charger *oc = sim_charger_owner(ch);
-    update(r, oc->id, "status", json_string("FAILED"));
-    update(r, oc->id, "error", json_string(reason));
-    update(r, oc->id, "step_error", json_string(reason));
-    update(r, oc->id, "connected", json_false());
+    update(r, oc, "status", json_string("FAILED"));
+    update(r, oc, "error", json_string(reason));
+    update(r, oc, "step_error", json_string(reason));
+    update(r, oc, "connected", json_false());
 }
 
 /* Why a charger not accepted yet waits: its listing's error. */
@@ -220,7 +259,7 @@ static void ev_waiting(struct sim_charger *ch, const char *why, void *arg)
 {
     struct orch_runtime *r = arg;
     struct orch_charger *oc = sim_charger_owner(ch);
-    update(r, oc->id, "error", json_string(why));
+    update(r, oc, "error", json_string(why));
 }
 
 static void finish_stop(struct orch_runtime *r);
@@ -252,7 +291,7 @@ static void ev_connection(struct sim_charger *ch, int up, void *arg)
     struct orch_runtime *r = arg;
     struct orch_charger *oc = sim_charger_owner(ch);
     if (!up) /* "up" is written with READY: connected means booted and accepted */
-        update(r, oc->id, "connected", json_false());
+        update(r, oc, "connected", json_false());
 }
 
 /* ---- the chargers held, by id ---- */
@@ -289,13 +328,224 @@ static void held_remove(struct orch_runtime *r, struct orch_charger *oc)
         *pp = oc->next;
 }
 
+/* ---- the lease and fencing (docs/fencing.md) ---- */
+
+static int64_t mono_ms(void)
+{
+    return (int64_t)(uv_hrtime() / 1000000);
+}
+
+/* 1 when the chargers may no longer be held here: the last renewal was sent more than
+ * fence_ms ago and the last attempt did not find the database itself down, or a
+ * renewal came after that point had passed unexcused (the process did not run).
+ * Never before the first renewal (nothing is held then). */
+static int lease_lost(const struct orch_runtime *r)
+{
+    if (!r->lease || orch_lease_renewals(r->lease) == 0)   /* stopped, or not yet */
+        return 0;
+    if (orch_lease_gaps(r->lease) != r->seen_gaps)
+        return 1;
+    return mono_ms() > orch_lease_valid_until(r->lease) && !orch_lease_down(r->lease);
+}
+
+/* It may take work on: renewed and in time, not fenced, no lapse left unchecked. */
+static int lease_held(const struct orch_runtime *r)
+{
+    return r->lease && orch_lease_renewals(r->lease) > 0 && !r->fenced && !r->checking &&
+           !r->check_wanted && orch_lease_lapses(r->lease) == r->seen_lapses &&
+           mono_ms() <= orch_lease_valid_until(r->lease) && !lease_lost(r);
+}
+
+static void fence_cb(uv_timer_t *t);
+
+/* The simulator's guard (sim_runtime_set_guard): runs before every frame. */
+static int may_send(void *arg)
+{
+    struct orch_runtime *r = arg;
+    if (r->fenced)
+        return 0;
+    if (lease_lost(r)) {
+        uv_timer_start(&r->fence_timer, fence_cb, 0, FENCE_TICK_MS);  /* fence now */
+        return 0;
+    }
+    return 1;
+}
+
+/* oc is no longer this runtime's to run: it closes, and nothing more of it is written. */
+static void drop(struct orch_charger *oc, const char *why)
+{
+    oc->dropped = 1;
+    CF_CLOG_INFO(sim_charger_identity(oc->ch), "%s: closing", why);
+    sim_charger_stop(oc->ch);
+}
+
+/* The chargers held that keep(r, oc, arg) rejects go (collected first: the loop over
+ * the buckets must not see them leave). Returns how many. */
+static int drop_where(struct orch_runtime *r, int (*keep)(struct orch_charger *, void *),
+                      void *arg, const char *why)
+{
+    size_t n = 0, cap = 64;
+    struct orch_charger **out = malloc(cap * sizeof *out);
+    for (size_t b = 0; out && b < r->nbuckets; b++)
+        for (struct orch_charger *oc = r->buckets[b]; oc; oc = oc->next) {
+            if (oc->dropped || oc->changing || keep(oc, arg))
+                continue;
+            if (n == cap) {
+                struct orch_charger **more = realloc(out, 2 * cap * sizeof *out);
+                if (!more)
+                    break;
+                out = more;
+                cap *= 2;
+            }
+            out[n++] = oc;
+        }
+    for (size_t i = 0; i < n; i++)
+        drop(out[i], why);
+    free(out);
+    return (int)n;
+}
+
+static int keep_none(struct orch_charger *oc, void *arg)
+{
+    return 0;
+}
+
+/* The lease was not renewed in time: every websocket closes now, before anyone may
+ * take the chargers. They are given back once a renewal succeeds (maybe_unfence). */
+static void fence(struct orch_runtime *r)
+{
+    char why[256];
+    orch_lease_last_error(r->lease, why, sizeof why);
+    int paused = orch_lease_gaps(r->lease) != r->seen_gaps;
+    long long quiet = (long long)(mono_ms() - orch_lease_valid_until(r->lease)) + r->fence_ms;
+    r->fenced = 1;
+    r->fences++;
+    r->seen_gaps = orch_lease_gaps(r->lease);
+    r->fence_renewals = orch_lease_renewals(r->lease);
+    int n = drop_where(r, keep_none, NULL, "fenced: this runtime's lease was not renewed in time");
+    if (paused)
+        CF_LOG_WARN("orch", "fenced: this process did not run past its fence time (paused?); "
+                    "closed %d charger%s: another runtime may have taken them", n,
+                    n == 1 ? "" : "s");
+    else
+        CF_LOG_WARN("orch", "fenced: lease not renewed for %lld ms (%s); closed %d charger%s "
+                    "before another runtime may take them; they are claimed again once the "
+                    "lease is renewed", quiet,
+                    why[0] ? why : "no attempt failed: this process did not run, or waits",
+                    n, n == 1 ? "" : "s");
+}
+
+static void look_for_work(struct orch_runtime *r);
+
+static void unfenced(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->unfencing = 0;
+    if (r->stopping) {
+        finish_stop(r);
+        return;
+    }
+    if (err) {
+        CF_LOG_WARN("orch", "cannot give the chargers back after a fence (will retry): %s", err);
+        return;
+    }
+    r->fenced = 0;
+    r->seen_lapses = orch_lease_lapses(r->lease);  /* nothing is held: nothing to check */
+    r->check_wanted = 0;
+    CF_LOG_INFO("orch", "lease renewed after a fence: %s charger row%s given back to be "
+                "claimed; claiming again", PQcmdTuples(res),
+                strcmp(PQcmdTuples(res), "1") ? "s" : "");
+    look_for_work(r);
+}
+
+/* Fenced, every charger closed, and renewed since: its rows go back (anyone may claim
+ * them, this runtime too). */
+static void maybe_unfence(struct orch_runtime *r)
+{
+    if (r->unfencing || r->held > 0 || !db_ready(r->db) ||
+        orch_lease_renewals(r->lease) == r->fence_renewals || lease_lost(r) ||
+        mono_ms() > orch_lease_valid_until(r->lease))
+        return;
+    const char *params[1] = {r->owner};
+    r->unfencing = 1;
+    db_query(r->db, SQL_RELEASE, 1, params, unfenced, r);
+}
+
+static int keep_if_mine(struct orch_charger *oc, void *arg)
+{
+    json_t *gen = json_object_get(arg, oc->id);
+    return gen && json_integer_value(gen) == oc->gen;
+}
+
+static void checked(PGresult *res, const char *err, void *arg)
+{
+    struct orch_runtime *r = arg;
+    r->checking = 0;
+    if (r->stopping) {
+        finish_stop(r);
+        return;
+    }
+    if (err) {
+        CF_LOG_DEBUG("orch", "cannot check the chargers held after a lapse: %s", err);
+        r->check_wanted = 1;
+        return;
+    }
+    json_t *mine = json_object();
+    for (int i = 0; i < PQntuples(res); i++)
+        json_object_set_new(mine, PQgetvalue(res, i, 0),
+                            json_integer(atoll(PQgetvalue(res, i, 1))));
+    int n = drop_where(r, keep_if_mine, mine, "taken over by another runtime while this one's "
+                                              "lease had lapsed (its token superseded)");
+    json_decref(mine);
+    r->superseded += (unsigned)n;
+    if (n > 0)
+        CF_LOG_WARN("orch", "the lease had lapsed: %d charger%s taken over elsewhere, closed here",
+                    n, n == 1 ? "" : "s");
+    look_for_work(r);
+}
+
+/* Every FENCE_TICK_MS: fence when the lease is lost; give the chargers back when it
+ * is renewed after a fence; after a renewal that found the lease lapsed (a database
+ * outage: the runtime kept its chargers), drop those someone else holds now. The
+ * check waits for claims in flight, and no claim starts during it. */
+static void fence_cb(uv_timer_t *t)
+{
+    struct orch_runtime *r = t->data;
+    if (r->stopping)
+        return;
+    if (!r->fenced && lease_lost(r)) {
+        fence(r);
+        return;
+    }
+    if (r->fenced) {
+        r->seen_gaps = orch_lease_gaps(r->lease);   /* nothing held: a gap says nothing */
+        maybe_unfence(r);
+        return;
+    }
+    unsigned lapses = orch_lease_lapses(r->lease);
+    if (lapses != r->seen_lapses) {
+        r->seen_lapses = lapses;
+        r->check_wanted = 1;
+    }
+    if (r->check_wanted && !r->checking && !r->claiming && !r->expanding && db_ready(r->db)) {
+        const char *params[1] = {r->owner};
+        r->check_wanted = 0;
+        r->checking = 1;
+        db_query(r->db, SQL_HELD, 1, params, checked, r);
+    }
+}
 
 static void ev_gone(struct sim_charger *ch, void *arg)
 {
     struct orch_runtime *r = arg;
     struct orch_charger *oc = sim_charger_owner(ch);
     held_remove(r, oc);
-    if (oc->changing) {
+    if (oc->dropped) {
+        /* no longer this runtime's: what it left unwritten is not written */
+        json_t *u = json_object_get(r->updates, oc->id);
+        if (u && json_integer_value(json_object_get(u, "gen")) == oc->gen)
+            json_object_del(r->updates, oc->id);
+    } else if (oc->changing) {
         /* its last outcomes describe the old settings: drop them */
         json_object_del(r->updates, oc->id);
         json_array_append_new(r->settle, json_string(oc->id));
@@ -323,10 +573,20 @@ static void flush_done(PGresult *res, const char *err, void *arg)
         json_t *u;
         json_object_foreach(r->in_flight, id, u) {
             json_t *newer = json_object_get(r->updates, id);
-            if (newer)
-                json_object_update_missing(newer, u);
-            else
+            if (!newer)
                 json_object_set(r->updates, id, u);
+            else if (json_equal(json_object_get(newer, "gen"), json_object_get(u, "gen")))
+                json_object_update_missing(newer, u);
+        }
+    } else {
+        /* rows someone else holds now (or this runtime under a newer token) */
+        for (int i = 0; i < PQntuples(res); i++) {
+            struct orch_charger *oc = held_find(r, PQgetvalue(res, i, 0));
+            if (!oc || oc->dropped || oc->changing ||
+                (!strcmp(PQgetvalue(res, i, 1), "t") && atoll(PQgetvalue(res, i, 2)) == oc->gen))
+                continue;
+            drop(oc, "taken over by another runtime (its token superseded)");
+            r->superseded++;
         }
     }
     size_t rows = json_object_size(r->in_flight);
@@ -345,8 +605,8 @@ static void collect_live(struct orch_runtime *r)
     json_t *v;
     json_object_foreach(r->dirty, id, v) {
         struct orch_charger *oc = held_find(r, id);
-        if (oc && !oc->changing)
-            update(r, id, "live", sim_charger_live(oc->ch));
+        if (oc && !oc->changing && !oc->dropped)
+            update(r, oc, "live", sim_charger_live(oc->ch));
     }
     json_object_clear(r->dirty);
 }
@@ -409,6 +669,13 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
         const struct ocpp_version *v = ocpp_version_by_name(field(res, i, c0 + 2));
         struct orch_charger *oc = calloc(1, sizeof *oc);
         snprintf(oc->id, sizeof oc->id, "%s", field(res, i, c0));
+        oc->gen = atoll(field(res, i, c0 + 19));
+        struct orch_charger *before = held_find(r, oc->id);
+        if (before && !before->dropped && !before->changing) {
+            /* taken again while an earlier claim of it still runs here: that one goes */
+            before->dropped = 1;
+            sim_charger_stop(before->ch);
+        }
         struct sim_charger_cfg cfg = {
             .identity = field(res, i, c0 + 1),
             .ws_url = field(res, i, c0 + 3),
@@ -428,14 +695,14 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
             .client_key_pem = field(res, i, c0 + 17),
             .behavior = field(res, i, c0 + 18) ? json_loads(field(res, i, c0 + 18), 0, NULL)
                                                 : NULL,
-            .start_delay_ms = field(res, i, c0 + 19) ? atol(field(res, i, c0 + 19)) : 0,
+            .start_delay_ms = field(res, i, c0 + 20) ? atol(field(res, i, c0 + 20)) : 0,
         };
         oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
         json_decref(cfg.behavior);
         if (!oc->ch) {
-            update(r, oc->id, "status", json_string("FAILED"));
-            update(r, oc->id, "error", json_string(v ? "bad ws_url" : "unknown ocpp_version"));
-            update(r, oc->id, "release", json_true());
+            update(r, oc, "status", json_string("FAILED"));
+            update(r, oc, "error", json_string(v ? "bad ws_url" : "unknown ocpp_version"));
+            update(r, oc, "release", json_true());
             free(oc);
             continue;
         }
@@ -466,7 +733,7 @@ static void claim_done(PGresult *res, const char *err, void *arg)
 
 static void claim(struct orch_runtime *r)
 {
-    if (r->claiming || r->stopping || !r->published || !db_ready(r->db))
+    if (r->claiming || r->stopping || !lease_held(r) || !db_ready(r->db))
         return;
     int room = r->opts.capacity - r->held - r->expand_room;
     if (room <= 0)
@@ -500,7 +767,7 @@ static void changes_done(PGresult *res, const char *err, void *arg)
             json_array_append_new(r->settle, json_string(PQgetvalue(res, i, 0)));
             continue;
         }
-        if (oc->changing)
+        if (oc->changing || oc->dropped)
             continue;
         CF_CLOG_INFO(sim_charger_identity(oc->ch), "%s",
                     strcmp(PQgetvalue(res, i, 1), "delete") == 0
@@ -513,7 +780,7 @@ static void changes_done(PGresult *res, const char *err, void *arg)
 
 static void poll_changes(struct orch_runtime *r)
 {
-    if (r->polling || r->stopping || r->held == 0 || !db_ready(r->db))
+    if (r->polling || r->stopping || r->held == 0 || r->fenced || !db_ready(r->db))
         return;
     const char *params[1] = {r->owner};
     r->polling = 1;
@@ -583,7 +850,7 @@ static void commands_taken(PGresult *res, const char *err, void *arg)
         struct orch_charger *oc = held_find(r, PQgetvalue(res, i, 1));
         json_t *args = json_loads(PQgetvalue(res, i, 3), 0, NULL), *result = NULL;
         char why[256] = "the charger is not running here (try again)";
-        int rc = oc && !oc->changing
+        int rc = oc && !oc->changing && !oc->dropped
                      ? sim_charger_command(oc->ch, PQgetvalue(res, i, 2), args, &result, why,
                                            sizeof why)
                      : -1;
@@ -599,7 +866,7 @@ static void commands_taken(PGresult *res, const char *err, void *arg)
 
 static void take_commands(struct orch_runtime *r)
 {
-    if (r->taking || r->stopping || r->held == 0 || !db_ready(r->db))
+    if (r->taking || r->stopping || r->held == 0 || !lease_held(r) || !db_ready(r->db))
         return;
     const char *params[1] = {r->owner};
     r->taking = 1;
@@ -635,14 +902,11 @@ static void report_outcomes(struct orch_runtime *r)
     free(text);
 }
 
-/* This runtime's row: its lease (every charger it holds is held while the row is
- * renewed, every second) and its load figures for GET /metrics. */
+/* This runtime's load figures for GET /metrics, every second, in its row (which the
+ * lease thread creates and renews: orch_lease.h). */
 static const char SQL_PUBLISH[] =
-    "INSERT INTO runtimes (owner, pid, capacity, held, metrics, lease_until) "
-    "VALUES ($1, $2::int, $3::int, $4::int, $5::jsonb, "
-    "  now() + make_interval(secs => $6::int)) "
-    "ON CONFLICT (owner) DO UPDATE SET held = EXCLUDED.held, metrics = EXCLUDED.metrics, "
-    "  seen_at = now(), lease_until = EXCLUDED.lease_until";
+    "UPDATE runtimes SET capacity = $2::int, held = $3::int, metrics = $4::jsonb, "
+    "  seen_at = now() WHERE owner = $1";
 
 static const char SQL_UNPUBLISH[] = "DELETE FROM runtimes WHERE owner = $1";
 
@@ -651,11 +915,7 @@ static void publish_done(PGresult *res, const char *err, void *arg)
     struct orch_runtime *r = arg;
     r->publishing = 0;
     if (err)
-        CF_LOG_WARN("orch", "cannot renew this runtime's lease: %s", err);
-    else if (!r->published) {
-        r->published = 1;          /* it may claim now */
-        claim(r);
-    }
+        CF_LOG_DEBUG("orch", "cannot write this runtime's figures: %s", err);
     if (r->stopping)
         finish_stop(r);
 }
@@ -673,14 +933,12 @@ static void publish(struct orch_runtime *r)
     json_decref(m);
     if (!text)
         return;
-    char pid[16], cap[16], held[16], lease[16];
-    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    char cap[16], held[16];
     snprintf(cap, sizeof cap, "%d", r->opts.capacity);
     snprintf(held, sizeof held, "%d", r->held);
-    snprintf(lease, sizeof lease, "%d", r->opts.lease_s);
-    const char *params[6] = {r->owner, pid, cap, held, text, lease};
+    const char *params[4] = {r->owner, cap, held, text};
     r->publishing = 1;
-    db_query(r->db, SQL_PUBLISH, 6, params, publish_done, r);
+    db_query(r->db, SQL_PUBLISH, 4, params, publish_done, r);
     free(text);
 }
 
@@ -692,12 +950,24 @@ json_t *orch_runtime_metrics(const struct orch_runtime *r)
                         json_integer(orch_logs_pending(r->logs)));
     json_object_set_new(m, "held", json_integer(r->held));
     json_object_set_new(m, "capacity", json_integer(r->opts.capacity));
+    json_object_set_new(m, "lease", json_pack("{s:I,s:I,s:I,s:I}",
+        "renewals", (json_int_t)(r->lease ? orch_lease_renewals(r->lease) : 0),
+        "renew_failures", (json_int_t)(r->lease ? orch_lease_failures(r->lease) : 0),
+        "fences", (json_int_t)r->fences, "superseded", (json_int_t)r->superseded));
+    json_object_set_new(m, "fenced", json_integer(r->fenced));
     return m;
 }
 
 const char *orch_runtime_owner(const struct orch_runtime *r)
 {
     return r->owner;
+}
+
+void orch_runtime_owner_prefix(int pid, char *out, size_t n)
+{
+    char host[32] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(out, n, "%.20s-%d-", host, pid);
 }
 
 static void notify_done(PGresult *res, const char *err, void *arg)
@@ -751,7 +1021,7 @@ static int write_room(void *arg)
 /* Writes the rows of a job accepted with its plan (orch_plans.h). */
 static void expand(struct orch_runtime *r)
 {
-    if (r->expanding || r->stopping || !r->published || !db_ready(r->db))
+    if (r->expanding || r->stopping || !lease_held(r) || !db_ready(r->db))
         return;
     r->expanding = 1;
     orch_plans_expand(r->loop, r->db, r->owner, write_room, expanded, r);
@@ -760,7 +1030,7 @@ static void expand(struct orch_runtime *r)
 static void claim_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
-    publish(r);          /* every second: the runtime lease, fresh figures */
+    publish(r);          /* every second: fresh figures */
     poll_changes(t->data);
     take_commands(t->data);
     look_for_work(r);
@@ -782,6 +1052,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     r->opts = *o;
     if (r->opts.lease_s < 2)
         r->opts.lease_s = 2;
+    r->fence_ms = ORCH_FENCE_MS(r->opts.lease_s);
     r->updates = json_object();
     r->settle = json_array();
     r->outcomes = json_array();
@@ -792,12 +1063,18 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     r->buckets = calloc(r->nbuckets, sizeof *r->buckets);
     unsigned char raw[8];
     RAND_bytes(raw, sizeof raw);
-    char host[32] = "";
-    gethostname(host, sizeof host - 1);
-    snprintf(r->owner, sizeof r->owner, "%.20s-%d-%02x%02x%02x%02x", host, (int)getpid(), raw[0],
-             raw[1], raw[2], raw[3]);
+    char prefix[40];
+    orch_runtime_owner_prefix((int)getpid(), prefix, sizeof prefix);
+    snprintf(r->owner, sizeof r->owner, "%s%02x%02x%02x%02x", prefix, raw[0], raw[1], raw[2],
+             raw[3]);
     r->sim = sim_runtime_new(loop, ctx, &r->opts.sim, &ev, r);
-    if (!r->sim || !r->buckets || !r->logs) {
+    if (r->sim && r->opts.conninfo)
+        r->lease = orch_lease_start(r->opts.conninfo, r->owner, r->opts.lease_s, r->fence_ms,
+                                    r->opts.capacity);
+    if (!r->sim || !r->buckets || !r->logs || !r->lease) {
+        if (!r->opts.conninfo)
+            CF_LOG_ERROR("orch", "a runtime needs the database's conninfo for its lease");
+        orch_lease_stop(r->lease);
         if (r->sim)
             sim_runtime_free(r->sim);
         json_decref(r->updates);
@@ -809,14 +1086,18 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
         free(r);
         return NULL;
     }
+    sim_runtime_set_guard(r->sim, may_send, r);
+    r->opts.conninfo = NULL;          /* borrowed: not kept */
     db_listen(db, "cf_claim", notified, r);
     uv_timer_init(loop, &r->claim_timer);
     uv_timer_init(loop, &r->flush_timer);
-    r->claim_timer.data = r->flush_timer.data = r;
+    uv_timer_init(loop, &r->fence_timer);
+    r->claim_timer.data = r->flush_timer.data = r->fence_timer.data = r;
     uv_timer_start(&r->claim_timer, claim_cb, 100, CLAIM_TICK_MS);
     uv_timer_start(&r->flush_timer, flush_cb, FLUSH_TICK_MS, FLUSH_TICK_MS);
-    CF_LOG_INFO("orch", "runtime %s: lease %d s, capacity %d", r->owner, r->opts.lease_s,
-                r->opts.capacity);
+    uv_timer_start(&r->fence_timer, fence_cb, FENCE_TICK_MS, FENCE_TICK_MS);
+    CF_LOG_INFO("orch", "runtime %s: lease %d s (self-fence after %d ms without renewal), capacity %d",
+                r->owner, r->opts.lease_s, r->fence_ms, r->opts.capacity);
     return r;
 }
 
@@ -864,6 +1145,8 @@ static void handle_closed(uv_handle_t *h)
 static void release_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
+    orch_lease_stop(r->lease);   /* no renewal may bring the row back */
+    r->lease = NULL;
     if (err) {
         CF_LOG_WARN("orch", "cannot release leases (they expire in %d s): %s", r->opts.lease_s,
                     err);
@@ -871,9 +1154,10 @@ static void release_done(PGresult *res, const char *err, void *arg)
         const char *params[1] = {r->owner};
         db_query(r->db, SQL_UNPUBLISH, 1, params, unpublish_done, NULL);
     }
-    r->handles_open = 2;
+    r->handles_open = 3;
     uv_close((uv_handle_t *)&r->claim_timer, handle_closed);
     uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
+    uv_close((uv_handle_t *)&r->fence_timer, handle_closed);
 }
 
 /* Stop sequence: chargers stop (their last outcomes merge into r->updates), the
@@ -881,7 +1165,8 @@ static void release_done(PGresult *res, const char *err, void *arg)
 static void finish_stop(struct orch_runtime *r)
 {
     if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
-        r->reporting || r->publishing || r->expanding || r->held > 0 ||
+        r->reporting || r->publishing || r->expanding || r->checking || r->unfencing ||
+        r->held > 0 ||
         orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
@@ -933,6 +1218,7 @@ void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *ar
     r->done_arg = arg;
     uv_timer_stop(&r->claim_timer);
     uv_timer_stop(&r->flush_timer);
+    uv_timer_stop(&r->fence_timer);
     uv_timer_start(&r->claim_timer, stop_deadline, STOP_DEADLINE_MS, 0);
     sim_runtime_stop_all(r->sim);
     finish_stop(r);

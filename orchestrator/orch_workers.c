@@ -8,11 +8,13 @@
 
 #include "cf_log.h"
 #include "db.h"
+#include "orch_runtime.h"
 
 #define RESTART_MS 1000
 #define KILL_AFTER_MS 30000       /* a worker that has not stopped by then is killed */
 #define DEMAND_MS 2000            /* on demand: how often to look for work without room */
 #define DEMAND_SETTLE_MS 6000     /* ... and how long a new worker has to publish its room */
+#define WATCH_MS 500              /* how often the workers' leases are looked at */
 
 extern char **environ;
 
@@ -41,6 +43,9 @@ struct orch_workers {
     int open_handles;           /* timers, pipes and processes not closed yet */
     uv_timer_t kill_timer;
     int kill_open;
+    struct db *watch;           /* orch_workers_watch: the leases of the workers */
+    uv_timer_t watch_timer;
+    int watch_open, watch_busy, kill_ms;
     void (*done)(void *arg, int unclean);
     void *done_arg;
     struct worker w[];
@@ -72,7 +77,7 @@ static void kill_cb(uv_timer_t *t)
 
 static void maybe_done(struct orch_workers *w)
 {
-    if (!w->stopping || w->open_handles > 0 || w->demand_busy)
+    if (!w->stopping || w->open_handles > 0 || w->demand_busy || w->watch_busy)
         return;
     for (char **p = w->argv; *p; p++)
         free(*p);
@@ -101,6 +106,44 @@ static void handle_closed(uv_handle_t *h)
     struct worker *k = h->data;
     k->all->open_handles--;
     maybe_done(k->all);
+}
+
+/* A worker that died: its row goes and its chargers (and a plan it was writing, held
+ * while the row lives) are claimable now, not after its lease. */
+static const char SQL_GIVE_BACK[] =
+    "WITH o AS (DELETE FROM runtimes WHERE pid = $1::int AND left(owner, length($2)) = $2 "
+    "  RETURNING owner), "
+    "c AS (UPDATE chargers SET lease_owner = NULL, connected = false "
+    "  WHERE lease_owner IN (SELECT owner FROM o) RETURNING 1) "
+    "SELECT count(*) FROM c";
+
+static void notified_done(PGresult *res, const char *err, void *arg)
+{
+}
+
+static void given_back(PGresult *res, const char *err, void *arg)
+{
+    struct orch_workers *w = arg;
+    w->watch_busy--;
+    if (err)
+        CF_LOG_WARN("workers", "cannot give a dead worker's chargers back (they are taken "
+                    "when its lease ends): %s", err);
+    else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "0") != 0) {
+        CF_LOG_INFO("workers", "%s charger%s of the dead worker given back", PQgetvalue(res, 0, 0),
+                    strcmp(PQgetvalue(res, 0, 0), "1") ? "s" : "");
+        db_query(w->watch, "NOTIFY cf_claim", 0, NULL, notified_done, NULL);
+    }
+    maybe_done(w);
+}
+
+static void give_back(struct orch_workers *w, int pid)
+{
+    char spid[16], prefix[64];
+    snprintf(spid, sizeof spid, "%d", pid);
+    orch_runtime_owner_prefix(pid, prefix, sizeof prefix);
+    const char *params[2] = {spid, prefix};
+    w->watch_busy++;
+    db_query(w->watch, SQL_GIVE_BACK, 2, params, given_back, w);
 }
 
 static void restart_cb(uv_timer_t *t)
@@ -138,6 +181,8 @@ static void exited(uv_process_t *p, int64_t status, int signal)
     CF_LOG_WARN("workers", "%s %d (pid %d) %s %d: starting it again in %d ms", k->all->argv[1], k->index,
                 p->pid, signal ? "killed by signal" : "exited with status",
                 signal ? signal : (int)status, RESTART_MS);
+    if (w->watch)
+        give_back(w, p->pid);
     uv_timer_start(&k->restart, restart_cb, RESTART_MS, 0);
 }
 
@@ -223,6 +268,78 @@ static void demand_cb(uv_timer_t *t)
     db_query(w->demand, SQL_DEMAND, 0, NULL, demand_done, w);
 }
 
+/* The workers (pids, with their owner prefixes) whose last renewal is older than $3 ms. */
+static const char SQL_STALE[] =
+    "SELECT p.pid, r.owner, "
+    "  (extract(epoch FROM now() - (r.lease_until - make_interval(secs => r.lease_s))) "
+    "   * 1000)::bigint "
+    "FROM unnest($1::int[], $2::text[]) AS p(pid, prefix) "
+    "JOIN runtimes r ON r.pid = p.pid AND left(r.owner, length(p.prefix)) = p.prefix "
+    "WHERE now() > r.lease_until - make_interval(secs => r.lease_s) "
+    "  + make_interval(secs => $3::float8 / 1000)";
+
+static void stale_done(PGresult *res, const char *err, void *arg)
+{
+    struct orch_workers *w = arg;
+    w->watch_busy--;
+    if (w->stopping || err) {
+        maybe_done(w);
+        return;
+    }
+    for (int i = 0; i < PQntuples(res); i++) {
+        int pid = atoi(PQgetvalue(res, i, 0));
+        for (int j = 0; j < w->n; j++) {
+            struct worker *k = &w->w[j];
+            if (!k->running || k->proc.pid != pid)
+                continue;
+            CF_LOG_ERROR("workers", "%s %d (pid %d) has not renewed its lease for %s ms (paused "
+                         "or hung, its chargers still connected): killing it before another "
+                         "runtime may take them", w->argv[1], k->index, pid,
+                         PQgetvalue(res, i, 2));
+            uv_process_kill(&k->proc, SIGKILL);
+        }
+    }
+}
+
+static void watch_cb(uv_timer_t *t)
+{
+    struct orch_workers *w = t->data;
+    if (w->watch_busy || w->stopping || !db_ready(w->watch))
+        return;
+    struct db_array pids = {0}, prefixes = {0};
+    for (int i = 0; i < w->n; i++) {
+        if (!w->w[i].running)
+            continue;
+        char spid[16], prefix[64];
+        snprintf(spid, sizeof spid, "%d", w->w[i].proc.pid);
+        orch_runtime_owner_prefix(w->w[i].proc.pid, prefix, sizeof prefix);
+        db_array_add(&pids, spid, strlen(spid));
+        db_array_add(&prefixes, prefix, strlen(prefix));
+    }
+    if (pids.count > 0 && db_array_text(&pids) && db_array_text(&prefixes)) {
+        char ms[16];
+        snprintf(ms, sizeof ms, "%d", w->kill_ms);
+        const char *params[3] = {db_array_text(&pids), db_array_text(&prefixes), ms};
+        w->watch_busy++;
+        db_query(w->watch, SQL_STALE, 3, params, stale_done, w);
+    }
+    db_array_free(&pids);
+    db_array_free(&prefixes);
+}
+
+void orch_workers_watch(struct orch_workers *w, struct db *db, int kill_ms)
+{
+    if (w->watch || w->stopping)
+        return;
+    w->watch = db;
+    w->kill_ms = kill_ms;
+    uv_timer_init(w->loop, &w->watch_timer);
+    w->watch_timer.data = w;
+    w->watch_open = 1;
+    w->open_handles++;
+    uv_timer_start(&w->watch_timer, watch_cb, WATCH_MS, WATCH_MS);
+}
+
 struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
                                         const char *const *args, const char *conninfo,
                                         struct db *demand)
@@ -287,6 +404,10 @@ void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int uncle
     if (w->demand_open) {
         w->demand_open = 0;
         uv_close((uv_handle_t *)&w->demand_timer, timer_closed);
+    }
+    if (w->watch_open) {
+        w->watch_open = 0;
+        uv_close((uv_handle_t *)&w->watch_timer, timer_closed);
     }
     for (int i = 0; i < w->n; i++) {
         struct worker *k = &w->w[i];

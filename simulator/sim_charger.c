@@ -115,6 +115,11 @@ static void tx_push(struct sim_charger *ch, char *text, const char *id, const ch
 {
     if (!text)
         return;
+    if (!sim_may_send(ch->rt)) {    /* fenced: this runtime may not speak for it now */
+        CF_CLOG_DEBUG(ch->identity, "not sent (lease not renewed): %s", text);
+        free(text);
+        return;
+    }
     size_t len = strlen(text);
     log_frame(ch, "out", action, id, text, len);
     CF_CLOG_DEBUG(ch->identity, "-> %s", text);
@@ -1164,7 +1169,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
             return -1;
         }
         struct sim_out *o = ch->tx_head;
-        if (!o)
+        if (!o || !sim_may_send(ch->rt))   /* fenced: the frames wait (and go with it) */
             return 0;
         ch->tx_head = o->next;
         if (!ch->tx_head)

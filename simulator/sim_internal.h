@@ -46,10 +46,18 @@ struct sim_runtime {
     int pump_active;
     int freeing;
     struct sim_metrics m;
+    int (*guard)(void *arg);           /* sim_runtime_set_guard; NULL: always may */
+    void *guard_arg;
     char **sources;                    /* source addresses, used in turn; NULL: any */
     int n_sources;
     unsigned next_source;
 };
+
+/* Whether the chargers of rt may use their websockets now (sim_runtime_set_guard). */
+static inline int sim_may_send(const struct sim_runtime *rt)
+{
+    return !rt->guard || rt->guard(rt->guard_arg);
+}
 
 enum sim_state {
     SIM_IDLE,          /* waiting for a timer (backoff / first connect) */

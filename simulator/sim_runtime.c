@@ -178,7 +178,7 @@ static void pump_cb(uv_idle_t *h)
     struct sim_runtime *rt = h->data;
     int limited = 0;
     while (rt->wait_head && rt->connecting < rt->opts.max_connecting &&
-           !(limited = !rate_take(rt))) {
+           sim_may_send(rt) && !(limited = !rate_take(rt))) {
         struct sim_charger *ch = rt->wait_head;
         rt->wait_head = ch->wait_next;
         if (!rt->wait_head)
@@ -188,7 +188,8 @@ static void pump_cb(uv_idle_t *h)
         if (sim_charger_connect(ch) != 0)
             rt->connecting--;
     }
-    if (limited || !rt->wait_head || rt->connecting >= rt->opts.max_connecting) {
+    if (limited || !rt->wait_head || rt->connecting >= rt->opts.max_connecting ||
+        !sim_may_send(rt)) {
         uv_idle_stop(h);
         rt->pump_active = 0;
     }
@@ -299,6 +300,12 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
     rt->handles = 3;
     uv_timer_start(&rt->deadlines, deadlines_cb, DEADLINE_TICK_MS, DEADLINE_TICK_MS);
     return rt;
+}
+
+void sim_runtime_set_guard(struct sim_runtime *rt, int (*may_send)(void *arg), void *arg)
+{
+    rt->guard = may_send;
+    rt->guard_arg = arg;
 }
 
 void sim_runtime_stop_all(struct sim_runtime *rt)

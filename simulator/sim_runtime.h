@@ -105,6 +105,13 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
                                     const struct sim_runtime_opts *o,
                                     const struct sim_events *ev, void *arg);
 
+/* may_send(arg) is asked before a charger writes a frame and before a connection
+ * starts; 0 means the runtime may not use its chargers' websockets now (its owner's
+ * lease is not renewed: fencing, orchestrator/orch_lease.h): the frame is dropped,
+ * queued frames wait, the connection is not started; close frames still go. The owner
+ * then stops the chargers. NULL: always may. Cheap: it runs for every frame. */
+void sim_runtime_set_guard(struct sim_runtime *rt, int (*may_send)(void *arg), void *arg);
+
 /* Stops every charger (clean websocket close); `gone` fires for each. The runtime is
  * freed by sim_runtime_free once sim_runtime_count() is 0 or the context is destroyed. */
 void sim_runtime_stop_all(struct sim_runtime *rt);

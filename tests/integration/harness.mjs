@@ -93,6 +93,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     calls: new Map(),        // identity → [{method, params}] of session messages
     order: new Map(),        // identity → [method] of every message received, in order
     raw: new Map(),          // identity → [every frame received, parsed]
+    sockets: new Map(),      // identity → [{opened, closed, frames, lastFrame}] per connection
     nextTxId: 1,
     clients: new Set(),
   };
@@ -108,8 +109,12 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
   const push = (m, id, v) => { if (!m.has(id)) m.set(id, []); m.get(id).push(v); };
   server.on('client', client => {
     const id = client.identity;
+    const sock = { opened: Date.now(), closed: null, frames: 0, lastFrame: null };
+    push(peer.sockets, id, sock);
     client.on('message', ({ message, outbound }) => {
       if (outbound) return;
+      sock.frames++;
+      sock.lastFrame = Date.now();
       try {
         const m = JSON.parse(String(message));
         push(peer.raw, id, m);
@@ -123,7 +128,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     peer.live.set(id, (peer.live.get(id) ?? 0) + 1);
     peer.maxLive = Math.max(peer.maxLive, peer.live.get(id));
     client.on('strictValidationFailure', ev => peer.failures.push({ identity: id, method: ev.method, error: String(ev.error), outbound: ev.outbound }));
-    client.on('close', () => { peer.live.set(id, peer.live.get(id) - 1); peer.clients.delete(client); });
+    client.on('close', () => { sock.closed = Date.now(); peer.live.set(id, peer.live.get(id) - 1); peer.clients.delete(client); });
     client.handle('BootNotification', ({ params }) => {
       push(peer.boots, id, params);
       const ans = boot ? boot(id, params, peer.boots.get(id).length) : { status: 'Accepted', interval: 300 };
@@ -342,8 +347,8 @@ export async function until(fn, { timeoutMs = 30000, what = 'condition' } = {}) 
 }
 
 // Starts `chargefleet worker` on the same database; resolves once it is running.
-export async function startWorker({ db, extraArgs = [] } = {}) {
-  const child = spawn(BIN, ['worker', '--db', db, '--lease-seconds', '5', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startWorker({ db, extraArgs = [], env = {} } = {}) {
+  const child = spawn(BIN, ['worker', '--db', db, '--lease-seconds', '5', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   child.stdout.on('data', d => { log += d; });
   child.stderr.on('data', d => { log += d; });
