@@ -136,6 +136,8 @@ struct app {
     struct db *api_db;              /* the API's own: requests never queue behind a claim,
                                      * a batch of charger logs or an outcome write */
     struct orch_runtime *rt;
+    int worker_slots;               /* --workers: local workers serve may run */
+    int worker_capacity;            /* the chargers each of them takes */
     struct api *api;
     struct api_server *server;
     struct orch_sweep *sweep;
@@ -445,6 +447,16 @@ static json_t *local_runtime(void *arg)
                      (int)getpid(), "age_s", 0.0, "metrics", orch_runtime_metrics(a->rt));
 }
 
+/* What the local workers serve may still start could take (--workers auto). */
+static long spare_room(void *arg)
+{
+    struct app *a = arg;
+
+    if (!a->workers || a->stopping)
+        return 0;
+    return (long)(a->worker_slots - orch_workers_running(a->workers)) * a->worker_capacity;
+}
+
 static void kick_runtime(void *arg)
 {
     struct app *a = arg;
@@ -549,8 +561,11 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         } else {
             a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo,
                                             c->workers_auto ? a->db : NULL);
-            if (a->workers)
+            if (a->workers) {
                 orch_workers_watch(a->workers, a->db, ORCH_KILL_MS(c->lease_s));
+                a->worker_slots = c->workers;
+                a->worker_capacity = c->capacity;
+            }
         }
     }
     if (with_api && c->builtin_url[0]) {
@@ -575,6 +590,7 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             .builtin_csms = c->builtin_url[0] != '\0',
             .kick = kick_runtime, .kick_arg = a,
             .local_runtime = local_runtime, .local_runtime_arg = a,
+            .spare_room = spare_room, .spare_room_arg = a,
         };
         snprintf(public_url, sizeof(public_url), "http://%s:%d", c->host, c->port);
         ao.public_url = public_url;
@@ -588,7 +604,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         }
         struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(a->server)};
         api_set_fetch_env(a->api, &fe);
-        a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS, c->log_retention_h * 3600);
+        a->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS, c->log_retention_h * 3600,
+                                    c->provision_timeout);
         a->push = api_ocpi_push_start(a->db, &fe, PUSH_MS);
         printf("chargefleet: listening on %s\n", public_url);
         fflush(stdout);

@@ -49,9 +49,38 @@ static void add_warnings(struct op *op, json_t *body)
     }
 }
 
+/* A job's chargers beyond the room the runtimes have (doc's room_left: the live
+ * runtimes' room less what waited already, before this job) and the local workers not
+ * started yet could add: the 202 says so. room_left leaves doc. */
+static void add_room_warning(struct op *op, json_t *doc, json_t *body, const char *count_key)
+{
+    json_t *left = json_object_get(doc, "room_left");
+    json_int_t n = json_integer_value(json_object_get(doc, count_key));
+    json_int_t room = json_integer_value(left);
+    if (json_is_integer(left)) {
+        json_int_t spare = op->api->spare_room ? op->api->spare_room(op->api->spare_room_arg) : 0;
+        if (room < 0)
+            room = 0;
+        if (n > room + spare) {
+            json_t *all = json_object_get(body, "warnings");
+            if (!json_is_array(all))
+                json_object_set_new(body, "warnings", all = json_array());
+            json_array_append_new(all, json_sprintf(
+                "capacity: %lld of these %lld chargers have no room yet (the runtimes "
+                "running can take %lld more%s); they wait PENDING and FAIL with \"no "
+                "runtime has room\" after the provision timeout unless room comes: start "
+                "`chargefleet worker` on this database, or give serve more --workers or "
+                "--capacity", (long long)(n - room - spare), (long long)n, (long long)room,
+                spare > 0 ? ", the local workers serve may still start more" : ""));
+        }
+    }
+    json_object_del(doc, "room_left");
+}
+
 /* The 202 of a job; url_fmt takes the parent id and the job id. Extra counts of the
  * created document (locations, chargers) are passed on. */
-static void respond_job_accepted(struct op *op, const char *json, const char *url_fmt)
+static void respond_job_accepted(struct op *op, const char *json, const char *url_fmt,
+                                 const char *count_key)
 {
     json_t *doc = parse_doc(json);
     const char *job = json_string_value(json_object_get(doc, "job_id"));
@@ -61,6 +90,7 @@ static void respond_job_accepted(struct op *op, const char *json, const char *ur
     json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "job_id", job, "status", "PENDING",
                              "status_url", url, "workflow_run_id", job);
     json_object_del(doc, "job_id");
+    add_room_warning(op, doc, body, count_key);
     json_object_update(body, doc);
     add_warnings(op, body);
     api_req_respond_json(op->req, 202, body);
@@ -247,7 +277,7 @@ static void chargers_created(enum orch_status st, const char *json, const char *
     struct op *op = arg;
 
     if (!answer_failure(op, st, detail, "location"))
-        respond_job_accepted(op, json, "/ocpp/locations/%s/chargers/jobs/%s");
+        respond_job_accepted(op, json, "/ocpp/locations/%s/chargers/jobs/%s", "count");
     op_free(op);
 }
 
@@ -327,7 +357,7 @@ static void locations_created(enum orch_status st, const char *json, const char 
     struct op *op = arg;
 
     if (!answer_failure(op, st, detail, "CPO"))
-        respond_job_accepted(op, json, "/ocpi/cpos/%s/locations/jobs/%s");
+        respond_job_accepted(op, json, "/ocpi/cpos/%s/locations/jobs/%s", "chargers");
     op_free(op);
 }
 
@@ -455,6 +485,7 @@ static void cpo_created(enum orch_status st, const char *json, const char *detai
             json_object_set_new(role, "role", json_string("CPO"));
             json_object_set_new(payload, "roles", json_pack("[o]", role));
         }
+        add_room_warning(op, doc, res, "chargers");
         add_warnings(op, res);
         api_req_respond_json(op->req, 202, res);
         json_decref(doc);

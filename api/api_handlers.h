@@ -34,6 +34,8 @@ struct api {
     struct follower *followers;     /* live log streams (api_logs.c) */
     json_t *(*local_runtime)(void *arg);
     void *local_runtime_arg;
+    long (*spare_room)(void *arg);  /* api_opts.spare_room */
+    void *spare_room_arg;
 };
 
 /* One request in flight through the database. */

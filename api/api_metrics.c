@@ -190,6 +190,14 @@ char *api_metrics_text(json_t *fleet, json_t *local)
          "Chargers whose websocket is up with an accepted boot (all runtimes).");
     fprintf(f, "chargefleet_chargers_connected %lld\n",
             (long long)json_integer_value(json_object_get(fleet, "connected")));
+    json_int_t room = json_integer_value(json_object_get(fleet, "room_left"));
+    head(f, "chargefleet_room_left", "gauge",
+         "Chargers the live runtimes can still take, less those already waiting for one.");
+    fprintf(f, "chargefleet_room_left %lld\n", (long long)(room > 0 ? room : 0));
+    head(f, "chargefleet_chargers_without_room", "gauge",
+         "Chargers waiting that no live runtime has room for (start workers or raise "
+         "--capacity).");
+    fprintf(f, "chargefleet_chargers_without_room %lld\n", (long long)(room < 0 ? -room : 0));
 
     head(f, "chargefleet_runtime_last_seen_seconds", "gauge",
          "Seconds since the runtime last wrote its figures.");

@@ -498,6 +498,8 @@ struct api *api_new(const struct api_opts *o)
     a->kick_arg = o->kick_arg;
     a->local_runtime = o->local_runtime;
     a->local_runtime_arg = o->local_runtime_arg;
+    a->spare_room = o->spare_room;
+    a->spare_room_arg = o->spare_room_arg;
     a->token_tenants = json_object();
     return a;
 }

@@ -21,6 +21,10 @@ struct api_opts {
      * reference; see orch_runtime_metrics), or NULL. */
     json_t *(*local_runtime)(void *arg);
     void *local_runtime_arg;
+    /* Chargers the local workers serve has not started yet could take (--workers auto),
+     * for the 202's capacity warning. NULL: none. */
+    long (*spare_room)(void *arg);
+    void *spare_room_arg;
 };
 
 struct api;

@@ -49,7 +49,8 @@ static const char SQL_CREATE_CHARGERS[] =
     "j AS (INSERT INTO jobs (id, kind, location_id, tenant, connect_rate, plan, planned) "
     "  SELECT gen_random_uuid(), 'chargers', id, $3, $4::float8, $2::jsonb->'groups', "
     "    ($2::jsonb->>'count')::int FROM loc RETURNING id, planned) "
-    "SELECT json_build_object('job_id', j.id, 'count', j.planned) FROM j";
+    "SELECT json_build_object('job_id', j.id, 'count', j.planned, "
+    "  'room_left', cf_room_left()) FROM j";
 
 static const char SQL_CREATE_LOCATIONS[] =
     "WITH cp AS (SELECT id FROM cpos "
@@ -65,7 +66,7 @@ static const char SQL_CREATE_LOCATIONS[] =
     "  SELECT p.lid, j.id, r.* FROM p, j, "
     "    json_to_recordset(p.loc->'chargers') AS r(" ORCH_SQL_CHARGER_TYPES ") RETURNING 1) "
     "SELECT json_build_object('job_id', j.id, 'locations', (SELECT count(*) FROM l), "
-    "  'chargers', (SELECT count(*) FROM c)) FROM j";
+    "  'chargers', (SELECT count(*) FROM c), 'room_left', cf_room_left()) FROM j";
 
 /* The CPO, its job, its locations and their chargers: one statement. */
 static const char SQL_CREATE_CPO[] =
@@ -101,7 +102,8 @@ static const char SQL_CREATE_CPO[] =
     "SELECT json_build_object('cpo_id', cp.id::text, 'job_id', ids.job, "
     "  'party_id', cp.party_id, 'requested_party_id', cp.requested_party_id, "
     "  'expires_at', " ORCH_SQL_RFC3339("cp.expires_at") ", "
-    "  'locations', (SELECT count(*) FROM l), 'chargers', (SELECT count(*) FROM c)) "
+    "  'locations', (SELECT count(*) FROM l), 'chargers', (SELECT count(*) FROM c), "
+    "  'room_left', cf_room_left()) "
     "FROM cp, ids";
 
 static const char SQL_CHARGERS_JOB[] =
@@ -162,6 +164,7 @@ static const char SQL_FLEET_METRICS[] =
     "  'chargers', (SELECT COALESCE(json_object_agg(status, n), '{}') "
     "               FROM (SELECT status, count(*) AS n FROM chargers GROUP BY status) x), "
     "  'connected', (SELECT count(*) FROM chargers WHERE connected), "
+    "  'room_left', cf_room_left(), "
     "  'runtimes', (SELECT COALESCE(json_agg(json_build_object('owner', owner, 'pid', pid, "
     "                  'age_s', round(extract(epoch FROM now() - seen_at)::numeric, 1), "
     "                  'metrics', metrics) ORDER BY started_at, owner), '[]') "

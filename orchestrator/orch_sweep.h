@@ -12,9 +12,11 @@
 
 struct orch_sweep;
 
-/* Starts sweeping every interval_ms on loop. NULL when out of memory. */
+/* Starts sweeping every interval_ms on loop: TTL expiry, deletions, the log retention,
+ * and chargers no runtime claimed within provision_timeout_s (their step FAILED: "no
+ * runtime has room", sql/028_capacity.sql). NULL when out of memory. */
 struct orch_sweep *orch_sweep_start(uv_loop_t *loop, struct db *db, int interval_ms,
-                                    int log_retention_s);
+                                    int log_retention_s, int provision_timeout_s);
 /* One sweep now, blocking, before a process's loop and runtime start: a fleet whose TTL
  * ended while nothing ran is deleted before any runtime can claim (and connect) its
  * chargers. Returns the CPOs it found expired, or -1 (logged; the periodic sweep
