@@ -2,7 +2,7 @@
 // (ocpp-rpc in strictMode: every frame is checked against the official OCPP JSON
 // schemas) and the real `chargefleet serve` binary. Everything stops by itself.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync, appendFileSync } from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,8 +39,9 @@ function asPostgres(cmd, args) {
   return isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 
-// A private PostgreSQL cluster on a unix socket in a temp dir.
-export async function startPostgres() {
+// A private PostgreSQL cluster on a unix socket in a temp dir (and on TCP at the
+// addresses in listen, e.g. '10.199.9.1', when given: trust, as on the socket).
+export async function startPostgres({ listen = '' } = {}) {
   const dir = mkdtempSync('/tmp/cf-test-pg-');
   if (isRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
@@ -51,8 +52,9 @@ export async function startPostgres() {
   const port = await freePort();
   const run = (cmd, args) => { const [c, a] = asPostgres(cmd, args); execFileSync(c, a, { stdio: 'pipe' }); };
   run(pgBin('initdb'), ['-D', `${dir}/data`, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  if (listen) appendFileSync(`${dir}/data/pg_hba.conf`, 'host all all samenet trust\n');
   const start = () => run(pgBin('pg_ctl'), ['-D', `${dir}/data`, '-l', `${dir}/server.log`, '-w', '-t', '30', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses='' -c fsync=off -c max_connections=50`, 'start']);
+    `-p ${port} -k ${dir} -c listen_addresses='${listen}' -c fsync=off -c max_connections=50`, 'start']);
   start();
   return {
     url: `postgresql://postgres@/postgres?host=${dir}&port=${port}`,
@@ -76,7 +78,7 @@ export async function startPostgres() {
 // fields {status, interval} (n = 1 for the first boot of that identity).
 // reject(handshake) → an HTTP status to refuse the websocket upgrade with, or 0.
 // authDelayMs(identity): hold that charger's websocket handshake this long (0: none).
-export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, hangFirst = [], authDelayMs } = {}) {
+export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, hangFirst = [], authDelayMs, host = '127.0.0.1' } = {}) {
   const server = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true });
   const peer = {
     boots: new Map(),        // identity → [params...]
@@ -177,10 +179,10 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     httpServer.on('upgrade', server.handleUpgrade);
     await new Promise(r => httpServer.listen(port, '127.0.0.1', r));
   } else {
-    httpServer = await server.listen(port, '127.0.0.1');
+    httpServer = await server.listen(port, host);
   }
   peer.port = port;
-  peer.url = `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ocpp`;
+  peer.url = `${tls ? 'wss' : 'ws'}://${tls ? '127.0.0.1' : host}:${port}/ocpp`;
   peer.server = server;
   peer.client = id => [...peer.clients].find(c => c.identity === id);
   // session messages of a charger: how many so far, and those since such a mark
@@ -347,8 +349,12 @@ export async function until(fn, { timeoutMs = 30000, what = 'condition' } = {}) 
 }
 
 // Starts `chargefleet worker` on the same database; resolves once it is running.
-export async function startWorker({ db, extraArgs = [], env = {} } = {}) {
-  const child = spawn(BIN, ['worker', '--db', db, '--lease-seconds', '5', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+// netns: run it in that network namespace (`ip netns exec`, which execs: same pid).
+export async function startWorker({ db, extraArgs = [], env = {}, netns } = {}) {
+  const args = ['worker', '--db', db, '--lease-seconds', '5', ...extraArgs];
+  const child = netns
+    ? spawn('ip', ['netns', 'exec', netns, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+    : spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   child.stdout.on('data', d => { log += d; });
   child.stderr.on('data', d => { log += d; });
