@@ -4,7 +4,7 @@
 // hostile_input.test.mjs replays the committed corpus.
 //
 // One line per request: {id, name, method, path, body? | raw? (text) | raw_b64? (bytes),
-// field? (a name the detail must mention), closed_ok? (see SEG)}. Placeholders, filled in by the test:
+// field? (a name the detail must mention), closed_ok? (see SEG), ocpi? (see OCPI)}. Placeholders, filled in by the test:
 // {location_id}, {cpo_id}, {charger_id} (a charger, location and CPO that exist),
 // {missing} (a UUID nothing has), {ws} (an allowed ws_url), {ca_dir} (serve's --ca-dir).
 //
@@ -252,6 +252,22 @@ add({ name: 'no bearer token', method: 'POST', path: '/ocpi/cpos', body: { templ
 add({ name: 'wrong bearer token', method: 'PUT', path: '/ocpp/chargers/{charger_id}', body: { template_name: 'x' }, token: "x' OR '1'='1" });
 add({ name: 'unknown route', method: 'GET', path: '/ocpp/../../etc/passwd' });
 add({ name: 'chunked body', method: 'POST', path: '/ocpi/cpos', raw: '{}', headers: { 'transfer-encoding': 'chunked' } });
+
+// OCPI routes (their own token, OCPI's envelope: ocpi: the test wants status_message, not
+// detail): without a token, with a hostile one, on hostile party segments
+const OCPI = ['versions', '2.2.1', '2.2.1/credentials', '2.2.1/locations', '2.2.1/locations/x', '2.2.1/locations/x/y',
+  '2.2.1/locations/x/y/z', '2.1.1', '2.1.1/credentials', '2.1.1/locations', '2.1.1/locations/x/y/z'];
+const OCPI_TOKENS = [null, "Token ' OR '1'='1", 'Token ../../etc/passwd', 'Bearer ' + 'A'.repeat(400)];
+OCPI.forEach((sub, i) => {
+  for (const [k, party] of ['{cpo_id}', "x'%20OR%201=1", '..%2F..'].entries()) {
+    const headers = OCPI_TOKENS[(i + k) % OCPI_TOKENS.length] ? { authorization: OCPI_TOKENS[(i + k) % OCPI_TOKENS.length] } : {};
+    add({ name: `OCPI GET ${party.slice(0, 12)}/${sub}`, method: 'GET', path: `/ocpi/${party}/${sub}`, token: null, headers, ocpi: true });
+  }
+});
+for (const m of ['POST', 'PUT', 'DELETE'])
+  for (const v of ['2.2.1', '2.1.1'])
+    add({ name: `OCPI ${m} ${v} credentials, hostile token and body`, method: m, path: `/ocpi/{cpo_id}/${v}/credentials`, token: null,
+      headers: { authorization: "Token x' OR '1'='1" }, body: { token: "'; DROP TABLE ocpi_peers; --", url: 'file:///etc/passwd', roles: [{}] }, ocpi: true });
 
 for (const e of out) if (e.path.includes('%00')) e.closed_ok = true;
 writeFileSync(new URL('corpus.jsonl', import.meta.url), out.map(e => JSON.stringify(e)).join('\n') + '\n');
