@@ -310,7 +310,8 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
      * identity_prefix) leaves room for the random ones */
     if (json_object_get(g, "chargers_number") && !json_object_get(g, "charger_ids") &&
         strlen(full_prefix) > VC_PREFIX_MAX)
-        vc_err(v, AT_KEY(tloc, "identity_prefix"), "value_error.identity",
+        vc_err(v, v->pre_field ? AT_KEY(loc, v->pre_field) : AT_KEY(tloc, "identity_prefix"),
+            "value_error.identity",
             "identity prefix '%.60s' is %zu characters: with the %d-character random suffix "
             "an identity would pass %d", full_prefix, strlen(full_prefix), ORCH_SUFFIX_HEX,
             ORCH_IDENTITY_MAX);
@@ -562,6 +563,7 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
         snprintf(name, sizeof(name), "%s %s %02ld", prefix, lt->name, k + 1);
         json_decref(v.seen);
         v.seen = json_object();
+        v.pre_field = "name_prefix";
         vc_template_rows(&v, lt, counts, pre, ws, NULL, loc, rows);
         json_t *item = vc_template_item(lt, name), *l = vc_location_fields(&v, item, loc, lt->slug);
         json_decref(item);

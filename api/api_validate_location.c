@@ -297,8 +297,10 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
     }
     json_t *l = vc_location_fields(v, merged, ovloc, t->slug), *rows = json_array();
     json_decref(merged);
+    v->pre_field = "identity_prefix";   /* the override's (or the automatic L01_) */
     if (!empty)
         vc_template_rows(v, t, NULL, pre, ws, ver, ovloc, rows);
+    v->pre_field = NULL;
     json_decref(ovloc);
     return with_chargers(v, l, rows, errs);
 }

@@ -20,6 +20,9 @@ struct vctx {
     long total;
     int defer;               /* groups stay groups (expanded after the 202), see vc_group */
     int template_groups;     /* a template's groups: one of size 0 is no error (overrides) */
+    const char *pre_field;   /* the body field (at a group's loc) that sets what vc_group's
+                                pre starts with, to blame when it leaves no room; NULL: the
+                                group template's identity_prefix */
     struct orch_rng rng;
 };
 

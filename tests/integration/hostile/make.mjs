@@ -183,6 +183,8 @@ for (const p of ['a/', 'x y', 'P'.repeat(43), 'ü_', '%2e%2e'])
     body: [{ template: { ...AC, ws_url: '{ws}', identity_prefix: p }, chargers_number: 2 }], field: 'identity_prefix' });
 add({ name: 'chargers: identity_prefix + id over 48', method: 'POST', path: '/ocpp/locations/{location_id}/chargers',
   body: [{ template: { ...AC, ws_url: '{ws}', identity_prefix: 'P'.repeat(40) }, charger_ids: ['I'.repeat(9)] }], field: 'charger_ids' });
+add({ name: 'location template: identity_prefix override + the template group prefix + suffix over 48', method: 'POST',
+  path: '/ocpi/cpos/{cpo_id}/locations', body: [{ template: 'urban-ac-hub', overrides: { identity_prefix: 'P'.repeat(42) } }], field: 'identity_prefix' });
 add({ name: 'cpo: name_prefix not URL-safe', method: 'POST', path: '/ocpi/cpos',
   body: { template: 'small-urban-ac', ws_url: '{ws}', name_prefix: 'a/b', overrides: { locations: 1, chargers_per_location: 0 } }, field: 'name_prefix' });
 add({ name: 'cpo: name_prefix + template prefixes leave no room for the suffix', method: 'POST', path: '/ocpi/cpos',
