@@ -306,16 +306,6 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
                 "identity_prefix: at most %d of " VC_IDENTITY_RULE, VC_PREFIX_MAX);
     }
     snprintf(full_prefix, sizeof(full_prefix), "%s%s", pre, prefix ? prefix : "");
-    /* what is put before the suffixes (a location's L01_, a CPO's name_prefix, the
-     * identity_prefix) leaves room for the random ones */
-    if (json_object_get(g, "chargers_number") && !json_object_get(g, "charger_ids") &&
-        strlen(full_prefix) > VC_PREFIX_MAX)
-        vc_err(v, v->pre_field ? AT_KEY(loc, v->pre_field) : AT_KEY(tloc, "identity_prefix"),
-            "value_error.identity",
-            "identity prefix '%.60s' is %zu characters: with the %d-character random suffix "
-            "an identity would pass %d", full_prefix, strlen(full_prefix), ORCH_SUFFIX_HEX,
-            ORCH_IDENTITY_MAX);
-
     ids = json_object_get(g, "charger_ids");
     idsloc = AT_KEY(loc, "charger_ids");
     if (ids && !json_is_null(ids) && !json_is_array(ids)) {
@@ -355,6 +345,14 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         json_object_set_new(v->seen, identity, json_true());
     }
     has_number = vc_opt_int(v, g, "chargers_number", loc, 0, API_MAX_CHARGERS, &number);
+    /* what is put before random suffixes (a location's L01_, a CPO's name_prefix, the
+     * identity_prefix) leaves room for them */
+    if (has_number == 1 && number > (long)json_array_size(ids) && strlen(full_prefix) > VC_PREFIX_MAX)
+        vc_err(v, v->pre_field ? AT_KEY(loc, v->pre_field) : AT_KEY(tloc, "identity_prefix"),
+            "value_error.identity",
+            "identity prefix '%.60s' is %zu characters: with the %d-character random suffix "
+            "an identity would pass %d", full_prefix, strlen(full_prefix), ORCH_SUFFIX_HEX,
+            ORCH_IDENTITY_MAX);
     if (has_number == 0 && !ids)
         vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.missing",
             "give charger_ids or chargers_number");
