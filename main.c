@@ -19,6 +19,7 @@
 
 #include "api_http.h"
 #include "api_ocpi_push.h"
+#include "api_policy.h"
 #include "api_routes.h"
 #include "cf_log.h"
 #include "cf_net.h"
@@ -98,6 +99,14 @@ static const char SERVE_USAGE[] =
     "                              csms` there for chargers given no ws_url (127.0.0.1:0:\n"
     "                              a free port, in /healthz); off: such chargers are\n"
     "                              refused (422)\n"
+    "  --ca-dir DIR                ca_file paths a request names must lie in DIR (after\n"
+    "                              links and '..'); without it ca_file is refused (422)\n"
+    "                              and CA certificates come inline (ca_pem)\n"
+    "  --allow-ws-hosts LIST       CSMS hosts a ws_url may name: host names (matched as\n"
+    "                              written, not resolved), IPs and CIDRs, comma separated\n"
+    "                              (127.0.0.0/8,::1,csms.example.com); others are refused\n"
+    "                              (422), the default ws_url too (serve does not start).\n"
+    "                              Default: any host\n"
     "  --max-body BYTES            largest request body accepted (1048576)\n"
     "  --lease-seconds SECONDS     claim lease; a runtime that cannot renew it closes its\n"
     "                              chargers after 3/5 of it, others take them after it\n"
@@ -159,6 +168,7 @@ struct cfg {
     char token_buf[256];            /* --api-token-file's or the kept token */
     const char *default_ws_url;
     const char *builtin_csms;       /* --builtin-csms as given: HOST:PORT or off */
+    const char *ca_dir, *ws_hosts;  /* --ca-dir, --allow-ws-hosts (api_policy.h) */
     char builtin_listen[300];       /* ... the address the child listens on */
     char builtin_url[320];          /* ... and chargers' ws_url for it (default_ws_url) */
     long max_body;
@@ -632,7 +642,7 @@ fail:
 
 enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TOKEN_FILE, O_TIMEOUT, O_WSURL, O_MAXBODY,
        O_LEASE, O_CAPACITY, O_LOG, O_LOG_FORMAT, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE,
-       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_BUILTIN, O_HELP };
+       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_BUILTIN, O_CA_DIR, O_WS_HOSTS, O_HELP };
 
 static const struct option opts[] = {
     {"listen", required_argument, NULL, O_LISTEN},
@@ -643,6 +653,8 @@ static const struct option opts[] = {
     {"provision-timeout", required_argument, NULL, O_TIMEOUT},
     {"default-ws-url", required_argument, NULL, O_WSURL},
     {"builtin-csms", required_argument, NULL, O_BUILTIN},
+    {"ca-dir", required_argument, NULL, O_CA_DIR},
+    {"allow-ws-hosts", required_argument, NULL, O_WS_HOSTS},
     {"max-body", required_argument, NULL, O_MAXBODY},
     {"lease-seconds", required_argument, NULL, O_LEASE},
     {"capacity", required_argument, NULL, O_CAPACITY},
@@ -664,7 +676,7 @@ static int serve_only(int o)
 {
     return o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_TOKEN_FILE || o == O_WSURL ||
            o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS || o == O_OWNCAP ||
-           o == O_BUILTIN;
+           o == O_BUILTIN || o == O_CA_DIR || o == O_WS_HOSTS;
 }
 
 /* The options as one argument list for getopt, lowest precedence first: the --config
@@ -893,6 +905,8 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
         case O_BUILTIN:
             c->builtin_csms = optarg;
             break;
+        case O_CA_DIR: c->ca_dir = optarg; break;
+        case O_WS_HOSTS: c->ws_hosts = optarg; break;
         case O_TIMEOUT:
             rc = parse_int("--provision-timeout", optarg, 1, 86400, &v) ? 2 : 0;
             c->provision_timeout = (int)v;
@@ -1073,6 +1087,21 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
     }
 
     if (serve && !c.default_ws_url && builtin_csms(&c) != 0) {
+        free_sources(&c);
+        args_free(&args);
+        return 2;
+    }
+    /* what tenants may name (--ca-dir, --allow-ws-hosts); the default ws_url obeys it */
+    char policy_err[300];
+    int policy_bad = serve && api_policy_set(c.ca_dir, c.ws_hosts, policy_err,
+                                             sizeof policy_err) != 0;
+    if (policy_bad)
+        fprintf(stderr, "chargefleet: %s\n", policy_err);
+    else if (serve && c.default_ws_url && !api_policy_ws_host_ok(c.default_ws_url))
+        policy_bad = fprintf(stderr, "chargefleet: the default ws_url %s names a host "
+                             "--allow-ws-hosts does not allow (%s): add it to the list, or "
+                             "give --default-ws-url another\n", c.default_ws_url, c.ws_hosts);
+    if (policy_bad) {
         free_sources(&c);
         args_free(&args);
         return 2;

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "api_vctx.h"
+#include "ocpp_schema.h"
+#include "ocpp_version.h"
 #include "orch_fleet.h"
 
 /* The arguments each command takes (besides `target`) and the one it requires. */
@@ -189,14 +191,98 @@ enum api_valid api_validate_command(const char *command, json_t *args, json_t **
     return vc_finish(&v, clean, out, errors);
 }
 
-/* Queues op->state's command with its arguments for the targets t. */
-static void queue(struct op *op, const struct orch_targets *t)
+static void queue_now(struct op *op, const struct orch_targets *t)
 {
     size_t c = (size_t)json_integer_value(json_object_get(op->state, "command"));
     char *a = json_dumps(json_object_get(op->state, "args"), JSON_COMPACT);
 
     orch_queue_command(op->api->db, op->tenant, t, commands[c].name, a, queued, op);
     free(a);
+}
+
+/* A proxy-message's action and payload against the OCPP version of each charger
+ * targeted: the action is a message a charge point of that version sends, the payload
+ * passes its official schema (ocpp_schema.h). No charger found (the queueing answers
+ * that): they must suit one version at least. Adds the problems to errors. */
+static void check_proxy(json_t *args, json_t *versions, json_t *errors)
+{
+    if (json_array_size(versions) == 0) {
+        json_t *both = json_pack("[ss]", "OCPP1.6", "OCPP2.0.1"), *some = json_array();
+        check_proxy(args, both, some);
+        if (json_array_size(some) == 2)
+            json_array_extend(errors, some);
+        json_decref(both);
+        json_decref(some);
+        return;
+    }
+    const char *action = json_string_value(json_object_get(args, "action"));
+    json_t *payload = json_object_get(args, "payload");
+    for (size_t i = 0; i < json_array_size(versions); i++) {
+        const char *name = json_string_value(json_array_get(versions, i));
+        const struct ocpp_version *v = ocpp_version_by_name(name);
+        const struct ocpp_action *a = v ? ocpp_version_action(v, action) : NULL;
+        char why[256];
+        if (!v)
+            continue;
+        if (!a || a->direction == OCPP_CSMS_TO_CP) {
+            json_array_append_new(errors, json_pack(
+                "{s:[s,s],s:s+++,s:s}", "loc", "body", "action", "msg",
+                "action: not a message a charge point of ", name, " sends: ",
+                a ? "the CSMS sends it" : "no such action in that version", "type",
+                "value_error.ocpp_action"));
+        } else if (ocpp_schema_check(v, a->name, 1, payload, why, sizeof why) != 0) {
+            json_array_append_new(errors, json_pack(
+                "{s:[s,s],s:s+++,s:s}", "loc", "body", "payload", "msg", name,
+                " (a targeted charger's version): ", why, " (the OCPP schema of the message)",
+                "type", "value_error.ocpp_schema"));
+        }
+    }
+}
+
+static void versions_found(enum orch_status st, const char *json, const char *detail,
+                           void *arg)
+{
+    struct op *op = arg;
+    json_t *doc = st == ORCH_OK ? parse_doc(json) : NULL;
+
+    if (answer_failure(op, st, detail, "charger")) {
+        json_decref(doc);
+        op_free(op);
+        return;
+    }
+    json_t *errors = json_array(), *t = json_object_get(op->state, "targets");
+    check_proxy(json_object_get(op->state, "args"), json_object_get(doc, "versions"), errors);
+    json_decref(doc);
+    if (json_array_size(errors) > 0) {
+        api_req_respond_json(op->req, 422, json_pack("{s:o}", "detail", errors));
+        op_free(op);
+        return;
+    }
+    json_decref(errors);
+    struct orch_targets tg = {json_string_value(json_object_get(t, "location_id")),
+                              json_string_value(json_object_get(t, "ids")),
+                              json_string_value(json_object_get(t, "job_id"))};
+    queue_now(op, &tg);
+}
+
+/* Queues op->state's command with its arguments for the targets t; a proxy-message
+ * after its payload passed the schema of every targeted charger's version (a 422
+ * otherwise, nothing queued). */
+static void queue(struct op *op, const struct orch_targets *t)
+{
+    size_t c = (size_t)json_integer_value(json_object_get(op->state, "command"));
+
+    if (strcmp(commands[c].name, "proxy-message") != 0) {
+        queue_now(op, t);
+        return;
+    }
+    json_object_set_new(op->state, "targets", json_pack("{s:s*,s:s*,s:s*}", "location_id",
+                        t->location_id, "ids", t->ids, "job_id", t->job_id));
+    json_t *tj = json_object_get(op->state, "targets");
+    struct orch_targets kept = {json_string_value(json_object_get(tj, "location_id")),
+                                json_string_value(json_object_get(tj, "ids")),
+                                json_string_value(json_object_get(tj, "job_id"))};
+    orch_target_versions(op->api->db, op->tenant, &kept, versions_found, op);
 }
 
 /* The one charger named, resolved (an identity names one charger) into op->p[1]. */

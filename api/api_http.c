@@ -57,13 +57,28 @@ static void req_free(struct api_req *r)
 }
 
 /* Each query argument arrives urldecoded in its own fragment ("name=value"). */
-static void read_args(struct api_req *r, struct lws *wsi)
+/* s (n bytes as lws counted them) is UTF-8 text without a NUL byte: jansson's check. */
+static int is_text(const char *s, size_t n)
+{
+    json_t *j = strlen(s) == n ? json_string(s) : NULL;
+    json_decref(j);
+    return j != NULL;
+}
+
+/* The query arguments (lws has percent-decoded them) into r->args: 0, or -1 when one
+ * holds a NUL byte or is not UTF-8 text (it could not be read as the client meant). */
+static int read_args(struct api_req *r, struct lws *wsi)
 {
     char frag[1024];
+    int n, bad = 0;
 
     r->args = json_object();
-    for (int i = 0; lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS,
-                                          i) >= 0; i++) {
+    for (int i = 0; (n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS,
+                                               i)) >= 0; i++) {
+        if (!is_text(frag, (size_t)n)) {
+            bad = 1;
+            continue;
+        }
         char *eq = strchr(frag, '=');
         const char *value = eq ? eq + 1 : "";
         if (eq)
@@ -75,6 +90,7 @@ static void read_args(struct api_req *r, struct lws *wsi)
         }
         json_array_append_new(list, json_string(value));
     }
+    return bad ? -1 : 0;
 }
 
 /* libwebsockets closes a connection that holds its header table longer than the
@@ -115,7 +131,8 @@ static enum api_method method_of(struct lws *wsi)
 }
 
 /* A new request on the connection: headers are in, the body (if any) follows. */
-static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, const char *uri)
+static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, const char *uri,
+                      size_t uri_len)
 {
     struct api_req *r = calloc(1, sizeof(*r));
     char cl[32];
@@ -139,8 +156,17 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
         r->query[0] = '\0';
     if (lws_hdr_copy(wsi, r->auth, sizeof(r->auth), WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
         r->auth[0] = '\0';
-    read_args(r, wsi);
+    int bad_args = read_args(r, wsi);
     r->content_type = "application/json";
+    /* a decoded %00 would cut the path short (/ocpp/chargers/%00/logs is not the list
+     * of chargers), and a path or argument that is not UTF-8 names nothing we have */
+    if ((uri && !is_text(uri, uri_len)) || bad_args) {
+        r->dispatched = 1;
+        r->close_after = 1;
+        api_req_error(r, 400, "the %s holds a NUL byte (%%00) or is not UTF-8 text",
+                      bad_args ? "query string" : "path");
+        return 0;
+    }
 
     if (r->method != API_POST && r->method != API_PUT && r->method != API_PATCH) {
         dispatch(r);
@@ -271,7 +297,7 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 
     switch ((int)reason) {   /* lws has ~100 reasons: only these matter here */
     case LWS_CALLBACK_HTTP:
-        return on_request(s, pss, wsi, in);
+        return on_request(s, pss, wsi, in, len);
     case LWS_CALLBACK_HTTP_BODY:
         on_body(pss->req, in, len);
         return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api_country.h"
+#include "api_policy.h"
 #include "api_vctx.h"
 #include "orch_catalog.h"
 #include "orch_connector.h"
@@ -22,6 +23,10 @@ const char *vc_ws_url(struct vctx *v, const char *given, const char *fallback, j
     if (!ws) {
         vc_err(v, loc, "value_error.missing",
             "ws_url required: no CPO ws_url and no server --default-ws-url to fall back on");
+        return NULL;
+    }
+    if (!api_policy_ws_host_ok(ws)) {   /* the fallback too: a CPO's from before the list */
+        vc_err(v, loc, "value_error.url.host", VC_WS_HOST_MSG, api_policy_ws_hosts());
         return NULL;
     }
     json_decref(loc);
@@ -233,7 +238,7 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     json_t *t, *tloc, *ids, *idsloc;
     long number = -1;
     int has_number;
-    char full_prefix[128];
+    char full_prefix[128], ca_real[4096];
 
     if (!json_is_object(g)) {
         vc_err(v, json_incref(loc), "type_error.object", "a charger group must be an object");
@@ -291,14 +296,16 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         if (ws && sec.ca_pem && strncmp(ws, "wss://", 6) != 0)
             vc_err(v, AT_KEY(tloc, "ca_pem"), "value_error.security",
                 "ca_pem verifies a wss:// CSMS: the ws_url is not wss://");
-        if (ca && (ca[0] != '/' || strlen(ca) > 400))
-            vc_err(v, AT_KEY(tloc, "ca_file"), "value_error.path", "ca_file must be an absolute path");
+        if (ca && vc_ca_file(v, ca, AT_KEY(tloc, "ca_file"), ca_real, sizeof ca_real) == 0)
+            ca = ca_real;
+        if (ws && ca && strncmp(ws, "wss://", 6) != 0)
+            vc_err(v, AT_KEY(tloc, "ca_file"), "value_error.security",
+                "ca_file verifies a wss:// CSMS: the ws_url is not wss://");
         if (prefix && (strlen(prefix) > VC_PREFIX_MAX || !vc_identity_ok(prefix)))
             vc_err(v, AT_KEY(tloc, "identity_prefix"), "value_error.identity",
-                "identity_prefix: at most %d printable characters, no '/' or spaces", VC_PREFIX_MAX);
+                "identity_prefix: at most %d of " VC_IDENTITY_RULE, VC_PREFIX_MAX);
     }
     snprintf(full_prefix, sizeof(full_prefix), "%s%s", pre, prefix ? prefix : "");
-
     ids = json_object_get(g, "charger_ids");
     idsloc = AT_KEY(loc, "charger_ids");
     if (ids && !json_is_null(ids) && !json_is_array(ids)) {
@@ -319,7 +326,7 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         snprintf(identity, sizeof(identity), "%s%s", full_prefix, s);
         if (!*s || strlen(identity) > ORCH_IDENTITY_MAX || !vc_identity_ok(identity)) {
             vc_err(v, AT_IDX(idsloc, i), "value_error.identity",
-                "identity '%.60s' must be 1..%d printable characters without '/' or spaces",
+                "identity '%.60s' must be 1..%d of " VC_IDENTITY_RULE,
                 identity, ORCH_IDENTITY_MAX);
             continue;
         }
@@ -338,6 +345,14 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         json_object_set_new(v->seen, identity, json_true());
     }
     has_number = vc_opt_int(v, g, "chargers_number", loc, 0, API_MAX_CHARGERS, &number);
+    /* what is put before random suffixes (a location's L01_, a CPO's name_prefix, the
+     * identity_prefix) leaves room for them */
+    if (has_number == 1 && number > (long)json_array_size(ids) && strlen(full_prefix) > VC_PREFIX_MAX)
+        vc_err(v, v->pre_field ? AT_KEY(loc, v->pre_field) : AT_KEY(tloc, "identity_prefix"),
+            "value_error.identity",
+            "identity prefix '%.60s' is %zu characters: with the %d-character random suffix "
+            "an identity would pass %d", full_prefix, strlen(full_prefix), ORCH_SUFFIX_HEX,
+            ORCH_IDENTITY_MAX);
     if (has_number == 0 && !ids)
         vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.missing",
             "give charger_ids or chargers_number");
@@ -488,8 +503,8 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
             "party_id is 3 uppercase letters or digits");
     if (prefix && (!*prefix || strlen(prefix) > NAME_PREFIX_MAX || !vc_identity_ok(prefix)))
         vc_err(&v, AT_KEY(loc, "name_prefix"), "value_error.identity",
-            "name_prefix is prepended to every OCPP identity of this CPO: 1..%d printable "
-            "characters without spaces or '/'", NAME_PREFIX_MAX);
+            "name_prefix is prepended to every OCPP identity of this CPO: 1..%d of "
+            VC_IDENTITY_RULE, NAME_PREFIX_MAX);
     if (role && strcmp(role, "cpo") != 0)
         vc_err(&v, AT_KEY(loc, "role"), "value_error.const", strcmp(role, "emsp") == 0
             ? "role 'emsp' is not simulated: chargefleet creates charge point operators "
@@ -509,7 +524,7 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
     char id_prefix[NAME_PREFIX_MAX + 2] = "";
     if (prefix)
         snprintf(id_prefix, sizeof id_prefix, "%s%s", prefix,
-                 strchr("_-.:", prefix[strlen(prefix) - 1]) ? "" : "_");
+                 strchr("_-.~", prefix[strlen(prefix) - 1]) ? "" : "_");
     prefix = prefix ? prefix : t->name_prefix;
     if (n_locations < 0)
         n_locations = t->default_locations;
@@ -546,6 +561,7 @@ enum api_valid api_validate_cpo(json_t *body, const char *default_ws_url, json_t
         snprintf(name, sizeof(name), "%s %s %02ld", prefix, lt->name, k + 1);
         json_decref(v.seen);
         v.seen = json_object();
+        v.pre_field = "name_prefix";
         vc_template_rows(&v, lt, counts, pre, ws, NULL, loc, rows);
         json_t *item = vc_template_item(lt, name), *l = vc_location_fields(&v, item, loc, lt->slug);
         json_decref(item);

@@ -3,8 +3,9 @@
  * reported (not only the first) as the seed's HTTPValidationError detail list:
  * [{"loc": ["body", ...path], "msg": "...", "type": "..."}].
  *
- * Identity rules: 1..48 characters (OCPP CiString48), printable ASCII without '/' or
- * spaces (the identity is the last segment of the websocket URL, percent-encoded).
+ * Identity rules: 1..48 characters (OCPP identifierString of 48), RFC 3986 unreserved
+ * characters only (the identity is the last segment of the websocket URL, sent as is);
+ * see vc_identity_ok. A ca_file and a ws_url host obey serve's policy (api_policy.h).
  *
  * A charger row of a plan: {"identity", "charge_point_name", "brand_slug",
  * "model_slug", "ocpp_version", "ws_url", "connector_type", "connectors", "vendor",

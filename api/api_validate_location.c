@@ -268,7 +268,7 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
         ver = vc_opt_str(v, ov, "ocpp_version", ovloc);
         if (prefix && (strlen(prefix) > VC_PREFIX_MAX || !vc_identity_ok(prefix)))
             vc_err(v, AT_KEY(ovloc, "identity_prefix"), "value_error.identity",
-                "identity_prefix: at most %d printable characters, no '/' or spaces", VC_PREFIX_MAX);
+                "identity_prefix: at most %d of " VC_IDENTITY_RULE, VC_PREFIX_MAX);
         if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
             vc_err(v, AT_KEY(ovloc, "ocpp_version"), "value_error.const",
                 "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
@@ -297,8 +297,10 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
     }
     json_t *l = vc_location_fields(v, merged, ovloc, t->slug), *rows = json_array();
     json_decref(merged);
+    v->pre_field = "identity_prefix";   /* the override's (or the automatic L01_) */
     if (!empty)
         vc_template_rows(v, t, NULL, pre, ws, ver, ovloc, rows);
+    v->pre_field = NULL;
     json_decref(ovloc);
     return with_chargers(v, l, rows, errs);
 }

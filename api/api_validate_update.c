@@ -10,6 +10,7 @@
 
 #include "api_country.h"
 #include "api_ocpi_schema.h"
+#include "api_policy.h"
 #include "api_schema.h"
 #include "api_vctx.h"
 #include "orch_catalog.h"
@@ -40,11 +41,15 @@ enum api_valid api_validate_charger_update(json_t *body, int allow_ids, json_t *
     if (ws && !vc_ws_url_ok(ws))
         vc_err(&v, AT_KEY(loc, "ws_url"), "value_error.url.scheme",
             "ws_url must be a ws:// or wss:// URL with a host");
+    else if (ws && !api_policy_ws_host_ok(ws))
+        vc_err(&v, AT_KEY(loc, "ws_url"), "value_error.url.host", VC_WS_HOST_MSG,
+               api_policy_ws_hosts());
     vc_copy_str(&v, body, "ocpp_version", 16, 0, loc, out);   /* one of the enum's */
     vc_copy_str(&v, body, "ca_file", 400, 1, loc, out);
     const char *ca = json_string_value(json_object_get(out, "ca_file"));
-    if (ca && ca[0] != '/')
-        vc_err(&v, AT_KEY(loc, "ca_file"), "value_error.path", "ca_file must be an absolute path");
+    char ca_real[4096];
+    if (ca && vc_ca_file(&v, ca, AT_KEY(loc, "ca_file"), ca_real, sizeof ca_real) == 0)
+        json_object_set_new(out, "ca_file", json_string(ca_real));   /* the canonical path */
     vc_copy_str(&v, body, "template_name", 100, 0, loc, out);
     if (json_object_size(out) == 0 && json_array_size(v.errors) == 0)
         vc_err(&v, json_incref(loc), "value_error.missing",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_policy.h"
 #include "api_schema.h"
 
 json_t *vc_at(json_t *loc, json_t *item)
@@ -148,17 +149,14 @@ int vc_ws_url_ok(const char *s)
     return 1;
 }
 
-/* Printable ASCII without '/' or spaces, and not "." or ".." (the identity is a URL
- * path segment: those two would name another path). */
+/* RFC 3986 unreserved characters only (A-Z a-z 0-9 - . _ ~): the identity is the
+ * last path segment of the websocket URL, sent as is; and not "." or ".." (those two
+ * would name another path). The length (ORCH_IDENTITY_MAX) is the caller's. */
 int vc_identity_ok(const char *s)
 {
     if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
         return 0;
-    for (; *s; s++) {
-        if (*s <= 0x20 || *s >= 0x7f || *s == '/')
-            return 0;
-    }
-    return 1;
+    return strspn(s, VC_IDENTITY_CHARS) == strlen(s);
 }
 
 void vc_warn(struct vctx *v, const char *fmt, ...)
@@ -310,3 +308,14 @@ const char *vc_coordinate(struct vctx *v, json_t *coords, const char *key, doubl
     return s;
 }
 
+
+int vc_ca_file(struct vctx *v, const char *path, json_t *loc, char *out, size_t n)
+{
+    char why[512];
+    if (api_policy_ca_file(path, out, n, why, sizeof why) != 0) {
+        vc_err(v, loc, "value_error.path", "%s", why);
+        return -1;
+    }
+    json_decref(loc);
+    return 0;
+}

@@ -20,6 +20,9 @@ struct vctx {
     long total;
     int defer;               /* groups stay groups (expanded after the 202), see vc_group */
     int template_groups;     /* a template's groups: one of size 0 is no error (overrides) */
+    const char *pre_field;   /* the body field (at a group's loc) that sets what vc_group's
+                                pre starts with, to blame when it leaves no room; NULL: the
+                                group template's identity_prefix */
     struct orch_rng rng;
 };
 
@@ -60,7 +63,18 @@ int vc_upper_alnum(const char *s, size_t min, size_t max, int digits);
 int vc_contains(json_t *arr, const char *s);           /* a JSON array of strings */
 int vc_in_list(const char *const *list, const char *s); /* a NULL-terminated list */
 int vc_ws_url_ok(const char *s);
-int vc_identity_ok(const char *s);  /* printable ASCII without '/' */
+#define VC_IDENTITY_CHARS                                                                 \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+int vc_identity_ok(const char *s);  /* VC_IDENTITY_CHARS only, not "." or ".." */
+#define VC_IDENTITY_RULE                                                                  \
+    "the URL-safe characters A-Z a-z 0-9 - . _ ~ (RFC 3986 unreserved), not '.' or '..'"
+/* The message of a ws_url whose host --allow-ws-hosts does not list (%s: the list). */
+#define VC_WS_HOST_MSG                                                                    \
+    "ws_url: this server connects only to the hosts its operator allows (--allow-ws-hosts " \
+    "%s); host names are matched as written, not resolved"
+/* A ca_file (api_policy_ca_file): 0 with its canonical path in out, or -1 with an error
+ * at loc. Takes loc. */
+int vc_ca_file(struct vctx *v, const char *path, json_t *loc, char *out, size_t n);
 
 /* Adds a warning (printf-style). */
 void vc_warn(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

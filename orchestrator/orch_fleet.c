@@ -270,6 +270,24 @@ static const char SQL_QUEUE_COMMAND[] =
     "  WHERE j.id = $6::uuid AND j.tenant = $1))";
 #undef CANNOT_RUN
 
+/* The OCPP versions of the chargers a command targets ($1..$4 as SQL_QUEUE_COMMAND's
+ * $1, $2, $3, $6); the rows are not locked (a check before the queueing). */
+static const char SQL_TARGET_VERSIONS[] =
+    "WITH ids AS (SELECT json_array_elements_text($3::json) AS v WHERE $3 IS NOT NULL) "
+    "SELECT json_build_object('versions', COALESCE(json_agg(DISTINCT c.ocpp_version), "
+    "  '[]'::json)) FROM " VISIBLE_CHARGERS
+    "  AND ($2::uuid IS NULL OR c.location_id = $2::uuid) "
+    "  AND ($4::uuid IS NULL OR c.job_id = $4::uuid) "
+    "  AND ($3 IS NULL OR c.id::text IN (SELECT v FROM ids) "
+    "       OR c.identity IN (SELECT v FROM ids))";
+
+void orch_target_versions(struct db *db, const char *tenant, const struct orch_targets *t,
+                          orch_json_cb cb, void *arg)
+{
+    const char *p[] = {tenant, t->location_id, t->ids, t->job_id};
+    orch_query_json(db, SQL_TARGET_VERSIONS, 4, p, cb, arg);
+}
+
 static const char SQL_GET_COMMAND[] =
     "SELECT " COMMAND_JSON("k") " FROM commands k WHERE k.tenant = $1 AND k.id = $2::uuid";
 

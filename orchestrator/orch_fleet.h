@@ -87,6 +87,10 @@ struct orch_targets {
  * results, failed}; NOT_FOUND when the location or the job is not the tenant's. */
 void orch_queue_command(struct db *db, const char *tenant, const struct orch_targets *t,
                         const char *command, const char *args, orch_json_cb cb, void *arg);
+/* {"versions": ["OCPP1.6", ...]}: the distinct OCPP versions of the chargers t names
+ * (empty when it names none), to check a command against them before it is queued. */
+void orch_target_versions(struct db *db, const char *tenant, const struct orch_targets *t,
+                          orch_json_cb cb, void *arg);
 /* GET /ocpp/commands/{command_id}: the command, its status and outcome. */
 void orch_get_command(struct db *db, const char *tenant, const char *command_id,
                       orch_json_cb cb, void *arg);

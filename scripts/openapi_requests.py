@@ -7,6 +7,16 @@ WS_URL = {"type": "string", "pattern": "^wss?://[^/:]", "maxLength": 399,
           "x-message": "ws_url must be a ws:// or wss:// URL with a host",
           "description": "ws:// or wss:// URL of the CSMS (the charger's identity is appended)"}
 OCPP_VERSION = senum(["OCPP1.6", "OCPP2.0.1"])
+# An OCPP identity is the last segment of the websocket URL (api_vctx.c vc_identity_ok)
+IDENTITY_CHARS = "^[A-Za-z0-9._~-]"
+IDENTITY_RULE = "the URL-safe characters A-Z a-z 0-9 - . _ ~ (RFC 3986 unreserved), not '.' or '..'"
+IDENTITY_PREFIX = {"type": "string", "maxLength": 42, "pattern": IDENTITY_CHARS + "*$",
+                   "x-message": "identity_prefix: at most 42 of " + IDENTITY_RULE}
+CA_FILE = {"type": "string", "pattern": "^/", "maxLength": 400,
+           "x-message": "ca_file must be an absolute path (inside serve's --ca-dir)"}
+CA_FILE_DESC = ("a PEM CA file for wss, inside the directory serve's --ca-dir names (the path is kept "
+                "canonical: links and '..' resolved, and must stay inside); without --ca-dir every ca_file "
+                "is refused: give the certificate inline as ca_pem")
 TARGET_ONE = "a target is one of {charger_id}, {location_id, charger_ids?} and {job_id}"
 COUNTRY = {"type": "string", "pattern": "^[A-Za-z]{2,3}$",
            "x-message": "an ISO 3166-1 alpha-2 or alpha-3 code (BE or BEL)",
@@ -75,10 +85,10 @@ req_schemas = {
         "country_code": n(COUNTRY, "the party's country (default: the template's)"),
         "party_id": n({"type": "string", "pattern": "^[A-Z0-9]{3}$"},
                       "3-character OCPI party id (default: the template's); one the tenant uses already is replaced (see warnings)"),
-        "name_prefix": n({"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[!-.0-~]+$",
-                          "x-message": "name_prefix starts every OCPP identity of this CPO: printable characters without spaces or '/'"},
+        "name_prefix": n({"type": "string", "minLength": 1, "maxLength": 20, "pattern": IDENTITY_CHARS + "+$",
+                          "x-message": "name_prefix starts every OCPP identity of this CPO: " + IDENTITY_RULE},
                          "prepended to every identity the CPO's creation makes (alice -> alice_L01_UAH_1A2B3C) and to its location names; "
-                         "printable ASCII without spaces or '/' (default: none for identities, the template's name for locations)"),
+                         "URL-safe characters A-Z a-z 0-9 - . _ ~ (default: none for identities, the template's name for locations)"),
         "ocpi_version": n(senum(["2.2.1", "2.1.1"]), "OCPI version of the CPO's network (2.1.1: parking_type is ignored)", default="2.2.1"),
         "seed": n({"type": "integer", "minimum": -(1 << 53), "maximum": 1 << 53},
                   "same seed + template + overrides: the same topology; null: random"),
@@ -143,7 +153,7 @@ req_schemas = {
             "public": boo,
             "parking_type": n(R("ParkingType")),
             "ocpp_version": n(OCPP_VERSION, "rewrites every group of the template"),
-            "identity_prefix": n({"type": "string", "maxLength": 42}, "replaces every group's identity prefix (no automatic L01_, L02_...)"),
+            "identity_prefix": n(IDENTITY_PREFIX, "replaces every group's identity prefix (no automatic L01_, L02_...)"),
             "ws_url": n(WS_URL),
         }, nullable=True, desc="the template's location fields replaced (a shallow merge); ocpp_version, identity_prefix and ws_url apply to every group"),
     }, ["template"], "A location from a template. The same template slug used twice in one body without identity_prefix gets L01_, L02_... prefixes."),
@@ -159,9 +169,10 @@ req_schemas = {
         "connector_type": n(st, "one of the model's connector types; aliases such as CCS2, Type2, 'Type 2' are accepted case-insensitively (default: the model's first)"),
         "ocpp_version": n(OCPP_VERSION, default="OCPP1.6"),
         "ws_url": n(WS_URL, "default: the CPO's ws_url, else serve --default-ws-url"),
-        "identity_prefix": n({"type": "string", "maxLength": 42}, "put before each charger id to form the OCPP identity"),
+        "identity_prefix": n(IDENTITY_PREFIX, "put before each charger id to form the OCPP identity; with what a location "
+                             "or CPO puts before it, at most 42 characters (room for a 6-character random suffix)"),
         "template_name": n(st, "base display name: charge_point_name is '<template_name> <n>'"),
-        "ca_file": n({"type": "string", "pattern": "^/", "maxLength": 400, "x-message": "ca_file must be an absolute path"}, "absolute path of a PEM CA bundle for wss"),
+        "ca_file": n(CA_FILE, CA_FILE_DESC),
         "security_profile": n({"type": "integer", "minimum": 0, "maximum": 3}, "OCPP security profile: 0 none, 1 basic auth over ws, 2 basic auth over wss, 3 client certificate"),
         "password": n({"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$"}, "basic auth password (profiles 1 and 2)"),
         "ca_pem": n({"type": "string", "maxLength": 16384}, "PEM CA certificate(s) verifying a wss CSMS"),
@@ -181,7 +192,11 @@ req_schemas = {
     }, ["brand_slug", "model_slug"], "Shared charger properties applied to every charger in a group."),
     "ChargerGroup": reqobj({
         "template": R("ChargerTemplate"),
-        "charger_ids": n(arr({"type": "string", "minLength": 1}), "identity suffixes (after identity_prefix), used first; truncated to chargers_number"),
+        "charger_ids": n(arr({"type": "string", "minLength": 1, "maxLength": 48, "pattern": IDENTITY_CHARS + "+$",
+                              "x-message": "an identity suffix: " + IDENTITY_RULE}),
+                         "identity suffixes (after identity_prefix), used first; truncated to chargers_number. "
+                         "identity_prefix + suffix: 1..48 characters (OCPP 1.6 and 2.0.1: identifierString of 48 "
+                         "at most), " + IDENTITY_RULE),
         "chargers_number": n({"type": "integer", "minimum": 0, "maximum": 100000}, "padded with random hex suffixes up to this many"),
     }, ["template"], "One group of chargers sharing a template: charger_ids, chargers_number or both."),
     "CreateChargersRequest": arr(R("ChargerGroup"), minItems=1, description="Body of POST /ocpp/locations/{location_id}/chargers (at most 100000 chargers)."),
@@ -196,14 +211,14 @@ req_schemas = {
     }, desc="Body of PATCH /ocpi/cpos/{cpo_id}/locations/{location_id}: the fields to change.", minProperties=1),
     "UpdateChargersRequest": reqobj({
         "ws_url": WS_URL, "ocpp_version": OCPP_VERSION,
-        "ca_file": n({"type": "string", "pattern": "^/", "minLength": 1, "maxLength": 400, "x-message": "ca_file must be an absolute path"}),
+        "ca_file": n(dict(CA_FILE, minLength=1), CA_FILE_DESC),
         "template_name": {"type": "string", "minLength": 1, "maxLength": 100, "description": "renames the chargers '<template_name> <n>'"},
         "charger_ids": n(arr({"type": "string", "minLength": 1}, minItems=1), "ids or identities (default: every charger of the location)"),
     }, desc="Body of PUT /ocpp/locations/{location_id}/chargers: a new ws_url, ocpp_version or ca_file reconnects the chargers.",
         minProperties=1),
     "UpdateChargerRequest": reqobj({
         "ws_url": WS_URL, "ocpp_version": OCPP_VERSION,
-        "ca_file": n({"type": "string", "pattern": "^/", "minLength": 1, "maxLength": 400, "x-message": "ca_file must be an absolute path"}),
+        "ca_file": n(dict(CA_FILE, minLength=1), CA_FILE_DESC),
         "template_name": {"type": "string", "minLength": 1, "maxLength": 100},
     }, desc="Body of PUT /ocpp/chargers/{charger_id}.",
         minProperties=1),

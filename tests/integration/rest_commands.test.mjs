@@ -101,16 +101,28 @@ test('proxy-message, set-configuration, and bad input changes nothing', async ()
   assert.equal(p.done[0].status, 'DONE');
   await until(() => since('R16', m).some(x => x.method === 'DataTransfer'), { what: 'DataTransfer at the peer' });
   assert.equal(since('R16', m).find(x => x.method === 'DataTransfer').params.messageId, 'hello');
-  // checked against the official schema before it is sent
-  const invalid = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'DataTransfer', payload: { messageId: 'x' } });
-  assert.equal(invalid.done[0].status, 'FAILED');
-  assert.match(invalid.done[0].error, /payload: vendorId is required/);
-  const typo = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'StatusNotification',
-    payload: { connectorId: 1, errorCode: 'NoError', status: 'Resting' } });
-  assert.match(typo.done[0].error, /payload.status: not one of the allowed values/);
-  const wrong = await command('proxy-message', { target: { charger_id: ids.R16 }, action: 'Reset', payload: {} });
-  assert.equal(wrong.done[0].status, 'FAILED');
-  assert.match(wrong.done[0].error, /sent by the CSMS/);
+  // checked against the official schema of the charger's version before anything is
+  // queued: a 422 naming the field, no command row
+  const rows = async () => (await pg.query('SELECT count(*) FROM commands'))[0][0];
+  const queuedBefore = await rows();
+  const refused = async (body, field, re) => {
+    const r = await srv.api('POST', '/ocpp/commands/proxy-message', { body: { target: { charger_id: ids.R16 }, ...body } });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    const d = r.body.detail.find(e => e.loc[1] === field);
+    assert.ok(d, JSON.stringify(r.body.detail));
+    assert.match(d.msg, re);
+  };
+  await refused({ action: 'DataTransfer', payload: { messageId: 'x' } }, 'payload', /OCPP1\.6.*payload: vendorId is required/);
+  await refused({ action: 'StatusNotification', payload: { connectorId: 1, errorCode: 'NoError', status: 'Resting' } },
+    'payload', /payload.status: not one of the allowed values/);
+  await refused({ action: 'Reset', payload: {} }, 'action', /the CSMS sends it/);
+  await refused({ action: 'TransactionEvent', payload: {} }, 'action', /no such action in that version/);
+  // the location's chargers are 1.6 and 2.0.1: a payload 2.0.1 accepts (data of any type)
+  // but 1.6 does not (data is a string) is refused for the 1.6 one
+  const mixed = await srv.api('POST', '/ocpp/commands/proxy-message', { body: { target: { location_id: locationId }, action: 'DataTransfer', payload: { vendorId: 'v', data: 7 } } });
+  assert.equal(mixed.status, 422, JSON.stringify(mixed.body));
+  assert.match(mixed.body.detail[0].msg, /OCPP1\.6.*payload.data: must be of type string/);
+  assert.equal(await rows(), queuedBefore, 'a refused proxy-message queues nothing');
 
   const cfg = await command('set-configuration', { target: { charger_id: ids.R16 }, key: 'HeartbeatInterval', value: '77' });
   assert.equal(cfg.done[0].status, 'DONE');

@@ -1,5 +1,5 @@
 // wss://: the CSMS certificate is verified (system CAs by default, or the group's
-// ca_file); an untrusted certificate is a precise failure.
+// ca_file, inside serve's --ca-dir); an untrusted certificate is a precise failure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ before(async () => {
     '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
   pg = await startPostgres();
   peer = await startPeer({ tls: { key: readFileSync(`${dir}/key.pem`), cert: readFileSync(`${dir}/cert.pem`) } });
-  srv = await startServe({ db: pg.url, provisionTimeout: 4 });
+  srv = await startServe({ db: pg.url, provisionTimeout: 4, extraArgs: ['--ca-dir', dir] });
   ({ locationId } = await createLocation(srv, peer.url));
 });
 after(async () => {
