@@ -8,27 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
-import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, stopAll, overlaps } from './harness.mjs';
 
 const LEASE_MS = 5000;
 const N = 40;
 
 const alive = pid => { try { process.kill(pid, 0); return true; } catch { return false; } };
-
-// Every moment two sockets of one identity were open together: [{id, ms}] (ms: how long).
-function overlaps(peer, ids) {
-  const out = [];
-  for (const id of ids) {
-    const s = peer.sockets.get(id) ?? [];
-    for (let i = 0; i < s.length; i++)
-      for (let j = i + 1; j < s.length; j++) {
-        const from = Math.max(s[i].opened, s[j].opened);
-        const to = Math.min(s[i].closed ?? Date.now(), s[j].closed ?? Date.now());
-        if (to > from) out.push({ id, ms: to - from });
-      }
-  }
-  return out;
-}
 
 async function fleet(srv, peer, prefix, n = N) {
   const { locationId } = await createLocation(srv, peer.url);
@@ -70,6 +55,32 @@ async function door(pg) {
   };
   await d.open();
   return d;
+}
+
+// serve (no chargers of its own), worker a behind a door with the fleet (prefix) READY
+// on it, worker b on the database directly, whose own lease has run a whole period.
+async function behindDoor(prefix) {
+  const pg = await startPostgres();
+  const peer = await startPeer();
+  const d = await door(pg);
+  const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
+  const x = { pg, peer, d, srv };
+  x.stop = async () => {
+    await x.a?.stop();
+    await x.b?.stop();
+    await d.shut().catch(() => {});
+    await stopAll({ srv, peer, pg });
+  };
+  try {
+    x.a = await startWorker({ db: d.url });
+    x.ids = await fleet(srv, peer, prefix);
+    x.b = await startWorker({ db: pg.url });
+    await sleep(LEASE_MS);
+    return x;
+  } catch (e) {
+    await x.stop().catch(() => {});
+    throw e;
+  }
 }
 
 const reconnected = (peer, ids, n) => ids.every(id => peer.live.get(id) === 1 && (peer.sockets.get(id) ?? []).length >= n);
@@ -219,16 +230,9 @@ test('PostgreSQL away for two lease periods, serve + 2 workers: every charger st
 test('a worker that sees the database down while the others reach it: its chargers are taken, and it drops them once it is back (tokens)', async () => {
   // The one case the database-down rule gets wrong (docs/fencing.md): two sockets from
   // the take-over until the worker reaches the database again; then it lets go at once.
-  const pg = await startPostgres();
-  const peer = await startPeer();
-  const d = await door(pg);
-  const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
-  let a, b;
+  const x = await behindDoor('T_');
+  const { pg, peer, d, a, b, ids } = x;
   try {
-    a = await startWorker({ db: d.url });
-    const ids = await fleet(srv, peer, 'T_');
-    b = await startWorker({ db: pg.url });
-    await sleep(LEASE_MS);
     await d.shut();
     await until(() => ids.every(id => (peer.sockets.get(id) ?? []).length === 2), { what: 'the take-over', timeoutMs: 3 * LEASE_MS });
     assert.doesNotMatch(a.log, /fenced:/);   // it believed nobody could take them
@@ -243,10 +247,7 @@ test('a worker that sees the database down while the others reach it: its charge
     }
     assert.deepEqual([...holders(pg, 'T_').keys()], [b.child.pid]);
   } finally {
-    await a?.stop();
-    await b?.stop();
-    await d.shut().catch(() => {});
-    await stopAll({ srv, peer, pg });
+    await x.stop();
   }
 });
 
@@ -254,16 +255,9 @@ test('after an outage every lease lapsed at once: a runtime that comes back late
   // a is behind a door shut during the outage and for a while after it: the others are
   // back first and see a's lease long lapsed, but may take a's chargers only a whole
   // lease after their own return (runtimes.since), by which time a has renewed.
-  const pg = await startPostgres();
-  const peer = await startPeer();
-  const d = await door(pg);
-  const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
-  let a, b;
+  const x = await behindDoor('S_');
+  const { pg, peer, d, a, b, ids } = x;
   try {
-    a = await startWorker({ db: d.url });
-    const ids = await fleet(srv, peer, 'S_');
-    b = await startWorker({ db: pg.url });
-    await sleep(LEASE_MS);
     await d.shut();
     pg.pause();
     await sleep(2 * LEASE_MS + 1000);
@@ -276,9 +270,6 @@ test('after an outage every lease lapsed at once: a runtime that comes back late
       JSON.stringify(ids.filter(id => peer.sockets.get(id).length !== 1)));
     assert.deepEqual([...holders(pg, 'S_').keys()], [a.child.pid]);
   } finally {
-    await a?.stop();
-    await b?.stop();
-    await d.shut().catch(() => {});
-    await stopAll({ srv, peer, pg });
+    await x.stop();
   }
 });

@@ -368,6 +368,22 @@ export async function startWorker({ db, extraArgs = [], env = {}, netns } = {}) 
   };
 }
 
+// Every moment two sockets of one identity were open together at the peer (from
+// peer.sockets): [{id, ms}], ms how long.
+export function overlaps(peer, ids) {
+  const out = [];
+  for (const id of ids) {
+    const s = peer.sockets.get(id) ?? [];
+    for (let i = 0; i < s.length; i++)
+      for (let j = i + 1; j < s.length; j++) {
+        const from = Math.max(s[i].opened, s[j].opened);
+        const to = Math.min(s[i].closed ?? Date.now(), s[j].closed ?? Date.now());
+        if (to > from) out.push({ id, ms: to - from });
+      }
+  }
+  return out;
+}
+
 // Stops serve (asserting a clean exit 0), the peer and PostgreSQL, whatever happened.
 export async function stopAll({ srv, peer, pg }) {
   const r = await srv?.stop();

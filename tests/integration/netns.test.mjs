@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, stopAll } from './harness.mjs';
+import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, stopAll, overlaps } from './harness.mjs';
 
 const LEASE_MS = 5000;
 const tag = String(process.pid % 100000);
@@ -32,20 +32,6 @@ function netns(i) {
   ip('-n', ns, 'link', 'set', 'lo', 'up');
   ip('-n', ns, 'route', 'add', 'default', 'via', `10.199.${i}.1`);
   return { ns, host };
-}
-
-function overlaps(ids) {
-  const out = [];
-  for (const id of ids) {
-    const s = peer.sockets.get(id) ?? [];
-    for (let i = 0; i < s.length; i++)
-      for (let j = i + 1; j < s.length; j++) {
-        const from = Math.max(s[i].opened, s[j].opened);
-        const to = Math.min(s[i].closed ?? Date.now(), s[j].closed ?? Date.now());
-        if (to > from) out.push({ id, ms: to - from });
-      }
-  }
-  return out;
 }
 
 const holders = prefix => pg.query(`SELECT r.pid FROM chargers c JOIN runtimes r ON r.owner = c.lease_owner
@@ -110,7 +96,7 @@ test('a worker that loses its route to the database fences; the other takes over
   ip('-n', spaces[0], 'route', 'del', 'blackhole', '10.199.9.1/32');
   await until(() => w1.log.includes('lease renewed after a fence'), { what: 'worker 1 back', timeoutMs: 15000 });
   await sleep(1000);
-  assert.deepEqual(overlaps(ids), []);
+  assert.deepEqual(overlaps(peer, ids), []);
   assert.equal(peer.maxLive, 1);
   assert.ok(back < 2 * LEASE_MS + 2000, `back after ${back} ms`);
   assert.deepEqual(peer.failures, []);
