@@ -494,13 +494,14 @@ static void checked(PGresult *res, const char *err, void *arg)
     for (int i = 0; i < PQntuples(res); i++)
         json_object_set_new(mine, PQgetvalue(res, i, 0),
                             json_integer(atoll(PQgetvalue(res, i, 1))));
-    int n = drop_where(r, keep_if_mine, mine, "taken over by another runtime while this one's "
-                                              "lease had lapsed (its token superseded)");
+    int n = drop_where(r, keep_if_mine, mine, "no longer this runtime's: taken over (its "
+                                              "token superseded) or deleted while its lease "
+                                              "had lapsed");
     json_decref(mine);
     r->superseded += (unsigned)n;
     if (n > 0)
-        CF_LOG_WARN("orch", "the lease had lapsed: %d charger%s taken over elsewhere, closed here",
-                    n, n == 1 ? "" : "s");
+        CF_LOG_WARN("orch", "the lease had lapsed: %d charger%s taken over elsewhere or deleted "
+                    "meanwhile, closed here", n, n == 1 ? "" : "s");
     look_for_work(r);
 }
 
