@@ -1160,8 +1160,16 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
     case LWS_CALLBACK_CLIENT_WRITEABLE: {
         if (ch->want_close) {
+            /* A polite close (close frame 1001, then the CSMS's echo, then the socket
+             * closes; lws bounds each step to 5 s). Not `return -1`: this lws build
+             * (_DEBUG) closes a wsi twice after a callback's -1, and the second close
+             * kills the socket before the close frame is written: the CSMS saw 1006.
+             * Here nothing is buffered (WRITEABLE comes after lws flushed), so
+             * lws_close_free_wsi takes the close-frame path; it frees nothing now. */
+            ch->want_close = 0;
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
-            return -1;
+            lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+            return 0;
         }
         struct sim_out *o = ch->tx_head;
         if (!o)
@@ -1435,6 +1443,10 @@ void sim_charger_stop(struct sim_charger *ch)
     }
     if (ch->wsi) {
         if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
+            if (ch->rt->stopping_all) {
+                sim_log_event(ch, "disconnected", SIM_CLOSING_STOP);
+                CF_CLOG_INFO(ch->identity, SIM_CLOSING_STOP);
+            }
             ch->want_close = 1;
             lws_callback_on_writable(ch->wsi);
         } else {

@@ -45,11 +45,15 @@ struct sim_runtime {
     struct sim_pem *pems;
     int pump_active;
     int freeing;
+    int stopping_all;                  /* sim_runtime_stop_all: the process stops */
     struct sim_metrics m;
     char **sources;                    /* source addresses, used in turn; NULL: any */
     int n_sources;
     unsigned next_source;
 };
+
+/* What a charger's log (and the process log) says when the process stops it. */
+#define SIM_CLOSING_STOP "closing: serve stopping (1001 going away)"
 
 enum sim_state {
     SIM_IDLE,          /* waiting for a timer (backoff / first connect) */

@@ -304,6 +304,7 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
 void sim_runtime_stop_all(struct sim_runtime *rt)
 {
     struct sim_charger *ch = rt->all, *next;
+    rt->stopping_all = 1;
     for (; ch; ch = next) {
         next = ch->next;
         sim_charger_stop(ch);
