@@ -1239,7 +1239,7 @@ int sim_charger_connect(struct sim_charger *ch)
         return 0;
     }
     struct lws_vhost *vh = u.tls ? sim_runtime_vhost(ch->rt, ch->ca_file, ch->cert_file,
-                                                     ch->key_file)
+                                                     ch->key)
                                  : sim_runtime_vhost(ch->rt, NULL, NULL, NULL);
     if (!vh) {
         ch->state = SIM_CONNECTING;
@@ -1318,7 +1318,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->ca_file = dup_or_null(ca);
     if (cfg->security_profile == 3 && cfg->client_cert_pem && cfg->client_key_pem) {
         ch->cert_file = sim_runtime_pem_file(rt, cfg->client_cert_pem);
-        ch->key_file = sim_runtime_pem_file(rt, cfg->client_key_pem);
+        ch->key = sim_runtime_key(rt, cfg->client_key_pem);
     }
     if ((cfg->security_profile == 1 || cfg->security_profile == 2) && cfg->password)
         ch->password = strdup(cfg->password);

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -61,13 +63,12 @@ static int same(const char *a, const char *b)
 }
 
 /* One client vhost per (CA file, client certificate, key): in libwebsockets these are
- * vhost properties. */
+ * vhost properties. The key is given from memory: no key file is ever written. */
 struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
-                                   const char *cert_file, const char *key_file)
+                                   const char *cert_file, const struct sim_key *key)
 {
     for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
-        if (same(v->ca_file, ca_file) && same(v->cert_file, cert_file) &&
-            same(v->key_file, key_file))
+        if (same(v->ca_file, ca_file) && same(v->cert_file, cert_file) && v->key == key)
             return v->vh;
 
     struct lws_context_creation_info info;
@@ -85,7 +86,10 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.client_ssl_ca_filepath = ca_file;
     info.client_ssl_cert_filepath = cert_file;
-    info.client_ssl_private_key_filepath = key_file;
+    if (key) {
+        info.client_ssl_key_mem = key->der;
+        info.client_ssl_key_mem_len = (unsigned int)key->len;
+    }
     info.connect_timeout_secs = 10;
     info.retry_and_idle_policy = &sim_no_idle_check;
     struct lws_vhost *vh = lws_create_vhost(rt->ctx, &info);
@@ -97,7 +101,7 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     }
     v->ca_file = ca_file ? strdup(ca_file) : NULL;
     v->cert_file = cert_file ? strdup(cert_file) : NULL;
-    v->key_file = key_file ? strdup(key_file) : NULL;
+    v->key = key;
     v->vh = vh;
     v->next = rt->vhosts;
     rt->vhosts = v;
@@ -141,6 +145,36 @@ const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
     p->next = rt->pems;
     rt->pems = p;
     return p->path;
+}
+
+const struct sim_key *sim_runtime_key(struct sim_runtime *rt, const char *pem)
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+
+    SHA256((const unsigned char *)pem, strlen(pem), md);
+    for (struct sim_key *k = rt->keys; k; k = k->next)
+        if (memcmp(k->md, md, sizeof md) == 0)
+            return k;
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *pk = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    unsigned char *der = NULL;
+    int len = pk ? i2d_PrivateKey(pk, &der) : -1;
+    EVP_PKEY_free(pk);
+    struct sim_key *k = len > 0 ? malloc(sizeof *k + (size_t)len) : NULL;
+    if (!k) {
+        CF_LOG_ERROR("sim", "cannot read a client private key (PEM)");
+        if (der)
+            OPENSSL_clear_free(der, (size_t)len);
+        return NULL;
+    }
+    memcpy(k->md, md, sizeof md);
+    k->len = len;
+    memcpy(k->der, der, (size_t)len);
+    OPENSSL_clear_free(der, (size_t)len);
+    k->next = rt->keys;
+    rt->keys = k;
+    return k;
 }
 
 static void pump_kick(struct sim_runtime *rt);
@@ -321,8 +355,12 @@ static void pump_closed(uv_handle_t *h)
         rt->vhosts = v->next;
         free(v->ca_file);
         free(v->cert_file);
-        free(v->key_file);
         free(v);
+    }
+    while (rt->keys) {
+        struct sim_key *k = rt->keys;
+        rt->keys = k->next;
+        OPENSSL_clear_free(k, sizeof *k + (size_t)k->len);
     }
     while (rt->pems) {
         struct sim_pem *p = rt->pems;
