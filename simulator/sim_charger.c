@@ -1165,8 +1165,8 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
              * (_DEBUG) closes a wsi twice after a callback's -1, and the second close
              * kills the socket before the close frame is written: the CSMS saw 1006.
              * Here nothing is buffered (WRITEABLE comes after lws flushed), so
-             * lws_close_free_wsi takes the close-frame path; it frees nothing now. */
-            ch->want_close = 0;
+             * lws_close_free_wsi takes the close-frame path; it frees nothing now.
+             * want_close stays set: nothing more is written on this websocket. */
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
             lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
             return 0;

@@ -1,12 +1,15 @@
 #include "sim_internal.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,9 +111,52 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     return vh;
 }
 
+/* The TLS directories of processes of this user that are gone (killed: nothing removed
+ * them), /tmp/chargefleet-tls-<pid>-*: removed with their files. They hold CA and
+ * client certificates only (keys stay in memory), but need not pile up. */
+static void remove_stale_pem_dirs(void)
+{
+    DIR *d = opendir("/tmp");
+    struct dirent *e;
+    const char *pre = "chargefleet-tls-";
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        char path[PATH_MAX], *end;
+        struct stat st;
+        if (strncmp(e->d_name, pre, strlen(pre)) != 0)
+            continue;
+        long pid = strtol(e->d_name + strlen(pre), &end, 10);
+        if (pid <= 0 || *end != '-' || pid == (long)getpid() ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+            continue;
+        DIR *sub = opendir(path);
+        struct dirent *f;
+        while (sub && (f = readdir(sub))) {
+            char file[PATH_MAX + 300];
+            if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0)
+                continue;
+            snprintf(file, sizeof file, "%s/%s", path, f->d_name);
+            unlink(file);
+        }
+        if (sub)
+            closedir(sub);
+        if (rmdir(path) == 0)
+            CF_LOG_INFO("sim", "removed %s (left by process %ld, gone)", path, pid);
+    }
+    closedir(d);
+}
+
 /* PEM text given over the API becomes a file (libwebsockets reads files): one per
- * distinct content, named by its SHA-256, 0600 in a private directory removed with
- * the runtime. Returns the path (owned by the runtime), or NULL. */
+ * distinct content, named by its SHA-256, 0600 in a private directory (0700,
+ * /tmp/chargefleet-tls-<pid>-XXXXXX) removed with the runtime; those of killed
+ * processes are removed when the next one makes its own. Only CA and client
+ * certificates: private keys never go to a file (sim_runtime_key). Returns the path
+ * (owned by the runtime), or NULL. */
 const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
@@ -120,7 +166,9 @@ const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
     for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
     if (!rt->pem_dir) {
-        char tmpl[] = "/tmp/chargefleet-tls-XXXXXX";
+        char tmpl[64];
+        remove_stale_pem_dirs();
+        snprintf(tmpl, sizeof tmpl, "/tmp/chargefleet-tls-%ld-XXXXXX", (long)getpid());
         if (!mkdtemp(tmpl)) {
             CF_LOG_ERROR("sim", "cannot make a directory for TLS files: %s", strerror(errno));
             return NULL;

@@ -120,6 +120,11 @@ test('passwords and client keys are sealed in the database; the chargers still a
 test('no client key on disk, running or after kill -9; a restarted serve opens the secrets again', async () => {
   await until(() => plain.live.get('SECRET1') === 1 && secure.live.get('SECRET3') === 1, { what: 'connected' });
   assert.deepEqual(keyCopies(), [], 'the client key written to a file');
+  // the CA and certificate files are in a private directory of this process
+  const tlsDirs = pid => readdirSync('/tmp').filter(n => n.startsWith(`chargefleet-tls-${pid}-`));
+  const killed = srv.child.pid;
+  assert.equal(tlsDirs(killed).length, 1);
+  assert.equal(statSync(`/tmp/${tlsDirs(killed)[0]}`).mode & 0o777, 0o700);
   await srv.kill('SIGKILL');
   assert.deepEqual(keyCopies(), [], 'a client key file left after kill -9');
   await until(() => !plain.live.get('SECRET1') && !secure.live.get('SECRET3'), { what: 'gone at the peers' });
@@ -132,6 +137,9 @@ test('no client key on disk, running or after kill -9; a restarted serve opens t
   assert.ok(p1.length >= 1 && p1.every(s => s.password === PASSWORD), JSON.stringify(p1));
   assert.ok(p3.length >= 1 && p3.at(-1).authorized === true);
   assert.deepEqual(keyCopies(), []);
+  // the killed process's directory went when the new one made its own
+  assert.deepEqual(tlsDirs(killed), []);
+  assert.equal(tlsDirs(srv.child.pid).length, 1);
   const r = await srv.stop();
   assert.deepEqual(r, { code: 0, signal: null }, srv.log);
 });
