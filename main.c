@@ -29,6 +29,7 @@
 #include "orch_migrate.h"
 #include "orch_pg.h"
 #include "orch_runtime.h"
+#include "orch_secret.h"
 #include "orch_sweep.h"
 #include "orch_tenants.h"
 #include "orch_workers.h"
@@ -60,7 +61,12 @@ static const char USAGE[] =
     "                              one CSMS address (default: the system picks)\n"            \
     "  --connect-rate N            at most N new websocket connections per second (serve:\n"   \
     "                              shared by serve and its workers; 0 = no cap) (0)\n"          \
-    "  --max-connecting N          websocket handshakes in flight at once, per process (500)\n"
+    "  --max-connecting N          websocket handshakes in flight at once, per process (500)\n" \
+    "  --secret-key-file FILE      the key sealing chargers' passwords and client keys in\n"  \
+    "                              the database (32 bytes, base64 or hex); first of:\n"       \
+    "                              $CHARGEFLEET_SECRET_KEY, this file, <state-dir>/secret-key\n"\
+    "                              (serve makes that one, 0600, on its first start; its\n"   \
+    "                              local workers get the key in their environment)\n"
 
 /* The closing part of serve's and worker's --help: where else options come from. */
 #define SOURCES_USAGE                                                                      \
@@ -164,6 +170,7 @@ struct cfg {
     int port;
     const char *db;
     const char *state_dir;
+    const char *secret_key_file;    /* --secret-key-file (orch_secret_load) */
     const char *token;
     char token_buf[256];            /* --api-token-file's or the kept token */
     const char *default_ws_url;
@@ -642,7 +649,7 @@ fail:
 
 enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TOKEN_FILE, O_TIMEOUT, O_WSURL, O_MAXBODY,
        O_LEASE, O_CAPACITY, O_LOG, O_LOG_FORMAT, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE,
-       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_BUILTIN, O_CA_DIR, O_WS_HOSTS, O_HELP };
+       O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_BUILTIN, O_CA_DIR, O_WS_HOSTS, O_SECRET, O_HELP };
 
 static const struct option opts[] = {
     {"listen", required_argument, NULL, O_LISTEN},
@@ -667,6 +674,7 @@ static const struct option opts[] = {
     {"connect-rate", required_argument, NULL, O_RATE},
     {"max-connecting", required_argument, NULL, O_MAXCONN},
     {"config", required_argument, NULL, O_CONFIG},
+    {"secret-key-file", required_argument, NULL, O_SECRET},
     {"stop-with-parent", no_argument, NULL, O_PARENT},   /* serve's workers */
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
@@ -889,6 +897,7 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
             break;
         case O_DB: c->db = optarg; break;
         case O_STATE: c->state_dir = optarg; break;
+        case O_SECRET: c->secret_key_file = optarg; break;
         case O_TOKEN: c->token = optarg; break;
         case O_TOKEN_FILE:
             if (read_token_file(optarg, c->token_buf, sizeof c->token_buf) != 0)
@@ -1085,6 +1094,21 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
         orch_pg_default_state_dir(state_dir, sizeof(state_dir));
         c.state_dir = state_dir;
     }
+
+    /* the chargers' secrets (orch_secret.h): serve always has a key, a worker may not */
+    char where[1100], why[1200];
+    int sk = orch_secret_load(c.secret_key_file, c.state_dir, serve, where, sizeof where,
+                              why, sizeof why);
+    if (sk < 0) {
+        fprintf(stderr, "chargefleet: %s\n", why);
+        free_sources(&c);
+        args_free(&args);
+        return 2;
+    }
+    if (sk > 0)
+        fprintf(stderr, "chargefleet: no secret key ($CHARGEFLEET_SECRET_KEY, "
+                        "--secret-key-file): chargers with a password or a client key fail "
+                        "here\n");
 
     if (serve && !c.default_ws_url && builtin_csms(&c) != 0) {
         free_sources(&c);

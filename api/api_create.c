@@ -6,6 +6,7 @@
 
 #include "api_handlers.h"
 #include "orch_jobs.h"
+#include "orch_secret.h"
 #include "orch_tenants.h"
 
 /* ---- the job-creating routes share their flow ----
@@ -256,10 +257,15 @@ static void accept_plan(struct op *op, enum api_valid v, json_t *plan, json_t *e
     db_array_free(&nm.ws);
 }
 
-/* The plan (or its member key) as JSON text: free it. */
+/* The plan (or its member key) as JSON text, its secrets sealed (orch_secret.h): free
+ * it. NULL: answered 500 (cannot seal); the caller frees op. */
 static char *plan_text(struct op *op, const char *key)
 {
     json_t *plan = json_object_get(op->state, "plan");
+    if (orch_secret_seal_tree(plan) != 0) {
+        api_req_error(op->req, 500, "cannot seal the chargers' secrets");
+        return NULL;
+    }
     return json_dumps(key ? json_object_get(plan, key) : plan, JSON_COMPACT);
 }
 
@@ -284,6 +290,10 @@ static void chargers_created(enum orch_status st, const char *json, const char *
 static void write_chargers(struct op *op)
 {
     char *text = plan_text(op, NULL);
+    if (!text) {
+        op_free(op);
+        return;
+    }
     orch_create_chargers(op->api->db, op->tenant, op->p[0], text, state_str(op, "rate"),
                          chargers_created, op);
     free(text);
@@ -364,6 +374,10 @@ static void locations_created(enum orch_status st, const char *json, const char 
 static void write_locations(struct op *op)
 {
     char *text = plan_text(op, "locations");
+    if (!text) {
+        op_free(op);
+        return;
+    }
     orch_create_locations(op->api->db, op->tenant, op->p[0], text, state_str(op, "rate"),
                           locations_created, op);
     free(text);
@@ -506,6 +520,10 @@ static void write_cpo(struct op *op)
     }
     orch_sha256_hex(op->token_a, hash);
     char *text = plan_text(op, NULL);
+    if (!text) {
+        op_free(op);
+        return;
+    }
     json_decref(op->body);
     op->body = json_incref(json_object_get(op->state, "plan"));
     orch_create_cpo(op->api->db, op->tenant, text, hash, state_str(op, "rate"), cpo_created,

@@ -15,6 +15,7 @@
 #include "orch_lease.h"
 #include "orch_logs.h"
 #include "orch_plans.h"
+#include "orch_secret.h"
 
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 #define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
@@ -677,6 +678,10 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
             before->dropped = 1;
             sim_charger_stop(before->ch);
         }
+        char *password = NULL, *key = NULL;   /* opened (orch_secret.h), wiped after */
+        int sealed = orch_secret_open(field(res, i, c0 + 14), "basic_password", &password);
+        if (!sealed)
+            sealed = orch_secret_open(field(res, i, c0 + 17), "client_key_pem", &key);
         struct sim_charger_cfg cfg = {
             .identity = field(res, i, c0 + 1),
             .ws_url = field(res, i, c0 + 3),
@@ -690,19 +695,22 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
             .max_power_w = field(res, i, c0 + 11) ? atof(field(res, i, c0 + 11)) * 1000 : 0,
             .dc = field(res, i, c0 + 12) && !strcmp(field(res, i, c0 + 12), "t"),
             .security_profile = atoi(field(res, i, c0 + 13)),
-            .password = field(res, i, c0 + 14),
+            .password = password,
             .ca_pem = field(res, i, c0 + 15),
             .client_cert_pem = field(res, i, c0 + 16),
-            .client_key_pem = field(res, i, c0 + 17),
+            .client_key_pem = key,
             .behavior = field(res, i, c0 + 18) ? json_loads(field(res, i, c0 + 18), 0, NULL)
                                                 : NULL,
             .start_delay_ms = field(res, i, c0 + 20) ? atol(field(res, i, c0 + 20)) : 0,
         };
-        oc->ch = v ? sim_charger_start(r->sim, &cfg, oc) : NULL;
+        oc->ch = v && !sealed ? sim_charger_start(r->sim, &cfg, oc) : NULL;
         json_decref(cfg.behavior);
+        orch_secret_free(password);
+        orch_secret_free(key);
         if (!oc->ch) {
             update(r, oc, "status", json_string("FAILED"));
-            update(r, oc, "error", json_string(v ? "bad ws_url" : "unknown ocpp_version"));
+            update(r, oc, "error", json_string(sealed ? orch_secret_strerror(sealed)
+                                               : v ? "bad ws_url" : "unknown ocpp_version"));
             update(r, oc, "release", json_true());
             free(oc);
             continue;

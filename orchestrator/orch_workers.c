@@ -9,6 +9,7 @@
 #include "cf_log.h"
 #include "db.h"
 #include "orch_runtime.h"
+#include "orch_secret.h"
 
 #define RESTART_MS 1000
 #define KILL_AFTER_MS 30000       /* a worker that has not stopped by then is killed */
@@ -359,7 +360,7 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
         w->argv[i + 1] = strdup(args[i]);
     while (environ[ne])
         ne++;
-    w->env = calloc((size_t)ne + 2, sizeof(char *));
+    w->env = calloc((size_t)ne + 3, sizeof(char *));
     int j = 0;
     for (int i = 0; i < ne; i++)
         if (strncmp(environ[i], "DATABASE_URL=", 13) != 0 &&
@@ -368,7 +369,15 @@ struct orch_workers *orch_workers_start(uv_loop_t *loop, const char *exe, int n,
     if (conninfo) {
         size_t len = strlen(conninfo) + 14;
         w->env[j] = malloc(len);
-        snprintf(w->env[j], len, "DATABASE_URL=%s", conninfo);
+        snprintf(w->env[j++], len, "DATABASE_URL=%s", conninfo);
+        /* the chargers' secrets are sealed under serve's key: its workers get it here
+         * (never on their command line) */
+        const char *key = orch_secret_key_text();
+        if (key) {
+            len = strlen(ORCH_SECRET_ENV) + strlen(key) + 2;
+            w->env[j] = malloc(len);
+            snprintf(w->env[j], len, "%s=%s", ORCH_SECRET_ENV, key);
+        }
     }
     uv_timer_init(loop, &w->kill_timer);
     w->kill_timer.data = w;

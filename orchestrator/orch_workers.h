@@ -19,7 +19,9 @@ struct db;
 
 /* Starts n workers of exe (this binary) with args (the command, "worker" — or "csms"
  * for serve's built-in CSMS —, then its options; NULL-terminated, copied) and
- * DATABASE_URL=conninfo (none when NULL). With demand (borrowed; open until the workers
+ * DATABASE_URL=conninfo (none when NULL; with it, CHARGEFLEET_SECRET_KEY too when
+ * orch_secret_load found one: the environment's other CHARGEFLEET_* are not passed
+ * on). With demand (borrowed; open until the workers
  * have stopped) none starts now: every 2 s, when chargers wait unclaimed beyond the
  * room all live runtimes publish, one more starts (then 6 s for it to publish its
  * room), up to n; a started worker stays. NULL when out of memory. */

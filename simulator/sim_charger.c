@@ -1165,8 +1165,16 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
     case LWS_CALLBACK_CLIENT_WRITEABLE: {
         if (ch->want_close) {
+            /* A polite close (close frame 1001, then the CSMS's echo, then the socket
+             * closes; lws bounds each step to 5 s). Not `return -1`: this lws build
+             * (_DEBUG) closes a wsi twice after a callback's -1, and the second close
+             * kills the socket before the close frame is written: the CSMS saw 1006.
+             * Here nothing is buffered (WRITEABLE comes after lws flushed), so
+             * lws_close_free_wsi takes the close-frame path; it frees nothing now.
+             * want_close stays set: nothing more is written on this websocket. */
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
-            return -1;
+            lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+            return 0;
         }
         struct sim_out *o = ch->tx_head;
         if (!o || !sim_may_send(ch->rt))   /* fenced: the frames wait (and go with it) */
@@ -1236,7 +1244,7 @@ int sim_charger_connect(struct sim_charger *ch)
         return 0;
     }
     struct lws_vhost *vh = u.tls ? sim_runtime_vhost(ch->rt, ch->ca_file, ch->cert_file,
-                                                     ch->key_file)
+                                                     ch->key)
                                  : sim_runtime_vhost(ch->rt, NULL, NULL, NULL);
     if (!vh) {
         ch->state = SIM_CONNECTING;
@@ -1315,7 +1323,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->ca_file = dup_or_null(ca);
     if (cfg->security_profile == 3 && cfg->client_cert_pem && cfg->client_key_pem) {
         ch->cert_file = sim_runtime_pem_file(rt, cfg->client_cert_pem);
-        ch->key_file = sim_runtime_pem_file(rt, cfg->client_key_pem);
+        ch->key = sim_runtime_key(rt, cfg->client_key_pem);
     }
     if ((cfg->security_profile == 1 || cfg->security_profile == 2) && cfg->password)
         ch->password = strdup(cfg->password);
@@ -1440,6 +1448,10 @@ void sim_charger_stop(struct sim_charger *ch)
     }
     if (ch->wsi) {
         if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
+            if (ch->rt->stopping_all) {
+                sim_log_event(ch, "disconnected", SIM_CLOSING_STOP);
+                CF_CLOG_INFO(ch->identity, SIM_CLOSING_STOP);
+            }
             ch->want_close = 1;
             lws_callback_on_writable(ch->wsi);
         } else {

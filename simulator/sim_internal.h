@@ -10,10 +10,18 @@
 #include "sim_metrics.h"
 #include "sim_runtime.h"
 
+struct sim_key {               /* a client private key, in memory only (never a file) */
+    struct sim_key *next;
+    unsigned char md[32];      /* SHA-256 of the PEM it came from */
+    int len;
+    unsigned char der[];       /* the key in DER (libwebsockets' client_ssl_key_mem) */
+};
+
 struct sim_vhost {
     struct sim_vhost *next;
     char *ca_file;             /* NULL: system CAs */
-    char *cert_file, *key_file;   /* a client certificate (security profile 3), or NULL */
+    char *cert_file;           /* a client certificate (security profile 3), or NULL */
+    const struct sim_key *key; /* its key (owned by the runtime), or NULL */
     char name[24];             /* the vhost's name: libwebsockets keeps the pointer */
     struct lws_vhost *vh;
 };
@@ -43,8 +51,10 @@ struct sim_runtime {
     int handles;                       /* of the three above, not closed yet */
     char *pem_dir;                     /* TLS files made from API PEMs, or NULL */
     struct sim_pem *pems;
+    struct sim_key *keys;              /* client keys, wiped when the runtime goes */
     int pump_active;
     int freeing;
+    int stopping_all;                  /* sim_runtime_stop_all: the process stops */
     struct sim_metrics m;
     int (*guard)(void *arg);           /* sim_runtime_set_guard; NULL: always may */
     void *guard_arg;
@@ -58,6 +68,9 @@ static inline int sim_may_send(const struct sim_runtime *rt)
 {
     return !rt->guard || rt->guard(rt->guard_arg);
 }
+
+/* What a charger's log (and the process log) says when the process stops it. */
+#define SIM_CLOSING_STOP "closing: serve stopping (1001 going away)"
 
 enum sim_state {
     SIM_IDLE,          /* waiting for a timer (backoff / first connect) */
@@ -150,7 +163,8 @@ struct sim_charger {
     struct sim_charger *wait_next;     /* rt->wait_* */
     void *owner;
     char *identity, *ws_url, *ca_file, *vendor, *model, *serial, *firmware;
-    const char *cert_file, *key_file;  /* profile 3 (owned by the runtime) */
+    const char *cert_file;             /* profile 3 (owned by the runtime) */
+    const struct sim_key *key;
     char *password;                    /* basic auth (profiles 1, 2), or NULL */
     const struct ocpp_version *version;
     int connectors;
@@ -214,8 +228,12 @@ struct sim_charger {
 
 /* sim_runtime.c */
 struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
-                                   const char *cert_file, const char *key_file);
+                                   const char *cert_file, const struct sim_key *key);
 const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem);
+/* A private key given over the API (PEM, any type OpenSSL reads; libwebsockets loads
+ * RSA and EC ones), kept in memory once per distinct content: owned by the runtime, or
+ * NULL (unreadable: logged). */
+const struct sim_key *sim_runtime_key(struct sim_runtime *rt, const char *pem);
 void sim_runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);
 void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch);

@@ -1,10 +1,15 @@
 #include "sim_internal.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,13 +66,12 @@ static int same(const char *a, const char *b)
 }
 
 /* One client vhost per (CA file, client certificate, key): in libwebsockets these are
- * vhost properties. */
+ * vhost properties. The key is given from memory: no key file is ever written. */
 struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
-                                   const char *cert_file, const char *key_file)
+                                   const char *cert_file, const struct sim_key *key)
 {
     for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
-        if (same(v->ca_file, ca_file) && same(v->cert_file, cert_file) &&
-            same(v->key_file, key_file))
+        if (same(v->ca_file, ca_file) && same(v->cert_file, cert_file) && v->key == key)
             return v->vh;
 
     struct lws_context_creation_info info;
@@ -85,7 +89,10 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.client_ssl_ca_filepath = ca_file;
     info.client_ssl_cert_filepath = cert_file;
-    info.client_ssl_private_key_filepath = key_file;
+    if (key) {
+        info.client_ssl_key_mem = key->der;
+        info.client_ssl_key_mem_len = (unsigned int)key->len;
+    }
     info.connect_timeout_secs = 10;
     info.retry_and_idle_policy = &sim_no_idle_check;
     struct lws_vhost *vh = lws_create_vhost(rt->ctx, &info);
@@ -97,16 +104,59 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     }
     v->ca_file = ca_file ? strdup(ca_file) : NULL;
     v->cert_file = cert_file ? strdup(cert_file) : NULL;
-    v->key_file = key_file ? strdup(key_file) : NULL;
+    v->key = key;
     v->vh = vh;
     v->next = rt->vhosts;
     rt->vhosts = v;
     return vh;
 }
 
+/* The TLS directories of processes of this user that are gone (killed: nothing removed
+ * them), /tmp/chargefleet-tls-<pid>-*: removed with their files. They hold CA and
+ * client certificates only (keys stay in memory), but need not pile up. */
+static void remove_stale_pem_dirs(void)
+{
+    DIR *d = opendir("/tmp");
+    struct dirent *e;
+    const char *pre = "chargefleet-tls-";
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        char path[PATH_MAX], *end;
+        struct stat st;
+        if (strncmp(e->d_name, pre, strlen(pre)) != 0)
+            continue;
+        long pid = strtol(e->d_name + strlen(pre), &end, 10);
+        if (pid <= 0 || *end != '-' || pid == (long)getpid() ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+            continue;
+        DIR *sub = opendir(path);
+        struct dirent *f;
+        while (sub && (f = readdir(sub))) {
+            char file[PATH_MAX + 300];
+            if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0)
+                continue;
+            snprintf(file, sizeof file, "%s/%s", path, f->d_name);
+            unlink(file);
+        }
+        if (sub)
+            closedir(sub);
+        if (rmdir(path) == 0)
+            CF_LOG_INFO("sim", "removed %s (left by process %ld, gone)", path, pid);
+    }
+    closedir(d);
+}
+
 /* PEM text given over the API becomes a file (libwebsockets reads files): one per
- * distinct content, named by its SHA-256, 0600 in a private directory removed with
- * the runtime. Returns the path (owned by the runtime), or NULL. */
+ * distinct content, named by its SHA-256, 0600 in a private directory (0700,
+ * /tmp/chargefleet-tls-<pid>-XXXXXX) removed with the runtime; those of killed
+ * processes are removed when the next one makes its own. Only CA and client
+ * certificates: private keys never go to a file (sim_runtime_key). Returns the path
+ * (owned by the runtime), or NULL. */
 const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
@@ -116,7 +166,9 @@ const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
     for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
     if (!rt->pem_dir) {
-        char tmpl[] = "/tmp/chargefleet-tls-XXXXXX";
+        char tmpl[64];
+        remove_stale_pem_dirs();
+        snprintf(tmpl, sizeof tmpl, "/tmp/chargefleet-tls-%ld-XXXXXX", (long)getpid());
         if (!mkdtemp(tmpl)) {
             CF_LOG_ERROR("sim", "cannot make a directory for TLS files: %s", strerror(errno));
             return NULL;
@@ -141,6 +193,36 @@ const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
     p->next = rt->pems;
     rt->pems = p;
     return p->path;
+}
+
+const struct sim_key *sim_runtime_key(struct sim_runtime *rt, const char *pem)
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+
+    SHA256((const unsigned char *)pem, strlen(pem), md);
+    for (struct sim_key *k = rt->keys; k; k = k->next)
+        if (memcmp(k->md, md, sizeof md) == 0)
+            return k;
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *pk = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
+    unsigned char *der = NULL;
+    int len = pk ? i2d_PrivateKey(pk, &der) : -1;
+    EVP_PKEY_free(pk);
+    struct sim_key *k = len > 0 ? malloc(sizeof *k + (size_t)len) : NULL;
+    if (!k) {
+        CF_LOG_ERROR("sim", "cannot read a client private key (PEM)");
+        if (der)
+            OPENSSL_clear_free(der, (size_t)len);
+        return NULL;
+    }
+    memcpy(k->md, md, sizeof md);
+    k->len = len;
+    memcpy(k->der, der, (size_t)len);
+    OPENSSL_clear_free(der, (size_t)len);
+    k->next = rt->keys;
+    rt->keys = k;
+    return k;
 }
 
 static void pump_kick(struct sim_runtime *rt);
@@ -311,6 +393,7 @@ void sim_runtime_set_guard(struct sim_runtime *rt, int (*may_send)(void *arg), v
 void sim_runtime_stop_all(struct sim_runtime *rt)
 {
     struct sim_charger *ch = rt->all, *next;
+    rt->stopping_all = 1;
     for (; ch; ch = next) {
         next = ch->next;
         sim_charger_stop(ch);
@@ -327,8 +410,12 @@ static void pump_closed(uv_handle_t *h)
         rt->vhosts = v->next;
         free(v->ca_file);
         free(v->cert_file);
-        free(v->key_file);
         free(v);
+    }
+    while (rt->keys) {
+        struct sim_key *k = rt->keys;
+        rt->keys = k->next;
+        OPENSSL_clear_free(k, sizeof *k + (size_t)k->len);
     }
     while (rt->pems) {
         struct sim_pem *p = rt->pems;

@@ -112,8 +112,12 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
  * then stops the chargers. NULL: always may. Cheap: it runs for every frame. */
 void sim_runtime_set_guard(struct sim_runtime *rt, int (*may_send)(void *arg), void *arg);
 
-/* Stops every charger (clean websocket close); `gone` fires for each. The runtime is
- * freed by sim_runtime_free once sim_runtime_count() is 0 or the context is destroyed. */
+/* Stops every charger because the process stops: each open websocket is closed with a
+ * close frame 1001 (going away), said in the charger's log and the process log; `gone`
+ * fires for each once its socket is closed (the CSMS echoed the close, or lws gave up
+ * after its 5 s close timeouts). The loop must run until then for the close frames to
+ * be written. The runtime is freed by sim_runtime_free once sim_runtime_count() is 0 or
+ * the context is destroyed. */
 void sim_runtime_stop_all(struct sim_runtime *rt);
 void sim_runtime_free(struct sim_runtime *rt);
 int sim_runtime_count(const struct sim_runtime *rt);

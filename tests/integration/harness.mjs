@@ -96,6 +96,7 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     order: new Map(),        // identity → [method] of every message received, in order
     raw: new Map(),          // identity → [every frame received, parsed]
     sockets: new Map(),      // identity → [{opened, closed, frames, lastFrame}] per connection
+    closes: new Map(),       // identity → [close code of each ended connection]
     nextTxId: 1,
     clients: new Set(),
   };
@@ -130,7 +131,12 @@ export async function startPeer({ boot, reject, tls, blocked, port: fixedPort, h
     peer.live.set(id, (peer.live.get(id) ?? 0) + 1);
     peer.maxLive = Math.max(peer.maxLive, peer.live.get(id));
     client.on('strictValidationFailure', ev => peer.failures.push({ identity: id, method: ev.method, error: String(ev.error), outbound: ev.outbound }));
-    client.on('close', () => { sock.closed = Date.now(); peer.live.set(id, peer.live.get(id) - 1); peer.clients.delete(client); });
+    client.on('close', ({ code }) => {
+      sock.closed = Date.now();
+      peer.live.set(id, peer.live.get(id) - 1);
+      peer.clients.delete(client);
+      push(peer.closes, id, code);
+    });
     client.handle('BootNotification', ({ params }) => {
       push(peer.boots, id, params);
       const ans = boot ? boot(id, params, peer.boots.get(id).length) : { status: 'Accepted', interval: 300 };
