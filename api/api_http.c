@@ -12,7 +12,9 @@
 
 struct api_server {
     struct lws_vhost *vh;
-    size_t max_body;
+    struct api_server_limits lim;
+    int open;                    /* accepted connections not yet closed */
+    unsigned long refused;       /* connections closed at accept (over lim.max_connections) */
     api_dispatch_fn dispatch;
     void *arg;
     struct lws_protocols protocols[3];
@@ -32,6 +34,10 @@ struct api_req {
     size_t body_len, content_length;
     int dispatched, responded, headers_sent, close_after;
     int body_completed;         /* BODY_COMPLETION came (again: see http_cb) */
+    int body_in;                 /* the whole body is in (at once when there is none) */
+    int body_timed_out;          /* lim.body_timeout_s passed before it was in */
+    void (*body_cb)(struct api_req *r, int ok, void *arg);   /* api_req_on_body */
+    void *body_arg;
     int status;
     unsigned char *out;          /* LWS_PRE headroom, then the response body */
     size_t out_len, out_off;
@@ -43,6 +49,9 @@ struct api_req {
 
 struct pss {
     struct api_req *req;
+    struct lws *wsi;
+    struct api_server *srv;
+    lws_sorted_usec_list_t deadline;   /* the end of the body (lim.body_timeout_s) */
 };
 
 static void req_free(struct api_req *r)
@@ -99,6 +108,74 @@ static void dispatch(struct api_req *r)
     r->srv->dispatch(r, r->srv->arg);
 }
 
+/* The body is in, or will never be (ok 0: the client went away, or the body timed
+ * out): the waiting handler is told once. After ok 0 it has let go of r. */
+static void body_done(struct api_req *r, int ok)
+{
+    void (*cb)(struct api_req *, int, void *) = r->body_cb;
+
+    r->body_cb = NULL;
+    if (cb)
+        cb(r, ok, r->body_arg);
+}
+
+static void body_timeout_answer(struct api_req *r)
+{
+    r->close_after = 1;
+    api_req_error(r, 408, "request body not received within %d s (serve "
+                          "--http-body-timeout)", r->srv->lim.body_timeout_s);
+}
+
+/* The body's deadline passed: 408 and close. lws's own body timeout only counts
+ * silence (each chunk starts it again), so a client sending a byte every few seconds
+ * would hold its connection for ever without this. (The headers need none of ours:
+ * lws gives a connection a header table at accept and closes it timeout_secs_ah_idle
+ * later unless the headers are in, however they trickle.) */
+static void deadline_passed(lws_sorted_usec_list_t *sul)
+{
+    struct pss *pss = lws_container_of(sul, struct pss, deadline);
+    struct api_req *r = pss->req;
+
+    if (r && !r->body_in && !r->responded) {
+        CF_LOG_INFO("http", "%s: request body not in after %d s: 408, closing", r->path,
+                    pss->srv->lim.body_timeout_s);
+        r->body_timed_out = 1;
+        if (r->body_cb) {
+            body_done(r, 0);
+            body_timeout_answer(r);
+        } else if (!r->dispatched) {
+            r->dispatched = 1;
+            body_timeout_answer(r);
+        }
+        /* else the handler answers first or learns it in api_req_on_body */
+        lws_set_timeout(pss->wsi, PENDING_TIMEOUT_USER_REASON_BASE + 1, 5);
+    }
+}
+
+static void set_deadline(struct pss *pss, int seconds)
+{
+    lws_sul_schedule(lws_get_context(pss->wsi), 0, &pss->deadline, deadline_passed,
+                     (lws_usec_t)seconds * LWS_USEC_PER_SEC);
+}
+
+void api_req_on_body(struct api_req *r, void (*cb)(struct api_req *r, int ok, void *arg),
+                     void *arg)
+{
+    if (r->body_in) {
+        cb(r, 1, arg);
+        return;
+    }
+    r->body_cb = cb;
+    r->body_arg = arg;
+    if (!r->wsi) {                 /* the client went away while the handler worked */
+        body_done(r, 0);
+        req_free(r);
+    } else if (r->body_timed_out) {
+        body_done(r, 0);
+        body_timeout_answer(r);
+    }
+}
+
 static enum api_method method_of(struct lws *wsi)
 {
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI))
@@ -114,11 +191,68 @@ static enum api_method method_of(struct lws *wsi)
     return API_OTHER;
 }
 
+/* Why the request's body framing is refused, or NULL. lws keeps a repeated header as
+ * fragments of one token; a Content-Length given twice with the same value is one. */
+static const char *body_framing_problem(struct lws *wsi)
+{
+    char first[32], other[32];
+
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) &&
+        lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH))
+        return "Content-Length and Transfer-Encoding together: the body's length is "
+               "ambiguous (RFC 9112 6.3)";
+    if (lws_hdr_copy_fragment(wsi, first, sizeof(first), WSI_TOKEN_HTTP_CONTENT_LENGTH,
+                              0) < 0)
+        return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH)
+                   ? "Content-Length is not a length" : NULL;
+    /* lws starts a repeated header's next fragment with the ' ' that joins them */
+    for (int i = 1; lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, i) > 0; i++) {
+        if (lws_hdr_copy_fragment(wsi, other, sizeof(other), WSI_TOKEN_HTTP_CONTENT_LENGTH,
+                                  i) < 0 || strcmp(first, other + strspn(other, " ")) != 0)
+            return "conflicting Content-Length headers: the body's length is ambiguous "
+                   "(RFC 9112 6.3)";
+    }
+    return NULL;
+}
+
+/* Answers {"detail": detail} and "Connection: close" from the request callback itself,
+ * as lws answers its own errors; returns -1, for the callback to return (lws closes
+ * the connection). For a request whose body must never be read: answered the usual
+ * way, on WRITEABLE, the bytes behind its headers would be taken first as its body and
+ * a pipelined request, and the connection closed before the answer went out. */
+static int answer_now(struct lws *wsi, unsigned int status, const char *detail)
+{
+    unsigned char hdr[LWS_PRE + 512], *start = hdr + LWS_PRE, *p = start;
+    unsigned char *end = hdr + sizeof(hdr) - 1;
+    unsigned char body[LWS_PRE + 512];
+    json_t *j = json_pack("{s:s}", "detail", detail);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    size_t n = text ? strlen(text) : 0;
+
+    json_decref(j);
+    if (!text || n > sizeof(body) - LWS_PRE) {
+        free(text);
+        return -1;
+    }
+    memcpy(body + LWS_PRE, text, n);
+    free(text);
+    if (lws_add_http_common_headers(wsi, status, "application/json", n, &p, end) ||
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+                                     (const unsigned char *)"close", 5, &p, end) ||
+        lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    lws_write(wsi, body + LWS_PRE, n, LWS_WRITE_HTTP_FINAL);
+    return -1;
+}
+
 /* A new request on the connection: headers are in, the body (if any) follows. */
 static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, const char *uri)
 {
     struct api_req *r = calloc(1, sizeof(*r));
     char cl[32];
+
+    pss->wsi = wsi;
+    pss->srv = s;
 
     if (!r)
         return -1;
@@ -143,11 +277,17 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
     r->content_type = "application/json";
 
     if (r->method != API_POST && r->method != API_PUT && r->method != API_PATCH) {
+        r->body_in = 1;
         dispatch(r);
         return 0;
     }
+    /* RFC 9112 6.3: a Content-Length with a Transfer-Encoding, or Content-Lengths that
+     * disagree, leave the body's end unknown (request smuggling): refused unread. */
+    const char *framing = body_framing_problem(wsi);
+    if (framing)
+        return answer_now(wsi, 400, framing);
     /* lws does not decode chunked request bodies (the request would hang). */
-    if (lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0) {
+    if (lws_hdr_copy_fragment(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH, 0) <= 0) {
         r->dispatched = 1;
         r->close_after = 1;
         api_req_error(r, 411, "a request body needs a Content-Length header "
@@ -156,11 +296,11 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
     }
     char *end;
     unsigned long long n = strtoull(cl, &end, 10);
-    if (*end || n > s->max_body) {
+    if (*end || n > s->lim.max_body) {
         r->dispatched = 1;
         r->close_after = 1;
         api_req_error(r, 413, "request body exceeds %zu bytes (serve --max-body raises it)",
-                      s->max_body);
+                      s->lim.max_body);
         return 0;
     }
     r->content_length = (size_t)n;
@@ -169,13 +309,16 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
         return -1;
     r->body[0] = '\0';
     if (n == 0)
-        dispatch(r);
+        r->body_in = 1;
+    else
+        set_deadline(pss, s->lim.body_timeout_s);
+    dispatch(r);
     return 0;
 }
 
 static void on_body(struct api_req *r, const void *in, size_t len)
 {
-    if (!r || !r->body || r->dispatched)
+    if (!r || !r->body || r->body_in || r->responded)
         return;
     if (len > r->content_length - r->body_len)
         len = r->content_length - r->body_len;
@@ -270,6 +413,28 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     struct api_server *s = lws_vhost_user(lws_get_vhost(wsi));
 
     switch ((int)reason) {   /* lws has ~100 reasons: only these matter here */
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:   /* accept(): pss is not made yet */
+        if (s && s->open >= s->lim.max_connections) {
+            if (s->refused++ % 1000 == 0)
+                CF_LOG_WARN("http", "%d connections open (serve --http-max-connections): "
+                            "closing new ones at accept (%lu so far)", s->open, s->refused);
+            return 1;
+        }
+        return 0;
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:   /* accepted; no pss yet */
+        lws_set_opaque_user_data(wsi, s);   /* counted (an outgoing wsi has its own) */
+        s->open++;
+        return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+        if (s && lws_get_opaque_user_data(wsi) == s) {
+            lws_set_opaque_user_data(wsi, NULL);
+            s->open--;
+        }
+        return 0;
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:   /* lws may free pss after this */
+        if (pss)
+            lws_sul_cancel(&pss->deadline);
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
     case LWS_CALLBACK_HTTP:
         return on_request(s, pss, wsi, in);
     case LWS_CALLBACK_HTTP_BODY:
@@ -279,8 +444,15 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (!pss->req)
             return 0;
         if (!pss->req->body_completed) {   /* answered early (411, 413) or not yet */
-            pss->req->body_completed = 1;
-            dispatch(pss->req);
+            struct api_req *r = pss->req;
+            r->body_completed = 1;
+            lws_sul_cancel(&pss->deadline);
+            if (!r->body_in && !r->responded) {
+                r->body_in = 1;
+                stall_timeout(wsi);       /* lws dropped its body timeout */
+                body_done(r, 1);
+            }
+            r->body_in = 1;
             return 0;
         }
         /* A second completion of a request already complete: lws 4.1.6 does this when
@@ -297,14 +469,19 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(pss, wsi);
     case LWS_CALLBACK_CLOSED_HTTP:
+        if (pss)
+            lws_sul_cancel(&pss->deadline);
         if (pss && pss->req) {
             struct api_req *r = pss->req;
             pss->req = NULL;
             r->wsi = NULL;
             if (r->streaming && r->on_close)
                 r->on_close(r->close_arg);   /* the streamer lets go of r */
+            int let_go = r->body_cb != NULL;
+            if (let_go)
+                body_done(r, 0);             /* the waiting handler lets go of r */
             /* A handler still owes an answer: the request is freed when it comes. */
-            if (!(r->dispatched && !r->responded))
+            if (let_go || !(r->dispatched && !r->responded))
                 req_free(r);
         }
         return 0;
@@ -314,14 +491,15 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 }
 
 struct api_server *api_server_new(struct lws_context *ctx, const char *iface, int port,
-                                  size_t max_body, api_dispatch_fn dispatch_fn, void *arg)
+                                  const struct api_server_limits *limits,
+                                  api_dispatch_fn dispatch_fn, void *arg)
 {
     struct api_server *s = calloc(1, sizeof(*s));
     struct lws_context_creation_info info;
 
     if (!s)
         return NULL;
-    s->max_body = max_body;
+    s->lim = *limits;
     s->dispatch = dispatch_fn;
     s->arg = arg;
     s->protocols[0].name = "http";
@@ -337,6 +515,8 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
     info.protocols = s->protocols;
     info.user = s;
     info.keepalive_timeout = 30;
+    /* after the first byte of a request's headers (lws counts it once, not per byte) */
+    info.timeout_secs_ah_idle = (unsigned int)limits->header_timeout_s;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;   /* a client SSL_CTX for https */
     s->vh = lws_create_vhost(ctx, &info);
     if (!s->vh) {
@@ -400,6 +580,8 @@ static void respond(struct api_req *r, int status, char *text, size_t n)
         req_free(r);
         return;
     }
+    if (!r->body_in)               /* the rest of the body is never read */
+        r->close_after = 1;
     r->status = status;
     r->out = malloc(LWS_PRE + n + 1);
     if (r->out) {
