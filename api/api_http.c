@@ -1,5 +1,6 @@
 #include "api_http.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +8,11 @@
 
 #include "api_fetch.h"
 #include "cf_log.h"
+#include "sim_runtime.h"   /* the context's header limits */
 
 #define WRITE_CHUNK 16384
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct api_server {
     struct lws_vhost *vh;
@@ -17,7 +21,7 @@ struct api_server {
     unsigned long refused;       /* connections closed at accept (over lim.max_connections) */
     api_dispatch_fn dispatch;
     void *arg;
-    struct lws_protocols protocols[3];
+    struct lws_protocols protocols[4];
 };
 
 struct api_req {
@@ -215,6 +219,28 @@ static const char *body_framing_problem(struct lws *wsi)
     return NULL;
 }
 
+/* 414 for a path or query cut at lws's token limit, 431 for a header value cut there
+ * (SIM_LWS_TOKEN_LIMIT: lws keeps that much of a token and skips the rest), else 0. */
+static unsigned int oversized(struct lws *wsi)
+{
+    static const enum lws_token_indexes uri[] = {
+        WSI_TOKEN_GET_URI, WSI_TOKEN_POST_URI, WSI_TOKEN_PUT_URI, WSI_TOKEN_PATCH_URI,
+        WSI_TOKEN_DELETE_URI, WSI_TOKEN_OPTIONS_URI, WSI_TOKEN_HEAD_URI, WSI_TOKEN_CONNECT,
+        WSI_TOKEN_HTTP_URI_ARGS,
+    };
+    int is_uri[WSI_TOKEN_COUNT] = {0};
+
+    for (size_t i = 0; i < sizeof(uri) / sizeof(uri[0]); i++)
+        is_uri[uri[i]] = 1;
+    for (int t = 0; t < WSI_TOKEN_COUNT; t++) {
+        for (int f = 0; lws_hdr_fragment_length(wsi, (enum lws_token_indexes)t, f) > 0; f++)
+            if (lws_hdr_fragment_length(wsi, (enum lws_token_indexes)t, f) >=
+                SIM_LWS_TOKEN_LIMIT)
+                return is_uri[t] ? 414 : 431;
+    }
+    return 0;
+}
+
 /* Answers {"detail": detail} and "Connection: close" from the request callback itself,
  * as lws answers its own errors; returns -1, for the callback to return (lws closes
  * the connection). For a request whose body must never be read: answered the usual
@@ -256,6 +282,14 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
 
     if (!r)
         return -1;
+    unsigned int big = oversized(wsi);
+    if (big) {
+        free(r);
+        return answer_now(wsi, big, big == 414
+            ? "the request's path or query is too long (" STR(SIM_LWS_TOKEN_LIMIT) " bytes or more)"
+            : "a request header is too large (" STR(SIM_LWS_TOKEN_LIMIT) " bytes or more; "
+              STR(SIM_LWS_HEADER_SPACE) " for all of them)");
+    }
     if (pss->req) {
         /* A pipelined request whose handler has not answered yet: orphan it (freed
          * when the answer comes), as if its connection had closed. */
@@ -406,6 +440,101 @@ static int on_writeable(struct pss *pss, struct lws *wsi)
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* An accepted connection is counted (lim.max_connections) from here to its end. */
+static void conn_opened(struct api_server *s, struct lws *wsi)
+{
+    lws_set_opaque_user_data(wsi, s);   /* an outgoing wsi has its own there */
+    s->open++;
+}
+
+static void conn_destroyed(struct api_server *s, struct lws *wsi)
+{
+    if (s && lws_get_opaque_user_data(wsi) == s) {
+        lws_set_opaque_user_data(wsi, NULL);
+        s->open--;
+    }
+}
+
+/* What lws could not parse as the start of an HTTP request (an unknown method such as
+ * TRACE, the HTTP/2 preface, TLS on this plain port, noise): lws hands it over here, raw
+ * (LWS_SERVER_OPTION_FALLBACK_TO_APPLY_LISTEN_ACCEPT_CONFIG) instead of answering its
+ * own HTML 403; it gets a JSON error like any other, then the connection closes. */
+struct raw_pss {
+    unsigned int status;
+    char detail[200];
+};
+
+static void raw_refusal(struct raw_pss *rp, const char *in, size_t len)
+{
+    static const char h2[] = "PRI * HTTP/2.0";
+    size_t m = 0;
+
+    if (len >= sizeof(h2) - 1 && memcmp(in, h2, sizeof(h2) - 1) == 0) {
+        rp->status = 505;
+        snprintf(rp->detail, sizeof(rp->detail), "HTTP/2 is not served here: use HTTP/1.1");
+        return;
+    }
+    /* a method is a token (RFC 9110 5.6.2): up to 32 of its letters are named */
+    while (m < len && m < 32 && (isalnum((unsigned char)in[m]) || strchr("!#$%&'*+-.^_`|~", in[m])))
+        m++;
+    if (m > 0 && m < len && in[m] == ' ') {
+        rp->status = 501;
+        snprintf(rp->detail, sizeof(rp->detail), "method %.*s is not implemented (the API "
+                 "takes GET, POST, PUT, PATCH and DELETE)", (int)m, in);
+        return;
+    }
+    rp->status = 400;
+    snprintf(rp->detail, sizeof(rp->detail), "not an HTTP/1.1 request");
+}
+
+static const char *reason_phrase(unsigned int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 501: return "Not Implemented";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+    }
+}
+
+static int raw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                  size_t len)
+{
+    struct raw_pss *rp = user;
+
+    switch ((int)reason) {
+    case LWS_CALLBACK_RAW_RX:   /* first: the bytes lws could not parse */
+        if (rp && !rp->status) {
+            raw_refusal(rp, in, len);
+            lws_set_timeout(wsi, PENDING_TIMEOUT_USER_REASON_BASE + 2, 5);
+            lws_callback_on_writable(wsi);
+        }
+        return 0;
+    case LWS_CALLBACK_RAW_WRITEABLE: {
+        char body[300], out[LWS_PRE + 600];
+        if (!rp || !rp->status)
+            return 0;
+        json_t *j = json_pack("{s:s}", "detail", rp->detail);
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        snprintf(body, sizeof(body), "%s", text ? text : "{}");
+        free(text);
+        /* no request was parsed, so no lws HTTP state to build headers with */
+        int n = snprintf(out + LWS_PRE, sizeof(out) - LWS_PRE,
+                         "HTTP/1.1 %u %s\r\ncontent-type: application/json\r\n"
+                         "content-length: %zu\r\nconnection: close\r\n\r\n%s",
+                         rp->status, reason_phrase(rp->status), strlen(body), body);
+        lws_write(wsi, (unsigned char *)out + LWS_PRE, (size_t)n, LWS_WRITE_RAW);
+        return -1;
+    }
+    case LWS_CALLBACK_WSI_DESTROY:
+        conn_destroyed(lws_vhost_user(lws_get_vhost(wsi)), wsi);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                    size_t len)
 {
@@ -422,14 +551,10 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
         }
         return 0;
     case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:   /* accepted; no pss yet */
-        lws_set_opaque_user_data(wsi, s);   /* counted (an outgoing wsi has its own) */
-        s->open++;
+        conn_opened(s, wsi);
         return 0;
     case LWS_CALLBACK_WSI_DESTROY:
-        if (s && lws_get_opaque_user_data(wsi) == s) {
-            lws_set_opaque_user_data(wsi, NULL);
-            s->open--;
-        }
+        conn_destroyed(s, wsi);
         return 0;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:   /* lws may free pss after this */
         if (pss)
@@ -507,6 +632,9 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
     s->protocols[0].per_session_data_size = sizeof(struct pss);
     s->protocols[0].rx_buffer_size = 16384;
     s->protocols[1] = api_fetch_protocol;   /* outgoing requests use this vhost too */
+    s->protocols[2].name = "api-raw";
+    s->protocols[2].callback = raw_cb;
+    s->protocols[2].per_session_data_size = sizeof(struct raw_pss);
 
     memset(&info, 0, sizeof(info));
     info.vhost_name = "api";
@@ -517,7 +645,10 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
     info.keepalive_timeout = 30;
     /* after the first byte of a request's headers (lws counts it once, not per byte) */
     info.timeout_secs_ah_idle = (unsigned int)limits->header_timeout_s;
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;   /* a client SSL_CTX for https */
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |   /* a client SSL_CTX for https */
+                   LWS_SERVER_OPTION_FALLBACK_TO_APPLY_LISTEN_ACCEPT_CONFIG;   /* raw_cb */
+    info.listen_accept_role = "raw-skt";
+    info.listen_accept_protocol = "api-raw";
     s->vh = lws_create_vhost(ctx, &info);
     if (!s->vh) {
         CF_LOG_ERROR("api", "cannot listen on %s:%d (in use?)", iface ? iface : "*", port);
