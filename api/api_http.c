@@ -330,7 +330,9 @@ static int on_request(struct api_server *s, struct pss *pss, struct lws *wsi, co
     }
     char *end;
     unsigned long long n = strtoull(cl, &end, 10);
-    if (*end || n > s->lim.max_body) {
+    if (*end || !isdigit((unsigned char)cl[0]))
+        return answer_now(wsi, 400, "Content-Length is not a length (digits only)");
+    if (n > s->lim.max_body) {
         r->dispatched = 1;
         r->close_after = 1;
         api_req_error(r, 413, "request body exceeds %zu bytes (serve --max-body raises it)",

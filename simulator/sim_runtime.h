@@ -100,7 +100,7 @@ extern const lws_retry_bo_t sim_no_idle_check;
  * them in SIM_LWS_HEADER_SPACE bytes (beyond that lws closes the connection, saying
  * nothing), each header value or the request's path or query in SIM_LWS_TOKEN_LIMIT
  * (beyond that lws cuts it there and goes on: a value that long is oversized). */
-#define SIM_LWS_HEADER_SPACE 32768
+#define SIM_LWS_HEADER_SPACE 16384
 #define SIM_LWS_TOKEN_LIMIT 8192
 
 /* A libwebsockets context on `loop` with no vhost yet: the simulator adds its client

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFleet, until, stopAll, TOKEN } from './harness.mjs';
 
@@ -95,6 +96,7 @@ test('ambiguous body framing (RFC 9112 6.3) is a 400 and writes nothing', async 
     [post(`${auth}Content-Length: ${n}\r\nContent-Length: ${n + 5}\r\n`, cpoBody + 'xxxxx'), /conflicting Content-Length/],
     [post(`${auth}Content-Length: ${n}\r\nTransfer-Encoding: chunked\r\n`, cpoBody), /Content-Length and Transfer-Encoding/],
     [post(`${auth}Transfer-Encoding: chunked\r\nContent-Length: ${n}\r\n`, cpoBody), /Content-Length and Transfer-Encoding/],
+    [post(`${auth}Content-Length: ${n}, ${n}\r\n`, cpoBody), /Content-Length is not a length/],
   ];
   for (const [bytes, detail] of cases) {
     const a = parse(await raw(bytes));
@@ -206,6 +208,8 @@ test('slowloris: 300 slow clients; /healthz and the heartbeats go on, the slow o
 });
 
 test('over --http-max-connections a new connection is closed at once; one already open is still answered', async () => {
+  http.globalAgent.destroy();   // the harness's kept-alive sockets would count too
+  await sleep(300);
   // a keep-alive connection made before the flood
   const keep = open(fleet.srv.port);
   await keep.connected;
@@ -222,6 +226,9 @@ test('over --http-max-connections a new connection is closed at once; one alread
     await Promise.race([over.closed, sleep(2000)]);
     assert.ok(over.closedAt !== null && Date.now() - t < 1000, `the connection over the cap closed at once (${over.closedAt} ms)`);
     assert.equal(over.got, '');
+    // the count is exact: every connection of the tests before was let go
+    assert.equal(idle.filter(c => c.closedAt !== null).length, 0, 'the connections under the cap stay open');
+    assert.match(fleet.srv.log, new RegExp(`${MAX_CONNECTIONS} connections open \\(serve --http-max-connections\\)`));
     keep.send('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => /"status":"ok"/.test(keep.got), { what: 'the kept connection answered over the cap', timeoutMs: 2000 });
     assert.match(fleet.srv.log, /closing new ones at accept/);
