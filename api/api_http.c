@@ -141,7 +141,7 @@ static void deadline_passed(lws_sorted_usec_list_t *sul)
     struct api_req *r = pss->req;
 
     if (r && !r->body_in && !r->responded) {
-        CF_LOG_INFO("http", "%s: request body not in after %d s: 408, closing", r->path,
+        CF_LOG_DEBUG("http", "%s: request body not in after %d s: 408, closing", r->path,
                     pss->srv->lim.body_timeout_s);
         r->body_timed_out = 1;
         if (r->body_cb) {
