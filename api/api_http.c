@@ -19,6 +19,7 @@ struct api_server {
     struct api_server_limits lim;
     int open;                    /* accepted connections not yet closed */
     unsigned long refused;       /* connections closed at accept (over lim.max_connections) */
+    int free_pending;            /* api_server_free came before the vhost's end */
     api_dispatch_fn dispatch;
     void *arg;
     struct lws_protocols protocols[4];
@@ -558,6 +559,12 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     case LWS_CALLBACK_WSI_DESTROY:
         conn_destroyed(s, wsi);
         return 0;
+    case LWS_CALLBACK_PROTOCOL_DESTROY:   /* the vhost's last word: its wsis are gone */
+        if (s && s->free_pending)
+            free(s);
+        else if (s)
+            s->vh = NULL;
+        return 0;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:   /* lws may free pss after this */
         if (pss)
             lws_sul_cancel(&pss->deadline);
@@ -665,9 +672,16 @@ struct lws_vhost *api_server_vhost(struct api_server *s)
     return s->vh;
 }
 
+/* The context's destruction ends the vhost's connections later, on the loop, and they
+ * still count themselves out here: s lives until the vhost's PROTOCOL_DESTROY. */
 void api_server_free(struct api_server *s)
 {
-    free(s);
+    if (!s)
+        return;
+    if (s->vh)
+        s->free_pending = 1;
+    else
+        free(s);
 }
 
 enum api_method api_req_method(const struct api_req *r) { return r->method; }

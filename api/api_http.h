@@ -40,7 +40,8 @@ struct api_server *api_server_new(struct lws_context *ctx, const char *iface, in
                                   api_dispatch_fn dispatch, void *arg);
 /* The server's vhost (it also carries api_fetch_protocol for outgoing requests). */
 struct lws_vhost *api_server_vhost(struct api_server *s);
-/* Stops accepting (the vhost goes with the context); frees the server. */
+/* Stops accepting (the vhost goes with the context); frees the server, at once or when
+ * the context has destroyed the vhost. */
 void api_server_free(struct api_server *s);
 
 enum api_method api_req_method(const struct api_req *r);
