@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api_fetch.h"
 #include "cf_log.h"
@@ -569,6 +570,13 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (pss)
             lws_sul_cancel(&pss->deadline);
         return lws_callback_http_dummy(wsi, reason, user, in, len);
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        /* lws would turn the connection into a websocket no timeout ever ends (h2c,
+         * HTTP/2 over the same connection, it serves as HTTP) */
+        if (in && strcasecmp(in, "websocket") == 0)
+            return answer_now(wsi, 400, "the API takes no websocket upgrade (chargers' "
+                                        "websockets go out from serve, not in)");
+        return 0;
     case LWS_CALLBACK_HTTP:
         return on_request(s, pss, wsi, in);
     case LWS_CALLBACK_HTTP_BODY:

@@ -78,6 +78,8 @@ test('what lws refused by itself is a JSON error with the right status', async (
     ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n', 501, /method CONNECT/],
     ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 505, /HTTP\/2/],
     ['\x16\x03\x01\x00\x05hello', 400, /not an HTTP\/1\.1 request/],
+    ['GET /healthz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+      'Sec-WebSocket-Version: 13\r\n\r\n', 400, /no websocket upgrade/],
   ];
   for (const [bytes, status, detail] of cases) {
     const what = JSON.stringify(bytes.slice(0, 40));
