@@ -1,7 +1,10 @@
 /* The HTTP server of the API: a libwebsockets server vhost on the process's context
- * (and so its libuv loop). It reads a whole request (Content-Length bodies only, up to
- * a limit), hands it to the dispatcher, and writes the response whenever the handler
- * answers — at once or after database round trips. */
+ * (and so its libuv loop). It hands a request to the dispatcher once its headers are
+ * in, reads its body (Content-Length bodies only, up to a limit) for the handler that
+ * waits for it, and writes the response whenever the handler answers — at once or
+ * after database round trips. What lws cannot parse, ambiguous body framing, oversized
+ * paths or headers, slow clients and connections over the cap are refused here, with
+ * a JSON detail wherever lws lets an answer out. */
 #ifndef API_HTTP_H
 #define API_HTTP_H
 
