@@ -161,7 +161,7 @@ test('a body that trickles in gets 408 after --http-body-timeout', async () => {
   await stillServing('a slow body');
 });
 
-test('slowloris: 300 slow clients; /healthz and the heartbeats go on, the slow ones are closed after the timeout', async () => {
+test('slowloris: 300 slow or idle clients; /healthz and the heartbeats go on, the slow ones are closed after the timeout', async () => {
   const slow = [];
   for (let i = 0; i < 300; i++) {
     const c = open(fleet.srv.port);
@@ -169,6 +169,8 @@ test('slowloris: 300 slow clients; /healthz and the heartbeats go on, the slow o
     if (i % 3 === 2) {   // a body byte by byte
       c.send(post(`Authorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n`, '{'));
       c.kind = 'body';
+    } else if (i % 3 === 1) {   // connected, never a byte
+      c.kind = 'idle';
     } else {             // a header line now and then, never the end of the headers
       c.send(`GET /healthz HTTP/1.1\r\nHost: x\r\n`);
       c.kind = 'headers';
@@ -179,7 +181,9 @@ test('slowloris: 300 slow clients; /healthz and the heartbeats go on, the slow o
   let n = 0;
   const drip = setInterval(() => {
     n++;
-    for (const c of slow) if (c.closedAt === null && c.sock.writable) c.send(c.kind === 'body' ? ' ' : `X-Filler-${n}: ${n}\r\n`);
+    for (const c of slow) {
+      if (c.closedAt === null && c.sock.writable && c.kind !== 'idle') c.send(c.kind === 'body' ? ' ' : `X-Filler-${n}: ${n}\r\n`);
+    }
   }, 1000);
   try {
     const b = beats();
