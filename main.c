@@ -114,6 +114,13 @@ static const char SERVE_USAGE[] =
     "                              (422), the default ws_url too (serve does not start).\n"
     "                              Default: any host\n"
     "  --max-body BYTES            largest request body accepted (1048576)\n"
+    "  --http-header-timeout SECONDS  an HTTP connection that has not sent a request's\n"
+    "                              headers this long after it opened (kept alive: after\n"
+    "                              the next request's first byte) is closed (10)\n"
+    "  --http-body-timeout SECONDS a request body not all in this long after its headers\n"
+    "                              gets 408 and the connection is closed (30)\n"
+    "  --http-max-connections N    open REST API connections at most; more are closed at\n"
+    "                              once, unanswered (1000)\n"
     "  --lease-seconds SECONDS     claim lease; a runtime that cannot renew it closes its\n"
     "                              chargers after 3/5 of it, others take them after it\n"
     "                              (15; docs/fencing.md)\n"
@@ -179,6 +186,7 @@ struct cfg {
     char builtin_listen[300];       /* ... the address the child listens on */
     char builtin_url[320];          /* ... and chargers' ws_url for it (default_ws_url) */
     long max_body;
+    int http_header_timeout, http_body_timeout, http_max_connections;
     int provision_timeout;
     int lease_s;
     int capacity;
@@ -612,8 +620,9 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
         snprintf(public_url, sizeof(public_url), "http://%s:%d", c->host, c->port);
         ao.public_url = public_url;
         a->api = api_new(&ao);
-        a->server = api_server_new(a->ctx, c->host, c->port, (size_t)c->max_body,
-                                   api_dispatch, a->api);
+        struct api_server_limits lim = {(size_t)c->max_body, c->http_header_timeout,
+                                        c->http_body_timeout, c->http_max_connections};
+        a->server = api_server_new(a->ctx, c->host, c->port, &lim, api_dispatch, a->api);
         if (!a->server) {
             rc = 1;
             stop_app(a);
@@ -648,6 +657,7 @@ fail:
 }
 
 enum { O_LISTEN = 1, O_DB, O_STATE, O_TOKEN, O_TOKEN_FILE, O_TIMEOUT, O_WSURL, O_MAXBODY,
+       O_HTTP_HEADER_TIMEOUT, O_HTTP_BODY_TIMEOUT, O_HTTP_MAXCONN,
        O_LEASE, O_CAPACITY, O_LOG, O_LOG_FORMAT, O_RETENTION, O_WORKERS, O_SOURCES, O_RATE,
        O_MAXCONN, O_PARENT, O_OWNCAP, O_CONFIG, O_BUILTIN, O_CA_DIR, O_WS_HOSTS, O_SECRET, O_HELP };
 
@@ -663,6 +673,9 @@ static const struct option opts[] = {
     {"ca-dir", required_argument, NULL, O_CA_DIR},
     {"allow-ws-hosts", required_argument, NULL, O_WS_HOSTS},
     {"max-body", required_argument, NULL, O_MAXBODY},
+    {"http-header-timeout", required_argument, NULL, O_HTTP_HEADER_TIMEOUT},
+    {"http-body-timeout", required_argument, NULL, O_HTTP_BODY_TIMEOUT},
+    {"http-max-connections", required_argument, NULL, O_HTTP_MAXCONN},
     {"lease-seconds", required_argument, NULL, O_LEASE},
     {"capacity", required_argument, NULL, O_CAPACITY},
     {"own-capacity", required_argument, NULL, O_OWNCAP},
@@ -683,7 +696,8 @@ static const struct option opts[] = {
 static int serve_only(int o)
 {
     return o == O_LISTEN || o == O_STATE || o == O_TOKEN || o == O_TOKEN_FILE || o == O_WSURL ||
-           o == O_MAXBODY || o == O_RETENTION || o == O_WORKERS || o == O_OWNCAP ||
+           o == O_MAXBODY || o == O_HTTP_HEADER_TIMEOUT || o == O_HTTP_BODY_TIMEOUT ||
+           o == O_HTTP_MAXCONN || o == O_RETENTION || o == O_WORKERS || o == O_OWNCAP ||
            o == O_BUILTIN || o == O_CA_DIR || o == O_WS_HOSTS;
 }
 
@@ -924,6 +938,18 @@ static int parse_common(struct args *a, struct cfg *c, int serve)
             rc = parse_int("--max-body", optarg, 1024, 1L << 30, &v) ? 2 : 0;
             c->max_body = v;
             break;
+        case O_HTTP_HEADER_TIMEOUT:
+            rc = parse_int("--http-header-timeout", optarg, 1, 3600, &v) ? 2 : 0;
+            c->http_header_timeout = (int)v;
+            break;
+        case O_HTTP_BODY_TIMEOUT:
+            rc = parse_int("--http-body-timeout", optarg, 1, 3600, &v) ? 2 : 0;
+            c->http_body_timeout = (int)v;
+            break;
+        case O_HTTP_MAXCONN:
+            rc = parse_int("--http-max-connections", optarg, 1, 1000000, &v) ? 2 : 0;
+            c->http_max_connections = (int)v;
+            break;
         case O_LEASE:
             rc = parse_int("--lease-seconds", optarg, 3, 3600, &v) ? 2 : 0;
             c->lease_s = (int)v;
@@ -1064,6 +1090,8 @@ static int kept_token(const char *state_dir, char *out, size_t n)
 static int cmd_serve_or_worker(int argc, char **argv, int serve)
 {
     struct cfg c = {.host = "127.0.0.1", .port = 8080, .max_body = 1048576,
+                    .http_header_timeout = 10, .http_body_timeout = 30,
+                    .http_max_connections = 1000,
                     .provision_timeout = 120, .lease_s = 15, .log_retention_h = 24,
                     .workers = -1, .own_capacity = -1};
     struct orch_pg pg = {0};

@@ -358,9 +358,17 @@ static const char *bearer_token(const char *auth)
     return *auth ? auth : NULL;
 }
 
-/* The route's generic work once the tenant is known: the JSON body, then the handler. */
-static void proceed(struct op *op)
+/* The body is in (or never will be: ok 0, nothing to answer): the JSON body, then the
+ * handler. */
+static void body_in(struct api_req *req, int ok, void *arg)
 {
+    struct op *op = arg;
+
+    (void)req;
+    if (!ok) {
+        op_free(op);
+        return;
+    }
     if (op->route->needs_body) {
         json_error_t e;
         size_t len;
@@ -375,6 +383,13 @@ static void proceed(struct op *op)
         }
     }
     op->route->fn(op);
+}
+
+/* The route's generic work once the tenant is known: the headers were enough to get
+ * here (a wrong token is refused before the body is read); now wait for the body. */
+static void proceed(struct op *op)
+{
+    api_req_on_body(op->req, body_in, op);
 }
 
 /* A token seen valid is remembered for ORCH_TOKEN_RECHECK_SECONDS, then checked again:

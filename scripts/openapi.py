@@ -39,19 +39,20 @@ def resp(desc, schema=None, ctype=J, examples=None):
 
 RR = lambda name: {"$ref": f"#/components/responses/{name}"}
 responses = {
-    "MalformedJson": resp("malformed JSON body", R("Error")),
+    "MalformedJson": resp("malformed JSON body; or ambiguous body framing, refused unread: Content-Length with Transfer-Encoding, or Content-Lengths that differ (RFC 9112 6.3)", R("Error")),
     "Unauthorized": resp("missing, invalid or revoked bearer token", R("Error")),
     "Forbidden": resp("the bearer token is read-only (chargefleet token create --read-only): only GET is allowed; nothing changed", R("Error")),
     "MethodNotAllowed": resp("the path exists, not with this method (any path of this document, with a method it does not list)", R("Error")),
     "NoRoute": resp("no such path (any path this document does not list): detail 'no route <path>'", R("Error")),
     "LengthRequired": resp("a request body needs a Content-Length header (chunked transfer encoding is not supported); the connection closes", R("Error")),
     "PayloadTooLarge": resp("the body exceeds serve --max-body; the connection closes", R("Error")),
+    "RequestTimeout": resp("the body was not all in within serve --http-body-timeout seconds of the headers; the connection closes", R("Error")),
     "ValidationFailed": resp("validation failed: every problem, with its location", R("HTTPValidationError")),
     "Internal": resp("internal error (out of memory, no randomness)", R("Error")),
     "Unavailable": resp("database unavailable ('workflow queue unavailable (...)' when a job could not be written)", R("Error")),
 }
 BEARER_ERRS = {"401": RR("Unauthorized"), "500": RR("Internal"), "503": RR("Unavailable")}
-BODY_ERRS = {"400": RR("MalformedJson"), "411": RR("LengthRequired"), "413": RR("PayloadTooLarge"), "422": RR("ValidationFailed")}
+BODY_ERRS = {"400": RR("MalformedJson"), "408": RR("RequestTimeout"), "411": RR("LengthRequired"), "413": RR("PayloadTooLarge"), "422": RR("ValidationFailed")}
 E422 = {"422": RR("ValidationFailed")}
 
 
@@ -267,7 +268,7 @@ def ocpi(op_id, summary, ok, params=(), extra=None, desc=None):
 
 E405 = {"405": resp("wrong registration state for this method (2000)", R("OcpiResponse"))}
 E400 = {"400": resp("bad credentials (2001) or the eMSP's API unusable (3001)", R("OcpiResponse"))}
-HTTP_BODY = {"411": RR("LengthRequired"), "413": RR("PayloadTooLarge")}
+HTTP_BODY = {"408": RR("RequestTimeout"), "411": RR("LengthRequired"), "413": RR("PayloadTooLarge")}
 for V in ["2.2.1", "2.1.1"]:
     v = V.replace(".", "")
     cred = R("OcpiCredentials" if V == "2.2.1" else "OcpiCredentials211")
@@ -311,7 +312,9 @@ doc = {
              "description": "Fleets of simulated OCPP 1.6 / 2.0.1 chargers on demand. Every route but /healthz, /metrics and /openapi.json "
                             "needs `Authorization: Bearer <token>` (serve --api-token for tenant default, or `chargefleet token create --tenant NAME`); "
                             "another tenant's resources are 404. Every error body has `detail`: a string, or the list of problems of a 422. "
-                            "A listed path asked with a method it does not list answers 405 (MethodNotAllowed), a path not listed 404 (NoRoute)."},
+                            "A listed path asked with a method it does not list answers 405 (MethodNotAllowed), a path not listed 404 (NoRoute). "
+                            "Any request: a path or query of 8192 bytes or more is 414, a header value that long 431, a method the API does not take (TRACE, CONNECT, ...) 501, "
+                            "the HTTP/2 preface 505 (HTTP/1.1 only), each with `detail`, and the connection closes; the bearer token is checked before the body is read."},
     "servers": [{"url": "http://{listen}", "description": "chargefleet serve --listen HOST:PORT",
                  "variables": {"listen": {"default": "127.0.0.1:8080", "description": "serve's --listen address"}}}],
     "security": [{"bearer": []}],

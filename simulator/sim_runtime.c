@@ -39,9 +39,14 @@ static void lws_log_line(int level, const char *line)
 const lws_retry_bo_t sim_no_idle_check = {.secs_since_valid_ping = 0,
                                           .secs_since_valid_hangup = 0};
 
+static struct lws_token_limits token_limits;   /* lws keeps the pointer */
+
 struct lws_context *sim_lws_context_new(uv_loop_t *loop)
 {
     struct lws_context_creation_info info;
+
+    for (size_t i = 0; i < WSI_TOKEN_COUNT; i++)
+        token_limits.token_limit[i] = SIM_LWS_TOKEN_LIMIT;
     void *foreign[1] = {loop};
 
     lws_set_log_level(cf_log_level >= CF_LOG_LEVEL_DEBUG ? LLL_ERR | LLL_WARN : LLL_ERR,
@@ -53,6 +58,8 @@ struct lws_context *sim_lws_context_new(uv_loop_t *loop)
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.timeout_secs = 10;          /* bounds the wait for the 101 (NOTES-deps) */
     info.pt_serv_buf_size = 16384;
+    info.max_http_header_data = SIM_LWS_HEADER_SPACE;   /* allocated per request parsed */
+    info.token_limits = &token_limits;
     struct lws_context *ctx = lws_create_context(&info);
     if (!ctx)
         CF_LOG_ERROR("lws", "cannot create the libwebsockets context (is package "

@@ -96,6 +96,13 @@ void sim_runtime_opts_default(struct sim_runtime_opts *o);
  * use it unless the charger's WebSocketPingInterval asks for pings. */
 extern const lws_retry_bo_t sim_no_idle_check;
 
+/* The context's header limits, for every HTTP request or handshake it parses: all of
+ * them in SIM_LWS_HEADER_SPACE bytes (beyond that lws closes the connection, saying
+ * nothing), each header value or the request's path or query in SIM_LWS_TOKEN_LIMIT
+ * (beyond that lws cuts it there and goes on: a value that long is oversized). */
+#define SIM_LWS_HEADER_SPACE 16384
+#define SIM_LWS_TOKEN_LIMIT 8192
+
 /* A libwebsockets context on `loop` with no vhost yet: the simulator adds its client
  * vhosts, the API its server vhost. Returns NULL on failure (message logged). */
 struct lws_context *sim_lws_context_new(uv_loop_t *loop);
