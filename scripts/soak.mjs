@@ -243,9 +243,14 @@ async function freePort(avoid) {
   throw new Error('no free port in 20000-31999');
 }
 
-// the schedule: event i is drawn from sha256(seed:i), nothing else
-function draw(seed, i) {
-  return createHash('sha256').update(`${seed}:${i}`).digest();
+// the schedule, from the seed alone: rounds of one event of each kind, in an order drawn
+// from sha256(seed:round:kind); event i's own draws (which worker, its settle) are
+// sha256(seed:i)
+const digest = text => createHash('sha256').update(text).digest();
+function schedule(seed, kinds, i) {
+  const round = Math.floor(i / kinds.length);
+  const order = kinds.map(k => [digest(`${seed}:${round}:${k}`).toString('hex'), k]).sort().map(([, k]) => k);
+  return { kind: order[i % kinds.length], h: digest(`${seed}:${i}`) };
 }
 
 function rssKb(pid) {
@@ -373,8 +378,7 @@ async function main() {
   const tEnd = Date.now() + MINUTES * 60000;
   const recoveryCap = Math.max(60000, 6 * LMS + N * 5);   // then it is reported not recovered
   for (let i = 0; Date.now() < tEnd; i++) {
-    const h = draw(SEED, i);
-    const kind = kinds[h[0] % kinds.length];
+    const { kind, h } = schedule(SEED, kinds, i);
     const ev = { i, kind, t0: Date.now(), what: '' };
     events.push(ev);
     const before = await stat();
