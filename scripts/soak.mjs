@@ -102,6 +102,9 @@ function csmsMain(port, heartbeat) {
     process.send({ seq, ...r });
   });
   process.on('disconnect', () => process.exit(0));
+  // a Ctrl-C reaches the whole process group: the main process stops this one (SIGTERM)
+  // once it no longer asks it anything
+  process.on('SIGINT', () => {});
   listen().then(() => process.send({ seq: 0, listening: port }), e => { console.error(e); process.exit(1); });
 }
 
@@ -171,7 +174,15 @@ function startCsms(port, hb) {
     pending.delete(m.seq);
   });
   const c = { name: `csms:${port}`, child, exited, port, listening,
-    ask: (q, a = {}) => new Promise(resolve => { const s = ++seq; pending.set(s, resolve); child.send({ seq: s, q, ...a }); }) };
+    // an answer; {} once the process is gone (while everything stops)
+    ask: (q, a = {}) => new Promise(resolve => {
+      if (!child.connected) return resolve({});
+      const s = ++seq;
+      pending.set(s, resolve);
+      child.send({ seq: s, q, ...a }, e => { if (e) { pending.delete(s); resolve({}); } });
+    }) };
+  child.on('error', () => {});
+  child.on('exit', () => { for (const r of pending.values()) r({}); pending.clear(); });
   children.push(c);
   pidfile(child.pid);
   return c;
