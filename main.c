@@ -587,7 +587,8 @@ static int run_loop(struct app *a, const struct cfg *c, const char *conninfo, in
             a->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo,
                                             c->workers_auto ? a->db : NULL);
             if (a->workers) {
-                orch_workers_watch(a->workers, a->db, ORCH_KILL_MS(c->lease_s));
+                orch_workers_watch(a->workers, a->db, ORCH_KILL_MS(c->lease_s),
+                                   orch_runtime_owner(a->rt));
                 a->worker_slots = c->workers;
                 a->worker_capacity = c->capacity;
             }

@@ -17,10 +17,14 @@
 #define RENEW_MS 1000       /* one renewal a second */
 #define SLICE_MS 100        /* how often a wait looks at the stop flag */
 #define ATTEMPT_MAX_MS 3000 /* one attempt (connect + statement) gives up after this */
+#define STREAK_GAP_MS 3000  /* renewals further apart (at most half the lease) break the
+                             * runtime's unbroken run of them (runtimes.since) */
 
-/* The row, created by the first renewal. since restarts when the renewal finds the lease
- * lapsed (sql/025_fencing.sql); the answer says whether it had lapsed. The CTE reads the
- * row as it was before the statement (one snapshot for every part of it). */
+/* The row, created by the first renewal. since (sql/025_fencing.sql) restarts when the
+ * previous renewal is more than $5 ms old: the runtime did not see the database
+ * throughout, so it cannot tell who else could not; the answer says whether the lease
+ * had lapsed. The CTE reads the row as it was before the statement (one snapshot for
+ * every part of it). */
 static const char SQL_RENEW[] =
     "WITH old AS (SELECT lease_until FROM runtimes WHERE owner = $1) "
     "INSERT INTO runtimes (owner, pid, capacity, held, metrics, lease_until, lease_s, since) "
@@ -28,7 +32,9 @@ static const char SQL_RENEW[] =
     "  $4::int, now()) "
     "ON CONFLICT (owner) DO UPDATE SET lease_until = EXCLUDED.lease_until, "
     "  lease_s = EXCLUDED.lease_s, seen_at = now(), "
-    "  since = CASE WHEN runtimes.lease_until < now() THEN now() ELSE runtimes.since END "
+    "  since = CASE WHEN runtimes.lease_until - make_interval(secs => runtimes.lease_s) "
+    "                    < now() - make_interval(secs => $5::float8 / 1000) "
+    "               THEN now() ELSE runtimes.since END "
     "RETURNING COALESCE((SELECT lease_until < now() FROM old), false)";
 
 struct orch_lease {
@@ -144,13 +150,15 @@ static int connect_db(struct orch_lease *l, int64_t deadline)
  * reason in last_error (the connection is dropped). */
 static int renew(struct orch_lease *l, int64_t deadline)
 {
-    char pid[16], cap[16], lease[16];
+    char pid[16], cap[16], lease[16], gap[16];
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     snprintf(cap, sizeof cap, "%d", l->capacity);
     snprintf(lease, sizeof lease, "%d", l->lease_s);
-    const char *const params[4] = {l->owner, pid, cap, lease};
+    snprintf(gap, sizeof gap, "%d", l->lease_s * 500 < STREAK_GAP_MS ? l->lease_s * 500
+                                                                     : STREAK_GAP_MS);
+    const char *const params[5] = {l->owner, pid, cap, lease, gap};
     int lapsed = -1;
-    if (!PQsendQueryParams(l->pg, SQL_RENEW, 4, NULL, params, NULL, NULL, 0))
+    if (!PQsendQueryParams(l->pg, SQL_RENEW, 5, NULL, params, NULL, NULL, 0))
         goto fail;
     int f;
     while ((f = PQflush(l->pg)) == 1)

@@ -47,6 +47,7 @@ struct orch_workers {
     struct db *watch;           /* orch_workers_watch: the leases of the workers */
     uv_timer_t watch_timer;
     int watch_open, watch_busy, kill_ms;
+    char watch_owner[64];       /* serve's runtime: its unbroken renewals (since) */
     void (*done)(void *arg, int unclean);
     void *done_arg;
     struct worker w[];
@@ -269,14 +270,17 @@ static void demand_cb(uv_timer_t *t)
     db_query(w->demand, SQL_DEMAND, 0, NULL, demand_done, w);
 }
 
-/* The workers (pids, with their owner prefixes) whose last renewal is older than $3 ms. */
+/* The workers (pids, with their owner prefixes) that have not renewed for $3 ms,
+ * counted from the later of their last renewal and the start of serve's own unbroken
+ * renewals ($4's since), while serve's lease is live. */
 static const char SQL_STALE[] =
     "SELECT p.pid, r.owner, "
     "  (extract(epoch FROM now() - (r.lease_until - make_interval(secs => r.lease_s))) "
     "   * 1000)::bigint "
     "FROM unnest($1::int[], $2::text[]) AS p(pid, prefix) "
     "JOIN runtimes r ON r.pid = p.pid AND left(r.owner, length(p.prefix)) = p.prefix "
-    "WHERE now() > r.lease_until - make_interval(secs => r.lease_s) "
+    "JOIN runtimes me ON me.owner = $4 AND me.lease_until >= now() "
+    "WHERE now() > GREATEST(r.lease_until - make_interval(secs => r.lease_s), me.since) "
     "  + make_interval(secs => $3::float8 / 1000)";
 
 static void stale_done(PGresult *res, const char *err, void *arg)
@@ -320,20 +324,22 @@ static void watch_cb(uv_timer_t *t)
     if (pids.count > 0 && db_array_text(&pids) && db_array_text(&prefixes)) {
         char ms[16];
         snprintf(ms, sizeof ms, "%d", w->kill_ms);
-        const char *params[3] = {db_array_text(&pids), db_array_text(&prefixes), ms};
+        const char *params[4] = {db_array_text(&pids), db_array_text(&prefixes), ms,
+                                 w->watch_owner};
         w->watch_busy++;
-        db_query(w->watch, SQL_STALE, 3, params, stale_done, w);
+        db_query(w->watch, SQL_STALE, 4, params, stale_done, w);
     }
     db_array_free(&pids);
     db_array_free(&prefixes);
 }
 
-void orch_workers_watch(struct orch_workers *w, struct db *db, int kill_ms)
+void orch_workers_watch(struct orch_workers *w, struct db *db, int kill_ms, const char *owner)
 {
     if (w->watch || w->stopping)
         return;
     w->watch = db;
     w->kill_ms = kill_ms;
+    snprintf(w->watch_owner, sizeof w->watch_owner, "%s", owner);
     uv_timer_init(w->loop, &w->watch_timer);
     w->watch_timer.data = w;
     w->watch_open = 1;

@@ -38,10 +38,13 @@ void orch_workers_stop(struct orch_workers *w, void (*done)(void *arg, int uncle
  * sure: every WATCH_MS a worker whose lease was last renewed more than kill_ms ago (by
  * the database's clock; past the point where it should have fenced itself, so it is
  * paused or hung) is killed with SIGKILL, so the kernel closes its websockets before
- * any runtime may take its chargers; a worker that exits without being told to has its
- * runtime row deleted and its chargers given back at once (it is gone: they cannot
- * run twice). db is borrowed and must stay open until the workers have stopped. */
-void orch_workers_watch(struct orch_workers *w, struct db *db, int kill_ms);
+ * any runtime may take its chargers. The time counts from the later of its last renewal
+ * and the start of serve's own unbroken renewals (runtimes.since of owner, serve's
+ * runtime): after a database outage a worker gets kill_ms to come back, as everyone
+ * does. A worker that exits without being told to has its runtime row deleted and its
+ * chargers given back at once (it is gone: they cannot run twice). db is borrowed and
+ * must stay open until the workers have stopped; owner is copied. */
+void orch_workers_watch(struct orch_workers *w, struct db *db, int kill_ms, const char *owner);
 
 /* Sends signum to every running worker (SIGUSR1/SIGUSR2: the log level). */
 void orch_workers_signal(struct orch_workers *w, int signum);

@@ -1,7 +1,8 @@
 -- chargefleet schema, version 25: fencing (docs/fencing.md has the rule and its timing).
 -- runtimes.lease_s: the lease the runtime renews (seconds); renewed_at is lease_until
 -- less it. runtimes.since: when its current unbroken run of renewals began (a renewal
--- that finds the lease lapsed starts a new run). A runtime takes over another's
+-- more than 3 s, or half the lease, after the one before starts a new run: the runtime
+-- did not see the database throughout, so it cannot tell who else could not). A runtime takes over another's
 -- chargers only when that one has not renewed for a whole lease counted from the later
 -- of its last renewal and the taker's own since: so after a database outage, when
 -- every lease lapsed together, each runtime first gets a lease to come back.
