@@ -37,17 +37,22 @@ static const char *state_str(struct op *op, const char *key)
     return s && *s ? s : NULL;
 }
 
+/* The warnings array of a 202 body, made when it has none yet (borrowed). */
+static json_t *body_warnings(json_t *body)
+{
+    json_t *all = json_object_get(body, "warnings");
+    if (!json_is_array(all))
+        json_object_set_new(body, "warnings", all = json_array());
+    return all;
+}
+
 /* Adds the validation's warnings to a 202 body. */
 static void add_warnings(struct op *op, json_t *body)
 {
     json_t *w = json_object_get(op->state, "warnings");
 
-    if (json_array_size(w) > 0) {
-        json_t *all = json_object_get(body, "warnings");
-        if (!json_is_array(all))
-            json_object_set_new(body, "warnings", all = json_array());
-        json_array_extend(all, w);
-    }
+    if (json_array_size(w) > 0)
+        json_array_extend(body_warnings(body), w);
 }
 
 /* A job's chargers beyond the room the runtimes have (doc's room_left: the live
@@ -62,18 +67,14 @@ static void add_room_warning(struct op *op, json_t *doc, json_t *body, const cha
         json_int_t spare = op->api->spare_room ? op->api->spare_room(op->api->spare_room_arg) : 0;
         if (room < 0)
             room = 0;
-        if (n > room + spare) {
-            json_t *all = json_object_get(body, "warnings");
-            if (!json_is_array(all))
-                json_object_set_new(body, "warnings", all = json_array());
-            json_array_append_new(all, json_sprintf(
+        if (n > room + spare)
+            json_array_append_new(body_warnings(body), json_sprintf(
                 "capacity: %lld of these %lld chargers have no room yet (the runtimes "
                 "running can take %lld more%s); they wait PENDING and FAIL with \"no "
                 "runtime has room\" after the provision timeout unless room comes: start "
                 "`chargefleet worker` on this database, or give serve more --workers or "
                 "--capacity", (long long)(n - room - spare), (long long)n, (long long)room,
                 spare > 0 ? ", the local workers serve may still start more" : ""));
-        }
     }
     json_object_del(doc, "room_left");
 }

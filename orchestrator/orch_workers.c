@@ -229,16 +229,9 @@ static void spawn(struct worker *k)
     CF_LOG_INFO("workers", "%s %d started (pid %d)", k->all->argv[1], k->index, k->proc.pid);
 }
 
-/* Chargers waiting (unclaimed, not FAILED, not being deleted) beyond the room every
- * runtime alive publishes (capacity - held, renewed each second): counted up to one
- * past that room, so a big job costs no more than a small one. */
-static const char SQL_DEMAND[] =
-    "WITH r AS (SELECT COALESCE(sum(GREATEST(capacity - held, 0)), 0)::int AS room "
-    "           FROM runtimes WHERE lease_until >= now()) "
-    "SELECT (SELECT count(*) FROM (SELECT 1 FROM chargers "
-    "          WHERE lease_owner IS NULL AND status <> 'FAILED' "
-    "            AND pending_change IS DISTINCT FROM 'delete' "
-    "          LIMIT (SELECT room FROM r) + 1) x) > (SELECT room FROM r)";
+/* Chargers wait beyond the room of the runtimes alive: the same count the 202's
+ * capacity warning and GET /metrics give (sql/028_capacity.sql). */
+static const char SQL_DEMAND[] = "SELECT cf_room_left() < 0";
 
 static void demand_done(PGresult *res, const char *err, void *arg)
 {

@@ -14,6 +14,9 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const require = createRequire(new URL('../tests/integration/package.json', import.meta.url));
+// the tests' HTTP client (JSON in and out, the bearer token)
+const { request: harnessRequest } = await import('../tests/integration/harness.mjs');
+const request = (base, method, path, token, body) => harnessRequest(base, method, path, { token, body });
 
 // ---------------------------------------------------------------------------------
 // The CSMS: one process per port. Minimal work per frame: the action is the third
@@ -214,28 +217,6 @@ async function stopEverything() {
 function localWorkers(servePid) {
   try { return execFileSync('pgrep', ['-P', String(servePid)]).toString().split('\n').filter(Boolean).map(Number); }
   catch { return []; }
-}
-
-function request(base, method, path, token, body) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const h = { authorization: `Bearer ${token}` };
-    if (data !== undefined) { h['content-type'] = 'application/json'; h['content-length'] = Buffer.byteLength(data); }
-    const req = http.request(base + path, { method, headers: h, timeout: 60000 }, res => {
-      const chunks = [];
-      res.on('data', c => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let parsed = text;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, body: parsed });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
-    req.on('error', reject);
-    if (data !== undefined) req.write(data);
-    req.end();
-  });
 }
 
 // a port nobody listens on, below the ephemeral range

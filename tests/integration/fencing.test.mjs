@@ -57,23 +57,25 @@ async function door(pg) {
   return d;
 }
 
-// serve (no chargers of its own), worker a behind a door with the fleet (prefix) READY
-// on it, worker b on the database directly, whose own lease has run a whole period.
-async function behindDoor(prefix) {
+// serve (no chargers of its own), worker a with the fleet (prefix) READY on it, worker
+// b on the database directly, whose own lease has run a whole period (it may take
+// over). a reaches the database through: 'door' (door() below, x.d), 'role' (its own
+// role "cut", to set NOLOGIN), or directly.
+async function twoWorkers(prefix, through) {
   const pg = await startPostgres();
   const peer = await startPeer();
-  const d = await door(pg);
-  const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
-  const x = { pg, peer, d, srv };
+  const x = { pg, peer, d: through === 'door' ? await door(pg) : null };
+  x.srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
   x.stop = async () => {
     await x.a?.stop();
     await x.b?.stop();
-    await d.shut().catch(() => {});
-    await stopAll({ srv, peer, pg });
+    await x.d?.shut().catch(() => {});
+    await stopAll({ srv: x.srv, peer, pg });
   };
   try {
-    x.a = await startWorker({ db: d.url });
-    x.ids = await fleet(srv, peer, prefix);
+    if (through === 'role') pg.query(`CREATE ROLE cut LOGIN SUPERUSER`);
+    x.a = await startWorker({ db: x.d ? x.d.url : through === 'role' ? pg.url.replace('postgres@', 'cut@') : pg.url });
+    x.ids = await fleet(x.srv, peer, prefix);
     x.b = await startWorker({ db: pg.url });
     await sleep(LEASE_MS);
     return x;
@@ -120,18 +122,10 @@ test('a local worker paused past its lease is killed before its chargers are tak
 });
 
 test('a worker cut off from the database closes its chargers before another takes them', async () => {
-  const pg = await startPostgres();
-  const peer = await startPeer();
-  pg.query(`CREATE ROLE cut LOGIN SUPERUSER`);
-  const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
-  const cutUrl = pg.url.replace('postgres@', 'cut@');
-  let a, b;
+  const x = await twoWorkers('C_', 'role');
+  const { pg, peer, a, b, ids } = x;
   try {
-    a = await startWorker({ db: cutUrl });
-    const ids = await fleet(srv, peer, 'C_');
     assert.deepEqual([...holders(pg, 'C_').keys()], [a.child.pid]);
-    b = await startWorker({ db: pg.url });
-    await sleep(LEASE_MS);   // b's own lease has run a whole period: it may take over
     const t0 = Date.now();
     pg.query(`ALTER ROLE cut NOLOGIN`);
     pg.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'cut'`);
@@ -156,9 +150,7 @@ test('a worker cut off from the database closes its chargers before another take
     assert.ok(back < 2 * LEASE_MS, `back after ${back} ms`);
     assert.deepEqual(peer.failures, []);
   } finally {
-    await a?.stop();
-    await b?.stop();
-    await stopAll({ srv, peer, pg });
+    await x.stop();
   }
 });
 
@@ -166,15 +158,9 @@ test('a worker paused past its lease, then resumed: its stale sockets close at o
   // Not serve's own worker: nothing can close its sockets while it does not run, so the
   // CSMS sees the old socket (idle) from the take-over to the resume; at the resume the
   // worker fences before it sends anything.
-  const pg = await startPostgres();
-  const peer = await startPeer();
-  const srv = await startServe({ db: pg.url, extraArgs: ['--own-capacity', '0'] });
-  let a, b;
+  const x = await twoWorkers('R_');
+  const { pg, peer, a, b, ids } = x;
   try {
-    a = await startWorker({ db: pg.url });
-    const ids = await fleet(srv, peer, 'R_');
-    b = await startWorker({ db: pg.url });
-    await sleep(LEASE_MS);
     process.kill(a.child.pid, 'SIGSTOP');
     const t0 = Date.now();
     await until(() => ids.every(id => (peer.sockets.get(id) ?? []).length === 2), { what: 'the take-over', timeoutMs: 3 * LEASE_MS });
@@ -196,9 +182,7 @@ test('a worker paused past its lease, then resumed: its stale sockets close at o
     assert.deepEqual([...holders(pg, 'R_').keys()], [b.child.pid]);
     assert.deepEqual(peer.failures, []);
   } finally {
-    await a?.stop();
-    await b?.stop();
-    await stopAll({ srv, peer, pg });
+    await x.stop();
   }
 });
 
@@ -230,7 +214,7 @@ test('PostgreSQL away for two lease periods, serve + 2 workers: every charger st
 test('a worker that sees the database down while the others reach it: its chargers are taken, and it drops them once it is back (tokens)', async () => {
   // The one case the database-down rule gets wrong (docs/fencing.md): two sockets from
   // the take-over until the worker reaches the database again; then it lets go at once.
-  const x = await behindDoor('T_');
+  const x = await twoWorkers('T_', 'door');
   const { pg, peer, d, a, b, ids } = x;
   try {
     await d.shut();
@@ -255,7 +239,7 @@ test('after an outage every lease lapsed at once: a runtime that comes back late
   // a is behind a door shut during the outage and for a while after it: the others are
   // back first and see a's lease long lapsed, but may take a's chargers only a whole
   // lease after their own return (runtimes.since), by which time a has renewed.
-  const x = await behindDoor('S_');
+  const x = await twoWorkers('S_', 'door');
   const { pg, peer, d, a, b, ids } = x;
   try {
     await d.shut();

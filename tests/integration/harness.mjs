@@ -2,7 +2,7 @@
 // (ocpp-rpc in strictMode: every frame is checked against the official OCPP JSON
 // schemas) and the real `chargefleet serve` binary. Everything stops by itself.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync, appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -388,6 +388,23 @@ export function overlaps(peer, ids) {
       }
   }
   return out;
+}
+
+// A test CA in dir (ca.pem, ca.key) and, signed by it, server.pem/.key for 127.0.0.1
+// and client.pem/.key with CN clientCn (clientAuth), made with the openssl command.
+// Returns pem(file): that file's text.
+export function makeCerts(dir, clientCn) {
+  const ssl = (...args) => execFileSync('openssl', args, { stdio: 'pipe' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', `${dir}/ca.key`,
+    '-out', `${dir}/ca.pem`, '-subj', '/CN=chargefleet test CA');
+  for (const [name, subj, ext] of [['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
+    ['client', `/CN=${clientCn}`, 'extendedKeyUsage=clientAuth']]) {
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/${name}.key`, '-out', `${dir}/${name}.csr`, '-subj', subj);
+    writeFileSync(`${dir}/${name}.ext`, `${ext}\n`);
+    ssl('x509', '-req', '-in', `${dir}/${name}.csr`, '-CA', `${dir}/ca.pem`, '-CAkey', `${dir}/ca.key`,
+      '-CAcreateserial', '-days', '2', '-out', `${dir}/${name}.pem`, '-extfile', `${dir}/${name}.ext`);
+  }
+  return f => readFileSync(`${dir}/${f}`, 'utf8');
 }
 
 // Stops serve (asserting a clean exit 0), the peer and PostgreSQL, whatever happened.

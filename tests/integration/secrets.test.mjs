@@ -6,28 +6,17 @@
 // fails those chargers saying why, without one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until } from './harness.mjs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { startPostgres, startPeer, startServe, startWorker, waitJob, group, createLocation, until, makeCerts } from './harness.mjs';
 
 const PASSWORD = 'pa55-word-5ecret-7f3a';
 let pg, plain, secure, srv, dir, stateDir, pem, keyBody;
 const seen = [];   // {identity, password, authorized}
-const ssl = (...args) => execFileSync('openssl', args, { stdio: 'pipe' });
 
 before(async () => {
   dir = mkdtempSync('/tmp/cf-test-secrets-');
   stateDir = `${dir}/state`;
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', `${dir}/ca.key`,
-    '-out', `${dir}/ca.pem`, '-subj', '/CN=chargefleet test CA');
-  for (const [name, subj, ext] of [['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
-    ['client', '/CN=SECRET3', 'extendedKeyUsage=clientAuth']]) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/${name}.key`, '-out', `${dir}/${name}.csr`, '-subj', subj);
-    writeFileSync(`${dir}/${name}.ext`, `${ext}\n`);
-    ssl('x509', '-req', '-in', `${dir}/${name}.csr`, '-CA', `${dir}/ca.pem`, '-CAkey', `${dir}/ca.key`,
-      '-CAcreateserial', '-days', '2', '-out', `${dir}/${name}.pem`, '-extfile', `${dir}/${name}.ext`);
-  }
-  pem = f => readFileSync(`${dir}/${f}`, 'utf8');
+  pem = makeCerts(dir, 'SECRET3');
   // a line from the middle of the client key: what a leaked copy would contain
   const lines = pem('client.key').split('\n');
   keyBody = lines[Math.floor(lines.length / 2)];

@@ -4,27 +4,16 @@
 // shown by the API; bad templates are refused naming the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { startPostgres, startPeer, startServe, waitJob, group, createLocation, stopAll } from './harness.mjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { startPostgres, startPeer, startServe, waitJob, group, createLocation, stopAll, makeCerts } from './harness.mjs';
 
 let pg, plain, secure, srv, locationId, dir, pem;
 const seen = [];   // {identity, password, cert}
 
-const ssl = (...args) => execFileSync('openssl', args, { stdio: 'pipe' });
 
 before(async () => {
   dir = mkdtempSync('/tmp/cf-test-sec-');
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', `${dir}/ca.key`,
-    '-out', `${dir}/ca.pem`, '-subj', '/CN=chargefleet test CA');
-  for (const [name, subj, ext] of [['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
-    ['client', '/CN=SEC3_A', 'extendedKeyUsage=clientAuth']]) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/${name}.key`, '-out', `${dir}/${name}.csr`, '-subj', subj);
-    writeFileSync(`${dir}/${name}.ext`, `${ext}\n`);
-    ssl('x509', '-req', '-in', `${dir}/${name}.csr`, '-CA', `${dir}/ca.pem`, '-CAkey', `${dir}/ca.key`,
-      '-CAcreateserial', '-days', '2', '-out', `${dir}/${name}.pem`, '-extfile', `${dir}/${name}.ext`);
-  }
-  pem = f => readFileSync(`${dir}/${f}`, 'utf8');
+  pem = makeCerts(dir, 'SEC3_A');
   // the peers remember what each charger presented; a wrong password is a 401
   const check = hs => {
     const cert = hs.request.socket.getPeerCertificate?.();
