@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api_handlers.h"
-#include "orch_expand.h"
+#include "fleet_expand.h"
 #include "orch_fleet.h"
 
 /* ---- CPOs ---- */
@@ -154,7 +154,7 @@ void patch_location(struct op *op)
 
     if (!require(op, is_id(op->p[0]) && is_uuid(op->p[1]), "location"))
         return;
-    enum api_valid v = api_validate_location_patch(op->body, &patch, &errors);
+    enum fleet_valid v = fleet_validate_location_patch(op->body, &patch, &errors);
     if (answer_invalid(op, v, errors)) {
         op_free(op);
         return;
@@ -291,7 +291,7 @@ void with_charger(struct op *op, int param, void (*next)(struct op *op))
         next(op);
         return;
     }
-    if (!require(op, strlen(op->p[param]) <= ORCH_IDENTITY_MAX, "charger"))
+    if (!require(op, strlen(op->p[param]) <= FLEET_IDENTITY_MAX, "charger"))
         return;
     op->param = param;
     op->next = next;
@@ -312,7 +312,7 @@ void get_charger(struct op *op)
 static void update(struct op *op, const char *location_id)
 {
     json_t *changes = NULL, *ids = NULL, *errors = NULL;
-    enum api_valid v = api_validate_charger_update(op->body, location_id != NULL, &changes,
+    enum fleet_valid v = fleet_validate_charger_update(op->body, location_id != NULL, &changes,
                                                    &ids, &errors);
     if (answer_invalid(op, v, errors)) {
         op_free(op);

@@ -89,7 +89,7 @@ void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orc
  * second (decimal text), NULL: as fast as the runtimes go. */
 
 /* Writes a job and one step per row of plan (a JSON array of charger rows, see
- * api_validate.h). {"job_id": "...", "count": N} */
+ * fleet_validate.h). {"job_id": "...", "count": N} */
 void orch_create_chargers(struct db *db, const char *tenant, const char *location_id,
                           const char *plan, const char *connect_rate, orch_json_cb cb,
                           void *arg);

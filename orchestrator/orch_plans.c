@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cf_log.h"
-#include "orch_expand.h"
+#include "fleet_expand.h"
 #include "orch_jobs.h"
 
 /* The oldest job waiting for its rows that no live runtime holds, with the identities
@@ -152,7 +152,7 @@ static void written(PGresult *res, const char *err, void *arg)
  * none. */
 static const char *named_taken(json_t *groups, json_t *taken, char *buf, size_t n)
 {
-    json_t *named = orch_plan_named(groups), *id;
+    json_t *named = fleet_plan_named(groups), *id;
     const char *clash = NULL;
     size_t i;
 
@@ -167,7 +167,7 @@ static const char *named_taken(json_t *groups, json_t *taken, char *buf, size_t 
     return clash;
 }
 
-/* orch_row_fn: one row's own values, one per array. */
+/* fleet_row_fn: one row's own values, one per array. */
 static int add_row(void *arg, size_t group, const char *identity, const char *name,
                    const char *serial)
 {
@@ -194,15 +194,15 @@ static void expand_work(uv_work_t *w)
     json_t *have = json_loads(r->have, 0, NULL);
     char identity[256];
     const char *clash = named_taken(groups, have, identity, sizeof identity);
-    struct orch_rng rng;
+    struct fleet_rng rng;
 
-    orch_rng_init_random(&rng);
+    fleet_rng_init_random(&rng);
     if (clash)
         snprintf(r->error, sizeof r->error, "identity '%.60s' was taken by another request "
                  "after this job was accepted: no charger created", clash);
     else if (!groups || !have)
         r->oom = 1;         /* the texts came from PostgreSQL: only memory can fail */
-    else if (orch_expand_plan_each(groups, have, &rng, add_row, r) != 0 && !r->oom)
+    else if (fleet_expand_plan_each(groups, have, &rng, add_row, r) != 0 && !r->oom)
         snprintf(r->error, sizeof r->error, "the chargers could not be expanded (no free "
                  "identity left for a prefix): no charger created");
     json_decref(groups);

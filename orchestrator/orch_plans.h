@@ -1,7 +1,7 @@
 /* A chargers job is written with its plan (its groups) and answered 202 at once; its
  * charger rows are written here, after the 202, by whichever runtime takes the job
  * first: take (the job, held while the runtime's lease lives; the identities its
- * location has) → expand in C (orch_expand_plan, in libuv's thread pool: a big plan
+ * location has) → expand in C (fleet_expand_plan, in libuv's thread pool: a big plan
  * never holds the loop, which also serves the API) → one statement writes the rows and
  * clears the plan, only if the take is still ours. A runtime that dies mid-way loses it
  * with its lease; the job is taken again. An explicit identity taken since the 202

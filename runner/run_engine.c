@@ -13,7 +13,7 @@
 #include "ocpp_frame.h"
 #include "ocpp_schema.h"
 #include "ocpp_version.h"
-#include "orch_catalog.h"
+#include "fleet_catalog.h"
 #include "sim_runtime.h"
 
 #define FRAMES_KEPT 30          /* last frames of a charger kept for a failure report */
@@ -452,7 +452,7 @@ static int fill_cfg(struct agent *a, struct sim_charger_cfg *cfg)
     cfg->info.firmware = json_string_value(json_object_get(r, "firmware"));
     cfg->info.connectors = (int)json_integer_value(json_object_get(r, "connectors"));
     cfg->max_power_w = json_number_value(json_object_get(r, "max_power_kw")) * 1000;
-    cfg->dc = ct && orch_connector_dc(ct);
+    cfg->dc = ct && fleet_connector_dc(ct);
     cfg->security_profile = (int)json_integer_value(json_object_get(r, "security_profile"));
     cfg->password = json_string_value(json_object_get(r, "basic_password"));
     cfg->ca_pem = json_string_value(json_object_get(r, "ca_pem"));

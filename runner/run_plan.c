@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_validate.h"
+#include "fleet_validate.h"
 
 extern const char run_suite_ocpp16_core[];
 extern const char run_suite_ocpp201_core[];
@@ -265,14 +265,14 @@ int run_match(json_t *payload, json_t *match, char *why, size_t n)
 int run_check_command(const char *command, json_t *args, json_t **clean, char *why, size_t n)
 {
     json_t *out = NULL, *errors = NULL;
-    enum api_valid v = api_validate_command(command, args, &out, &errors);
+    enum fleet_valid v = fleet_validate_command(command, args, &out, &errors);
     int rc = 0;
-    if (v == API_VALID_NOT_FOUND) {
+    if (v == FLEET_VALID_NOT_FOUND) {
         snprintf(why, n, "no command \"%s\" (plug, unplug, start-session, stop-session, "
                  "authorize, ev-suspend, ev-resume, inject-fault, clear-fault, "
                  "set-configuration, restart, proxy-message, ...)", command);
         rc = -1;
-    } else if (v == API_VALID_INVALID) {
+    } else if (v == FLEET_VALID_INVALID) {
         json_t *e = json_array_get(errors, 0);
         json_t *loc = json_object_get(e, "loc");
         const char *field = json_string_value(json_array_get(loc, json_array_size(loc) - 1));
