@@ -7,6 +7,7 @@
 #include "api_handlers.h"
 #include "fleet_catalog.h"
 #include "orch_models.h"
+#include "fleet_version.h"
 
 /* The catalog document the path names (brands, a brand's models, one model), once the
  * tenant's custom models are known. */
@@ -76,15 +77,16 @@ static void gallery(struct op *op, json_t *(*make)(const char *type, const char 
 {
     const char *type = api_req_arg(op->req, "type");
     const char *version = api_req_arg(op->req, "ocpp_version");
+    char names[80];
 
     if (!fleet_gallery_filter_ok(type, NULL))
         api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
             "loc", "query", "type", "msg", "type must be one of: AC, DC, AC-DC", "type",
             "value_error.const"));
     else if (!fleet_gallery_filter_ok(NULL, version))
-        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
-            "loc", "query", "ocpp_version", "msg",
-            "ocpp_version must be one of: OCPP1.6, OCPP2.0.1", "type", "value_error.const"));
+        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s++,s:s}]}", "detail",
+            "loc", "query", "ocpp_version", "msg", "ocpp_version must be one of: ",
+            fleet_versions_text(names, sizeof names, "", ", "), "type", "value_error.const"));
     else
         api_req_respond_json(op->req, 200, make(type, version));
     op_free(op);

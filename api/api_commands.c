@@ -14,6 +14,7 @@
 #include "ocpp_schema.h"
 #include "ocpp_version.h"
 #include "orch_fleet.h"
+#include "fleet_version.h"
 
 /* target: {charger_id}, {location_id, charger_ids?} or {job_id}: into *t (strings
  * borrowed from body, but t->ids: *ids_text, a new JSON text the caller frees, or NULL
@@ -113,11 +114,11 @@ static void queue_now(struct op *op, const struct orch_targets *t)
 static void check_proxy(json_t *args, json_t *versions, json_t *errors)
 {
     if (json_array_size(versions) == 0) {
-        json_t *both = json_pack("[ss]", "OCPP1.6", "OCPP2.0.1"), *some = json_array();
-        check_proxy(args, both, some);
-        if (json_array_size(some) == 2)
+        json_t *every = fleet_versions_json(FLEET_VERSIONS_ALL), *some = json_array();
+        check_proxy(args, every, some);
+        if (json_array_size(some) == json_array_size(every))
             json_array_extend(errors, some);
-        json_decref(both);
+        json_decref(every);
         json_decref(some);
         return;
     }

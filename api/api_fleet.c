@@ -8,6 +8,7 @@
 #include "api_handlers.h"
 #include "fleet_expand.h"
 #include "orch_fleet.h"
+#include "fleet_version.h"
 
 /* ---- CPOs ---- */
 
@@ -210,10 +211,11 @@ static void one_answer(enum orch_status st, const char *json, const char *detail
 static void list_chargers(struct op *op, const char *location_id)
 {
     static const char *const statuses[] = {"PENDING", "PROVISIONING", "READY", "FAILED", NULL};
-    static const char *const versions[] = {"OCPP1.6", "OCPP2.0.1", NULL};
+    const char *versions[8];
     struct orch_charger_filter f = {.location_id = location_id};
     struct orch_page pg;
 
+    fleet_version_names(versions, sizeof versions / sizeof versions[0]);
     if (!location_id && (f.location_id = api_req_arg(op->req, "location_id")) &&
         !is_uuid(f.location_id)) {
         api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",

@@ -1,4 +1,5 @@
 #include "fleet_catalog.h"
+#include "fleet_version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -112,14 +113,14 @@ static json_t *model_json(const struct fleet_model *m)
 
     for (int i = 0; i < FLEET_MAX_CONNECTOR_TYPES && m->connector_types[i]; i++)
         json_array_append_new(types, json_string(m->connector_types[i]));
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:i,s:i,s:o,s:s,s:s,s:[ss],s:b}",
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:i,s:i,s:o,s:s,s:s,s:o,s:b}",
                      "brand_slug", m->brand_slug, "brand_name", m->brand_name,
                      "model_slug", m->model_slug, "name", m->model_name, "vendor", m->vendor,
                      "model", m->model, "current_type", m->current,
                      "max_power_kw", m->max_power_kw, "connectors", m->connectors,
                      "connector_count", m->connectors, "connector_types", types,
                      "firmware", m->firmware, "ocpp_version", m->ocpp_version,
-                     "ocpp_versions", "OCPP1.6", "OCPP2.0.1", "custom", 0);
+                     "ocpp_versions", fleet_versions_json(FLEET_VERSIONS_ALL), "custom", 0);
 }
 
 int fleet_model_from_json(json_t *doc, struct fleet_model *m)
@@ -241,15 +242,15 @@ static json_t *groups_json(const struct fleet_location_tmpl *t)
     return groups;
 }
 
-/* What a template's chargers are: current bits (1 AC, 2 DC) and version bits (1 OCPP1.6,
- * 2 OCPP2.0.1) of its groups. */
+/* What a template's chargers are: current bits (1 AC, 2 DC) and the versions of its
+ * groups (fleet_version.h's bits). */
 static void location_kinds(const struct fleet_location_tmpl *t, int *cur, int *ver)
 {
     for (int g = 0; g < FLEET_MAX_GROUPS && t->groups[g].brand_slug; g++) {
         const struct fleet_model *m = fleet_catalog_model(t->groups[g].brand_slug,
                                                         t->groups[g].model_slug);
         *cur |= m && strcmp(m->current, "DC") == 0 ? 2 : 1;
-        *ver |= strcmp(t->groups[g].ocpp_version, "OCPP2.0.1") == 0 ? 2 : 1;
+        *ver |= fleet_version_bit(t->groups[g].ocpp_version);
     }
 }
 
@@ -258,18 +259,13 @@ static const char *const CURRENT_NAMES[] = {"", "AC", "DC", "AC-DC"};
 /* Adds current_type and ocpp_versions to a gallery item; 1 when it passes the filters. */
 static int describe(json_t *item, int cur, int ver, const char *type, const char *version)
 {
-    json_t *vers = json_array();
+    json_t *vers = fleet_versions_json((unsigned)ver);
 
-    if (ver & 1)
-        json_array_append_new(vers, json_string("OCPP1.6"));
-    if (ver & 2)
-        json_array_append_new(vers, json_string("OCPP2.0.1"));
     json_object_set_new(item, "current_type", json_string(CURRENT_NAMES[cur & 3]));
     json_object_set_new(item, "ocpp_versions", vers);
     if (type && strcmp(type, CURRENT_NAMES[cur & 3]) != 0)
         return 0;
-    if (version && !((ver & 1) && strcmp(version, "OCPP1.6") == 0) &&
-        !((ver & 2) && strcmp(version, "OCPP2.0.1") == 0))
+    if (version && !((unsigned)ver & fleet_version_bit(version)))
         return 0;
     return 1;
 }
@@ -280,7 +276,7 @@ int fleet_gallery_filter_ok(const char *type, const char *version)
     if (type)
         ok &= strcmp(type, "AC") == 0 || strcmp(type, "DC") == 0 || strcmp(type, "AC-DC") == 0;
     if (version)
-        ok &= strcmp(version, "OCPP1.6") == 0 || strcmp(version, "OCPP2.0.1") == 0;
+        ok &= fleet_version_bit(version) != 0;
     return ok;
 }
 

@@ -11,6 +11,7 @@
 #include "fleet_catalog.h"
 #include "fleet_connector.h"
 #include "fleet_expand.h"
+#include "fleet_version.h"
 
 const char *vc_ws_url(struct vctx *v, const char *given, const char *fallback, json_t *loc)
 {
@@ -275,11 +276,12 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
                 "unknown charger model '%s/%s': see GET /ocpp/catalog/brands for the catalog",
                 brand, model_slug);
         }
-        if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
+        char names[80];
+        if (ver && !ocpp_version_by_name(ver))
             vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
-                "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+                "ocpp_version must be %s", fleet_versions_text(names, sizeof names, "'", " or "));
         else if (custom && !vc_contains(json_object_get(custom, "ocpp_versions"),
-                                                ver ? ver : "OCPP1.6"))
+                                        ver ? ver : FLEET_DEFAULT_VERSION->name))
             vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
                 "model %s/%s speaks %s only", brand, model_slug,
                 json_string_value(json_object_get(custom, "ocpp_version")));
@@ -381,7 +383,7 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     /* the group as a plan writes it: what its chargers share, how to name them */
     json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:f,s:s*,s:i}",
         "brand_slug", m->brand_slug, "model_slug", m->model_slug,
-        "ocpp_version", ver ? ver : "OCPP1.6", "ws_url", ws,
+        "ocpp_version", ver ? ver : FLEET_DEFAULT_VERSION->name, "ws_url", ws,
         "connector_type", ctype ? ctype : m->connector_types[0], "connectors", m->connectors,
         "vendor", m->vendor, "model", m->model, "firmware", m->firmware,
         "max_power_kw", m->max_power_kw, "ca_file", ca, "security_profile", (int)sec.profile);

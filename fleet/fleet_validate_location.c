@@ -13,6 +13,7 @@
 #include "fleet_ocpi_schema.h"
 #include "fleet_vctx.h"
 #include "fleet_catalog.h"
+#include "fleet_version.h"
 
 /* The rows of a location template's groups; counts[g] overrides group g's size when
  * counts is not NULL, version (when not NULL) every group's ocpp_version. */
@@ -269,9 +270,10 @@ static json_t *templated_location(struct vctx *v, json_t *items, size_t idx, jso
         if (prefix && (strlen(prefix) > VC_PREFIX_MAX || !vc_identity_ok(prefix)))
             vc_err(v, AT_KEY(ovloc, "identity_prefix"), "value_error.identity",
                 "identity_prefix: at most %d of " VC_IDENTITY_RULE, VC_PREFIX_MAX);
-        if (ver && strcmp(ver, "OCPP1.6") != 0 && strcmp(ver, "OCPP2.0.1") != 0)
+        char names[80];
+        if (ver && !ocpp_version_by_name(ver))
             vc_err(v, AT_KEY(ovloc, "ocpp_version"), "value_error.const",
-                "ocpp_version must be 'OCPP1.6' or 'OCPP2.0.1'");
+                "ocpp_version must be %s", fleet_versions_text(names, sizeof names, "'", " or "));
     }
     ws = vc_ws_url(v, ws, ws_fallback, AT_KEY(ovloc, "ws_url"));
     json_decref(tl);

@@ -14,6 +14,7 @@
 #include "fleet_schema.h"
 #include "fleet_vctx.h"
 #include "fleet_catalog.h"
+#include "fleet_version.h"
 
 /* The document's schema of the body (ChargerUpdate, ...) first: 1 when it found
  * problems (added to v's list), so that the semantic checks are skipped. The code
@@ -175,7 +176,7 @@ enum fleet_valid fleet_validate_model(json_t *body, const char *brand, json_t **
     snprintf(model, sizeof model, "%s", json_string_value(json_object_get(out, "model"))
                                              ? json_string_value(json_object_get(out, "model"))
                                              : name);
-    json_t *versions = vers ? json_deep_copy(vers) : json_pack("[ss]", "OCPP1.6", "OCPP2.0.1");
+    json_t *versions = vers ? json_deep_copy(vers) : fleet_versions_json(FLEET_VERSIONS_ALL);
     json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:I,s:I,s:O,s:s,s:O,s:o,s:b}",
         "brand_slug", brand, "brand_name", bname ? bname : brand, "model_slug", slug,
         "name", name, "vendor", vendor, "model", model, "current_type", cur,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fleet_validate.h"
+#include "fleet_version.h"
 
 extern const char run_suite_ocpp16_core[];
 extern const char run_suite_ocpp201_core[];
@@ -533,9 +534,9 @@ static int load_case(struct ld *l, json_t *c, const char *at, const char *suite,
         return bad(l, "%s.id: required, 1..64 characters without spaces or commas", at);
     if (name && !json_is_string(name))
         return bad(l, "%s.name: must be a string", at);
-    if (ver && (!json_is_string(ver) || (strcmp(json_string_value(ver), "OCPP1.6") &&
-                                         strcmp(json_string_value(ver), "OCPP2.0.1"))))
-        return bad(l, "%s.version: \"OCPP1.6\" or \"OCPP2.0.1\"", at);
+    char names[80];
+    if (ver && (!json_is_string(ver) || !ocpp_version_by_name(json_string_value(ver))))
+        return bad(l, "%s.version: %s", at, fleet_versions_text(names, sizeof names, "\"", " or "));
     if (group && (!json_is_integer(group) || json_integer_value(group) < 0 ||
                   json_integer_value(group) >= ngroups))
         return bad(l, "%s.group: the index of a charger group, 0..%d", at, ngroups - 1);
