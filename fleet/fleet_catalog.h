@@ -46,7 +46,7 @@ struct fleet_cpo_tmpl {
 const struct fleet_model *fleet_catalog_model(const char *brand, const char *model);
 int fleet_catalog_has_brand(const char *brand);
 /* 1 when a connector type is a DC one (CCS1, CCS2, CHADEMO, GBT_DC): its cars report
- * their state of charge. The runtime's claim query says the same in SQL. */
+ * their state of charge; the simulator's configuration reads it (sim_spec.c). */
 int fleet_connector_dc(const char *type);
 const struct fleet_location_tmpl *fleet_location_template(const char *slug);
 const struct fleet_cpo_tmpl *fleet_cpo_template(const char *slug);

@@ -11,6 +11,7 @@
 #include "fleet_catalog.h"
 #include "fleet_connector.h"
 #include "fleet_expand.h"
+#include "fleet_spec.h"
 #include "fleet_version.h"
 
 const char *vc_ws_url(struct vctx *v, const char *given, const char *fallback, json_t *loc)
@@ -381,23 +382,20 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
     json_decref(tloc);
 
     /* the group as a plan writes it: what its chargers share, how to name them */
-    json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:f,s:s*,s:i}",
-        "brand_slug", m->brand_slug, "model_slug", m->model_slug,
-        "ocpp_version", ver ? ver : FLEET_DEFAULT_VERSION->name, "ws_url", ws,
-        "connector_type", ctype ? ctype : m->connector_types[0], "connectors", m->connectors,
-        "vendor", m->vendor, "model", m->model, "firmware", m->firmware,
-        "max_power_kw", m->max_power_kw, "ca_file", ca, "security_profile", (int)sec.profile);
     /* what a template does not set is left out (NULL in the row) */
-    if (sec.password)
-        json_object_set_new(row, "basic_password", json_string(sec.password));
-    if (sec.ca_pem)
-        json_object_set_new(row, "ca_pem", json_string(sec.ca_pem));
-    if (sec.cert)
-        json_object_set_new(row, "client_cert_pem", json_string(sec.cert));
-    if (sec.key)
-        json_object_set_new(row, "client_key_pem", json_string(sec.key));
-    if (behavior)
-        json_object_set_new(row, "behavior", behavior);
+    struct cf_charger_spec shared = {
+        .brand_slug = m->brand_slug, .model_slug = m->model_slug,
+        .vendor = m->vendor, .model = m->model, .firmware = m->firmware,
+        .connectors = m->connectors,
+        .connector_type = ctype ? ctype : m->connector_types[0],
+        .max_power_kw = m->max_power_kw,
+        .ocpp_version = ver ? ver : FLEET_DEFAULT_VERSION->name, .ws_url = ws, .ca_file = ca,
+        .security_profile = (int)sec.profile, .basic_password = sec.password,
+        .ca_pem = sec.ca_pem, .client_cert_pem = sec.cert, .client_key_pem = sec.key,
+        .behavior = behavior,
+    };
+    json_t *row = fleet_spec_shared_json(&shared);
+    json_decref(behavior);
     json_t *spec = json_pack("{s:o,s:s,s:O*,s:I,s:s}", "row", row, "prefix", full_prefix,
                              "ids", ids, "number", (json_int_t)number,
                              "name", tname ? tname : m->model_name);

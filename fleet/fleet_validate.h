@@ -7,9 +7,8 @@
  * characters only (the identity is the last segment of the websocket URL, sent as is);
  * see vc_identity_ok. A ca_file and a ws_url host obey serve's policy (fleet_policy.h).
  *
- * A charger row of a plan: {"identity", "charge_point_name", "brand_slug",
- * "model_slug", "ocpp_version", "ws_url", "connector_type", "connectors", "vendor",
- * "model", "serial", "firmware", "max_power_kw", "ca_file"} (orch_jobs.c reads it).
+ * A charger row of a plan: {"identity", and every column of the charger spec
+ * (CF_CHARGER_COLUMNS, fleet_spec.h) it sets} (orch_jobs.c reads it).
  * A location of a plan: {"name", "address", "city", "postal_code", "country",
  * "latitude", "longitude", "template", "ocpi", "chargers": [rows]}. */
 #ifndef FLEET_VALIDATE_H

@@ -17,8 +17,8 @@
  * was given back; -1: the plan could not be expanded or written and its job is FAILED).
  * The writer keeps its share of the rows (the rows over the runtimes alive, at most
  * room(arg), asked right before the write), written held by `owner`: held (NULL
- * when n <= 0; valid during cb) has them from column 2 (the columns of
- * ORCH_SQL_HELD_COLS, then the start delay; a row with a NULL id there: none kept). */
+ * when n <= 0; valid during cb) has them after two counts: the columns of
+ * ORCH_SQL_HELD_COLS and start_delay_ms, read by name (a row with a NULL id: none kept). */
 void orch_plans_expand(uv_loop_t *loop, struct db *db, const char *owner,
                        int (*room)(void *arg), void (*cb)(long n, PGresult *held, void *arg),
                        void *arg);
