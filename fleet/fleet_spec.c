@@ -13,6 +13,14 @@ void fleet_spec_from_json(json_t *row, struct cf_charger_spec *out)
 #undef READ
 }
 
+void fleet_spec_given(json_t *tmpl, struct cf_charger_spec *out)
+{
+#define GIVE(a, name, kind, sql, group, doc)                                            \
+    FLEET_IF_GIVEN(group, out->name = READ_##kind(json_object_get(tmpl, #name));)
+    CF_CHARGER_COLUMNS(GIVE, )
+#undef GIVE
+}
+
 /* json_object_set_new of a column's value; a TEXT or JSON one only when set. */
 #define PUT_TEXT(o, k, v)                                                               \
     do {                                                                                \

@@ -10,7 +10,10 @@
  *   kind      TEXT (const char *), INT (int), REAL (double), JSON (json_t *)
  *   sql_type  its type in the plan's SQL records (json_to_recordset)
  *   group     OWN: drawn for each charger when a group is expanded (fleet_expand.h);
- *             SHARED: what every charger of a group has (the plan group's "row")
+ *             SHARED: what every charger of a group has (the plan group's "row"), set
+ *             by the validator; GIVEN: SHARED, taken as it is from the request's
+ *             charger template (under the same key) once the API document's schema
+ *             passed it (fleet_spec_given): a field that needs no other check
  *   doc       SHOWN: in the charger document as is; HIDDEN: not (secrets, or said
  *             another way: security_profile is "security.profile")
  * a is passed through to X untouched (an SQL alias, say). The order is the charger
@@ -49,10 +52,16 @@
 #define FLEET_CTYPE_JSON json_t *
 #define FLEET_IF_SHARED(group, ...) FLEET__IF_SHARED_##group(__VA_ARGS__)
 #define FLEET__IF_SHARED_SHARED(...) __VA_ARGS__
+#define FLEET__IF_SHARED_GIVEN(...) __VA_ARGS__
 #define FLEET__IF_SHARED_OWN(...)
 #define FLEET_IF_OWN(group, ...) FLEET__IF_OWN_##group(__VA_ARGS__)
 #define FLEET__IF_OWN_OWN(...) __VA_ARGS__
 #define FLEET__IF_OWN_SHARED(...)
+#define FLEET__IF_OWN_GIVEN(...)
+#define FLEET_IF_GIVEN(group, ...) FLEET__IF_GIVEN_##group(__VA_ARGS__)
+#define FLEET__IF_GIVEN_GIVEN(...) __VA_ARGS__
+#define FLEET__IF_GIVEN_SHARED(...)
+#define FLEET__IF_GIVEN_OWN(...)
 #define FLEET_IF_SHOWN(doc, ...) FLEET__IF_SHOWN_##doc(__VA_ARGS__)
 #define FLEET__IF_SHOWN_SHOWN(...) __VA_ARGS__
 #define FLEET__IF_SHOWN_HIDDEN(...)
@@ -80,7 +89,11 @@ enum cf_charger_col {
  * the row lacks is NULL or 0. */
 void fleet_spec_from_json(json_t *row, struct cf_charger_spec *out);
 
-/* The SHARED columns of s as a plan group's "row" (a new object): every INT and REAL
+/* Sets the GIVEN columns of *out from a charger template (borrowed; strings and JSON
+ * borrowed from it; absent: NULL or 0). */
+void fleet_spec_given(json_t *tmpl, struct cf_charger_spec *out);
+
+/* The SHARED (and GIVEN) columns of s as a plan group's "row" (a new object): every INT and REAL
  * column, and the TEXT and JSON ones that are set (NULL ones are left out; JSON
  * values are copied by reference). */
 json_t *fleet_spec_shared_json(const struct cf_charger_spec *s);

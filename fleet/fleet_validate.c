@@ -394,6 +394,7 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         .ca_pem = sec.ca_pem, .client_cert_pem = sec.cert, .client_key_pem = sec.key,
         .behavior = behavior,
     };
+    fleet_spec_given(t, &shared);
     json_t *row = fleet_spec_shared_json(&shared);
     json_decref(behavior);
     json_t *spec = json_pack("{s:o,s:s,s:O*,s:I,s:s}", "row", row, "prefix", full_prefix,
