@@ -37,7 +37,6 @@
     X(a, ocpp_version,      TEXT, "text",     SHARED, SHOWN)                            \
     X(a, ws_url,            TEXT, "text",     SHARED, SHOWN)                            \
     X(a, ca_file,           TEXT, "text",     SHARED, SHOWN)                            \
-    X(a, site_ref,          TEXT, "text",     GIVEN,  SHOWN)                            \
     X(a, security_profile,  INT,  "smallint", SHARED, HIDDEN)                           \
     X(a, basic_password,    TEXT, "text",     SHARED, HIDDEN)                           \
     X(a, ca_pem,            TEXT, "text",     SHARED, HIDDEN)                           \
