@@ -281,8 +281,8 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         if (ver && !ocpp_version_by_name(ver))
             vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
                 "ocpp_version must be %s", fleet_versions_text(names, sizeof names, "'", " or "));
-        else if (custom && !vc_contains(json_object_get(custom, "ocpp_versions"),
-                                        ver ? ver : FLEET_DEFAULT_VERSION->name))
+        else if (custom && !(fleet_versions_mask(json_object_get(custom, "ocpp_versions")) &
+                             fleet_version_bit(ver ? ver : FLEET_DEFAULT_VERSION->name)))
             vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
                 "model %s/%s speaks %s only", brand, model_slug,
                 json_string_value(json_object_get(custom, "ocpp_version")));

@@ -12,6 +12,16 @@ unsigned fleet_version_bit(const char *name)
     return 0;
 }
 
+unsigned fleet_versions_mask(json_t *names)
+{
+    unsigned mask = 0;
+    size_t i;
+    json_t *n;
+    json_array_foreach(names, i, n)
+        mask |= fleet_version_bit(json_string_value(n));
+    return mask;
+}
+
 json_t *fleet_versions_json(unsigned mask)
 {
     json_t *names = json_array();

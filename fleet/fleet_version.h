@@ -19,6 +19,9 @@
 /* The bit of the version called name (ocpp_version_by_name), 0 when there is none. */
 unsigned fleet_version_bit(const char *name);
 
+/* The set of the versions a JSON array (borrowed) names; other items count for none. */
+unsigned fleet_versions_mask(json_t *names);
+
 /* A new JSON array of the names of the versions in mask, in ocpp_versions[] order. */
 json_t *fleet_versions_json(unsigned mask);
 

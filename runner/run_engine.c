@@ -789,7 +789,7 @@ static void start_case(uv_idle_t *h)
         if (c->group >= 0 && c->group != g)
             continue;
         const char *ver = json_string_value(json_object_get(json_array_get(rows, 0), "ocpp_version"));
-        if (c->version && strcmp(c->version, ver)) {
+        if (c->version && ocpp_version_by_name(c->version) != ocpp_version_by_name(ver)) {
             if (!c->identity) {
                 char msg[160];
                 snprintf(msg, sizeof msg, "a case for %s chargers; this group runs %s",

@@ -33,6 +33,11 @@ static void test_lists(void **state)
     json_decref(all);
     json_decref(one);
 
+    json_t *list = json_pack("[s,i,s]", "OCPP2.0.1", 16, "OCPP9");
+    assert_int_equal(fleet_versions_mask(list), 2);
+    json_decref(list);
+    assert_int_equal(fleet_versions_mask(NULL), 0);
+
     const char *names[8];
     assert_int_equal(fleet_version_names(names, 8), 2);
     assert_string_equal(names[0], "OCPP1.6");
