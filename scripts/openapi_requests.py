@@ -1,5 +1,5 @@
 # The request body schemas of the OpenAPI document (scripts/openapi.py): what the server
-# accepts (fleet_validate*.c, fleet_ocpi_schema.c, api_commands.c, api_catalog.c), under the
+# accepts (fleet_validate*.c, fleet_ocpi_schema.c, fleet_command.c, api_catalog.c), under the
 # names the request checker looks up.
 from openapi_lib import *  # noqa: F403 (the schema building blocks)
 
@@ -274,7 +274,7 @@ req_schemas = {
                                  ["token", "url", "business_details", "party_id", "country_code"], "OCPI 2.1.1 Credentials"),
 }
 
-# The commands and their arguments (api_commands.c): one body schema per command, named
+# The commands and their arguments (fleet_command.c): one body schema per command, named
 # <Command>CommandRequest (the checker picks the one of the path's {command}); the request
 # body is any of them.
 COMMAND_FIELDS = req_schemas["CommandRequest"]["properties"]
