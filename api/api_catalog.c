@@ -84,7 +84,7 @@ static void gallery(struct op *op, json_t *(*make)(const char *type, const char 
             "loc", "query", "type", "msg", "type must be one of: AC, DC, AC-DC", "type",
             "value_error.const"));
     else if (!fleet_gallery_filter_ok(NULL, version))
-        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s++,s:s}]}", "detail",
+        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s+,s:s}]}", "detail",
             "loc", "query", "ocpp_version", "msg", "ocpp_version must be one of: ",
             fleet_versions_text(names, sizeof names, "", ", "), "type", "value_error.const"));
     else
