@@ -225,90 +225,82 @@ static const char *check_connector(struct vctx *v, const char *given,
     return kept;
 }
 
-/* Checks one group {template, charger_ids?, chargers_number?} at loc; when it is
- * valid, appends its charger rows. pre is put before the group's identity_prefix. */
-void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
-                        const char *ws_fallback, json_t *rows)
-{
-    size_t errs = json_array_size(v->errors);
-    const char *brand = NULL, *model_slug = NULL, *ctype = NULL, *ws = NULL, *ver = NULL;
-    const char *prefix = NULL, *tname = NULL, *ca = NULL;
-    struct security sec = {0};
-    json_t *behavior = NULL;
-    const struct fleet_model *m = NULL;
-    struct fleet_model custom_model;
-    json_t *t, *tloc, *ids, *idsloc;
-    long number = -1;
-    int has_number;
-    char full_prefix[128], ca_real[4096];
+/* What a group's template says, as vc_group checked it. */
+struct group_tmpl {
+    const char *brand, *model_slug, *ctype, *ws, *ver, *prefix, *tname, *ca;
+    struct security sec;
+    json_t *behavior;                 /* a new reference, or NULL */
+    const struct fleet_model *m;      /* NULL: no model known (an error was added) */
+    struct fleet_model custom_model;  /* m points here for a tenant's own model */
+    char ca_real[4096];               /* ca's canonical path */
+};
 
-    if (!json_is_object(g)) {
-        vc_err(v, json_incref(loc), "type_error.object", "a charger group must be an object");
-        return;
+/* Checks a group's template t (an object) at tloc into *gt (zeroed by the caller). */
+static void check_template(struct vctx *v, json_t *t, json_t *tloc, const char *ws_fallback,
+                           struct group_tmpl *gt)
+{
+    gt->brand = vc_req_str(v, t, "brand_slug", tloc);
+    gt->model_slug = vc_req_str(v, t, "model_slug", tloc);
+    gt->ctype = vc_opt_str(v, t, "connector_type", tloc);
+    gt->ws = vc_opt_str(v, t, "ws_url", tloc);
+    gt->ver = vc_opt_str(v, t, "ocpp_version", tloc);
+    gt->prefix = vc_opt_str(v, t, "identity_prefix", tloc);
+    gt->tname = vc_opt_str(v, t, "template_name", tloc);
+    gt->ca = vc_opt_str(v, t, "ca_file", tloc);
+    check_security(v, t, tloc, &gt->sec);
+    gt->behavior = check_behavior(v, t, tloc);
+    json_t *custom = NULL;
+    if (gt->brand && gt->model_slug &&
+        !(gt->m = fleet_catalog_model(gt->brand, gt->model_slug))) {
+        char key[200];
+        snprintf(key, sizeof(key), "%s/%s", gt->brand, gt->model_slug);
+        custom = json_object_get(v->custom, key);
+        if (custom && fleet_model_from_json(custom, &gt->custom_model) == 0)
+            gt->m = &gt->custom_model;
     }
-    t = json_object_get(g, "template");
-    tloc = AT_KEY(loc, "template");
-    if (!t || json_is_null(t))
-        vc_err(v, json_incref(tloc), "value_error.missing", "field required");
-    else if (!json_is_object(t))
-        vc_err(v, json_incref(tloc), "type_error.object", "template must be an object");
-    else {
-        brand = vc_req_str(v, t, "brand_slug", tloc);
-        model_slug = vc_req_str(v, t, "model_slug", tloc);
-        ctype = vc_opt_str(v, t, "connector_type", tloc);
-        ws = vc_opt_str(v, t, "ws_url", tloc);
-        ver = vc_opt_str(v, t, "ocpp_version", tloc);
-        prefix = vc_opt_str(v, t, "identity_prefix", tloc);
-        tname = vc_opt_str(v, t, "template_name", tloc);
-        ca = vc_opt_str(v, t, "ca_file", tloc);
-        check_security(v, t, tloc, &sec);
-        behavior = check_behavior(v, t, tloc);
-        json_t *custom = NULL;
-        if (brand && model_slug && !(m = fleet_catalog_model(brand, model_slug))) {
-            char key[200];
-            snprintf(key, sizeof(key), "%s/%s", brand, model_slug);
-            custom = json_object_get(v->custom, key);
-            if (custom && fleet_model_from_json(custom, &custom_model) == 0)
-                m = &custom_model;
-        }
-        if (brand && model_slug && !m) {
-            int known = fleet_catalog_has_brand(brand);
-            vc_err(v, AT_KEY(tloc, known ? "model_slug" : "brand_slug"), "value_error.unknown_model",
-                "unknown charger model '%s/%s': see GET /ocpp/catalog/brands for the catalog",
-                brand, model_slug);
-        }
-        char names[80];
-        if (ver && !ocpp_version_by_name(ver))
-            vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
-                "ocpp_version must be %s", fleet_versions_text(names, sizeof names, "'", " or "));
-        else if (custom && !(fleet_versions_mask(json_object_get(custom, "ocpp_versions")) &
-                             fleet_version_bit(ver ? ver : FLEET_DEFAULT_VERSION->name)))
-            vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
-                "model %s/%s speaks %s only", brand, model_slug,
-                json_string_value(json_object_get(custom, "ocpp_version")));
-        if (m && ctype)
-            ctype = check_connector(v, ctype, m, tloc);
-        if (t && json_is_object(t))
-            ws = vc_ws_url(v, ws, ws_fallback, AT_KEY(tloc, "ws_url"));
-        if (ws && sec.profile == 1 && strncmp(ws, "ws://", 5) != 0)
-            vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
-                "security_profile 1 is basic auth over ws:// (use 2 for wss://)");
-        if (ws && sec.profile >= 2 && strncmp(ws, "wss://", 6) != 0)
-            vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
-                "security_profile %ld needs a wss:// ws_url", sec.profile);
-        if (ws && sec.ca_pem && strncmp(ws, "wss://", 6) != 0)
-            vc_err(v, AT_KEY(tloc, "ca_pem"), "value_error.security",
-                "ca_pem verifies a wss:// CSMS: the ws_url is not wss://");
-        if (ca && vc_ca_file(v, ca, AT_KEY(tloc, "ca_file"), ca_real, sizeof ca_real) == 0)
-            ca = ca_real;
-        if (ws && ca && strncmp(ws, "wss://", 6) != 0)
-            vc_err(v, AT_KEY(tloc, "ca_file"), "value_error.security",
-                "ca_file verifies a wss:// CSMS: the ws_url is not wss://");
-        if (prefix && (strlen(prefix) > VC_PREFIX_MAX || !vc_identity_ok(prefix)))
-            vc_err(v, AT_KEY(tloc, "identity_prefix"), "value_error.identity",
-                "identity_prefix: at most %d of " VC_IDENTITY_RULE, VC_PREFIX_MAX);
+    if (gt->brand && gt->model_slug && !gt->m) {
+        int known = fleet_catalog_has_brand(gt->brand);
+        vc_err(v, AT_KEY(tloc, known ? "model_slug" : "brand_slug"), "value_error.unknown_model",
+            "unknown charger model '%s/%s': see GET /ocpp/catalog/brands for the catalog",
+            gt->brand, gt->model_slug);
     }
-    snprintf(full_prefix, sizeof(full_prefix), "%s%s", pre, prefix ? prefix : "");
+    char names[80];
+    if (gt->ver && !ocpp_version_by_name(gt->ver))
+        vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
+            "ocpp_version must be %s", fleet_versions_text(names, sizeof names, "'", " or "));
+    else if (custom && !(fleet_versions_mask(json_object_get(custom, "ocpp_versions")) &
+                         fleet_version_bit(gt->ver ? gt->ver : FLEET_DEFAULT_VERSION->name)))
+        vc_err(v, AT_KEY(tloc, "ocpp_version"), "value_error.const",
+            "model %s/%s speaks %s only", gt->brand, gt->model_slug,
+            json_string_value(json_object_get(custom, "ocpp_version")));
+    if (gt->m && gt->ctype)
+        gt->ctype = check_connector(v, gt->ctype, gt->m, tloc);
+    gt->ws = vc_ws_url(v, gt->ws, ws_fallback, AT_KEY(tloc, "ws_url"));
+    if (gt->ws && gt->sec.profile == 1 && strncmp(gt->ws, "ws://", 5) != 0)
+        vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
+            "security_profile 1 is basic auth over ws:// (use 2 for wss://)");
+    if (gt->ws && gt->sec.profile >= 2 && strncmp(gt->ws, "wss://", 6) != 0)
+        vc_err(v, AT_KEY(tloc, "security_profile"), "value_error.security",
+            "security_profile %ld needs a wss:// ws_url", gt->sec.profile);
+    if (gt->ws && gt->sec.ca_pem && strncmp(gt->ws, "wss://", 6) != 0)
+        vc_err(v, AT_KEY(tloc, "ca_pem"), "value_error.security",
+            "ca_pem verifies a wss:// CSMS: the ws_url is not wss://");
+    if (gt->ca &&
+        vc_ca_file(v, gt->ca, AT_KEY(tloc, "ca_file"), gt->ca_real, sizeof gt->ca_real) == 0)
+        gt->ca = gt->ca_real;
+    if (gt->ws && gt->ca && strncmp(gt->ws, "wss://", 6) != 0)
+        vc_err(v, AT_KEY(tloc, "ca_file"), "value_error.security",
+            "ca_file verifies a wss:// CSMS: the ws_url is not wss://");
+    if (gt->prefix && (strlen(gt->prefix) > VC_PREFIX_MAX || !vc_identity_ok(gt->prefix)))
+        vc_err(v, AT_KEY(tloc, "identity_prefix"), "value_error.identity",
+            "identity_prefix: at most %d of " VC_IDENTITY_RULE, VC_PREFIX_MAX);
+}
+
+/* The group's charger_ids (borrowed from g; NULL when absent or not a list), each checked
+ * (prefix + id, at most once in the location) and marked as taken in v->seen. */
+static json_t *check_ids(struct vctx *v, json_t *g, json_t *loc, const char *full_prefix)
+{
+    json_t *ids, *idsloc;
     ids = json_object_get(g, "charger_ids");
     idsloc = AT_KEY(loc, "charger_ids");
     if (ids && !json_is_null(ids) && !json_is_array(ids)) {
@@ -347,6 +339,36 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         }
         json_object_set_new(v->seen, identity, json_true());
     }
+    json_decref(idsloc);
+    return ids;
+}
+
+/* Checks one group {template, charger_ids?, chargers_number?} at loc; when it is
+ * valid, appends its charger rows. pre is put before the group's identity_prefix. */
+void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
+                        const char *ws_fallback, json_t *rows)
+{
+    size_t errs = json_array_size(v->errors);
+    struct group_tmpl gt = {0};
+    json_t *t, *tloc, *ids;
+    long number = -1;
+    int has_number;
+    char full_prefix[128];
+
+    if (!json_is_object(g)) {
+        vc_err(v, json_incref(loc), "type_error.object", "a charger group must be an object");
+        return;
+    }
+    t = json_object_get(g, "template");
+    tloc = AT_KEY(loc, "template");
+    if (!t || json_is_null(t))
+        vc_err(v, json_incref(tloc), "value_error.missing", "field required");
+    else if (!json_is_object(t))
+        vc_err(v, json_incref(tloc), "type_error.object", "template must be an object");
+    else
+        check_template(v, t, tloc, ws_fallback, &gt);
+    snprintf(full_prefix, sizeof(full_prefix), "%s%s", pre, gt.prefix ? gt.prefix : "");
+    ids = check_ids(v, g, loc, full_prefix);
     has_number = vc_opt_int(v, g, "chargers_number", loc, 0, FLEET_MAX_CHARGERS, &number);
     /* what is put before random suffixes (a location's L01_, a CPO's name_prefix, the
      * identity_prefix) leaves room for them */
@@ -363,10 +385,9 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         vc_err(v, AT_KEY(loc, has_number == 1 ? "chargers_number" : "charger_ids"),
             "value_error.empty", "this group creates no charger: give charger_ids or a "
             "chargers_number above 0");
-    json_decref(idsloc);
     if (json_array_size(v->errors) > errs) {
         json_decref(tloc);
-        json_decref(behavior);
+        json_decref(gt.behavior);
         return;
     }
     if (has_number == 0)
@@ -376,30 +397,31 @@ void vc_group(struct vctx *v, json_t *g, json_t *loc, const char *pre,
         vc_err(v, AT_KEY(loc, "chargers_number"), "value_error.number.not_le",
             "a request creates at most %d chargers", FLEET_MAX_CHARGERS);
         json_decref(tloc);
-        json_decref(behavior);
+        json_decref(gt.behavior);
         return;
     }
     json_decref(tloc);
 
-    /* the group as a plan writes it: what its chargers share, how to name them */
-    /* what a template does not set is left out (NULL in the row) */
+    /* the group as a plan writes it: what its chargers share (what a template does not
+     * set is left out: NULL in the row), how to name them */
     struct cf_charger_spec shared = {
-        .brand_slug = m->brand_slug, .model_slug = m->model_slug,
-        .vendor = m->vendor, .model = m->model, .firmware = m->firmware,
-        .connectors = m->connectors,
-        .connector_type = ctype ? ctype : m->connector_types[0],
-        .max_power_kw = m->max_power_kw,
-        .ocpp_version = ver ? ver : FLEET_DEFAULT_VERSION->name, .ws_url = ws, .ca_file = ca,
-        .security_profile = (int)sec.profile, .basic_password = sec.password,
-        .ca_pem = sec.ca_pem, .client_cert_pem = sec.cert, .client_key_pem = sec.key,
-        .behavior = behavior,
+        .brand_slug = gt.m->brand_slug, .model_slug = gt.m->model_slug,
+        .vendor = gt.m->vendor, .model = gt.m->model, .firmware = gt.m->firmware,
+        .connectors = gt.m->connectors,
+        .connector_type = gt.ctype ? gt.ctype : gt.m->connector_types[0],
+        .max_power_kw = gt.m->max_power_kw,
+        .ocpp_version = gt.ver ? gt.ver : FLEET_DEFAULT_VERSION->name, .ws_url = gt.ws,
+        .ca_file = gt.ca,
+        .security_profile = (int)gt.sec.profile, .basic_password = gt.sec.password,
+        .ca_pem = gt.sec.ca_pem, .client_cert_pem = gt.sec.cert, .client_key_pem = gt.sec.key,
+        .behavior = gt.behavior,
     };
     fleet_spec_given(t, &shared);
     json_t *row = fleet_spec_shared_json(&shared);
-    json_decref(behavior);
+    json_decref(gt.behavior);
     json_t *spec = json_pack("{s:o,s:s,s:O*,s:I,s:s}", "row", row, "prefix", full_prefix,
                              "ids", ids, "number", (json_int_t)number,
-                             "name", tname ? tname : m->model_name);
+                             "name", gt.tname ? gt.tname : gt.m->model_name);
     if (v->defer) {
         json_array_append_new(rows, spec);
         return;
@@ -442,7 +464,53 @@ enum fleet_valid fleet_validate_chargers(json_t *body, json_t *taken, json_t *cu
 
 #define NAME_PREFIX_MAX 20
 
+/* The locations of CPO template t (n_locations of them, its location templates
+ * cycled; per_location >= 0: that many chargers each, spread over the groups), appended
+ * to locations. id_prefix starts every identity (with "L01_", "L02_", ... when a
+ * location template is used more than once); prefix starts the locations' names. */
+static void cpo_locations(struct vctx *v, const struct fleet_cpo_tmpl *t, long n_locations,
+                          long per_location, const char *id_prefix, const char *prefix,
+                          const char *ws, json_t *loc, json_t *locations)
+{
+    int cycle = 0, uses[FLEET_MAX_CYCLE] = {0}, nth[FLEET_MAX_CYCLE] = {0};
+    while (cycle < FLEET_MAX_CYCLE && t->locations[cycle])
+        cycle++;
+    for (long k = 0; k < n_locations; k++)
+        uses[k % cycle]++;
+    for (long k = 0; k < n_locations && json_array_size(v->errors) == 0; k++) {
+        const struct fleet_location_tmpl *lt = fleet_location_template(t->locations[k % cycle]);
+        int counts[FLEET_MAX_GROUPS] = {0}, ng = 0;
+        char pre[NAME_PREFIX_MAX + 16], name[256];
+        json_t *rows = json_array();
 
+        while (ng < FLEET_MAX_GROUPS && lt->groups[ng].brand_slug)
+            ng++;
+        for (int g = 0; g < ng; g++)
+            counts[g] = lt->groups[g].chargers_number;
+        if (per_location >= 0) {   /* spread the override over the groups, round robin */
+            memset(counts, 0, sizeof(counts));
+            for (long c = 0; c < per_location; c++)
+                counts[c % ng]++;
+        }
+        nth[k % cycle]++;
+        snprintf(pre, sizeof(pre), "%s", id_prefix);
+        if (uses[k % cycle] > 1)
+            snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "L%02d_", nth[k % cycle]);
+        snprintf(name, sizeof(name), "%s %s %02ld", prefix, lt->name, k + 1);
+        json_decref(v->seen);
+        v->seen = json_object();
+        v->pre_field = "name_prefix";
+        vc_template_rows(v, lt, counts, pre, ws, NULL, loc, rows);
+        json_t *item = vc_template_item(lt, name), *l = vc_location_fields(v, item, loc, lt->slug);
+        json_decref(item);
+        if (l) {
+            json_object_set_new(l, "chargers", rows);
+            json_array_append_new(locations, l);
+        } else {
+            json_decref(rows);
+        }
+    }
+}
 
 enum fleet_valid fleet_validate_cpo(json_t *body, const char *default_ws_url, json_t **plan,
                                 json_t **errors)
@@ -535,44 +603,7 @@ enum fleet_valid fleet_validate_cpo(json_t *body, const char *default_ws_url, js
         fleet_rng_init_seeded(&v.rng, s);
     }
 
-    int cycle = 0, uses[FLEET_MAX_CYCLE] = {0}, nth[FLEET_MAX_CYCLE] = {0};
-    while (cycle < FLEET_MAX_CYCLE && t->locations[cycle])
-        cycle++;
-    for (long k = 0; k < n_locations; k++)
-        uses[k % cycle]++;
-    for (long k = 0; k < n_locations && json_array_size(v.errors) == 0; k++) {
-        const struct fleet_location_tmpl *lt = fleet_location_template(t->locations[k % cycle]);
-        int counts[FLEET_MAX_GROUPS] = {0}, ng = 0;
-        char pre[NAME_PREFIX_MAX + 16], name[256];
-        json_t *rows = json_array();
-
-        while (ng < FLEET_MAX_GROUPS && lt->groups[ng].brand_slug)
-            ng++;
-        for (int g = 0; g < ng; g++)
-            counts[g] = lt->groups[g].chargers_number;
-        if (per_location >= 0) {   /* spread the override over the groups, round robin */
-            memset(counts, 0, sizeof(counts));
-            for (long c = 0; c < per_location; c++)
-                counts[c % ng]++;
-        }
-        nth[k % cycle]++;
-        snprintf(pre, sizeof(pre), "%s", id_prefix);
-        if (uses[k % cycle] > 1)
-            snprintf(pre + strlen(pre), sizeof(pre) - strlen(pre), "L%02d_", nth[k % cycle]);
-        snprintf(name, sizeof(name), "%s %s %02ld", prefix, lt->name, k + 1);
-        json_decref(v.seen);
-        v.seen = json_object();
-        v.pre_field = "name_prefix";
-        vc_template_rows(&v, lt, counts, pre, ws, NULL, loc, rows);
-        json_t *item = vc_template_item(lt, name), *l = vc_location_fields(&v, item, loc, lt->slug);
-        json_decref(item);
-        if (l) {
-            json_object_set_new(l, "chargers", rows);
-            json_array_append_new(locations, l);
-        } else {
-            json_decref(rows);
-        }
-    }
+    cpo_locations(&v, t, n_locations, per_location, id_prefix, prefix, ws, loc, locations);
     json_decref(loc);
     json_t *result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:o,s:o,s:s,s:o}", "country_code", cc,
                                "party_id", party, "name_prefix", prefix, "template", t->slug,
