@@ -2,7 +2,9 @@
  * the C struct, the plan's JSON rows (here), the SQL column lists, the row reader of a
  * query result by column name and the charger document (orchestrator/orch_spec.h), and
  * the simulator's configuration (sim_spec.h). A new charger field is a row here, its
- * column in a migration (sql/), what the validator sets and its docs.
+ * column in a migration (sql/) and its place in the API document (api/openapi.json);
+ * the validator sets it unless it is GIVEN, and the simulator reads it in sim_spec.c
+ * if it changes how a charger behaves.
  *
  * CF_CHARGER_COLUMNS(X, a) calls X(a, name, kind, sql_type, group, doc) once per
  * column, after `identity` (the one column every list starts with, spelled out):

@@ -1,4 +1,5 @@
-/* The toolkit of request validation (internal to api/): a validation context that
+/* The toolkit of request validation (fleet/'s validators, and the API's own checks of a
+ * command's target and query arguments): a validation context that
  * collects every problem as an HTTPValidationError item, and the field checkers the
  * validators share (fleet_validate.c: creates; fleet_validate_update.c: updates, models). */
 #ifndef FLEET_VCTX_H
