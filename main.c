@@ -19,7 +19,7 @@
 
 #include "api_http.h"
 #include "api_ocpi_push.h"
-#include "api_policy.h"
+#include "fleet_policy.h"
 #include "api_routes.h"
 #include "cf_log.h"
 #include "cf_net.h"
@@ -182,7 +182,7 @@ struct cfg {
     char token_buf[256];            /* --api-token-file's or the kept token */
     const char *default_ws_url;
     const char *builtin_csms;       /* --builtin-csms as given: HOST:PORT or off */
-    const char *ca_dir, *ws_hosts;  /* --ca-dir, --allow-ws-hosts (api_policy.h) */
+    const char *ca_dir, *ws_hosts;  /* --ca-dir, --allow-ws-hosts (fleet_policy.h) */
     char builtin_listen[300];       /* ... the address the child listens on */
     char builtin_url[320];          /* ... and chargers' ws_url for it (default_ws_url) */
     long max_body;
@@ -1146,11 +1146,11 @@ static int cmd_serve_or_worker(int argc, char **argv, int serve)
     }
     /* what tenants may name (--ca-dir, --allow-ws-hosts); the default ws_url obeys it */
     char policy_err[300];
-    int policy_bad = serve && api_policy_set(c.ca_dir, c.ws_hosts, policy_err,
+    int policy_bad = serve && fleet_policy_set(c.ca_dir, c.ws_hosts, policy_err,
                                              sizeof policy_err) != 0;
     if (policy_bad)
         fprintf(stderr, "chargefleet: %s\n", policy_err);
-    else if (serve && c.default_ws_url && !api_policy_ws_host_ok(c.default_ws_url))
+    else if (serve && c.default_ws_url && !fleet_policy_ws_host_ok(c.default_ws_url))
         policy_bad = fprintf(stderr, "chargefleet: the default ws_url %s names a host "
                              "--allow-ws-hosts does not allow (%s): add it to the list, or "
                              "give --default-ws-url another\n", c.default_ws_url, c.ws_hosts);

@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "api_handlers.h"
-#include "orch_catalog.h"
+#include "fleet_catalog.h"
 #include "orch_models.h"
+#include "fleet_version.h"
 
 /* The catalog document the path names (brands, a brand's models, one model), once the
  * tenant's custom models are known. */
@@ -19,9 +20,9 @@ static void catalog_with(enum orch_status st, const char *json, const char *deta
         return;
     }
     json_t *custom = parse_doc(json), *models = json_object_get(custom, "models");
-    json_t *doc = op->p[1][0] ? orch_catalog_model_json(op->p[0], op->p[1], models)
-                  : op->p[0][0] ? orch_catalog_models_json(op->p[0], models)
-                                : orch_catalog_brands_json(models);
+    json_t *doc = op->p[1][0] ? fleet_catalog_model_json(op->p[0], op->p[1], models)
+                  : op->p[0][0] ? fleet_catalog_models_json(op->p[0], models)
+                                : fleet_catalog_brands_json(models);
     if (doc)
         api_req_respond_json(op->req, 200, doc);
     else
@@ -51,14 +52,14 @@ static void model_added(enum orch_status st, const char *json, const char *detai
 void post_model(struct op *op)
 {
     json_t *doc = NULL, *errors = NULL;
-    enum api_valid v = api_validate_model(op->body, op->p[0], &doc, &errors);
+    enum fleet_valid v = fleet_validate_model(op->body, op->p[0], &doc, &errors);
 
     if (answer_invalid(op, v, errors)) {
         op_free(op);
         return;
     }
     const char *slug = json_string_value(json_object_get(doc, "model_slug"));
-    if (orch_catalog_model(op->p[0], slug)) {
+    if (fleet_catalog_model(op->p[0], slug)) {
         api_req_error(op->req, 409, "%s/%s is a built-in model", op->p[0], slug);
         json_decref(doc);
         op_free(op);
@@ -76,19 +77,20 @@ static void gallery(struct op *op, json_t *(*make)(const char *type, const char 
 {
     const char *type = api_req_arg(op->req, "type");
     const char *version = api_req_arg(op->req, "ocpp_version");
+    char names[80];
 
-    if (!orch_gallery_filter_ok(type, NULL))
+    if (!fleet_gallery_filter_ok(type, NULL))
         api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
             "loc", "query", "type", "msg", "type must be one of: AC, DC, AC-DC", "type",
             "value_error.const"));
-    else if (!orch_gallery_filter_ok(NULL, version))
-        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
-            "loc", "query", "ocpp_version", "msg",
-            "ocpp_version must be one of: OCPP1.6, OCPP2.0.1", "type", "value_error.const"));
+    else if (!fleet_gallery_filter_ok(NULL, version))
+        api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s+,s:s}]}", "detail",
+            "loc", "query", "ocpp_version", "msg", "ocpp_version must be one of: ",
+            fleet_versions_text(names, sizeof names, "", ", "), "type", "value_error.const"));
     else
         api_req_respond_json(op->req, 200, make(type, version));
     op_free(op);
 }
 
-void get_cpo_templates(struct op *op) { gallery(op, orch_templates_cpo_json); }
-void get_location_templates(struct op *op) { gallery(op, orch_templates_location_json); }
+void get_cpo_templates(struct op *op) { gallery(op, fleet_templates_cpo_json); }
+void get_location_templates(struct op *op) { gallery(op, fleet_templates_location_json); }

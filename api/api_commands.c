@@ -9,39 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_vctx.h"
+#include "fleet_command.h"
+#include "fleet_vctx.h"
 #include "ocpp_schema.h"
 #include "ocpp_version.h"
 #include "orch_fleet.h"
-
-/* The arguments each command takes (besides `target`) and the one it requires. */
-static const struct {
-    const char *name;
-    const char *const fields[4];
-    const char *required;
-} commands[] = {
-    {"start-session", {"connector_id", "id_tag", "id_type", NULL}, NULL},
-    {"stop-session", {"connector_id", "transaction_id", NULL}, NULL},
-    {"authorize", {"id_tag", "id_type", NULL}, "id_tag"},
-    {"inject-fault", {"connector_id", NULL}, NULL},
-    {"clear-fault", {"connector_id", NULL}, NULL},
-    {"start-generator", {NULL}, NULL},
-    {"stop-generator", {NULL}, NULL},
-    {"plug", {"connector_id", NULL}, NULL},
-    {"unplug", {"connector_id", NULL}, NULL},
-    {"ev-suspend", {"connector_id", NULL}, NULL},
-    {"ev-resume", {"connector_id", NULL}, NULL},
-    {"stop-runtime", {NULL}, NULL},
-    {"start-runtime", {NULL}, NULL},
-    {"set-configuration", {"key", "value", NULL}, "key"},
-    {"restart", {NULL}, NULL},
-    {"retry", {NULL}, NULL},
-    {"proxy-message", {"action", "payload", NULL}, "action"},
-};
-#define N_COMMANDS (sizeof commands / sizeof commands[0])
-
-static const char *const id_types[] = {"Central", "eMAID", "ISO14443", "ISO15693", "KeyCode",
-                                       "Local", "MacAddress", "NoAuthorization", NULL};
+#include "fleet_version.h"
 
 /* target: {charger_id}, {location_id, charger_ids?} or {job_id}: into *t (strings
  * borrowed from body, but t->ids: *ids_text, a new JSON text the caller frees, or NULL
@@ -98,50 +71,6 @@ static const char *read_target(struct vctx *v, json_t *body, struct orch_targets
     return t->job_id ? "job" : t->location_id ? "location" : "charger";
 }
 
-/* The command's arguments, checked and copied into a new object; with_target: the
- * REST body, which also names its target. */
-static json_t *read_args(struct vctx *v, size_t c, json_t *body, int with_target)
-{
-    json_t *args = json_object(), *loc = json_pack("[s]", "body");
-    const char *allowed[6] = {"target"};
-    int n = with_target;
-
-    for (int i = 0; commands[c].fields[i]; i++)
-        allowed[n++] = commands[c].fields[i];
-    allowed[n] = NULL;
-    vc_only_keys(v, body, allowed, loc);
-    if (commands[c].required && !json_object_get(body, commands[c].required))
-        vc_err(v, AT_KEY(loc, commands[c].required), "value_error.missing",
-               "%s: required for %s", commands[c].required, commands[c].name);
-    long conn;
-    if (vc_opt_int(v, body, "connector_id", loc, 1, 64, &conn) == 1)
-        json_object_set_new(args, "connector_id", json_integer(conn));
-    vc_copy_str(v, body, "id_tag", 36, 0, loc, args);
-    vc_copy_str(v, body, "transaction_id", 36, 0, loc, args);
-    vc_copy_str(v, body, "key", 128, 0, loc, args);
-    vc_copy_str(v, body, "action", 64, 0, loc, args);
-    const char *type = vc_opt_str(v, body, "id_type", loc);
-    if (type && !vc_in_list(id_types, type))
-        vc_err(v, AT_KEY(loc, "id_type"), "value_error.const",
-               "id_type: one of Central, eMAID, ISO14443, ISO15693, KeyCode, Local, "
-               "MacAddress, NoAuthorization");
-    else if (type)
-        json_object_set_new(args, "id_type", json_string(type));
-    json_t *value = json_object_get(body, "value");
-    if (!strcmp(commands[c].name, "set-configuration") && !json_is_string(value))
-        vc_err(v, AT_KEY(loc, "value"), "type_error.string",
-               "value: the new value as a string");
-    else if (value)
-        json_object_set(args, "value", value);
-    json_t *payload = json_object_get(body, "payload");
-    if (!strcmp(commands[c].name, "proxy-message") && !json_is_object(payload))
-        vc_err(v, AT_KEY(loc, "payload"), "type_error.dict",
-               "payload: the message's JSON object");
-    else if (payload)
-        json_object_set(args, "payload", payload);
-    json_decref(loc);
-    return args;
-}
 
 /* One charger named and not found, or a location or job not found, is a 404 (op->state
  * {"what"} names the target); otherwise 202 with what was queued. */
@@ -167,36 +96,14 @@ static void queued(enum orch_status st, const char *json, const char *detail, vo
     op_free(op);
 }
 
-static size_t find_command(const char *name)
-{
-    size_t c = 0;
-    while (c < N_COMMANDS && strcmp(commands[c].name, name) != 0)
-        c++;
-    return c;
-}
 
-enum api_valid api_validate_command(const char *command, json_t *args, json_t **out,
-                                    json_t **errors)
-{
-    size_t c = find_command(command);
-    if (c == N_COMMANDS) {
-        *errors = json_string("unknown command");
-        return API_VALID_NOT_FOUND;
-    }
-    struct vctx v;
-    vc_init(&v, NULL);
-    json_t *empty = json_object();
-    json_t *clean = read_args(&v, c, args ? args : empty, 0);
-    json_decref(empty);
-    return vc_finish(&v, clean, out, errors);
-}
 
 static void queue_now(struct op *op, const struct orch_targets *t)
 {
     size_t c = (size_t)json_integer_value(json_object_get(op->state, "command"));
     char *a = json_dumps(json_object_get(op->state, "args"), JSON_COMPACT);
 
-    orch_queue_command(op->api->db, op->tenant, t, commands[c].name, a, queued, op);
+    orch_queue_command(op->api->db, op->tenant, t, fleet_command_name(c), a, queued, op);
     free(a);
 }
 
@@ -207,11 +114,11 @@ static void queue_now(struct op *op, const struct orch_targets *t)
 static void check_proxy(json_t *args, json_t *versions, json_t *errors)
 {
     if (json_array_size(versions) == 0) {
-        json_t *both = json_pack("[ss]", "OCPP1.6", "OCPP2.0.1"), *some = json_array();
-        check_proxy(args, both, some);
-        if (json_array_size(some) == 2)
+        json_t *every = fleet_versions_json(FLEET_VERSIONS_ALL), *some = json_array();
+        check_proxy(args, every, some);
+        if (json_array_size(some) == json_array_size(every))
             json_array_extend(errors, some);
-        json_decref(both);
+        json_decref(every);
         json_decref(some);
         return;
     }
@@ -272,7 +179,7 @@ static void queue(struct op *op, const struct orch_targets *t)
 {
     size_t c = (size_t)json_integer_value(json_object_get(op->state, "command"));
 
-    if (strcmp(commands[c].name, "proxy-message") != 0) {
+    if (strcmp(fleet_command_name(c), "proxy-message") != 0) {
         queue_now(op, t);
         return;
     }
@@ -299,8 +206,8 @@ static void queue_one(struct op *op)
 
 void post_command(struct op *op)
 {
-    size_t c = find_command(op->p[0]);
-    if (c == N_COMMANDS) {
+    size_t c = fleet_command_find(op->p[0]);
+    if (c == fleet_command_count()) {
         api_req_error(op->req, 404,
                       "unknown command %.60s (start-session, stop-session, authorize, "
                       "inject-fault, clear-fault, set-configuration, restart, retry, "
@@ -329,9 +236,9 @@ void post_command(struct op *op)
     snprintf(schema + k, sizeof schema - k, "CommandRequest");
     vc_schema(&v, schema, op->body, root);
     what = read_target(&v, op->body, &t, &ids);
-    args = read_args(&v, c, op->body, 1);
+    args = fleet_command_args(&v, c, op->body, 1);
     json_decref(root);
-    enum api_valid valid = vc_finish(&v, args, &args, &errors);
+    enum fleet_valid valid = vc_finish(&v, args, &args, &errors);
     if (answer_invalid(op, valid, errors)) {
         free(ids);
         op_free(op);

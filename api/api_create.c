@@ -206,7 +206,7 @@ static void live_checked(enum orch_status st, const char *json, const char *deta
 
 /* Answers the validation failure, or checks the plan's identities against the live
  * fleet (outside except_location) and then writes it with write(op). */
-static void accept_plan(struct op *op, enum api_valid v, json_t *plan, json_t *errors,
+static void accept_plan(struct op *op, enum fleet_valid v, json_t *plan, json_t *errors,
                         const char *except_location, void (*write)(struct op *op))
 {
     char rate[16];
@@ -311,7 +311,7 @@ static void chargers_context(enum orch_status st, const char *json, const char *
         return;
     }
     ctx = parse_doc(json);
-    enum api_valid v = api_validate_chargers(op->body, json_object_get(ctx, "taken"),
+    enum fleet_valid v = fleet_validate_chargers(op->body, json_object_get(ctx, "taken"),
                                              json_object_get(ctx, "models"),
                                              context_ws_url(op->api, ctx), &plan, &errors);
     json_decref(ctx);
@@ -401,10 +401,10 @@ static void locations_context(enum orch_status st, const char *json, const char 
         return;
     }
     ctx = parse_doc(json);
-    enum api_valid v = api_validate_locations(op->body, json_object_get(ctx, "models"),
+    enum fleet_valid v = fleet_validate_locations(op->body, json_object_get(ctx, "models"),
                                               context_ws_url(op->api, ctx),
                                               empty && strcmp(empty, "true") == 0
-                                                  ? API_VALID_EMPTY_LOCATIONS : 0,
+                                                  ? FLEET_VALID_EMPTY_LOCATIONS : 0,
                                               &plan, &errors);
     json_decref(ctx);
     op->what = "CPO";
@@ -535,7 +535,7 @@ static void write_cpo(struct op *op)
 void post_cpo(struct op *op)
 {
     json_t *plan = NULL, *errors = NULL;
-    enum api_valid v = api_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
+    enum fleet_valid v = fleet_validate_cpo(op->body, op->api->default_ws_url, &plan, &errors);
 
     op->what = "CPO";
     accept_plan(op, v, plan, errors, NULL, write_cpo);

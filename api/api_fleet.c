@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "api_handlers.h"
-#include "orch_expand.h"
+#include "fleet_expand.h"
 #include "orch_fleet.h"
+#include "fleet_version.h"
 
 /* ---- CPOs ---- */
 
@@ -154,7 +155,7 @@ void patch_location(struct op *op)
 
     if (!require(op, is_id(op->p[0]) && is_uuid(op->p[1]), "location"))
         return;
-    enum api_valid v = api_validate_location_patch(op->body, &patch, &errors);
+    enum fleet_valid v = fleet_validate_location_patch(op->body, &patch, &errors);
     if (answer_invalid(op, v, errors)) {
         op_free(op);
         return;
@@ -210,10 +211,11 @@ static void one_answer(enum orch_status st, const char *json, const char *detail
 static void list_chargers(struct op *op, const char *location_id)
 {
     static const char *const statuses[] = {"PENDING", "PROVISIONING", "READY", "FAILED", NULL};
-    static const char *const versions[] = {"OCPP1.6", "OCPP2.0.1", NULL};
+    const char *versions[8];
     struct orch_charger_filter f = {.location_id = location_id};
     struct orch_page pg;
 
+    fleet_version_names(versions, sizeof versions / sizeof versions[0]);
     if (!location_id && (f.location_id = api_req_arg(op->req, "location_id")) &&
         !is_uuid(f.location_id)) {
         api_req_respond_json(op->req, 422, json_pack("{s:[{s:[s,s],s:s,s:s}]}", "detail",
@@ -291,7 +293,7 @@ void with_charger(struct op *op, int param, void (*next)(struct op *op))
         next(op);
         return;
     }
-    if (!require(op, strlen(op->p[param]) <= ORCH_IDENTITY_MAX, "charger"))
+    if (!require(op, strlen(op->p[param]) <= FLEET_IDENTITY_MAX, "charger"))
         return;
     op->param = param;
     op->next = next;
@@ -312,7 +314,7 @@ void get_charger(struct op *op)
 static void update(struct op *op, const char *location_id)
 {
     json_t *changes = NULL, *ids = NULL, *errors = NULL;
-    enum api_valid v = api_validate_charger_update(op->body, location_id != NULL, &changes,
+    enum fleet_valid v = fleet_validate_charger_update(op->body, location_id != NULL, &changes,
                                                    &ids, &errors);
     if (answer_invalid(op, v, errors)) {
         op_free(op);

@@ -11,8 +11,8 @@
 #include "api_fetch.h"
 #include "api_http.h"
 #include "api_routes.h"
-#include "api_validate.h"
-#include "api_validate_update.h"
+#include "fleet_validate.h"
+#include "fleet_validate_update.h"
 #include "db.h"
 #include "orch_jobs.h"
 
@@ -66,7 +66,7 @@ int require(struct op *op, int ok, const char *what);
  * it answered (op is not freed). */
 int answer_failure(struct op *op, enum orch_status st, const char *detail, const char *what);
 /* Answers a failed validation (422 / 404). Returns 1 when it answered. */
-int answer_invalid(struct op *op, enum api_valid v, json_t *errors);
+int answer_invalid(struct op *op, enum fleet_valid v, json_t *errors);
 /* Parses a JSON text produced by SQL (new reference; NULL only on a bug). */
 json_t *parse_doc(const char *text);
 /* orch_json_cb that answers the document with 200 (404 "<op->what> not found"). */

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "api_ocpi_schema.h"
-#include "api_rfc3339.h"
+#include "fleet_ocpi_schema.h"
+#include "fleet_rfc3339.h"
 #include "orch_fleet.h"
 
 #define FOLLOW_POLL_MS 500
@@ -198,8 +198,8 @@ static int read_query(struct op *op, struct orch_log_query *q, long *follow_arg)
     q->limit = 100;
     *follow_arg = 0;
     /* our own API: an offset is required (OCPI's DateTime may leave it out) */
-    const char *bad = q->start && api_rfc3339_parse(q->start, NULL) != 0 ? "start_date"
-                      : q->end && api_rfc3339_parse(q->end, NULL) != 0   ? "end_date"
+    const char *bad = q->start && fleet_rfc3339_parse(q->start, NULL) != 0 ? "start_date"
+                      : q->end && fleet_rfc3339_parse(q->end, NULL) != 0   ? "end_date"
                                                                          : NULL;
     if (bad)
         return query_invalid(op, bad, "value_error.datetime",

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "api_handlers.h"
-#include "api_ocpi_schema.h"
+#include "fleet_ocpi_schema.h"
 #include "cf_log.h"
 #include "orch_ocpi.h"
 #include "orch_tenants.h"
@@ -571,7 +571,7 @@ static void locations(struct op *op)
         fail(op, 400, OCPI_BAD_PARAMS, "offset is an integer >= 0; limit an integer 1..100");
         return;
     }
-    if ((from && !api_ocpi_datetime_ok(from)) || (to && !api_ocpi_datetime_ok(to))) {
+    if ((from && !fleet_ocpi_datetime_ok(from)) || (to && !fleet_ocpi_datetime_ok(to))) {
         fail(op, 400, OCPI_BAD_PARAMS, "date_from / date_to are RFC 3339 date-times");
         return;
     }

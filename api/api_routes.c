@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "api_handlers.h"
-#include "api_schema.h"
-#include "api_vctx.h"
+#include "fleet_schema.h"
+#include "fleet_vctx.h"
 #include "cf_log.h"
 #include "cf_version.h"
 #include "orch_fleet.h"
@@ -86,15 +86,15 @@ int answer_failure(struct op *op, enum orch_status st, const char *detail,
     return 0;
 }
 
-int answer_invalid(struct op *op, enum api_valid v, json_t *errors)
+int answer_invalid(struct op *op, enum fleet_valid v, json_t *errors)
 {
     switch (v) {
-    case API_VALID_OK:
+    case FLEET_VALID_OK:
         return 0;
-    case API_VALID_INVALID:
+    case FLEET_VALID_INVALID:
         api_req_respond_json(op->req, 422, json_pack("{s:o}", "detail", errors));
         return 1;
-    case API_VALID_NOT_FOUND:
+    case FLEET_VALID_NOT_FOUND:
         api_req_respond_json(op->req, 404, json_pack("{s:o}", "detail", errors));
         return 1;
     }
@@ -540,5 +540,5 @@ void api_free(struct api *a)
     free(a->public_url);
     json_decref(a->token_tenants);
     free(a);
-    api_schema_cleanup();   /* the parsed document the validators read (api_schema.h) */
+    fleet_schema_cleanup();   /* the parsed document the validators read (fleet_schema.h) */
 }

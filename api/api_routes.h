@@ -1,6 +1,6 @@
 /* The REST API: a route table with the generic checks done once before any handler
  * (bearer token, method, path parameters, JSON body), then one handler per route.
- * Handlers validate the whole body first (api_validate) and only then write, through
+ * Handlers validate the whole body first (fleet_validate) and only then write, through
  * the orchestrator, in one statement: a rejected request changes nothing. */
 #ifndef API_ROUTES_H
 #define API_ROUTES_H
@@ -8,6 +8,7 @@
 #include "api_fetch.h"
 #include "api_http.h"
 #include "db.h"
+#include "fleet_schema.h"   /* api_openapi_json */
 
 struct api_opts {
     struct db *db;                 /* borrowed */
@@ -30,7 +31,7 @@ struct api_opts {
 struct api;
 
 /* Strings in o are copied. api_free also frees the parsed OpenAPI document the
- * validators check bodies against (api_schema_cleanup). */
+ * validators check bodies against (fleet_schema_cleanup). */
 struct api *api_new(const struct api_opts *o);
 void api_free(struct api *a);
 /* Ends what the API keeps open across requests (live log streams): call before the
@@ -42,9 +43,6 @@ void api_set_fetch_env(struct api *a, const struct api_fetch_env *env);
 
 /* The api_dispatch_fn for api_server_new; arg is the struct api. */
 void api_dispatch(struct api_req *req, void *arg);
-
-/* The OpenAPI 3.1 document of the API (api/openapi.json, embedded at build time). */
-extern const char api_openapi_json[];
 
 /* The route table, for the test that keeps it and the OpenAPI document in step:
  * returns 0 and the i-th route ('*' = one path parameter), -1 past the end. */

@@ -131,13 +131,8 @@ static const char SQL_DELETE_LOCATION[] =
 
 #define CHARGER_JSON(c)                                                                 \
     "json_build_object('charger_id', " c ".id, 'identity', " c ".identity, "           \
-    "  'charge_point_name', " c ".charge_point_name, 'location_id', " c ".location_id, " \
-    "  'brand_slug', " c ".brand_slug, 'model_slug', " c ".model_slug, "               \
-    "  'vendor', " c ".vendor, 'model', " c ".model, 'serial', " c ".serial, "         \
-    "  'firmware', " c ".firmware, 'connectors', " c ".connectors, "                   \
-    "  'connector_type', " c ".connector_type, 'max_power_kw', " c ".max_power_kw, "   \
-    "  'ocpp_version', " c ".ocpp_version, 'ws_url', " c ".ws_url, "                   \
-    "  'ca_file', " c ".ca_file, 'status', " c ".status, 'connected', " c ".connected, " \
+    "  'location_id', " c ".location_id" ORCH_SQL_CHARGER_SHOWN(c) ", "                 \
+    "  'status', " c ".status, 'connected', " c ".connected, "                         \
     "  'security', json_build_object('profile', " c ".security_profile, "               \
     "    'password_set', " c ".basic_password IS NOT NULL, "                            \
     "    'ca_pem_set', " c ".ca_pem IS NOT NULL, "                                      \

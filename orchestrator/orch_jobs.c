@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The location columns of a plan item `p.loc` (see api_validate.h). */
+/* The location columns of a plan item `p.loc` (see fleet_validate.h). */
 #define LOCATION_COLS                                                                   \
     "id, cpo_id, job_id, name, address, city, postal_code, country, latitude, "          \
     "longitude, template, ocpi, created_at, tenant"
@@ -41,7 +41,7 @@ static const char SQL_CPO_CONTEXT[] =
     "  'models', " ORCH_SQL_CUSTOM_MODELS("$2") ") FROM cpos "
     "WHERE id = $1::bigint AND tenant = $2 AND NOT deleting";
 
-/* The job and its plan (api_validate_chargers: {"groups", "count"}); its charger rows
+/* The job and its plan (fleet_validate_chargers: {"groups", "count"}); its charger rows
  * are written after the 202 (orch_plans.c). */
 static const char SQL_CREATE_CHARGERS[] =
     "WITH loc AS (SELECT id FROM locations "

@@ -7,37 +7,14 @@
 #define ORCH_JOBS_H
 
 #include "db.h"
+#include "orch_spec.h"
 
 /* SQL text of a timestamptz expression as an RFC 3339 UTC string. */
 #define ORCH_SQL_RFC3339(x)                                                             \
     "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-/* The charger row of a plan (json_to_recordset reads it; orch_jobs.c): what a group's
- * chargers share, then what each has of its own (orch_plans.c writes the two apart). */
-#define ORCH_SQL_CHARGER_SHARED_COLS                                                    \
-    "brand_slug, model_slug, ocpp_version, ws_url, connector_type, connectors, vendor, " \
-    "model, firmware, max_power_kw, ca_file, security_profile, basic_password, ca_pem, " \
-    "client_cert_pem, client_key_pem, behavior"
-#define ORCH_SQL_CHARGER_SHARED_TYPES                                                   \
-    "brand_slug text, model_slug text, ocpp_version text, ws_url text, "                \
-    "connector_type text, connectors int, vendor text, model text, firmware text, "     \
-    "max_power_kw float8, ca_file text, security_profile smallint, basic_password text, " \
-    "ca_pem text, client_cert_pem text, client_key_pem text, behavior jsonb"
-#define ORCH_SQL_CHARGER_COLS                                                           \
-    "identity, charge_point_name, serial, " ORCH_SQL_CHARGER_SHARED_COLS
-#define ORCH_SQL_CHARGER_TYPES                                                          \
-    "identity text, charge_point_name text, serial text, " ORCH_SQL_CHARGER_SHARED_TYPES
-/* What a runtime reads of a charger it takes on (orch_runtime.c reads the columns in
- * this order; then the connect_rate delay, written by each statement): its claim's
- * RETURNING, and the rows the runtime writing a plan keeps for itself (orch_plans.c).
- * t: the row's alias. */
-#define ORCH_SQL_HELD_COLS(t)                                                           \
-    t ".id, " t ".identity, " t ".ocpp_version, " t ".ws_url, " t ".ca_file, "          \
-    t ".vendor, " t ".model, " t ".serial, " t ".firmware, " t ".connectors, "          \
-    t ".status, " t ".max_power_kw, "                                                   \
-    t ".connector_type IN ('CCS1', 'CCS2', 'CHADEMO', 'GBT_DC'), "                      \
-    t ".security_profile, " t ".basic_password, " t ".ca_pem, " t ".client_cert_pem, "  \
-    t ".client_key_pem, " t ".behavior::text, " t ".lease_gen"
+/* The charger columns of a plan's rows and of what a runtime holds (ORCH_SQL_CHARGER_COLS,
+ * ORCH_SQL_CHARGER_TYPES, ORCH_SQL_HELD_COLS): orch_spec.h, from the charger spec. */
 /* A job's connect_rate: how long (ms) until this charger's turn, from the job's
  * first_seq, connect_rate and created_at (j) and the charger's seq (t). */
 #define ORCH_SQL_START_DELAY(t, j)                                                      \
@@ -89,7 +66,7 @@ void orch_cpo_context(struct db *db, const char *tenant, const char *cpo_id, orc
  * second (decimal text), NULL: as fast as the runtimes go. */
 
 /* Writes a job and one step per row of plan (a JSON array of charger rows, see
- * api_validate.h). {"job_id": "...", "count": N} */
+ * fleet_validate.h). {"job_id": "...", "count": N} */
 void orch_create_chargers(struct db *db, const char *tenant, const char *location_id,
                           const char *plan, const char *connect_rate, orch_json_cb cb,
                           void *arg);

@@ -1,5 +1,5 @@
 /* Charger models a tenant adds to the catalog, stored in catalog_models. The
- * built-in models are static (orch_catalog); these join them for that tenant only. */
+ * built-in models are static (fleet_catalog); these join them for that tenant only. */
 #ifndef ORCH_MODELS_H
 #define ORCH_MODELS_H
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cf_log.h"
-#include "orch_expand.h"
+#include "fleet_expand.h"
 #include "orch_jobs.h"
 
 /* The oldest job waiting for its rows that no live runtime holds, with the identities
@@ -45,14 +45,14 @@ static const char SQL_WRITE[] =
     "  RETURNING id, location_id, first_seq, connect_rate, created_at), "
     "g AS MATERIALIZED (SELECT e.n, r.* FROM p, jsonb_array_elements(p.plan) "
     "    WITH ORDINALITY AS e(grp, n), "
-    "    jsonb_to_record(e.grp->'row') AS r(" ORCH_SQL_CHARGER_SHARED_TYPES ")), "
+    "    jsonb_to_record(e.grp->'row') AS r(" ORCH_SQL_CHARGER_TYPES ")), "
     "share AS (SELECT LEAST($8::int, ceil($9::int / (SELECT GREATEST(1, count(*)) "
     "    FROM runtimes WHERE lease_until >= now())::numeric))::int AS take), "
     "c AS (INSERT INTO chargers (location_id, job_id, lease_owner, status, "
     "    " ORCH_SQL_CHARGER_COLS ") "
     "  SELECT j.location_id, j.id, CASE WHEN u.n <= share.take THEN $2 END, "
     "    CASE WHEN u.n <= share.take THEN 'PROVISIONING' ELSE 'PENDING' END, "
-    "    u.identity, u.charge_point_name, u.serial, " ORCH_SQL_CHARGER_SHARED_COLS " "
+    "    " ORCH_SQL_CHARGER_VALUES("u") " "
     "  FROM j, share, unnest($4::int[], $5::text[], $6::text[], $7::text[]) "
     "    WITH ORDINALITY AS u(grp, identity, charge_point_name, serial, n) "
     "    JOIN g ON g.n = u.grp "
@@ -61,7 +61,8 @@ static const char SQL_WRITE[] =
     "n AS (SELECT (SELECT count(*) FROM c) AS nrows, (SELECT count(*) FROM j) AS njobs) "
     "SELECT n.nrows, n.njobs, h.* FROM n LEFT JOIN ("
     "  SELECT " ORCH_SQL_HELD_COLS("c") ", "
-    "    CASE WHEN j.connect_rate IS NOT NULL THEN " ORCH_SQL_START_DELAY("c", "j") " END, "
+    "    CASE WHEN j.connect_rate IS NOT NULL THEN " ORCH_SQL_START_DELAY("c", "j") " END "
+    "      AS start_delay_ms, "
     "    c.seq AS held_seq "
     "  FROM c, j WHERE c.lease_owner IS NOT NULL) h ON true "
     "ORDER BY h.held_seq";
@@ -152,7 +153,7 @@ static void written(PGresult *res, const char *err, void *arg)
  * none. */
 static const char *named_taken(json_t *groups, json_t *taken, char *buf, size_t n)
 {
-    json_t *named = orch_plan_named(groups), *id;
+    json_t *named = fleet_plan_named(groups), *id;
     const char *clash = NULL;
     size_t i;
 
@@ -167,7 +168,7 @@ static const char *named_taken(json_t *groups, json_t *taken, char *buf, size_t 
     return clash;
 }
 
-/* orch_row_fn: one row's own values, one per array. */
+/* fleet_row_fn: one row's own values, one per array. */
 static int add_row(void *arg, size_t group, const char *identity, const char *name,
                    const char *serial)
 {
@@ -194,15 +195,15 @@ static void expand_work(uv_work_t *w)
     json_t *have = json_loads(r->have, 0, NULL);
     char identity[256];
     const char *clash = named_taken(groups, have, identity, sizeof identity);
-    struct orch_rng rng;
+    struct fleet_rng rng;
 
-    orch_rng_init_random(&rng);
+    fleet_rng_init_random(&rng);
     if (clash)
         snprintf(r->error, sizeof r->error, "identity '%.60s' was taken by another request "
                  "after this job was accepted: no charger created", clash);
     else if (!groups || !have)
         r->oom = 1;         /* the texts came from PostgreSQL: only memory can fail */
-    else if (orch_expand_plan_each(groups, have, &rng, add_row, r) != 0 && !r->oom)
+    else if (fleet_expand_plan_each(groups, have, &rng, add_row, r) != 0 && !r->oom)
         snprintf(r->error, sizeof r->error, "the chargers could not be expanded (no free "
                  "identity left for a prefix): no charger created");
     json_decref(groups);

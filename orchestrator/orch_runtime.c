@@ -16,6 +16,7 @@
 #include "orch_logs.h"
 #include "orch_plans.h"
 #include "orch_secret.h"
+#include "sim_spec.h"
 
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 #define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
@@ -70,7 +71,8 @@ static const char SQL_CLAIM[] =
     /* never a delay for a READY one taken over: it reconnects at once, spread by the
      * runtime's own pacing */
     "  (SELECT " ORCH_SQL_START_DELAY("ch", "j") " FROM jobs j "
-    "   WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL AND ch.status <> 'READY')";
+    "   WHERE j.id = ch.job_id AND j.connect_rate IS NOT NULL AND ch.status <> 'READY') "
+    "  AS start_delay_ms";
 
 /* One statement for a whole batch of outcomes. A READY charger never goes back; a
  * FAILED one becomes READY only when accepted (late: its step_error, the step's
@@ -659,19 +661,24 @@ static char *field(PGresult *res, int row, int col)
 
 static void claim(struct orch_runtime *r);
 
-/* Starts the chargers of res (the columns of ORCH_SQL_HELD_COLS and the start delay,
- * from column c0; a row whose id is NULL is skipped). Returns how many rows it read. */
-static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
+/* Starts the chargers of res (the columns of ORCH_SQL_HELD_COLS and start_delay_ms, read
+ * by name; a row whose id is NULL is skipped). Returns how many rows it read. */
+static int hold_rows(struct orch_runtime *r, PGresult *res)
 {
     int n = 0;
+    int c_id = PQfnumber(res, "id"), c_status = PQfnumber(res, "status"),
+        c_gen = PQfnumber(res, "lease_gen"), c_delay = PQfnumber(res, "start_delay_ms");
+    struct orch_spec_cols cols;
+    orch_spec_columns(res, &cols);
     for (int i = 0; i < PQntuples(res); i++) {
-        if (PQgetisnull(res, i, c0))
+        if (PQgetisnull(res, i, c_id))
             continue;
         n++;
-        const struct ocpp_version *v = ocpp_version_by_name(field(res, i, c0 + 2));
+        struct cf_charger_spec spec;
+        orch_spec_read(res, i, &cols, &spec);
         struct orch_charger *oc = calloc(1, sizeof *oc);
-        snprintf(oc->id, sizeof oc->id, "%s", field(res, i, c0));
-        oc->gen = atoll(field(res, i, c0 + 19));
+        snprintf(oc->id, sizeof oc->id, "%s", field(res, i, c_id));
+        oc->gen = atoll(field(res, i, c_gen));
         struct orch_charger *before = held_find(r, oc->id);
         if (before && !before->dropped && !before->changing) {
             /* taken again while an earlier claim of it still runs here: that one goes */
@@ -679,32 +686,21 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
             sim_charger_stop(before->ch);
         }
         char *password = NULL, *key = NULL;   /* opened (orch_secret.h), wiped after */
-        int sealed = orch_secret_open(field(res, i, c0 + 14), "basic_password", &password);
+        int sealed = orch_secret_open(spec.basic_password, "basic_password", &password);
         if (!sealed)
-            sealed = orch_secret_open(field(res, i, c0 + 17), "client_key_pem", &key);
+            sealed = orch_secret_open(spec.client_key_pem, "client_key_pem", &key);
+        spec.basic_password = password;
+        spec.client_key_pem = key;
+        const char *status = field(res, i, c_status);
         struct sim_charger_cfg cfg = {
-            .identity = field(res, i, c0 + 1),
-            .ws_url = field(res, i, c0 + 3),
-            .ca_file = field(res, i, c0 + 4),
-            .version = v,
-            .info = {.vendor = field(res, i, c0 + 5), .model = field(res, i, c0 + 6),
-                     .serial = field(res, i, c0 + 7), .firmware = field(res, i, c0 + 8),
-                     .connectors = atoi(field(res, i, c0 + 9))},
-            .provisioned = !strcmp(field(res, i, c0 + 10), "READY"),
-            .step_failed = !strcmp(field(res, i, c0 + 10), "FAILED"),
-            .max_power_w = field(res, i, c0 + 11) ? atof(field(res, i, c0 + 11)) * 1000 : 0,
-            .dc = field(res, i, c0 + 12) && !strcmp(field(res, i, c0 + 12), "t"),
-            .security_profile = atoi(field(res, i, c0 + 13)),
-            .password = password,
-            .ca_pem = field(res, i, c0 + 15),
-            .client_cert_pem = field(res, i, c0 + 16),
-            .client_key_pem = key,
-            .behavior = field(res, i, c0 + 18) ? json_loads(field(res, i, c0 + 18), 0, NULL)
-                                                : NULL,
-            .start_delay_ms = field(res, i, c0 + 20) ? atol(field(res, i, c0 + 20)) : 0,
+            .provisioned = !strcmp(status, "READY"),
+            .step_failed = !strcmp(status, "FAILED"),
+            .start_delay_ms = field(res, i, c_delay) ? atol(field(res, i, c_delay)) : 0,
         };
+        sim_cfg_from_spec(&cfg, &spec);
+        const struct ocpp_version *v = cfg.version;
         oc->ch = v && !sealed ? sim_charger_start(r->sim, &cfg, oc) : NULL;
-        json_decref(cfg.behavior);
+        orch_spec_clear(&spec);
         orch_secret_free(password);
         orch_secret_free(key);
         if (!oc->ch) {
@@ -736,7 +732,7 @@ static void claim_done(PGresult *res, const char *err, void *arg)
         CF_LOG_DEBUG("orch", "claim failed: %s", err);
         return;
     }
-    if (hold_rows(r, res, 0) >= 50)
+    if (hold_rows(r, res) >= 50)
         claim(r); /* there may be more (a round takes a share, see SQL_CLAIM) */
 }
 
@@ -1011,7 +1007,7 @@ static void expanded(long n, PGresult *held, void *arg)
     if (n == 0)
         return;
     if (held)
-        hold_rows(r, held, 2);
+        hold_rows(r, held);
     if (n > 0)
         notify_claim(r);
     look_for_work(r);               /* another job may be waiting */

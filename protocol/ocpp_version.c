@@ -198,3 +198,5 @@ enum ocpp_error ocpp_trigger_lookup(const struct ocpp_trigger_name *names, const
     return snprintf(reason, len, "requestedMessage: unknown message %.60s", m),
            OCPP_ERR_PROPERTY_CONSTRAINT;
 }
+
+const struct ocpp_version *const ocpp_versions[] = {&ocpp_v16, &ocpp_v201, NULL};

@@ -392,4 +392,7 @@ json_t *ocpp_progress_payload(const char *status, int request_id);
 /* A new JSON string of s cut to at most max bytes (schema maxLength). */
 json_t *ocpp_str_max(const char *s, int max);
 
+/* Every version, in the order the API lists them; NULL-terminated. */
+extern const struct ocpp_version *const ocpp_versions[];
+
 #endif

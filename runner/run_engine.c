@@ -13,8 +13,9 @@
 #include "ocpp_frame.h"
 #include "ocpp_schema.h"
 #include "ocpp_version.h"
-#include "orch_catalog.h"
+#include "fleet_spec.h"
 #include "sim_runtime.h"
+#include "sim_spec.h"
 
 #define FRAMES_KEPT 30          /* last frames of a charger kept for a failure report */
 #define FRAME_SHOWN 1500        /* bytes of one frame kept */
@@ -439,26 +440,11 @@ static void timer_cb(uv_timer_t *t)
 
 static int fill_cfg(struct agent *a, struct sim_charger_cfg *cfg)
 {
-    json_t *r = a->row;
-    const char *ct = json_string_value(json_object_get(r, "connector_type"));
+    struct cf_charger_spec spec;
+    fleet_spec_from_json(a->row, &spec);
     memset(cfg, 0, sizeof *cfg);
-    cfg->identity = json_string_value(json_object_get(r, "identity"));
-    cfg->ws_url = json_string_value(json_object_get(r, "ws_url"));
-    cfg->ca_file = json_string_value(json_object_get(r, "ca_file"));
+    sim_cfg_from_spec(cfg, &spec);
     cfg->version = a->v;
-    cfg->info.vendor = json_string_value(json_object_get(r, "vendor"));
-    cfg->info.model = json_string_value(json_object_get(r, "model"));
-    cfg->info.serial = json_string_value(json_object_get(r, "serial"));
-    cfg->info.firmware = json_string_value(json_object_get(r, "firmware"));
-    cfg->info.connectors = (int)json_integer_value(json_object_get(r, "connectors"));
-    cfg->max_power_w = json_number_value(json_object_get(r, "max_power_kw")) * 1000;
-    cfg->dc = ct && orch_connector_dc(ct);
-    cfg->security_profile = (int)json_integer_value(json_object_get(r, "security_profile"));
-    cfg->password = json_string_value(json_object_get(r, "basic_password"));
-    cfg->ca_pem = json_string_value(json_object_get(r, "ca_pem"));
-    cfg->client_cert_pem = json_string_value(json_object_get(r, "client_cert_pem"));
-    cfg->client_key_pem = json_string_value(json_object_get(r, "client_key_pem"));
-    cfg->behavior = json_object_get(r, "behavior");
     return 0;
 }
 
@@ -803,7 +789,7 @@ static void start_case(uv_idle_t *h)
         if (c->group >= 0 && c->group != g)
             continue;
         const char *ver = json_string_value(json_object_get(json_array_get(rows, 0), "ocpp_version"));
-        if (c->version && strcmp(c->version, ver)) {
+        if (c->version && ocpp_version_by_name(c->version) != ocpp_version_by_name(ver)) {
             if (!c->identity) {
                 char msg[160];
                 snprintf(msg, sizeof msg, "a case for %s chargers; this group runs %s",

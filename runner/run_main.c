@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "api_policy.h"
-#include "api_validate.h"
-#include "orch_expand.h"
+#include "fleet_policy.h"
+#include "fleet_validate.h"
+#include "fleet_expand.h"
 #include "cf_log.h"
 #include "run_engine.h"
 #include "run_plan.h"
@@ -111,20 +111,20 @@ static int expand_groups(const char *file, json_t *groups, const char *csms, jso
     int rc = 0;
     char err[200];
     /* the plan is the operator's own file: a ca_file anywhere (still a readable PEM) */
-    api_policy_set("/", NULL, err, sizeof err);
+    fleet_policy_set("/", NULL, err, sizeof err);
     json_array_foreach(groups, i, g) {
         json_t *body = json_pack("[O]", g), *plan = NULL, *errors = NULL;
-        enum api_valid v = api_validate_chargers(body, taken, NULL, csms, &plan, &errors);
+        enum fleet_valid v = fleet_validate_chargers(body, taken, NULL, csms, &plan, &errors);
         json_decref(body);
-        if (v != API_VALID_OK) {
+        if (v != FLEET_VALID_OK) {
             say_invalid(file, i, errors, csms);
             json_decref(errors);
             rc = -1;
             continue;
         }
-        struct orch_rng rng;
-        orch_rng_init_random(&rng);
-        json_t *grows = orch_expand_plan(json_object_get(plan, "groups"), taken, &rng);
+        struct fleet_rng rng;
+        fleet_rng_init_random(&rng);
+        json_t *grows = fleet_expand_plan(json_object_get(plan, "groups"), taken, &rng);
         json_decref(plan);
         if (!grows) {
             fprintf(stderr, "chargefleet run: %s: group %zu: no free identities left\n", file, i);

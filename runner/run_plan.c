@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_validate.h"
+#include "fleet_validate.h"
+#include "fleet_version.h"
 
 extern const char run_suite_ocpp16_core[];
 extern const char run_suite_ocpp201_core[];
@@ -265,14 +266,14 @@ int run_match(json_t *payload, json_t *match, char *why, size_t n)
 int run_check_command(const char *command, json_t *args, json_t **clean, char *why, size_t n)
 {
     json_t *out = NULL, *errors = NULL;
-    enum api_valid v = api_validate_command(command, args, &out, &errors);
+    enum fleet_valid v = fleet_validate_command(command, args, &out, &errors);
     int rc = 0;
-    if (v == API_VALID_NOT_FOUND) {
+    if (v == FLEET_VALID_NOT_FOUND) {
         snprintf(why, n, "no command \"%s\" (plug, unplug, start-session, stop-session, "
                  "authorize, ev-suspend, ev-resume, inject-fault, clear-fault, "
                  "set-configuration, restart, proxy-message, ...)", command);
         rc = -1;
-    } else if (v == API_VALID_INVALID) {
+    } else if (v == FLEET_VALID_INVALID) {
         json_t *e = json_array_get(errors, 0);
         json_t *loc = json_object_get(e, "loc");
         const char *field = json_string_value(json_array_get(loc, json_array_size(loc) - 1));
@@ -533,9 +534,9 @@ static int load_case(struct ld *l, json_t *c, const char *at, const char *suite,
         return bad(l, "%s.id: required, 1..64 characters without spaces or commas", at);
     if (name && !json_is_string(name))
         return bad(l, "%s.name: must be a string", at);
-    if (ver && (!json_is_string(ver) || (strcmp(json_string_value(ver), "OCPP1.6") &&
-                                         strcmp(json_string_value(ver), "OCPP2.0.1"))))
-        return bad(l, "%s.version: \"OCPP1.6\" or \"OCPP2.0.1\"", at);
+    char names[80];
+    if (ver && (!json_is_string(ver) || !ocpp_version_by_name(json_string_value(ver))))
+        return bad(l, "%s.version: %s", at, fleet_versions_text(names, sizeof names, "\"", " or "));
     if (group && (!json_is_integer(group) || json_integer_value(group) < 0 ||
                   json_integer_value(group) >= ngroups))
         return bad(l, "%s.group: the index of a charger group, 0..%d", at, ngroups - 1);

@@ -1,5 +1,5 @@
 # The request body schemas of the OpenAPI document (scripts/openapi.py): what the server
-# accepts (api_validate*.c, api_ocpi_schema.c, api_commands.c, api_catalog.c), under the
+# accepts (fleet_validate*.c, fleet_ocpi_schema.c, fleet_command.c, api_catalog.c), under the
 # names the request checker looks up.
 from openapi_lib import *  # noqa: F403 (the schema building blocks)
 
@@ -7,7 +7,7 @@ WS_URL = {"type": "string", "pattern": "^wss?://[^/:]", "maxLength": 399,
           "x-message": "ws_url must be a ws:// or wss:// URL with a host",
           "description": "ws:// or wss:// URL of the CSMS (the charger's identity is appended)"}
 OCPP_VERSION = senum(["OCPP1.6", "OCPP2.0.1"])
-# An OCPP identity is the last segment of the websocket URL (api_vctx.c vc_identity_ok)
+# An OCPP identity is the last segment of the websocket URL (fleet_vctx.c vc_identity_ok)
 IDENTITY_CHARS = "^[A-Za-z0-9._~-]"
 IDENTITY_RULE = "the URL-safe characters A-Z a-z 0-9 - . _ ~ (RFC 3986 unreserved), not '.' or '..'"
 IDENTITY_PREFIX = {"type": "string", "maxLength": 42, "pattern": IDENTITY_CHARS + "*$",
@@ -274,7 +274,7 @@ req_schemas = {
                                  ["token", "url", "business_details", "party_id", "country_code"], "OCPI 2.1.1 Credentials"),
 }
 
-# The commands and their arguments (api_commands.c): one body schema per command, named
+# The commands and their arguments (fleet_command.c): one body schema per command, named
 # <Command>CommandRequest (the checker picks the one of the path's {command}); the request
 # body is any of them.
 COMMAND_FIELDS = req_schemas["CommandRequest"]["properties"]

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api_validate.h"
-#include "api_validate_update.h"
+#include "fleet_validate.h"
+#include "fleet_validate_update.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,27 +33,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (sel % 8) {
     case 0: {
         json_t *taken = json_pack("{s:b}", "TAKEN1", 1);
-        api_validate_chargers(body, taken, NULL, sel & 8 ? WS : NULL, &out, &errors);
+        fleet_validate_chargers(body, taken, NULL, sel & 8 ? WS : NULL, &out, &errors);
         json_decref(taken);
         break;
     }
     case 1:
-        api_validate_locations(body, NULL, sel & 8 ? WS : NULL, 0, &out, &errors);
+        fleet_validate_locations(body, NULL, sel & 8 ? WS : NULL, 0, &out, &errors);
         break;
     case 2:
-        api_validate_cpo(body, sel & 8 ? WS : NULL, &out, &errors);
+        fleet_validate_cpo(body, sel & 8 ? WS : NULL, &out, &errors);
         break;
     case 3:
-        api_validate_charger_update(body, sel & 8, &out, &out2, &errors);
+        fleet_validate_charger_update(body, sel & 8, &out, &out2, &errors);
         break;
     case 4:
-        api_validate_location_patch(body, &out, &errors);
+        fleet_validate_location_patch(body, &out, &errors);
         break;
     case 5:
-        api_validate_model(body, "fuzz-brand", &out, &errors);
+        fleet_validate_model(body, "fuzz-brand", &out, &errors);
         break;
     default:
-        api_validate_command(commands[(sel >> 3) % (sizeof(commands) / sizeof(commands[0]))],
+        fleet_validate_command(commands[(sel >> 3) % (sizeof(commands) / sizeof(commands[0]))],
                              body, &out, &errors);
         break;
     }

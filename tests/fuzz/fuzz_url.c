@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api_routes.h"
-#include "orch_expand.h"
+#include "fleet_expand.h"
 #include "sim_runtime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,11 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int m = API_GET; m <= API_DELETE; m++)
         api_route_find((enum api_method)m, identity, params, &known);
 
-    struct orch_rng rng;
-    orch_rng_init_seeded(&rng, text);
+    struct fleet_rng rng;
+    fleet_rng_init_seeded(&rng, text);
     json_t *ids = json_pack("[s]", identity), *taken = json_object(), *out = json_array();
     if (strlen(identity) <= 40)
-        orch_expand_identities(identity, ids, 3, taken, &rng, out);
+        fleet_expand_identities(identity, ids, 3, taken, &rng, out);
     json_decref(ids);
     json_decref(taken);
     json_decref(out);

@@ -110,7 +110,7 @@ async function galleries(paths) {
 test('CPO template galleries and their filters', () => galleries(['/ocpi/cpos/templates', '/ocpi/templates/cpos']));
 // A server bug, reported: the residential-ac-single template's parking_type is PRIVATE,
 // not an OCPI 2.2.1 ParkingType (its driveway is ON_DRIVEWAY).
-test('location template galleries and their filters', { todo: 'orchestrator/orch_catalog.c:42: parking_type "PRIVATE" is not OCPI 2.2.1 (ON_DRIVEWAY)' },
+test('location template galleries and their filters', { todo: 'fleet/fleet_catalog.c:42: parking_type "PRIVATE" is not OCPI 2.2.1 (ON_DRIVEWAY)' },
   () => galleries(['/ocpi/templates/locations', '/ocpp/templates/locations']));
 
 test('CPOs: create, list, one, status, report; their errors', async () => {
