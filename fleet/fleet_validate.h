@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#define FLEET_MAX_CHARGERS 100000   /* per request */
+#include "fleet_valid.h"
 
-enum fleet_valid { FLEET_VALID_OK = 0, FLEET_VALID_INVALID = -1, FLEET_VALID_NOT_FOUND = -2 };
+#define FLEET_MAX_CHARGERS 100000   /* per request */
 
 /* Body borrowed. OK: *plan is a new reference; its "warnings" (an array of strings,
  * when there are any) say what was done as asked but may surprise (a connector type

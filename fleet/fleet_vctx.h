@@ -8,8 +8,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "fleet_validate.h"
 #include "fleet_expand.h"
+#include "fleet_valid.h"
 
 /* State of one validation: the detail list, the identities of the location being
  * checked, the request's charger count and its random stream. */

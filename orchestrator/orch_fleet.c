@@ -1,4 +1,5 @@
 #include "orch_fleet.h"
+#include "orch_spec.h"
 
 #include <stdio.h>
 

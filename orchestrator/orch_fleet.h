@@ -8,7 +8,7 @@
 #ifndef ORCH_FLEET_H
 #define ORCH_FLEET_H
 
-#include "orch_jobs.h"
+#include "orch_query.h"
 
 /* A page of a listing: page >= 1, 1 <= limit <= 100 (the API checks). */
 struct orch_page {

@@ -7,11 +7,8 @@
 #define ORCH_JOBS_H
 
 #include "db.h"
+#include "orch_query.h"
 #include "orch_spec.h"
-
-/* SQL text of a timestamptz expression as an RFC 3339 UTC string. */
-#define ORCH_SQL_RFC3339(x)                                                             \
-    "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* The charger columns of a plan's rows and of what a runtime holds (ORCH_SQL_CHARGER_COLS,
  * ORCH_SQL_CHARGER_TYPES, ORCH_SQL_HELD_COLS): orch_spec.h, from the charger spec. */
@@ -20,23 +17,6 @@
 #define ORCH_SQL_START_DELAY(t, j)                                                      \
     "GREATEST(0, ((" t ".seq - " j ".first_seq - 1) / " j ".connect_rate "              \
     "  - extract(epoch FROM now() - " j ".created_at)) * 1000)::bigint"
-
-enum orch_status {
-    ORCH_OK = 0,
-    ORCH_NOT_FOUND,   /* the location / CPO / job does not exist */
-    ORCH_CONFLICT,    /* a unique constraint: an identity was taken meanwhile */
-    ORCH_DB_ERROR,    /* database unavailable or failed: detail says why */
-};
-
-/* json is the document (borrowed, valid during the call) when status is ORCH_OK, else
- * NULL; detail is a one-line reason for the other statuses. */
-typedef void (*orch_json_cb)(enum orch_status status, const char *json, const char *detail,
-                             void *arg);
-
-/* Runs sql (one row, one JSON column expected) and answers through cb: no row or a
- * NULL value → ORCH_NOT_FOUND, unique violation → ORCH_CONFLICT. Shared by orch_fleet. */
-void orch_query_json(struct db *db, const char *sql, int n, const char *const *params,
-                     orch_json_cb cb, void *arg);
 
 /* The fleet's load figures, all tenants (GET /metrics): {"chargers": {status: n},
  * "connected": n, "runtimes": [{"owner", "pid", "age_s", "metrics"}]} with every

@@ -3,7 +3,7 @@
 #ifndef ORCH_MODELS_H
 #define ORCH_MODELS_H
 
-#include "orch_jobs.h"
+#include "orch_query.h"
 
 /* The SQL expression of the tenant's ($2) custom models as {"brand/model": doc},
  * for the create contexts (orch_jobs.c). */

@@ -4,7 +4,7 @@
 #ifndef ORCH_OCPI_H
 #define ORCH_OCPI_H
 
-#include "orch_jobs.h"
+#include "orch_query.h"
 
 /* hashes: JSON array text of hex SHA-256 of the presented token (raw and decoded).
  * {"kind": "A" | "C" | null, "country_code", "party_id", "name", "registered": bool};

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "orch_jobs.h"
+#include "orch_query.h"
 
 #define ORCH_TENANT_MAX 64
 

@@ -1,7 +1,7 @@
 /* The conformance engine: cases one after another, their chargers' steps at once. */
 #define _GNU_SOURCE   /* asprintf */
 #include "run_engine.h"
-#include "run_report.h"
+#include "run_load.h"
 
 #include <stdarg.h>
 #include <stdio.h>

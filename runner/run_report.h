@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "run_engine.h"
 
 struct run_summary {
@@ -15,14 +17,7 @@ struct run_summary {
 void run_summarize(const struct run_result *r, int n, struct run_summary *s);
 
 /* The table and, for every case not PASS or NOT APPLICABLE, its charger's last frames. */
-/* Load figures of a run (a new object): {"chargers_booted", "boot_latency_ms": {p50,
- * p95, p99, max} (exact, nearest rank, over boot_ms: each charger's last boot, an array
- * of integers, borrowed), "connections", "reconnects", "connections_peak_per_s",
- * "frames": {in/out: {action: n}}, "call_errors": {in/out: {code: n}}} from metrics
- * (sim_runtime_metrics, stolen). */
-json_t *run_load_figures(json_t *boot_ms, json_t *metrics);
-
-/* load: run_load_figures or NULL. */
+/* load: run_load_figures (run_load.h) or NULL. */
 void run_report_print(FILE *f, const struct run_result *r, int n, double seconds,
                       json_t *load);
 
