@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cf_log.h"
+#include "cf_time.h"
 #include "ocpp_version.h"
 #include "orch_jobs.h"
 #include "orch_lease.h"
@@ -20,9 +21,7 @@
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 #define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
 
-#define CLAIM_TICK_MS 1000
-#define FLUSH_TICK_MS 200
-#define FENCE_TICK_MS 100         /* how often the loop looks at its lease */
+#define TICK_MS 100               /* the rounds' tick: each period is a multiple of it */
 
 /* Takes claimable chargers: never claimed, or held by a runtime that died (its row in
  * runtimes was not renewed within its lease). A charger whose step FAILED is taken too
@@ -174,16 +173,38 @@ struct orch_charger {
     struct orch_charger *next;    /* hash chain */
 };
 
+/* The periodic work of a runtime, in rounds driven by one timer (redis's
+ * run_with_period in serverCron): the table `rounds` below gives each its period. A
+ * round whose query is still in flight is busy (r->busy[round], set by the round
+ * when it sends, cleared by its callback) and is not run again until it answers,
+ * whoever asks (the tick, a NOTIFY, the callback of another round). In a tick the
+ * rounds run in this order. */
+enum orch_round {
+    ROUND_FENCE,     /* the lease: fence, give back after a fence, check after a lapse */
+    ROUND_FLUSH,     /* chargers' outcomes and live states */
+    ROUND_SETTLE,    /* chargers closed for a change: deleted or given back */
+    ROUND_OUTCOMES,  /* the outcomes of commands carried out */
+    ROUND_LOGS,      /* chargers' frames and connection events (orch_logs.h is its own
+                      * judge of being busy) */
+    ROUND_PUBLISH,   /* this runtime's figures in its runtimes row */
+    ROUND_CHANGES,   /* chargers the API changed */
+    ROUND_COMMANDS,  /* commands queued over REST */
+    ROUND_EXPAND,    /* plans to write as rows (first: their rows are what a claim takes) */
+    ROUND_CLAIM,     /* claimable chargers */
+    ROUND__COUNT
+};
+
 struct orch_runtime {
     uv_loop_t *loop;
     struct db *db;
     struct sim_runtime *sim;
     struct orch_runtime_opts opts;
     char owner[48];
-    int publishing;
+    uv_timer_t tick;            /* the rounds' (TICK_MS); at a stop, the stop deadline */
+    uint64_t due[ROUND__COUNT]; /* loop time (uv_now) each round runs next */
+    int busy[ROUND__COUNT];     /* its query is in flight */
     struct orch_lease *lease;   /* its lease, renewed by a thread (orch_lease.h) */
     int fence_ms;               /* how long after a renewal's send it may act */
-    uv_timer_t fence_timer;
     int fenced;                 /* every charger dropped: the lease was not renewed in
                                  * time; until a renewal and the release of its rows */
     int unfencing, checking;    /* the release after a fence / the check after a lapse */
@@ -191,8 +212,7 @@ struct orch_runtime {
     unsigned seen_gaps, seen_lapses, fence_renewals;
     unsigned fences, superseded;  /* for the figures */
     int abandoned;              /* chargers given up at the stop deadline */
-    uv_timer_t claim_timer, flush_timer;
-    int claiming, flushing, polling, settling, stopping, taking, reporting, expanding;
+    int stopping;
     int claim_room, expand_room;  /* rows the claim / plan write in flight may take */
     unsigned flushes;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
@@ -211,6 +231,8 @@ struct orch_runtime {
     void *done_arg;
     int handles_open;
 };
+
+static void round_run(struct orch_runtime *r, enum orch_round round);
 
 void orch_runtime_opts_default(struct orch_runtime_opts *o)
 {
@@ -331,11 +353,6 @@ static void held_remove(struct orch_runtime *r, struct orch_charger *oc)
 
 /* ---- the lease and fencing (docs/fencing.md) ---- */
 
-static int64_t mono_ms(void)
-{
-    return (int64_t)(uv_hrtime() / 1000000);
-}
-
 /* 1 when the chargers may no longer be held here: the last renewal was sent more than
  * fence_ms ago and the last attempt did not find the database itself down, or a
  * renewal came after that point had passed unexcused (the process did not run).
@@ -346,7 +363,7 @@ static int lease_lost(const struct orch_runtime *r)
         return 0;
     if (orch_lease_gaps(r->lease) != r->seen_gaps)
         return 1;
-    return mono_ms() > orch_lease_valid_until(r->lease) && !orch_lease_down(r->lease);
+    return cf_mono_ms() > orch_lease_valid_until(r->lease) && !orch_lease_down(r->lease);
 }
 
 /* It may take work on: renewed and in time, not fenced, no lapse left unchecked. */
@@ -354,10 +371,10 @@ static int lease_held(const struct orch_runtime *r)
 {
     return r->lease && orch_lease_renewals(r->lease) > 0 && !r->fenced && !r->checking &&
            !r->check_wanted && orch_lease_lapses(r->lease) == r->seen_lapses &&
-           mono_ms() <= orch_lease_valid_until(r->lease) && !lease_lost(r);
+           cf_mono_ms() <= orch_lease_valid_until(r->lease) && !lease_lost(r);
 }
 
-static void fence_cb(uv_timer_t *t);
+static void tick_cb(uv_timer_t *t);
 
 /* The simulator's guard (sim_runtime_set_guard): runs before every frame. */
 static int may_send(void *arg)
@@ -366,7 +383,10 @@ static int may_send(void *arg)
     if (r->fenced)
         return 0;
     if (lease_lost(r)) {
-        uv_timer_start(&r->fence_timer, fence_cb, 0, FENCE_TICK_MS);  /* fence now */
+        if (!r->stopping) {   /* fence now: the fence round at once, the tick after it */
+            r->due[ROUND_FENCE] = 0;
+            uv_timer_start(&r->tick, tick_cb, 0, TICK_MS);
+        }
         return 0;
     }
     return 1;
@@ -418,7 +438,7 @@ static void fence(struct orch_runtime *r)
     char why[256];
     orch_lease_last_error(r->lease, why, sizeof why);
     int paused = orch_lease_gaps(r->lease) != r->seen_gaps;
-    long long quiet = (long long)(mono_ms() - orch_lease_valid_until(r->lease)) + r->fence_ms;
+    long long quiet = (long long)(cf_mono_ms() - orch_lease_valid_until(r->lease)) + r->fence_ms;
     r->fenced = 1;
     r->fences++;
     r->seen_gaps = orch_lease_gaps(r->lease);
@@ -465,7 +485,7 @@ static void maybe_unfence(struct orch_runtime *r)
 {
     if (r->unfencing || r->held > 0 || !db_ready(r->db) ||
         orch_lease_renewals(r->lease) == r->fence_renewals || lease_lost(r) ||
-        mono_ms() > orch_lease_valid_until(r->lease))
+        cf_mono_ms() > orch_lease_valid_until(r->lease))
         return;
     const char *params[1] = {r->owner};
     r->unfencing = 1;
@@ -506,13 +526,12 @@ static void checked(PGresult *res, const char *err, void *arg)
     look_for_work(r);
 }
 
-/* Every FENCE_TICK_MS: fence when the lease is lost; give the chargers back when it
- * is renewed after a fence; after a renewal that found the lease lapsed (a database
+/* The fence round: fence when the lease is lost; give the chargers back when it is
+ * renewed after a fence; after a renewal that found the lease lapsed (a database
  * outage: the runtime kept its chargers), drop those someone else holds now. The
  * check waits for claims in flight, and no claim starts during it. */
-static void fence_cb(uv_timer_t *t)
+static void fence_round(struct orch_runtime *r)
 {
-    struct orch_runtime *r = t->data;
     if (r->stopping)
         return;
     if (!r->fenced && lease_lost(r)) {
@@ -529,7 +548,8 @@ static void fence_cb(uv_timer_t *t)
         r->seen_lapses = lapses;
         r->check_wanted = 1;
     }
-    if (r->check_wanted && !r->checking && !r->claiming && !r->expanding && db_ready(r->db)) {
+    if (r->check_wanted && !r->checking && !r->busy[ROUND_CLAIM] && !r->busy[ROUND_EXPAND] &&
+        db_ready(r->db)) {
         const char *params[1] = {r->owner};
         r->check_wanted = 0;
         r->checking = 1;
@@ -565,7 +585,7 @@ static void ev_gone(struct sim_charger *ch, void *arg)
 static void flush_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->flushing = 0;
+    r->busy[ROUND_FLUSH] = 0;
     if (err) {
         /* Keep the outcomes: merge the failed batch under anything newer. */
         CF_LOG_WARN("orch", "cannot write charger outcomes (will retry): %s", err);
@@ -615,8 +635,6 @@ static void collect_live(struct orch_runtime *r)
 
 static void flush(struct orch_runtime *r)
 {
-    if (r->flushing)
-        return;
     if (++r->flushes % LIVE_EVERY == 0 || r->stopping)
         collect_live(r);
     if (json_object_size(r->updates) == 0)
@@ -633,22 +651,14 @@ static void flush(struct orch_runtime *r)
     json_decref(rows);
     r->in_flight = r->updates;
     r->updates = json_object();
-    r->flushing = 1;
+    r->busy[ROUND_FLUSH] = 1;
     const char *params[2] = {r->owner, text};
     db_query(r->db, SQL_FLUSH, 2, params, flush_done, r);
     free(text);
 }
 
-static void settle(struct orch_runtime *r);
-
-static void report_outcomes(struct orch_runtime *r);
-
-static void flush_cb(uv_timer_t *t)
+static void logs_round(struct orch_runtime *r)
 {
-    struct orch_runtime *r = t->data;
-    flush(r);
-    settle(r);
-    report_outcomes(r);
     orch_logs_flush(r->logs);
 }
 
@@ -726,7 +736,7 @@ static int hold_rows(struct orch_runtime *r, PGresult *res, int c0)
 static void claim_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->claiming = 0;
+    r->busy[ROUND_CLAIM] = 0;
     r->claim_room = 0;
     if (r->stopping) {
         finish_stop(r);  /* rows claimed now are released by SQL_RELEASE */
@@ -737,12 +747,12 @@ static void claim_done(PGresult *res, const char *err, void *arg)
         return;
     }
     if (hold_rows(r, res, 0) >= 50)
-        claim(r); /* there may be more (a round takes a share, see SQL_CLAIM) */
+        round_run(r, ROUND_CLAIM); /* there may be more (a round takes a share, see SQL_CLAIM) */
 }
 
 static void claim(struct orch_runtime *r)
 {
-    if (r->claiming || r->stopping || !lease_held(r) || !db_ready(r->db))
+    if (r->stopping || !lease_held(r) || !db_ready(r->db))
         return;
     int room = r->opts.capacity - r->held - r->expand_room;
     if (room <= 0)
@@ -752,7 +762,7 @@ static void claim(struct orch_runtime *r)
     char limit[16];
     snprintf(limit, sizeof limit, "%d", room);
     const char *params[2] = {r->owner, limit};
-    r->claiming = 1;
+    r->busy[ROUND_CLAIM] = 1;
     r->claim_room = room;
     db_query(r->db, SQL_CLAIM, 2, params, claim_done, r);
 }
@@ -760,7 +770,7 @@ static void claim(struct orch_runtime *r)
 static void changes_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->polling = 0;
+    r->busy[ROUND_CHANGES] = 0;
     if (r->stopping) {
         finish_stop(r);
         return;
@@ -789,17 +799,17 @@ static void changes_done(PGresult *res, const char *err, void *arg)
 
 static void poll_changes(struct orch_runtime *r)
 {
-    if (r->polling || r->stopping || r->held == 0 || r->fenced || !db_ready(r->db))
+    if (r->stopping || r->held == 0 || r->fenced || !db_ready(r->db))
         return;
     const char *params[1] = {r->owner};
-    r->polling = 1;
+    r->busy[ROUND_CHANGES] = 1;
     db_query(r->db, SQL_CHANGES, 1, params, changes_done, r);
 }
 
 static void settle_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->settling = 0;
+    r->busy[ROUND_SETTLE] = 0;
     if (err) {
         CF_LOG_WARN("orch", "cannot settle changed chargers (will retry): %s", err);
         if (r->stopping)
@@ -811,17 +821,17 @@ static void settle_done(PGresult *res, const char *err, void *arg)
     if (r->stopping)
         finish_stop(r);
     else if (!err)
-        claim(r);   /* restarted chargers are claimable now */
+        round_run(r, ROUND_CLAIM);   /* restarted chargers are claimable now */
 }
 
 static void settle(struct orch_runtime *r)
 {
-    if (r->settling || json_array_size(r->settle) == 0)
+    if (json_array_size(r->settle) == 0)
         return;
     char *text = json_dumps(r->settle, JSON_COMPACT);
     r->settle_in_flight = r->settle;
     r->settle = json_array();
-    r->settling = 1;
+    r->busy[ROUND_SETTLE] = 1;
     const char *params[2] = {r->owner, text};
     db_query(r->db, SQL_SETTLE, 2, params, settle_done, r);
     free(text);
@@ -838,7 +848,7 @@ static int by_seq(const void *a, const void *b)
 static void commands_taken(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->taking = 0;
+    r->busy[ROUND_COMMANDS] = 0;
     if (r->stopping) {
         finish_stop(r);
         return;
@@ -875,17 +885,17 @@ static void commands_taken(PGresult *res, const char *err, void *arg)
 
 static void take_commands(struct orch_runtime *r)
 {
-    if (r->taking || r->stopping || r->held == 0 || !lease_held(r) || !db_ready(r->db))
+    if (r->stopping || r->held == 0 || !lease_held(r) || !db_ready(r->db))
         return;
     const char *params[1] = {r->owner};
-    r->taking = 1;
+    r->busy[ROUND_COMMANDS] = 1;
     db_query(r->db, SQL_TAKE_COMMANDS, 1, params, commands_taken, r);
 }
 
 static void outcomes_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->reporting = 0;
+    r->busy[ROUND_OUTCOMES] = 0;
     if (err) {
         CF_LOG_WARN("orch", "cannot write command outcomes (will retry): %s", err);
         if (r->stopping)
@@ -900,12 +910,12 @@ static void outcomes_done(PGresult *res, const char *err, void *arg)
 
 static void report_outcomes(struct orch_runtime *r)
 {
-    if (r->reporting || json_array_size(r->outcomes) == 0 || !db_ready(r->db))
+    if (json_array_size(r->outcomes) == 0 || !db_ready(r->db))
         return;
     char *text = json_dumps(r->outcomes, JSON_COMPACT);
     r->outcomes_in_flight = r->outcomes;
     r->outcomes = json_array();
-    r->reporting = 1;
+    r->busy[ROUND_OUTCOMES] = 1;
     const char *params[1] = {text};
     db_query(r->db, SQL_COMMANDS_DONE, 1, params, outcomes_done, r);
     free(text);
@@ -922,7 +932,7 @@ static const char SQL_UNPUBLISH[] = "DELETE FROM runtimes WHERE owner = $1";
 static void publish_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->publishing = 0;
+    r->busy[ROUND_PUBLISH] = 0;
     if (err)
         CF_LOG_DEBUG("orch", "cannot write this runtime's figures: %s", err);
     if (r->stopping)
@@ -935,7 +945,7 @@ static void unpublish_done(PGresult *res, const char *err, void *arg)
 
 static void publish(struct orch_runtime *r)
 {
-    if (r->publishing || !db_ready(r->db))
+    if (!db_ready(r->db))
         return;
     json_t *m = orch_runtime_metrics(r);
     char *text = json_dumps(m, JSON_COMPACT);
@@ -946,7 +956,7 @@ static void publish(struct orch_runtime *r)
     snprintf(cap, sizeof cap, "%d", r->opts.capacity);
     snprintf(held, sizeof held, "%d", r->held);
     const char *params[4] = {r->owner, cap, held, text};
-    r->publishing = 1;
+    r->busy[ROUND_PUBLISH] = 1;
     db_query(r->db, SQL_PUBLISH, 4, params, publish_done, r);
     free(text);
 }
@@ -990,19 +1000,17 @@ static void notify_claim(struct orch_runtime *r)
         db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
 }
 
-static void expand(struct orch_runtime *r);
-
 /* Plans to expand first (their rows are what the claim takes), then a claim. */
 static void look_for_work(struct orch_runtime *r)
 {
-    expand(r);
-    claim(r);
+    round_run(r, ROUND_EXPAND);
+    round_run(r, ROUND_CLAIM);
 }
 
 static void expanded(long n, PGresult *held, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->expanding = 0;
+    r->busy[ROUND_EXPAND] = 0;
     r->expand_room = 0;
     if (r->stopping) {
         finish_stop(r);  /* rows written held by it are released by SQL_RELEASE */
@@ -1030,21 +1038,50 @@ static int write_room(void *arg)
 /* Writes the rows of a job accepted with its plan (orch_plans.h). */
 static void expand(struct orch_runtime *r)
 {
-    if (r->expanding || r->stopping || !lease_held(r) || !db_ready(r->db))
+    if (r->stopping || !lease_held(r) || !db_ready(r->db))
         return;
-    r->expanding = 1;
+    r->busy[ROUND_EXPAND] = 1;
     orch_plans_expand(r->loop, r->db, r->owner, write_room, expanded, r);
 }
 
-static void claim_cb(uv_timer_t *t)
+/* Each round: its name, when it first runs after the runtime starts, its period. */
+static const struct {
+    const char *name;
+    int first_ms, period_ms;
+    void (*fn)(struct orch_runtime *r);
+} rounds[ROUND__COUNT] = {
+    [ROUND_FENCE] = {"fence", 100, 100, fence_round},
+    [ROUND_FLUSH] = {"flush", 200, 200, flush},
+    [ROUND_SETTLE] = {"settle", 200, 200, settle},
+    [ROUND_OUTCOMES] = {"outcomes", 200, 200, report_outcomes},
+    [ROUND_LOGS] = {"logs", 200, 200, logs_round},
+    [ROUND_PUBLISH] = {"publish", 100, 1000, publish},
+    [ROUND_CHANGES] = {"changes", 100, 1000, poll_changes},
+    [ROUND_COMMANDS] = {"commands", 100, 1000, take_commands},
+    [ROUND_EXPAND] = {"expand", 100, 1000, expand},
+    [ROUND_CLAIM] = {"claim", 100, 1000, claim},
+};
+
+/* Runs a round now unless its query is in flight. */
+static void round_run(struct orch_runtime *r, enum orch_round round)
 {
-    struct orch_runtime *r = t->data;
-    publish(r);          /* every second: fresh figures */
-    poll_changes(t->data);
-    take_commands(t->data);
-    look_for_work(r);
+    if (!r->busy[round])
+        rounds[round].fn(r);
 }
 
+/* Every TICK_MS: the rounds that are due, each next due a period after it ran (as a
+ * repeating uv_timer re-arms from the time it fired). */
+static void tick_cb(uv_timer_t *t)
+{
+    struct orch_runtime *r = t->data;
+    uint64_t now = uv_now(r->loop);
+    for (int i = 0; i < ROUND__COUNT; i++) {
+        if (now < r->due[i])
+            continue;
+        r->due[i] = now + (uint64_t)rounds[i].period_ms;
+        round_run(r, (enum orch_round)i);
+    }
+}
 
 static void notified(void *arg);
 
@@ -1098,13 +1135,11 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     sim_runtime_set_guard(r->sim, may_send, r);
     r->opts.conninfo = NULL;          /* borrowed: not kept */
     db_listen(db, "cf_claim", notified, r);
-    uv_timer_init(loop, &r->claim_timer);
-    uv_timer_init(loop, &r->flush_timer);
-    uv_timer_init(loop, &r->fence_timer);
-    r->claim_timer.data = r->flush_timer.data = r->fence_timer.data = r;
-    uv_timer_start(&r->claim_timer, claim_cb, 100, CLAIM_TICK_MS);
-    uv_timer_start(&r->flush_timer, flush_cb, FLUSH_TICK_MS, FLUSH_TICK_MS);
-    uv_timer_start(&r->fence_timer, fence_cb, FENCE_TICK_MS, FENCE_TICK_MS);
+    uv_timer_init(loop, &r->tick);
+    r->tick.data = r;
+    for (int i = 0; i < ROUND__COUNT; i++)
+        r->due[i] = uv_now(loop) + (uint64_t)rounds[i].first_ms;
+    uv_timer_start(&r->tick, tick_cb, TICK_MS, TICK_MS);
     CF_LOG_INFO("orch", "runtime %s: lease %d s (self-fence after %d ms without renewal), capacity %d",
                 r->owner, r->opts.lease_s, r->fence_ms, r->opts.capacity);
     return r;
@@ -1121,7 +1156,7 @@ static void notified(void *arg)
 void orch_runtime_kick(struct orch_runtime *r)
 {
     look_for_work(r);
-    take_commands(r);
+    round_run(r, ROUND_COMMANDS);
     notify_claim(r);
 }
 
@@ -1163,34 +1198,32 @@ static void release_done(PGresult *res, const char *err, void *arg)
         const char *params[1] = {r->owner};
         db_query(r->db, SQL_UNPUBLISH, 1, params, unpublish_done, NULL);
     }
-    r->handles_open = 3;
-    uv_close((uv_handle_t *)&r->claim_timer, handle_closed);
-    uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
-    uv_close((uv_handle_t *)&r->fence_timer, handle_closed);
+    r->handles_open = 1;
+    uv_close((uv_handle_t *)&r->tick, handle_closed);
 }
 
 /* Stop sequence: chargers stop (their last outcomes merge into r->updates), the
  * outcomes are written, then the leases are released. */
 static void finish_stop(struct orch_runtime *r)
 {
-    if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
-        r->reporting || r->publishing || r->expanding || r->checking || r->unfencing ||
-        r->held > 0 ||
-        orch_logs_busy(r->logs))
+    for (int i = 0; i < ROUND__COUNT; i++)
+        if (r->busy[i])
+            return;
+    if (r->checking || r->unfencing || r->held > 0 || orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
         if (orch_logs_pending(r->logs) > 0 && orch_logs_flush(r->logs))
             return;
         if (json_array_size(r->outcomes) > 0) {
-            report_outcomes(r);
+            round_run(r, ROUND_OUTCOMES);
             return;
         }
         if (json_object_size(r->updates) > 0) {
-            flush(r);
+            round_run(r, ROUND_FLUSH);
             return;
         }
         if (json_array_size(r->settle) > 0) {
-            settle(r);
+            round_run(r, ROUND_SETTLE);
             return;
         }
     }
@@ -1225,10 +1258,7 @@ void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *ar
     r->stopping = 1;
     r->done = done;
     r->done_arg = arg;
-    uv_timer_stop(&r->claim_timer);
-    uv_timer_stop(&r->flush_timer);
-    uv_timer_stop(&r->fence_timer);
-    uv_timer_start(&r->claim_timer, stop_deadline, STOP_DEADLINE_MS, 0);
+    uv_timer_start(&r->tick, stop_deadline, STOP_DEADLINE_MS, 0);   /* no more rounds */
     sim_runtime_stop_all(r->sim);
     finish_stop(r);
 }
