@@ -33,8 +33,9 @@
  * over the processes instead of going to the first one that looks. The two kinds of
  * claimable rows are looked for apart, each through its index (chargers_unowned in seq
  * order, chargers_owner by dead owner): the rows of live runtimes are not read. One
- * condition with an OR made PostgreSQL read the whole table: with 100,000 chargers
- * held, every runtime's claim round (one a second, most finding nothing) took 140 ms. */
+ * condition with an OR would make PostgreSQL read the whole table, every row held by a
+ * live runtime, at every claim round of every runtime (BENCHMARKS.md, "Why the SQL
+ * has its shape"). */
 static const char SQL_CLAIM[] =
     "WITH rt AS (SELECT GREATEST(1, count(*)) AS n FROM runtimes WHERE lease_until >= now()), "
     /* the unclaimed are counted up to what the share can use, not all of a big job
@@ -77,11 +78,11 @@ static const char SQL_CLAIM[] =
  * step_error is set once, when the step FAILED. A charger that cannot run at all
  * (release) gives its lease up. A row is changed only while it is this runtime's and no
  * change of the API waits on it (MINE); that test is in the values, not in the WHERE,
- * on purpose: as a filter, PostgreSQL estimated it (without statistics on a table just
- * filled, its defaults make it ~1 row) and scanned the whole table once, rescanning
- * the batch for every row: a flush of 6,000 outcomes over 10,000 fresh rows took 9 s
- * (auto_explain). With only the id to join on, the rows are reached by id (pkey or
- * hash join) whatever the statistics say. A row no longer ours keeps its values. */
+ * on purpose: as a filter, PostgreSQL has to estimate it, and on a table just filled
+ * (no statistics yet, its defaults say ~1 row) it may scan the whole table and rescan
+ * the batch for every row (BENCHMARKS.md, "Why the SQL has its shape"). With only the
+ * id to join on, the rows are reached by id (pkey or hash join) whatever the
+ * statistics say. A row no longer ours keeps its values. */
 #define MINE                                                                            \
     "(ch.lease_owner IS NOT DISTINCT FROM $1 AND ch.lease_gen = u.gen "                   \
     " AND ch.pending_change IS NULL)"
@@ -1234,11 +1235,10 @@ static void finish_stop(struct orch_runtime *r)
     db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
 }
 
-/* A stop does not wait forever for chargers that never report gone (seen with 100,000
- * chargers on two cores: a handshake that completed after its charger was stopped
- * revived it; that is fixed in sim_charger.c, this is the safety net). Their leases
- * are released with the others; the runtime is then left allocated (the libwebsockets
- * context may still call into those chargers). */
+/* A stop does not wait forever for chargers that never report gone: a safety net, a
+ * charger whose last close event is lost must not keep the process from exiting.
+ * Their leases are released with the others; the runtime is then left allocated (the
+ * libwebsockets context may still call into those chargers). */
 #define STOP_DEADLINE_MS 20000
 
 static void stop_deadline(uv_timer_t *t)
