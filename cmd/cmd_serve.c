@@ -219,107 +219,127 @@ static void kick_runtime(void *arg)
         orch_runtime_kick(a->rt);
 }
 
+/* serve --workers N|auto: the local worker processes, watched (killed when silent
+ * past their lease: docs/fencing.md); a failure to start them is logged, serve goes on. */
+static void start_workers(struct cmd__app *a, struct serve *s, const struct cmd__cfg *c,
+                          const char *conninfo, int runners)
+{
+    char exe[4096];
+    size_t exe_len = sizeof exe;
+    char lease[16], timeout[16], cap[16], rate[32], maxc[16];
+    const char *args[24];
+    int n = 0;
+    snprintf(lease, sizeof lease, "%d", c->lease_s);
+    snprintf(timeout, sizeof timeout, "%d", c->provision_timeout);
+    args[n++] = "worker";
+    args[n++] = "--lease-seconds";
+    args[n++] = lease;
+    args[n++] = "--provision-timeout";
+    args[n++] = timeout;
+    args[n++] = "--log-level";
+    args[n++] = cmd__configured_level;
+    args[n++] = "--log-format";
+    args[n++] = cf_log_format_name();
+    args[n++] = "--stop-with-parent";
+    if (c->capacity_given) {
+        snprintf(cap, sizeof cap, "%d", c->capacity);
+        args[n++] = "--capacity";
+        args[n++] = cap;
+    }
+    if (c->sources_arg) {
+        args[n++] = "--source-addresses";
+        args[n++] = c->sources_arg;
+    }
+    if (c->connect_rate) {
+        int share = c->connect_rate / runners;
+        snprintf(rate, sizeof rate, "%d", share > 0 ? share : 1);
+        args[n++] = "--connect-rate";
+        args[n++] = rate;
+    }
+    if (c->max_connecting) {
+        snprintf(maxc, sizeof maxc, "%d", c->max_connecting);
+        args[n++] = "--max-connecting";
+        args[n++] = maxc;
+    }
+    args[n] = NULL;
+    if (uv_exepath(exe, &exe_len) != 0) {
+        CF_LOG_ERROR("main", "cannot find this program's path to start workers");
+    } else {
+        s->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo,
+                                        c->workers_auto ? a->db : NULL);
+        if (s->workers) {
+            orch_workers_watch(s->workers, a->db, ORCH_KILL_MS(c->lease_s),
+                               orch_runtime_owner(a->rt));
+            s->worker_slots = c->workers;
+            s->worker_capacity = c->capacity;
+        }
+    }
+}
+
+/* serve without --default-ws-url: `chargefleet csms` as a child; a failure to start it
+ * is logged, serve goes on. */
+static void start_builtin_csms(struct cmd__app *a, struct serve *s, const struct cmd__cfg *c)
+{
+    char exe[4096];
+    size_t exe_len = sizeof exe;
+    const char *args[] = {"csms", "--listen", c->builtin_listen, "--stop-with-parent",
+                          "--log-level", "warn", "--log-format", cf_log_format_name(),
+                          NULL};
+    if (uv_exepath(exe, &exe_len) == 0)
+        s->csms = orch_workers_start(&a->loop, exe, 1, args, NULL, NULL);
+    if (!s->csms)
+        CF_LOG_ERROR("main", "cannot start the built-in CSMS");
+    else
+        CF_LOG_INFO("main", "built-in CSMS at %s: chargers without a ws_url connect "
+                    "there (--default-ws-url or --builtin-csms off to change)",
+                    c->builtin_url);
+}
+
+/* The API on its own database connections, the sweep and the OCPI pushes. 0, or -1
+ * when the API cannot listen. */
+static int start_api(struct cmd__app *a, struct serve *s, const struct cmd__cfg *c,
+                     const char *conninfo)
+{
+    char public_url[300];
+
+    db_open(&s->api_db, &a->loop, conninfo, API_DB_POOL);   /* conninfo parsed above */
+    struct api_opts ao = {
+        .db = s->api_db, .token = c->token, .default_ws_url = c->default_ws_url,
+        .builtin_csms = c->builtin_url[0] != '\0',
+        .kick = kick_runtime, .kick_arg = a,
+        .local_runtime = local_runtime, .local_runtime_arg = a,
+        .spare_room = spare_room, .spare_room_arg = a,
+    };
+    snprintf(public_url, sizeof(public_url), "http://%s:%d", c->host, c->port);
+    ao.public_url = public_url;
+    s->api = api_new(&ao);
+    struct api_server_limits lim = {(size_t)c->max_body, c->http_header_timeout,
+                                    c->http_body_timeout, c->http_max_connections};
+    s->server = api_server_new(a->ctx, c->host, c->port, &lim, api_dispatch, s->api);
+    if (!s->server)
+        return -1;
+    struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(s->server)};
+    api_set_fetch_env(s->api, &fe);
+    s->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS, c->log_retention_h * 3600,
+                                c->provision_timeout);
+    s->push = api_ocpi_push_start(a->db, &fe, PUSH_MS);
+    printf("chargefleet: listening on %s\n", public_url);
+    fflush(stdout);
+    return 0;
+}
+
 /* The local workers, the built-in CSMS, then the API, the sweep and the OCPI pushes. */
 static int serve_start(struct cmd__app *a, const struct cmd__cfg *c, const char *conninfo)
 {
     struct serve *s = a->extra;
-    char public_url[300];
     int own = c->own_capacity >= 0 ? c->own_capacity : c->capacity;
     int runners = c->workers + (own > 0);   /* as run_loop counts them */
 
-    if (c->workers > 0) {
-        char exe[4096];
-        size_t exe_len = sizeof exe;
-        char lease[16], timeout[16], cap[16], rate[32], maxc[16];
-        const char *args[24];
-        int n = 0;
-        snprintf(lease, sizeof lease, "%d", c->lease_s);
-        snprintf(timeout, sizeof timeout, "%d", c->provision_timeout);
-        args[n++] = "worker";
-        args[n++] = "--lease-seconds";
-        args[n++] = lease;
-        args[n++] = "--provision-timeout";
-        args[n++] = timeout;
-        args[n++] = "--log-level";
-        args[n++] = cmd__configured_level;
-        args[n++] = "--log-format";
-        args[n++] = cf_log_format_name();
-        args[n++] = "--stop-with-parent";
-        if (c->capacity_given) {
-            snprintf(cap, sizeof cap, "%d", c->capacity);
-            args[n++] = "--capacity";
-            args[n++] = cap;
-        }
-        if (c->sources_arg) {
-            args[n++] = "--source-addresses";
-            args[n++] = c->sources_arg;
-        }
-        if (c->connect_rate) {
-            int share = c->connect_rate / runners;
-            snprintf(rate, sizeof rate, "%d", share > 0 ? share : 1);
-            args[n++] = "--connect-rate";
-            args[n++] = rate;
-        }
-        if (c->max_connecting) {
-            snprintf(maxc, sizeof maxc, "%d", c->max_connecting);
-            args[n++] = "--max-connecting";
-            args[n++] = maxc;
-        }
-        args[n] = NULL;
-        if (uv_exepath(exe, &exe_len) != 0) {
-            CF_LOG_ERROR("main", "cannot find this program's path to start workers");
-        } else {
-            s->workers = orch_workers_start(&a->loop, exe, c->workers, args, conninfo,
-                                            c->workers_auto ? a->db : NULL);
-            if (s->workers) {
-                orch_workers_watch(s->workers, a->db, ORCH_KILL_MS(c->lease_s),
-                                   orch_runtime_owner(a->rt));
-                s->worker_slots = c->workers;
-                s->worker_capacity = c->capacity;
-            }
-        }
-    }
-    if (c->builtin_url[0]) {
-        char exe[4096];
-        size_t exe_len = sizeof exe;
-        const char *args[] = {"csms", "--listen", c->builtin_listen, "--stop-with-parent",
-                              "--log-level", "warn", "--log-format", cf_log_format_name(),
-                              NULL};
-        if (uv_exepath(exe, &exe_len) == 0)
-            s->csms = orch_workers_start(&a->loop, exe, 1, args, NULL, NULL);
-        if (!s->csms)
-            CF_LOG_ERROR("main", "cannot start the built-in CSMS");
-        else
-            CF_LOG_INFO("main", "built-in CSMS at %s: chargers without a ws_url connect "
-                        "there (--default-ws-url or --builtin-csms off to change)",
-                        c->builtin_url);
-    }
-    {
-        db_open(&s->api_db, &a->loop, conninfo, API_DB_POOL);   /* conninfo parsed above */
-        struct api_opts ao = {
-            .db = s->api_db, .token = c->token, .default_ws_url = c->default_ws_url,
-            .builtin_csms = c->builtin_url[0] != '\0',
-            .kick = kick_runtime, .kick_arg = a,
-            .local_runtime = local_runtime, .local_runtime_arg = a,
-            .spare_room = spare_room, .spare_room_arg = a,
-        };
-        snprintf(public_url, sizeof(public_url), "http://%s:%d", c->host, c->port);
-        ao.public_url = public_url;
-        s->api = api_new(&ao);
-        struct api_server_limits lim = {(size_t)c->max_body, c->http_header_timeout,
-                                        c->http_body_timeout, c->http_max_connections};
-        s->server = api_server_new(a->ctx, c->host, c->port, &lim, api_dispatch, s->api);
-        if (!s->server)
-            return -1;
-        struct api_fetch_env fe = {&a->loop, a->ctx, api_server_vhost(s->server)};
-        api_set_fetch_env(s->api, &fe);
-        s->sweep = orch_sweep_start(&a->loop, a->db, SWEEP_MS, c->log_retention_h * 3600,
-                                    c->provision_timeout);
-        s->push = api_ocpi_push_start(a->db, &fe, PUSH_MS);
-        printf("chargefleet: listening on %s\n", public_url);
-        fflush(stdout);
-    }
-    return 0;
+    if (c->workers > 0)
+        start_workers(a, s, c, conninfo, runners);
+    if (c->builtin_url[0])
+        start_builtin_csms(a, s, c);
+    return start_api(a, s, c, conninfo);
 }
 
 static void workers_stopped(void *arg, int unclean)
