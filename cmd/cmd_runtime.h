@@ -2,74 +2,13 @@
  * sources. Both run an orchestrator runtime on one loop, parse the same option list
  * (the --config file, CHARGEFLEET_<OPTION> variables, the command line) and stop the
  * same way; serve adds the API, its local workers and the built-in CSMS through the
- * hooks of its struct cmd__role (cmd_serve.c). */
+ * hooks of its struct cmd__role (cmd_serve.c). The options are cmd_options.h. */
 #ifndef CMD_RUNTIME_H
 #define CMD_RUNTIME_H
 
 #include <uv.h>
 
-/* The runtime options both commands take (their --help texts embed it). */
-#define CMD__RUNTIME_USAGE                                                                 \
-    "  --source-addresses LIST     local addresses to connect from, in turn: A,B or a range\n" \
-    "                              A-B (127.0.0.2-127.0.0.9); each adds ~28,000 ports toward\n" \
-    "                              one CSMS address (default: the system picks)\n"            \
-    "  --connect-rate N            at most N new websocket connections per second (serve:\n"   \
-    "                              shared by serve and its workers; 0 = no cap) (0)\n"          \
-    "  --max-connecting N          websocket handshakes in flight at once, per process (500)\n" \
-    "  --secret-key-file FILE      the key sealing chargers' passwords and client keys in\n"  \
-    "                              the database (32 bytes, base64 or hex); first of:\n"       \
-    "                              $CHARGEFLEET_SECRET_KEY, this file, <state-dir>/secret-key\n"\
-    "                              (serve makes that one, 0600, on its first start; its\n"   \
-    "                              local workers get the key in their environment)\n"
-
-/* The closing part of serve's and worker's --help: where else options come from. */
-#define CMD__SOURCES_USAGE                                                                 \
-    "  --log-level LEVEL           error, warn, info or debug (info); at run time SIGUSR1\n"  \
-    "                              switches to debug, SIGUSR2 back to this level\n"            \
-    "  --log-format FORMAT         text, or json: one object a line (time, level, component,\n" \
-    "                              identity, message) (text)\n"                               \
-    "  --config FILE               options from a JSON object: keys are option names\n"       \
-    "                              ({\"listen\": \"0.0.0.0:8080\", \"connect-rate\": 100});\n"   \
-    "                              an unknown key is an error (default: $CHARGEFLEET_CONFIG)\n" \
-    "  --help                      this text\n"                                               \
-    "\n"                                                                                       \
-    "Every option can also be set in the environment as CHARGEFLEET_<OPTION> (upper case,\n"  \
-    "- as _: CHARGEFLEET_LISTEN, CHARGEFLEET_CONNECT_RATE, ...). The command line wins over\n"\
-    "the environment, which wins over the --config file. worker skips serve's options found\n"\
-    "in the environment or the file, so serve and its workers can share them.\n"
-
-/* The options, once parsed. Strings are borrowed from the argument list (or point into
- * the buffers here); sources is owned. */
-struct cmd__cfg {
-    char host[256];
-    int port;
-    const char *db;
-    const char *state_dir;
-    const char *secret_key_file;    /* --secret-key-file (orch_secret_load) */
-    const char *token;
-    char token_buf[256];            /* --api-token-file's or the kept token */
-    const char *default_ws_url;
-    const char *builtin_csms;       /* --builtin-csms as given: HOST:PORT or off */
-    const char *ca_dir, *ws_hosts;  /* --ca-dir, --allow-ws-hosts (api_policy.h) */
-    char builtin_listen[300];       /* ... the address the child listens on */
-    char builtin_url[320];          /* ... and chargers' ws_url for it (default_ws_url) */
-    long max_body;
-    int http_header_timeout, http_body_timeout, http_max_connections;
-    int provision_timeout;
-    int lease_s;
-    int capacity;
-    int capacity_given;
-    int own_capacity;               /* serve's own runtime; -1 = capacity */
-    int log_retention_h;
-    int workers;                    /* serve: local worker processes; -1 = auto */
-    int workers_auto;               /* ... started on demand, up to one per core */
-    int stdin_parent;               /* worker: stop when stdin closes (serve --workers) */
-    const char *sources_arg;        /* --source-addresses as given */
-    char **sources;                 /* ... expanded */
-    int n_sources;
-    int connect_rate;
-    int max_connecting;
-};
+#include "cmd_options.h"
 
 struct cmd__role;
 
@@ -127,12 +66,5 @@ void cmd__stop_app(struct cmd__app *a);
 
 /* The level --log-level (or its default) set; SIGUSR2 comes back to it. */
 extern const char *cmd__configured_level;
-
-/* v as an integer in min..max into *out: 0, or -1 after saying so for flag on stderr. */
-int cmd__parse_int(const char *flag, const char *v, long min, long max, long *out);
-
-/* The token is the file's first line, without surrounding blanks. 0, or -1 after
- * saying why on stderr. */
-int cmd__read_token_file(const char *path, char *out, size_t n);
 
 #endif
