@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cf_log.h"
-#include "cmd_runtime.h"
 
 #define MAX_SOURCES 1024
 
@@ -366,10 +365,11 @@ int cmd__read_token_file(const char *path, char *out, size_t n)
     return 0;
 }
 
-static int parse_common(struct cmd__args *a, struct cmd__cfg *c, const struct cmd__role *role)
+static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
+                        const struct cmd__command *cmd)
 {
-    const char *usage = role->usage;
-    int serve = role->serve;
+    const char *usage = cmd->usage;
+    int serve = cmd->serve;
     long v;
     int o, idx = 0;
 
@@ -490,7 +490,7 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c, const struct cm
         default:
             fprintf(stderr, "chargefleet: %s '%s' (`chargefleet %s --help` lists them)\n",
                     o == ':' ? "no value given for" : "unknown option", a->argv[optind - 1],
-                    role->name);
+                    cmd->name);
             return 2;
         }
         if (rc) {
@@ -501,16 +501,16 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c, const struct cm
     }
     if (optind < a->argc) {
         fprintf(stderr, "chargefleet: unexpected argument '%s' (`chargefleet %s --help` lists "
-                        "the options)\n", a->argv[optind], role->name);
+                        "the options)\n", a->argv[optind], cmd->name);
         return 2;
     }
     return -1;
 }
 
-int cmd__options(int argc, char **argv, const struct cmd__role *role, struct cmd__args *args,
-                 struct cmd__cfg *c)
+int cmd__options(int argc, char **argv, const struct cmd__command *cmd,
+                 struct cmd__args *args, struct cmd__cfg *c)
 {
-    if (gather_args(argc, argv, role->serve, args) != 0)
+    if (gather_args(argc, argv, cmd->serve, args) != 0)
         return 2;
-    return parse_common(args, c, role);
+    return parse_common(args, c, cmd);
 }

@@ -8,8 +8,6 @@
 
 #include <stddef.h>
 
-struct cmd__role;
-
 /* The runtime options both commands take (their --help texts embed it). */
 #define CMD__RUNTIME_USAGE                                                                 \
     "  --source-addresses LIST     local addresses to connect from, in turn: A,B or a range\n" \
@@ -82,12 +80,20 @@ struct cmd__args {
     int cap;
 };
 
-/* Gathers the options of role's command (argv[0] is its name) into args and parses them
+/* Whose options: the command's name ("serve" | "worker", in messages), its --help text,
+ * and whether serve's options are allowed. */
+struct cmd__command {
+    const char *name;
+    const char *usage;
+    int serve;
+};
+
+/* Gathers the options of command cmd (argv[0] is its name) into args and parses them
  * into c (which holds the defaults). -1 when the command goes on; else the exit status:
  * 0 after --help, 2 after saying what is wrong on stderr. Either way, free both with
  * cmd__cfg_free and cmd__args_free (c borrows strings of args). */
-int cmd__options(int argc, char **argv, const struct cmd__role *role, struct cmd__args *args,
-                 struct cmd__cfg *c);
+int cmd__options(int argc, char **argv, const struct cmd__command *cmd,
+                 struct cmd__args *args, struct cmd__cfg *c);
 
 /* Frees what c owns (the expanded --source-addresses). */
 void cmd__cfg_free(struct cmd__cfg *c);

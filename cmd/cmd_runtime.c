@@ -115,7 +115,7 @@ static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 static int run_loop(struct cmd__app *a, const struct cmd__cfg *c, const char *conninfo)
 {
     struct orch_runtime_opts ro;
-    int with_api = a->role->serve;
+    int with_api = a->role->cmd.serve;
     int rc = 0;
 
     uv_loop_init(&a->loop);
@@ -199,10 +199,10 @@ int cmd__runtime_main(int argc, char **argv, const struct cmd__role *role, void 
     struct cmd__args args = {0};
     char conninfo[1024], state_dir[512];
     struct cmd__app a;
-    int serve = role->serve;
+    int serve = role->cmd.serve;
     int nofile, rc;
 
-    if ((rc = cmd__options(argc, argv, role, &args, &c)) >= 0) {
+    if ((rc = cmd__options(argc, argv, &role->cmd, &args, &c)) >= 0) {
         cmd__cfg_free(&c);
         cmd__args_free(&args);
         return rc;

@@ -30,9 +30,7 @@ struct cmd__app {
 
 /* What makes serve serve. Every hook may be NULL (worker has none). */
 struct cmd__role {
-    const char *name;               /* "serve" | "worker": messages and --help hints */
-    const char *usage;              /* the --help text */
-    int serve;                      /* serve's options are allowed (serve_only) */
+    struct cmd__command cmd;        /* its name, --help text, serve's options or not */
     /* After the options, before the database: checks and settles what the role needs.
      * -1 to go on, else the exit status (the reason said on stderr). */
     int (*prepare)(struct cmd__cfg *c);

@@ -420,7 +420,7 @@ int cmd_serve(int argc, char **argv)
 {
     static struct serve s;
     static const struct cmd__role role = {
-        .name = "serve", .usage = SERVE_USAGE, .serve = 1,
+        .cmd = {.name = "serve", .usage = SERVE_USAGE, .serve = 1},
         .prepare = serve_prepare, .start = serve_start, .stop = serve_stop,
         .close = serve_close, .closed = serve_closed, .free = serve_free,
         .signal = serve_signal,

@@ -20,7 +20,7 @@ static const char WORKER_USAGE[] =
 
 int cmd_worker(int argc, char **argv)
 {
-    static const struct cmd__role role = {.name = "worker", .usage = WORKER_USAGE};
+    static const struct cmd__role role = {.cmd = {.name = "worker", .usage = WORKER_USAGE}};
 
     return cmd__runtime_main(argc, argv, &role, NULL);
 }
