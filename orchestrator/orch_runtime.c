@@ -21,7 +21,6 @@
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 #define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
 
-#define TICK_MS 100               /* the rounds' tick: each period is a multiple of it */
 
 /* Takes claimable chargers: never claimed, or held by a runtime that died (its row in
  * runtimes was not renewed within its lease). A charger whose step FAILED is taken too
@@ -175,11 +174,12 @@ struct orch_charger {
 };
 
 /* The periodic work of a runtime, in rounds driven by one timer (redis's
- * run_with_period in serverCron): the table `rounds` below gives each its period. A
- * round whose query is still in flight is busy (r->busy[round], set by the round
- * when it sends, cleared by its callback) and is not run again until it answers,
- * whoever asks (the tick, a NOTIFY, the callback of another round). In a tick the
- * rounds run in this order. */
+ * run_with_period in serverCron): the table `rounds` below gives each its period, and
+ * the timer is armed for the round due first, so every round runs when it is due, as
+ * if it had a timer of its own. A round whose query is still in flight is busy
+ * (r->busy[round], set by the round when it sends, cleared by its callback) and is
+ * not run again until it answers, whoever asks (the tick, a NOTIFY, the callback of
+ * another round). Rounds due at the same tick run in this order. */
 enum orch_round {
     ROUND_FENCE,     /* the lease: fence, give back after a fence, check after a lapse */
     ROUND_FLUSH,     /* chargers' outcomes and live states */
@@ -201,7 +201,7 @@ struct orch_runtime {
     struct sim_runtime *sim;
     struct orch_runtime_opts opts;
     char owner[48];
-    uv_timer_t tick;            /* the rounds' (TICK_MS); at a stop, the stop deadline */
+    uv_timer_t tick;            /* the rounds' timer; at a stop, the stop deadline */
     uint64_t due[ROUND__COUNT]; /* loop time (uv_now) each round runs next */
     int busy[ROUND__COUNT];     /* its query is in flight */
     struct orch_lease *lease;   /* its lease, renewed by a thread (orch_lease.h) */
@@ -384,9 +384,9 @@ static int may_send(void *arg)
     if (r->fenced)
         return 0;
     if (lease_lost(r)) {
-        if (!r->stopping) {   /* fence now: the fence round at once, the tick after it */
+        if (!r->stopping) {   /* fence now: the fence round is due at once */
             r->due[ROUND_FENCE] = 0;
-            uv_timer_start(&r->tick, tick_cb, 0, TICK_MS);
+            uv_timer_start(&r->tick, tick_cb, 0, 0);
         }
         return 0;
     }
@@ -1070,18 +1070,22 @@ static void round_run(struct orch_runtime *r, enum orch_round round)
         rounds[round].fn(r);
 }
 
-/* Every TICK_MS: the rounds that are due, each next due a period after it ran (as a
- * repeating uv_timer re-arms from the time it fired). */
+/* Runs the rounds that are due, each next due a period after it ran (as a repeating
+ * uv_timer re-arms from the time it fired), and arms the timer for the next one. */
 static void tick_cb(uv_timer_t *t)
 {
     struct orch_runtime *r = t->data;
-    uint64_t now = uv_now(r->loop);
+    uint64_t now = uv_now(r->loop), next = UINT64_MAX;
     for (int i = 0; i < ROUND__COUNT; i++) {
-        if (now < r->due[i])
-            continue;
-        r->due[i] = now + (uint64_t)rounds[i].period_ms;
-        round_run(r, (enum orch_round)i);
+        if (now >= r->due[i]) {
+            r->due[i] = now + (uint64_t)rounds[i].period_ms;
+            round_run(r, (enum orch_round)i);
+        }
+        if (r->due[i] < next)
+            next = r->due[i];
     }
+    if (!r->stopping)   /* a stop has taken the timer for its deadline */
+        uv_timer_start(&r->tick, tick_cb, next > now ? next - now : 0, 0);
 }
 
 static void notified(void *arg);
@@ -1140,7 +1144,7 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     r->tick.data = r;
     for (int i = 0; i < ROUND__COUNT; i++)
         r->due[i] = uv_now(loop) + (uint64_t)rounds[i].first_ms;
-    uv_timer_start(&r->tick, tick_cb, TICK_MS, TICK_MS);
+    uv_timer_start(&r->tick, tick_cb, 0, 0);   /* it arms itself for the round due first */
     CF_LOG_INFO("orch", "runtime %s: lease %d s (self-fence after %d ms without renewal), capacity %d",
                 r->owner, r->opts.lease_s, r->fence_ms, r->opts.capacity);
     return r;
