@@ -117,8 +117,10 @@ static void poll_close(struct db_conn *c)
     c->poll_fd = -1;
 }
 
-/* libpq may close and reopen its socket with the same fd number during connect, so the
- * poll handle is recreated for every step (NOTES-deps). */
+/* Watches the socket PQsocket() names now: libpq may close and reopen its socket
+ * while it connects (another address of the host, SSL refused then plain), so every
+ * step asks again, and a poll handle left on another descriptor is closed and made
+ * anew. */
 static void poll_watch(struct db_conn *c, int events)
 {
     int fd = PQsocket(c->pg);

@@ -28,13 +28,13 @@ static const char SQL_TAKE[] =
  * The writer keeps its share of the rows (what a claim round would take: the rows over
  * the runtimes alive, at most $8, its room): they are written held by it, and come
  * back after the two counts (rows written, jobs ended), one per row; none: one row of
- * counts. A claim taking them instead writes each row a second time (a non-HOT update
- * with all its index entries): the larger part of a claim's cost. (A writer keeping
- * rows only when alone, the claim rounds spreading the rest, left serve out of a job
- * shared with two workers in one run of three: they claimed it all first.)
- * The rows went as one JSON array of whole rows before: 10,000 of them were 1.5 MB
- * that PostgreSQL parsed twice (json_in, json_to_recordset) and serve built and
- * printed object by object. */
+ * counts. A claim taking them instead would write each row a second time (a non-HOT
+ * update with all its index entries): the larger part of a claim's cost. The writer
+ * keeps its share also when other runtimes are alive: its peers' claim rounds could
+ * otherwise take the whole job before it claims any. The per-row values come as one
+ * array per column ($4-$7), not as a JSON array of row objects, which PostgreSQL would
+ * parse twice (json_in, json_to_recordset) and serve build object by object
+ * (BENCHMARKS.md, "Why the SQL has its shape"). */
 static const char SQL_WRITE[] =
     "WITH p AS MATERIALIZED (SELECT plan FROM jobs WHERE id = $1::uuid), "
     "j AS MATERIALIZED (UPDATE jobs SET plan = NULL, expand_owner = NULL, "

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cf_log.h"
+#include "cf_time.h"
 #include "ocpp_version.h"
 #include "orch_jobs.h"
 #include "orch_lease.h"
@@ -21,9 +22,6 @@
 #define LOG_BACKLOG_MAX 200000   /* charger log entries waiting for the database */
 #define LIVE_EVERY 5              /* live states go with every 5th flush (once a second) */
 
-#define CLAIM_TICK_MS 1000
-#define FLUSH_TICK_MS 200
-#define FENCE_TICK_MS 100         /* how often the loop looks at its lease */
 
 /* Takes claimable chargers: never claimed, or held by a runtime that died (its row in
  * runtimes was not renewed within its lease). A charger whose step FAILED is taken too
@@ -35,8 +33,9 @@
  * over the processes instead of going to the first one that looks. The two kinds of
  * claimable rows are looked for apart, each through its index (chargers_unowned in seq
  * order, chargers_owner by dead owner): the rows of live runtimes are not read. One
- * condition with an OR made PostgreSQL read the whole table: with 100,000 chargers
- * held, every runtime's claim round (one a second, most finding nothing) took 140 ms. */
+ * condition with an OR would make PostgreSQL read the whole table, every row held by a
+ * live runtime, at every claim round of every runtime (BENCHMARKS.md, "Why the SQL
+ * has its shape"). */
 static const char SQL_CLAIM[] =
     "WITH rt AS (SELECT GREATEST(1, count(*)) AS n FROM runtimes WHERE lease_until >= now()), "
     /* the unclaimed are counted up to what the share can use, not all of a big job
@@ -80,11 +79,11 @@ static const char SQL_CLAIM[] =
  * step_error is set once, when the step FAILED. A charger that cannot run at all
  * (release) gives its lease up. A row is changed only while it is this runtime's and no
  * change of the API waits on it (MINE); that test is in the values, not in the WHERE,
- * on purpose: as a filter, PostgreSQL estimated it (without statistics on a table just
- * filled, its defaults make it ~1 row) and scanned the whole table once, rescanning
- * the batch for every row: a flush of 6,000 outcomes over 10,000 fresh rows took 9 s
- * (auto_explain). With only the id to join on, the rows are reached by id (pkey or
- * hash join) whatever the statistics say. A row no longer ours keeps its values. */
+ * on purpose: as a filter, PostgreSQL has to estimate it, and on a table just filled
+ * (no statistics yet, its defaults say ~1 row) it may scan the whole table and rescan
+ * the batch for every row (BENCHMARKS.md, "Why the SQL has its shape"). With only the
+ * id to join on, the rows are reached by id (pkey or hash join) whatever the
+ * statistics say. A row no longer ours keeps its values. */
 #define MINE                                                                            \
     "(ch.lease_owner IS NOT DISTINCT FROM $1 AND ch.lease_gen = u.gen "                   \
     " AND ch.pending_change IS NULL)"
@@ -176,16 +175,39 @@ struct orch_charger {
     struct orch_charger *next;    /* hash chain */
 };
 
+/* The periodic work of a runtime, in rounds driven by one timer (redis's
+ * run_with_period in serverCron): the table `rounds` below gives each its period, and
+ * the timer is armed for the round due first, so every round runs when it is due, as
+ * if it had a timer of its own. A round whose query is still in flight is busy
+ * (r->busy[round], set by the round when it sends, cleared by its callback) and is
+ * not run again until it answers, whoever asks (the tick, a NOTIFY, the callback of
+ * another round). Rounds due at the same tick run in this order. */
+enum orch_round {
+    ROUND_FENCE,     /* the lease: fence, give back after a fence, check after a lapse */
+    ROUND_FLUSH,     /* chargers' outcomes and live states */
+    ROUND_SETTLE,    /* chargers closed for a change: deleted or given back */
+    ROUND_OUTCOMES,  /* the outcomes of commands carried out */
+    ROUND_LOGS,      /* chargers' frames and connection events (orch_logs.h is its own
+                      * judge of being busy) */
+    ROUND_PUBLISH,   /* this runtime's figures in its runtimes row */
+    ROUND_CHANGES,   /* chargers the API changed */
+    ROUND_COMMANDS,  /* commands queued over REST */
+    ROUND_EXPAND,    /* plans to write as rows (first: their rows are what a claim takes) */
+    ROUND_CLAIM,     /* claimable chargers */
+    ROUND__COUNT
+};
+
 struct orch_runtime {
     uv_loop_t *loop;
     struct db *db;
     struct sim_runtime *sim;
     struct orch_runtime_opts opts;
     char owner[48];
-    int publishing;
+    uv_timer_t tick;            /* the rounds' timer; at a stop, the stop deadline */
+    uint64_t due[ROUND__COUNT]; /* loop time (uv_now) each round runs next */
+    int busy[ROUND__COUNT];     /* its query is in flight */
     struct orch_lease *lease;   /* its lease, renewed by a thread (orch_lease.h) */
     int fence_ms;               /* how long after a renewal's send it may act */
-    uv_timer_t fence_timer;
     int fenced;                 /* every charger dropped: the lease was not renewed in
                                  * time; until a renewal and the release of its rows */
     int unfencing, checking;    /* the release after a fence / the check after a lapse */
@@ -193,8 +215,7 @@ struct orch_runtime {
     unsigned seen_gaps, seen_lapses, fence_renewals;
     unsigned fences, superseded;  /* for the figures */
     int abandoned;              /* chargers given up at the stop deadline */
-    uv_timer_t claim_timer, flush_timer;
-    int claiming, flushing, polling, settling, stopping, taking, reporting, expanding;
+    int stopping;
     int claim_room, expand_room;  /* rows the claim / plan write in flight may take */
     unsigned flushes;
     int stop_flush_failures;  /* a stop does not retry a failing write forever */
@@ -213,6 +234,8 @@ struct orch_runtime {
     void *done_arg;
     int handles_open;
 };
+
+static void round_run(struct orch_runtime *r, enum orch_round round);
 
 void orch_runtime_opts_default(struct orch_runtime_opts *o)
 {
@@ -333,11 +356,6 @@ static void held_remove(struct orch_runtime *r, struct orch_charger *oc)
 
 /* ---- the lease and fencing (docs/fencing.md) ---- */
 
-static int64_t mono_ms(void)
-{
-    return (int64_t)(uv_hrtime() / 1000000);
-}
-
 /* 1 when the chargers may no longer be held here: the last renewal was sent more than
  * fence_ms ago and the last attempt did not find the database itself down, or a
  * renewal came after that point had passed unexcused (the process did not run).
@@ -348,7 +366,7 @@ static int lease_lost(const struct orch_runtime *r)
         return 0;
     if (orch_lease_gaps(r->lease) != r->seen_gaps)
         return 1;
-    return mono_ms() > orch_lease_valid_until(r->lease) && !orch_lease_down(r->lease);
+    return cf_mono_ms() > orch_lease_valid_until(r->lease) && !orch_lease_down(r->lease);
 }
 
 /* It may take work on: renewed and in time, not fenced, no lapse left unchecked. */
@@ -356,10 +374,10 @@ static int lease_held(const struct orch_runtime *r)
 {
     return r->lease && orch_lease_renewals(r->lease) > 0 && !r->fenced && !r->checking &&
            !r->check_wanted && orch_lease_lapses(r->lease) == r->seen_lapses &&
-           mono_ms() <= orch_lease_valid_until(r->lease) && !lease_lost(r);
+           cf_mono_ms() <= orch_lease_valid_until(r->lease) && !lease_lost(r);
 }
 
-static void fence_cb(uv_timer_t *t);
+static void tick_cb(uv_timer_t *t);
 
 /* The simulator's guard (sim_runtime_set_guard): runs before every frame. */
 static int may_send(void *arg)
@@ -368,7 +386,10 @@ static int may_send(void *arg)
     if (r->fenced)
         return 0;
     if (lease_lost(r)) {
-        uv_timer_start(&r->fence_timer, fence_cb, 0, FENCE_TICK_MS);  /* fence now */
+        if (!r->stopping) {   /* fence now: the fence round is due at once */
+            r->due[ROUND_FENCE] = 0;
+            uv_timer_start(&r->tick, tick_cb, 0, 0);
+        }
         return 0;
     }
     return 1;
@@ -420,7 +441,7 @@ static void fence(struct orch_runtime *r)
     char why[256];
     orch_lease_last_error(r->lease, why, sizeof why);
     int paused = orch_lease_gaps(r->lease) != r->seen_gaps;
-    long long quiet = (long long)(mono_ms() - orch_lease_valid_until(r->lease)) + r->fence_ms;
+    long long quiet = (long long)(cf_mono_ms() - orch_lease_valid_until(r->lease)) + r->fence_ms;
     r->fenced = 1;
     r->fences++;
     r->seen_gaps = orch_lease_gaps(r->lease);
@@ -467,7 +488,7 @@ static void maybe_unfence(struct orch_runtime *r)
 {
     if (r->unfencing || r->held > 0 || !db_ready(r->db) ||
         orch_lease_renewals(r->lease) == r->fence_renewals || lease_lost(r) ||
-        mono_ms() > orch_lease_valid_until(r->lease))
+        cf_mono_ms() > orch_lease_valid_until(r->lease))
         return;
     const char *params[1] = {r->owner};
     r->unfencing = 1;
@@ -508,13 +529,12 @@ static void checked(PGresult *res, const char *err, void *arg)
     look_for_work(r);
 }
 
-/* Every FENCE_TICK_MS: fence when the lease is lost; give the chargers back when it
- * is renewed after a fence; after a renewal that found the lease lapsed (a database
+/* The fence round: fence when the lease is lost; give the chargers back when it is
+ * renewed after a fence; after a renewal that found the lease lapsed (a database
  * outage: the runtime kept its chargers), drop those someone else holds now. The
  * check waits for claims in flight, and no claim starts during it. */
-static void fence_cb(uv_timer_t *t)
+static void fence_round(struct orch_runtime *r)
 {
-    struct orch_runtime *r = t->data;
     if (r->stopping)
         return;
     if (!r->fenced && lease_lost(r)) {
@@ -531,7 +551,8 @@ static void fence_cb(uv_timer_t *t)
         r->seen_lapses = lapses;
         r->check_wanted = 1;
     }
-    if (r->check_wanted && !r->checking && !r->claiming && !r->expanding && db_ready(r->db)) {
+    if (r->check_wanted && !r->checking && !r->busy[ROUND_CLAIM] && !r->busy[ROUND_EXPAND] &&
+        db_ready(r->db)) {
         const char *params[1] = {r->owner};
         r->check_wanted = 0;
         r->checking = 1;
@@ -567,7 +588,7 @@ static void ev_gone(struct sim_charger *ch, void *arg)
 static void flush_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->flushing = 0;
+    r->busy[ROUND_FLUSH] = 0;
     if (err) {
         /* Keep the outcomes: merge the failed batch under anything newer. */
         CF_LOG_WARN("orch", "cannot write charger outcomes (will retry): %s", err);
@@ -617,8 +638,6 @@ static void collect_live(struct orch_runtime *r)
 
 static void flush(struct orch_runtime *r)
 {
-    if (r->flushing)
-        return;
     if (++r->flushes % LIVE_EVERY == 0 || r->stopping)
         collect_live(r);
     if (json_object_size(r->updates) == 0)
@@ -635,22 +654,14 @@ static void flush(struct orch_runtime *r)
     json_decref(rows);
     r->in_flight = r->updates;
     r->updates = json_object();
-    r->flushing = 1;
+    r->busy[ROUND_FLUSH] = 1;
     const char *params[2] = {r->owner, text};
     db_query(r->db, SQL_FLUSH, 2, params, flush_done, r);
     free(text);
 }
 
-static void settle(struct orch_runtime *r);
-
-static void report_outcomes(struct orch_runtime *r);
-
-static void flush_cb(uv_timer_t *t)
+static void logs_round(struct orch_runtime *r)
 {
-    struct orch_runtime *r = t->data;
-    flush(r);
-    settle(r);
-    report_outcomes(r);
     orch_logs_flush(r->logs);
 }
 
@@ -722,7 +733,7 @@ static int hold_rows(struct orch_runtime *r, PGresult *res)
 static void claim_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->claiming = 0;
+    r->busy[ROUND_CLAIM] = 0;
     r->claim_room = 0;
     if (r->stopping) {
         finish_stop(r);  /* rows claimed now are released by SQL_RELEASE */
@@ -733,12 +744,12 @@ static void claim_done(PGresult *res, const char *err, void *arg)
         return;
     }
     if (hold_rows(r, res) >= 50)
-        claim(r); /* there may be more (a round takes a share, see SQL_CLAIM) */
+        round_run(r, ROUND_CLAIM); /* there may be more (a round takes a share, see SQL_CLAIM) */
 }
 
 static void claim(struct orch_runtime *r)
 {
-    if (r->claiming || r->stopping || !lease_held(r) || !db_ready(r->db))
+    if (r->stopping || !lease_held(r) || !db_ready(r->db))
         return;
     int room = r->opts.capacity - r->held - r->expand_room;
     if (room <= 0)
@@ -748,7 +759,7 @@ static void claim(struct orch_runtime *r)
     char limit[16];
     snprintf(limit, sizeof limit, "%d", room);
     const char *params[2] = {r->owner, limit};
-    r->claiming = 1;
+    r->busy[ROUND_CLAIM] = 1;
     r->claim_room = room;
     db_query(r->db, SQL_CLAIM, 2, params, claim_done, r);
 }
@@ -756,7 +767,7 @@ static void claim(struct orch_runtime *r)
 static void changes_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->polling = 0;
+    r->busy[ROUND_CHANGES] = 0;
     if (r->stopping) {
         finish_stop(r);
         return;
@@ -785,17 +796,17 @@ static void changes_done(PGresult *res, const char *err, void *arg)
 
 static void poll_changes(struct orch_runtime *r)
 {
-    if (r->polling || r->stopping || r->held == 0 || r->fenced || !db_ready(r->db))
+    if (r->stopping || r->held == 0 || r->fenced || !db_ready(r->db))
         return;
     const char *params[1] = {r->owner};
-    r->polling = 1;
+    r->busy[ROUND_CHANGES] = 1;
     db_query(r->db, SQL_CHANGES, 1, params, changes_done, r);
 }
 
 static void settle_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->settling = 0;
+    r->busy[ROUND_SETTLE] = 0;
     if (err) {
         CF_LOG_WARN("orch", "cannot settle changed chargers (will retry): %s", err);
         if (r->stopping)
@@ -807,17 +818,17 @@ static void settle_done(PGresult *res, const char *err, void *arg)
     if (r->stopping)
         finish_stop(r);
     else if (!err)
-        claim(r);   /* restarted chargers are claimable now */
+        round_run(r, ROUND_CLAIM);   /* restarted chargers are claimable now */
 }
 
 static void settle(struct orch_runtime *r)
 {
-    if (r->settling || json_array_size(r->settle) == 0)
+    if (json_array_size(r->settle) == 0)
         return;
     char *text = json_dumps(r->settle, JSON_COMPACT);
     r->settle_in_flight = r->settle;
     r->settle = json_array();
-    r->settling = 1;
+    r->busy[ROUND_SETTLE] = 1;
     const char *params[2] = {r->owner, text};
     db_query(r->db, SQL_SETTLE, 2, params, settle_done, r);
     free(text);
@@ -834,7 +845,7 @@ static int by_seq(const void *a, const void *b)
 static void commands_taken(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->taking = 0;
+    r->busy[ROUND_COMMANDS] = 0;
     if (r->stopping) {
         finish_stop(r);
         return;
@@ -871,17 +882,17 @@ static void commands_taken(PGresult *res, const char *err, void *arg)
 
 static void take_commands(struct orch_runtime *r)
 {
-    if (r->taking || r->stopping || r->held == 0 || !lease_held(r) || !db_ready(r->db))
+    if (r->stopping || r->held == 0 || !lease_held(r) || !db_ready(r->db))
         return;
     const char *params[1] = {r->owner};
-    r->taking = 1;
+    r->busy[ROUND_COMMANDS] = 1;
     db_query(r->db, SQL_TAKE_COMMANDS, 1, params, commands_taken, r);
 }
 
 static void outcomes_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->reporting = 0;
+    r->busy[ROUND_OUTCOMES] = 0;
     if (err) {
         CF_LOG_WARN("orch", "cannot write command outcomes (will retry): %s", err);
         if (r->stopping)
@@ -896,12 +907,12 @@ static void outcomes_done(PGresult *res, const char *err, void *arg)
 
 static void report_outcomes(struct orch_runtime *r)
 {
-    if (r->reporting || json_array_size(r->outcomes) == 0 || !db_ready(r->db))
+    if (json_array_size(r->outcomes) == 0 || !db_ready(r->db))
         return;
     char *text = json_dumps(r->outcomes, JSON_COMPACT);
     r->outcomes_in_flight = r->outcomes;
     r->outcomes = json_array();
-    r->reporting = 1;
+    r->busy[ROUND_OUTCOMES] = 1;
     const char *params[1] = {text};
     db_query(r->db, SQL_COMMANDS_DONE, 1, params, outcomes_done, r);
     free(text);
@@ -918,7 +929,7 @@ static const char SQL_UNPUBLISH[] = "DELETE FROM runtimes WHERE owner = $1";
 static void publish_done(PGresult *res, const char *err, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->publishing = 0;
+    r->busy[ROUND_PUBLISH] = 0;
     if (err)
         CF_LOG_DEBUG("orch", "cannot write this runtime's figures: %s", err);
     if (r->stopping)
@@ -931,7 +942,7 @@ static void unpublish_done(PGresult *res, const char *err, void *arg)
 
 static void publish(struct orch_runtime *r)
 {
-    if (r->publishing || !db_ready(r->db))
+    if (!db_ready(r->db))
         return;
     json_t *m = orch_runtime_metrics(r);
     char *text = json_dumps(m, JSON_COMPACT);
@@ -942,7 +953,7 @@ static void publish(struct orch_runtime *r)
     snprintf(cap, sizeof cap, "%d", r->opts.capacity);
     snprintf(held, sizeof held, "%d", r->held);
     const char *params[4] = {r->owner, cap, held, text};
-    r->publishing = 1;
+    r->busy[ROUND_PUBLISH] = 1;
     db_query(r->db, SQL_PUBLISH, 4, params, publish_done, r);
     free(text);
 }
@@ -986,19 +997,17 @@ static void notify_claim(struct orch_runtime *r)
         db_query(r->db, "NOTIFY cf_claim", 0, NULL, notify_done, NULL);
 }
 
-static void expand(struct orch_runtime *r);
-
 /* Plans to expand first (their rows are what the claim takes), then a claim. */
 static void look_for_work(struct orch_runtime *r)
 {
-    expand(r);
-    claim(r);
+    round_run(r, ROUND_EXPAND);
+    round_run(r, ROUND_CLAIM);
 }
 
 static void expanded(long n, PGresult *held, void *arg)
 {
     struct orch_runtime *r = arg;
-    r->expanding = 0;
+    r->busy[ROUND_EXPAND] = 0;
     r->expand_room = 0;
     if (r->stopping) {
         finish_stop(r);  /* rows written held by it are released by SQL_RELEASE */
@@ -1026,21 +1035,54 @@ static int write_room(void *arg)
 /* Writes the rows of a job accepted with its plan (orch_plans.h). */
 static void expand(struct orch_runtime *r)
 {
-    if (r->expanding || r->stopping || !lease_held(r) || !db_ready(r->db))
+    if (r->stopping || !lease_held(r) || !db_ready(r->db))
         return;
-    r->expanding = 1;
+    r->busy[ROUND_EXPAND] = 1;
     orch_plans_expand(r->loop, r->db, r->owner, write_room, expanded, r);
 }
 
-static void claim_cb(uv_timer_t *t)
+/* Each round: its name, when it first runs after the runtime starts, its period. */
+static const struct {
+    const char *name;
+    int first_ms, period_ms;
+    void (*fn)(struct orch_runtime *r);
+} rounds[ROUND__COUNT] = {
+    [ROUND_FENCE] = {"fence", 100, 100, fence_round},
+    [ROUND_FLUSH] = {"flush", 200, 200, flush},
+    [ROUND_SETTLE] = {"settle", 200, 200, settle},
+    [ROUND_OUTCOMES] = {"outcomes", 200, 200, report_outcomes},
+    [ROUND_LOGS] = {"logs", 200, 200, logs_round},
+    [ROUND_PUBLISH] = {"publish", 100, 1000, publish},
+    [ROUND_CHANGES] = {"changes", 100, 1000, poll_changes},
+    [ROUND_COMMANDS] = {"commands", 100, 1000, take_commands},
+    [ROUND_EXPAND] = {"expand", 100, 1000, expand},
+    [ROUND_CLAIM] = {"claim", 100, 1000, claim},
+};
+
+/* Runs a round now unless its query is in flight. */
+static void round_run(struct orch_runtime *r, enum orch_round round)
 {
-    struct orch_runtime *r = t->data;
-    publish(r);          /* every second: fresh figures */
-    poll_changes(t->data);
-    take_commands(t->data);
-    look_for_work(r);
+    if (!r->busy[round])
+        rounds[round].fn(r);
 }
 
+/* Runs the rounds that are due, each next due a period after it ran (as a repeating
+ * uv_timer re-arms from the time it fired), and arms the timer for the next one. */
+static void tick_cb(uv_timer_t *t)
+{
+    struct orch_runtime *r = t->data;
+    uint64_t now = uv_now(r->loop), next = UINT64_MAX;
+    for (int i = 0; i < ROUND__COUNT; i++) {
+        if (now >= r->due[i]) {
+            r->due[i] = now + (uint64_t)rounds[i].period_ms;
+            round_run(r, (enum orch_round)i);
+        }
+        if (r->due[i] < next)
+            next = r->due[i];
+    }
+    if (!r->stopping)   /* a stop has taken the timer for its deadline */
+        uv_timer_start(&r->tick, tick_cb, next > now ? next - now : 0, 0);
+}
 
 static void notified(void *arg);
 
@@ -1094,13 +1136,11 @@ struct orch_runtime *orch_runtime_new(uv_loop_t *loop, struct db *db, struct lws
     sim_runtime_set_guard(r->sim, may_send, r);
     r->opts.conninfo = NULL;          /* borrowed: not kept */
     db_listen(db, "cf_claim", notified, r);
-    uv_timer_init(loop, &r->claim_timer);
-    uv_timer_init(loop, &r->flush_timer);
-    uv_timer_init(loop, &r->fence_timer);
-    r->claim_timer.data = r->flush_timer.data = r->fence_timer.data = r;
-    uv_timer_start(&r->claim_timer, claim_cb, 100, CLAIM_TICK_MS);
-    uv_timer_start(&r->flush_timer, flush_cb, FLUSH_TICK_MS, FLUSH_TICK_MS);
-    uv_timer_start(&r->fence_timer, fence_cb, FENCE_TICK_MS, FENCE_TICK_MS);
+    uv_timer_init(loop, &r->tick);
+    r->tick.data = r;
+    for (int i = 0; i < ROUND__COUNT; i++)
+        r->due[i] = uv_now(loop) + (uint64_t)rounds[i].first_ms;
+    uv_timer_start(&r->tick, tick_cb, 0, 0);   /* it arms itself for the round due first */
     CF_LOG_INFO("orch", "runtime %s: lease %d s (self-fence after %d ms without renewal), capacity %d",
                 r->owner, r->opts.lease_s, r->fence_ms, r->opts.capacity);
     return r;
@@ -1117,7 +1157,7 @@ static void notified(void *arg)
 void orch_runtime_kick(struct orch_runtime *r)
 {
     look_for_work(r);
-    take_commands(r);
+    round_run(r, ROUND_COMMANDS);
     notify_claim(r);
 }
 
@@ -1159,34 +1199,32 @@ static void release_done(PGresult *res, const char *err, void *arg)
         const char *params[1] = {r->owner};
         db_query(r->db, SQL_UNPUBLISH, 1, params, unpublish_done, NULL);
     }
-    r->handles_open = 3;
-    uv_close((uv_handle_t *)&r->claim_timer, handle_closed);
-    uv_close((uv_handle_t *)&r->flush_timer, handle_closed);
-    uv_close((uv_handle_t *)&r->fence_timer, handle_closed);
+    r->handles_open = 1;
+    uv_close((uv_handle_t *)&r->tick, handle_closed);
 }
 
 /* Stop sequence: chargers stop (their last outcomes merge into r->updates), the
  * outcomes are written, then the leases are released. */
 static void finish_stop(struct orch_runtime *r)
 {
-    if (r->claiming || r->flushing || r->polling || r->settling || r->taking ||
-        r->reporting || r->publishing || r->expanding || r->checking || r->unfencing ||
-        r->held > 0 ||
-        orch_logs_busy(r->logs))
+    for (int i = 0; i < ROUND__COUNT; i++)
+        if (r->busy[i])
+            return;
+    if (r->checking || r->unfencing || r->held > 0 || orch_logs_busy(r->logs))
         return;
     if (db_ready(r->db) && r->stop_flush_failures < 3) {
         if (orch_logs_pending(r->logs) > 0 && orch_logs_flush(r->logs))
             return;
         if (json_array_size(r->outcomes) > 0) {
-            report_outcomes(r);
+            round_run(r, ROUND_OUTCOMES);
             return;
         }
         if (json_object_size(r->updates) > 0) {
-            flush(r);
+            round_run(r, ROUND_FLUSH);
             return;
         }
         if (json_array_size(r->settle) > 0) {
-            settle(r);
+            round_run(r, ROUND_SETTLE);
             return;
         }
     }
@@ -1197,11 +1235,10 @@ static void finish_stop(struct orch_runtime *r)
     db_query(r->db, SQL_RELEASE, 1, params, release_done, r);
 }
 
-/* A stop does not wait forever for chargers that never report gone (seen with 100,000
- * chargers on two cores: a handshake that completed after its charger was stopped
- * revived it; that is fixed in sim_charger.c, this is the safety net). Their leases
- * are released with the others; the runtime is then left allocated (the libwebsockets
- * context may still call into those chargers). */
+/* A stop does not wait forever for chargers that never report gone: a safety net, a
+ * charger whose last close event is lost must not keep the process from exiting.
+ * Their leases are released with the others; the runtime is then left allocated (the
+ * libwebsockets context may still call into those chargers). */
 #define STOP_DEADLINE_MS 20000
 
 static void stop_deadline(uv_timer_t *t)
@@ -1221,10 +1258,7 @@ void orch_runtime_stop(struct orch_runtime *r, void (*done)(void *arg), void *ar
     r->stopping = 1;
     r->done = done;
     r->done_arg = arg;
-    uv_timer_stop(&r->claim_timer);
-    uv_timer_stop(&r->flush_timer);
-    uv_timer_stop(&r->fence_timer);
-    uv_timer_start(&r->claim_timer, stop_deadline, STOP_DEADLINE_MS, 0);
+    uv_timer_start(&r->tick, stop_deadline, STOP_DEADLINE_MS, 0);   /* no more rounds */
     sim_runtime_stop_all(r->sim);
     finish_stop(r);
 }

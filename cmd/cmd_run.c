@@ -1,7 +1,7 @@
 /* `chargefleet run`: a conformance run from a scenario file and/or a built-in suite,
  * without a database: exit 0 when every case that applies PASSED, 1 otherwise, 2 on a
  * usage or file error (with the line or the field named). */
-#include "run_main.h"
+#include "cmd_run.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -144,7 +144,7 @@ static void list_cases(const struct run_plan *p)
                p->cases[i].name);
 }
 
-int run_main(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
     enum { O_SUITE = 1, O_CSMS, O_JUNIT, O_JSON, O_ONLY, O_TIMEOUT, O_ASK, O_LIST, O_PRINT,
            O_LOG, O_HELP };

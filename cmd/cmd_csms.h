@@ -3,10 +3,10 @@
  * status given), Heartbeats and StatusNotifications, and answers any other CALL with
  * NotImplemented. For demos, self-checks and as a fast load sink for benchmarks —
  * never a test oracle. */
-#ifndef SIM_CSMS_H
-#define SIM_CSMS_H
+#ifndef CMD_CSMS_H
+#define CMD_CSMS_H
 
 /* argv[0] is "csms". Returns the process exit code. */
-int sim_csms_main(int argc, char **argv);
+int cmd_csms(int argc, char **argv);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef CF_LOG_H
 #define CF_LOG_H
 
+#include "cf_time.h"   /* cf_now_rfc3339, which every log line carries */
+
 enum cf_log_level { CF_LOG_LEVEL_ERROR, CF_LOG_LEVEL_WARN, CF_LOG_LEVEL_INFO, CF_LOG_LEVEL_DEBUG };
 enum cf_log_format { CF_LOG_TEXT, CF_LOG_JSON };
 
@@ -43,9 +45,5 @@ void cf_log_write(enum cf_log_level lvl, const char *component, const char *iden
 #define CF_CLOG_WARN(id, ...) CF_CLOG(CF_LOG_LEVEL_WARN, id, __VA_ARGS__)
 #define CF_CLOG_INFO(id, ...) CF_CLOG(CF_LOG_LEVEL_INFO, id, __VA_ARGS__)
 #define CF_CLOG_DEBUG(id, ...) CF_CLOG(CF_LOG_LEVEL_DEBUG, id, __VA_ARGS__)
-
-/* RFC 3339 UTC timestamp with milliseconds of the wall clock: "2026-11-24T10:00:00.000Z".
- * out must hold 25 bytes. */
-void cf_now_rfc3339(char *out);
 
 #endif

@@ -1,4 +1,4 @@
-#include "sim_csms.h"
+#include "cmd_csms.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -263,7 +263,7 @@ static void stop(struct csms *c)
     uv_close((uv_handle_t *)&c->sigint, NULL);
     uv_close((uv_handle_t *)&c->sigterm, NULL);
     uv_close((uv_handle_t *)&c->stats, NULL);
-    lws_context_destroy(c->ctx);   /* finished after the loop drains (sim_csms_main) */
+    lws_context_destroy(c->ctx);   /* finished after the loop drains (cmd_csms) */
 }
 
 static void on_signal(uv_signal_t *sig, int signum)
@@ -289,7 +289,7 @@ static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
         stop(st->data);
 }
 
-int sim_csms_main(int argc, char **argv)
+int cmd_csms(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},

@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 
 enum cf_log_level cf_log_level = CF_LOG_LEVEL_INFO;
 
@@ -47,16 +45,6 @@ int cf_log_set_format(const char *name)
 const char *cf_log_format_name(void)
 {
     return format_names[log_format];
-}
-
-void cf_now_rfc3339(char *out)
-{
-    struct timeval tv;
-    struct tm tm;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    size_t n = strftime(out, 25, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 25 - n, ".%03dZ", (int)(tv.tv_usec / 1000) % 1000);
 }
 
 /* jansson refuses text that is not UTF-8 (a frame can carry anything): such a message
