@@ -3,7 +3,9 @@
  * pool, charge for a random time in [min, max] seconds, and leave (the session stops,
  * reason Local). Arrivals find no free connector: they leave. It runs while the charger
  * is online, from its start until a stop-generator command. */
-#include "sim_internal.h"
+#include "sim_autogen.h"
+
+#include "sim_tx.h"
 
 #include <math.h>
 #include <openssl/rand.h>
@@ -144,7 +146,7 @@ static void closed(uv_handle_t *h)
     struct sim_charger *ch = g->ch;
     json_decref(g->tags);
     free(g);
-    sim_handle_closed(ch);
+    ch->hooks->handle_closed(ch);
 }
 
 void sim_autogen_stop(struct sim_charger *ch)

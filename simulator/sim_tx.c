@@ -3,7 +3,7 @@
  * power x time; the power is what the connector offers and the car takes (a car tapers
  * above 80 % state of charge and stops when full). Version differences come only
  * through ch->version (protocol/ocpp_version.h). */
-#include "sim_internal.h"
+#include "sim_tx.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -11,6 +11,10 @@
 #include <string.h>
 
 #include "cf_log.h"
+#include "sim_autogen.h"
+#include "sim_local.h"
+#include "sim_profile.h"
+#include "sim_reserve.h"
 
 #define AC_VOLTS 230.0
 #define AC_PHASES 3
@@ -64,7 +68,7 @@ static void set_status(struct sim_charger *ch, int t, enum ocpp_connector_status
 
     if (c)
         c->status = st;
-    sim_send_status(ch, t, st);
+    sim__send_status(ch, t, st);
 }
 
 /* The power the car takes now: its maximum, tapered above 80 % state of charge, 0 when
@@ -118,7 +122,7 @@ static void reading(const struct sim_charger *ch, const struct sim_conn *c,
     char list[512];
     unsigned bits = OCPP_MEAS_ENERGY;
 
-    sim_setting_get(ch, OCPP_CFG_METER_SAMPLED_DATA, list, sizeof list);
+    sim__setting_get(ch, OCPP_CFG_METER_SAMPLED_DATA, list, sizeof list);
     ocpp_measurands_parse(list, &bits);
     memset(m, 0, sizeof *m);
     m->energy_wh = c->energy_wh;
@@ -136,6 +140,8 @@ static void reading(const struct sim_charger *ch, const struct sim_conn *c,
     }
 }
 
+static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a);
+
 /* Queues the transaction message `ev` of connector t (its meter read now). */
 static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
                        enum ocpp_tx_cause cause)
@@ -146,7 +152,7 @@ static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
     char ts[25];
     json_t *payload = NULL;
 
-    sim_targets(ch, all);
+    sim__targets(ch, all);
     reading(ch, c, &m);
     cf_now_rfc3339(ts);
     struct ocpp_tx msg = {
@@ -156,8 +162,8 @@ static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
         .reservation_id = ev == OCPP_TX_STARTED ? c->tx->reservation_id : -1,
         .offline = ch->state != SIM_ACCEPTED, .timestamp = ts, .meter = &m,
     };
-    const char *action = ch->version->tx_request(&msg, &payload);
-    sim_call(ch, action, payload, t, c->tx->serial);
+    enum ocpp_action action = ch->version->tx_request(&msg, &payload);
+    sim__call_cb(ch, action, payload, t, c->tx->serial, tx_call_done, ch);
 }
 
 static void meter_cb(uv_timer_t *timer);
@@ -173,7 +179,7 @@ void sim_tx_rearm(struct sim_charger *ch)
         return;
     for (int t = 0; t < ch->meter->n; t++)
         running |= ch->meter->conn[t].tx != NULL;
-    sim_setting_get(ch, OCPP_CFG_METER_SAMPLE_INTERVAL, v, sizeof v);
+    sim__setting_get(ch, OCPP_CFG_METER_SAMPLE_INTERVAL, v, sizeof v);
     int s = atoi(v);
     if (running && s > 0 && ch->state != SIM_STOPPING)
         uv_timer_start(&ch->meter->timer, meter_cb, (uint64_t)s * 1000, (uint64_t)s * 1000);
@@ -212,7 +218,7 @@ static void meter_cb(uv_timer_t *timer)
         if (ch->state == SIM_ACCEPTED && c->tx->id[0])
             tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_PERIODIC);
     }
-    sim_touch(ch);
+    sim__touch(ch);
 }
 
 void sim_tx_limits_changed(struct sim_charger *ch)
@@ -237,7 +243,7 @@ const char *sim_tx_id(const struct sim_charger *ch, int t)
 void sim_meter_alloc(struct sim_charger *ch)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
 
     ch->meter = calloc(1, sizeof *ch->meter + (size_t)n * sizeof(struct sim_conn));
     ch->meter->n = n;
@@ -317,14 +323,14 @@ static void tx_close(struct sim_charger *ch, int t)
     c->ev_paused = 0;
     if (c->plugged) {               /* the car stays until it is unplugged */
         c->after_session = 1;
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim_tx_status(ch, t));
     } else {
         if (ch->version->reports_finishing)
-            sim_send_status(ch, t, OCPP_CONN_FINISHING);
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+            sim__send_status(ch, t, OCPP_CONN_FINISHING);
+        sim__send_status(ch, t, sim_tx_status(ch, t));
     }
     sim_tx_rearm(ch);
-    sim_idle_now(ch);
+    ch->hooks->idle(ch);
 }
 
 /* Ends the session of connector t: the last meter reading goes with the stop message;
@@ -358,9 +364,9 @@ void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
 int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
 
-    for (int t = evse_id > 0 ? sim_find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
+    for (int t = evse_id > 0 ? sim__find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
         enum ocpp_connector_status st = sim_tx_status(ch, t);
         /* 1.6 connector 0 is the charge point itself; a reserved connector takes only
          * its reservation's id */
@@ -377,7 +383,7 @@ int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
 static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
 {
     char v[16];
-    sim_setting_get(ch, id, v, sizeof v);
+    sim__setting_get(ch, id, v, sizeof v);
     return strcmp(v, "true") == 0;
 }
 
@@ -400,33 +406,25 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
         *c->auth_profile = *profile;
     json_decref(c->auth_profile_raw);
     c->auth_profile_raw = profile ? json_incref(profile_raw) : NULL;
-    sim_call(ch, "Authorize", ch->version->authorize_request(id_tag, id_type), t, 0);
+    sim__call_cb(ch, OCPP_ACTION_AUTHORIZE, ch->version->authorize_request(id_tag, id_type), t,
+                 0, tx_call_done, ch);
 }
 
-void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim_tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
+                                        const union sim__request *req, struct sim__reply *rep)
 {
-    struct ocpp_remote_start r;
-    char reason[160];
-    enum ocpp_error e = ch->version->remote_start_parse(f->payload, &r, reason, sizeof reason);
+    const struct ocpp_remote_start *r = &req->remote_start;
+    int t = sim_tx_free_target(ch, r->evse_id, r->id_tag);
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
-    int t = sim_tx_free_target(ch, r.evse_id, r.id_tag);
-    if (t < 0 || (r.has_profile && r.profile.purpose != OCPP_PURPOSE_TX)) {
-        sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
-        return;
-    }
-    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+    if (t < 0 || (r->has_profile && r->profile.purpose != OCPP_PURPOSE_TX))
+        return sim__reply_status(rep, "Rejected");
     if (setting_true(ch, OCPP_CFG_AUTHORIZE_REMOTE))   /* ask the CSMS first */
-        authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id,
-                             r.has_profile ? &r.profile : NULL,
-                             r.profile_raw);
+        authorize_then_start(ch, t, r->id_tag, r->id_type, 1, r->remote_start_id,
+                             r->has_profile ? &r->profile : NULL, r->profile_raw);
     else
-        tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START,
-                 r.has_profile ? &r.profile : NULL,
-                 r.profile_raw);
+        tx_begin(ch, t, r->id_tag, r->id_type, r->remote_start_id, OCPP_CAUSE_REMOTE_START,
+                 r->has_profile ? &r->profile : NULL, r->profile_raw);
+    return sim__reply_status(rep, "Accepted");
 }
 
 
@@ -446,31 +444,23 @@ int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const 
     return 0;
 }
 
-void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim_tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
+                                       const union sim__request *req, struct sim__reply *r)
 {
-    char id[40], reason[160];
-    enum ocpp_error e = ch->version->remote_stop_parse(f->payload, id, sizeof id, reason,
-                                                       sizeof reason);
-
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         struct sim_tx *tx = ch->meter->conn[t].tx;
-        if (tx && tx->id[0] && strcmp(tx->id, id) == 0) {
-            sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+        if (tx && tx->id[0] && strcmp(tx->id, req->tx_id) == 0) {
             sim_tx_end(ch, t, OCPP_CAUSE_REMOTE_STOP);
-            return;
+            return sim__reply_status(r, "Accepted");
         }
     }
-    sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
+    return sim__reply_status(r, "Rejected");
 }
 
 /* The CSMS answered Authorize (serial 0) or a message of connector t's session
- * `serial` (answers about an ended session change nothing). */
-void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned serial,
-                   json_t *payload)
+ * `serial` (answers about an ended session change nothing); payload NULL: a CallError. */
+static void tx_answer(struct sim_charger *ch, enum ocpp_action action, int t, unsigned serial,
+                      json_t *payload)
 {
     struct sim_conn *c = conn_of(ch, t);
     struct ocpp_tx_answer a;
@@ -479,14 +469,14 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
     if (!c)
         return;
     if (!payload) {                             /* answered with a CallError */
-        a.accepted = strcmp(action, "Authorize") != 0;
+        a.accepted = action != OCPP_ACTION_AUTHORIZE;
         a.tx_id[0] = '\0';
     } else if (ch->version->tx_answer(action, payload, &a, reason, sizeof reason) != 0) {
         CF_CLOG_WARN(ch->identity, "%s", reason);
         a.accepted = 0;
         a.tx_id[0] = '\0';
     }
-    if (strcmp(action, "Authorize") == 0) {
+    if (action == OCPP_ACTION_AUTHORIZE) {
         if (c->tx || !c->auth_tag[0])
             return;
         if (a.accepted && sim_tx_free_target(ch, sim_unit_id(ch, t), c->auth_tag) == t)
@@ -525,6 +515,26 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
     }
 }
 
+/* Authorize or a session message completed: its answer counts; a timeout or a drop
+ * changes nothing (a session message was sent again first: sim_rpc.c). */
+static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a)
+{
+    if (a->outcome == SIM_CALL_RESULT || a->outcome == SIM_CALL_ERROR)
+        tx_answer(c->data, c->action, c->conn, c->serial,
+                  a->outcome == SIM_CALL_RESULT ? a->payload : NULL);
+}
+
+void sim_tx_send_statuses(struct sim_charger *ch, int only)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim__targets(ch, all);
+
+    for (int i = 0; i < n; i++) {
+        if (only < 0 || i == only)
+            sim__send_status(ch, i, sim_tx_status(ch, i));
+    }
+}
+
 void sim_tx_free(struct sim_charger *ch)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
@@ -550,7 +560,7 @@ void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     struct sim_conn idle = {0};
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
     char ts[25];
 
     cf_now_rfc3339(ts);
@@ -567,9 +577,9 @@ void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
         }
         struct ocpp_meter m;
         reading(ch, c, &m);
-        sim_call(ch, "MeterValues", ch->version->meter_request(&all[i], c->tx ? c->tx->id : NULL,
-                                                              &m, "Trigger", ts),
-                 -1, 0);
+        sim__call(ch, OCPP_ACTION_METER_VALUES,
+                  ch->version->meter_request(&all[i], c->tx ? c->tx->id : NULL, &m, "Trigger",
+                                             ts));
     }
 }
 
@@ -589,7 +599,7 @@ const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
             return "the connector is not available";
         c->plugged = 1;
         c->after_session = 0;
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim_tx_status(ch, t));
         return NULL;
     }
     if (!c->plugged && !c->tx)
@@ -605,7 +615,7 @@ const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
         return NULL;
     }
     c->after_session = 0;
-    sim_send_status(ch, t, sim_tx_status(ch, t));
+    sim__send_status(ch, t, sim_tx_status(ch, t));
     return NULL;
 }
 
