@@ -9,8 +9,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
-#include <sys/socket.h>
 #include <string.h>
 
 #include "cf_log.h"
@@ -427,36 +425,6 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
     retry_later(ch, delay, reconnect_cb, NULL);
 }
 
-/* Turns the text libwebsockets gives for a failed connect into a precise reason. */
-static void connect_error_reason(struct sim_charger *ch, struct lws *wsi, const char *in,
-                                 char *out, size_t n)
-{
-    unsigned int status = wsi ? lws_http_client_http_response(wsi) : 0;
-    int fd = wsi ? (int)lws_get_socket_fd(wsi) : -1, soerr = 0;
-    socklen_t slen = sizeof(soerr);
-
-    /* lws 4.1 says only "closed before established" for a failed TCP connect: the
-     * socket's pending error says what happened. */
-    if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) == 0 && soerr)
-        CF_CLOG_DEBUG(ch->identity, "connect: socket error %d", soerr);
-    if (soerr == ECONNREFUSED)
-        snprintf(out, n, "connect: connection refused");
-    else if (soerr == ETIMEDOUT)
-        snprintf(out, n, "connect: timed out");
-    else if (soerr == EHOSTUNREACH || soerr == ENETUNREACH)
-        snprintf(out, n, "connect: %s", strerror(soerr));
-    else if (status && status != 101)
-        snprintf(out, n, "websocket handshake: HTTP %u", status);
-    else if (in && strstr(in, "refused"))
-        snprintf(out, n, "connect: connection refused");
-    else if (in && (strstr(in, "timed out") || strstr(in, "timeout")))
-        snprintf(out, n, "connect: timed out");
-    else if (in && (strstr(in, "resolve") || strstr(in, "DNS") || strstr(in, "getaddrinfo")))
-        snprintf(out, n, "connect: cannot resolve host");
-    else
-        snprintf(out, n, "connect: %s", in && *in ? in : "failed");
-}
-
 /* ---- the websocket's events ---- */
 
 static void ws_cert_failed(void *owner, const char *err)
@@ -464,23 +432,12 @@ static void ws_cert_failed(void *owner, const char *err)
     set_conn_error(owner, "TLS: certificate verify failed: %s", err);
 }
 
-/* Security profiles 1 and 2: HTTP basic auth. */
+/* Security profiles 1 and 2: HTTP basic auth, user = the identity. */
 static int ws_handshake_headers(void *owner, struct lws *wsi, unsigned char **p,
                                 unsigned char *end)
 {
     struct sim_charger *ch = owner;
-    char cred[256], b64[400], hdr[420];
-
-    if (!ch->password)
-        return 0;
-    int n = snprintf(cred, sizeof cred, "%s:%s", ch->identity, ch->password);
-    if (n < 0 || n >= (int)sizeof cred || lws_b64_encode_string(cred, n, b64, sizeof b64) < 0)
-        return -1;
-    snprintf(hdr, sizeof hdr, "Basic %s", b64);
-    if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, (unsigned char *)hdr,
-                                     (int)strlen(hdr), p, end))
-        return -1;
-    return 0;
+    return ch->password ? sim__ws_basic_auth(wsi, p, end, ch->identity, ch->password) : 0;
 }
 
 static int ws_subprotocol(void *owner, const char *proto)
@@ -563,7 +520,7 @@ static void ws_connect_failed(void *owner, struct lws *wsi, const char *in)
     if (ch->conn_error)
         snprintf(msg, sizeof msg, "%s", ch->conn_error);
     else
-        connect_error_reason(ch, wsi, in, msg, sizeof msg);
+        sim__ws_connect_error(wsi, in, ch->identity, msg, sizeof msg);
     conn_lost(ch, msg);
 }
 
@@ -592,8 +549,6 @@ static const struct sim__ws_events ws_events = {
 int sim__charger_connect(struct sim_charger *ch)
 {
     struct sim_url u;
-    struct lws_client_connect_info ci;
-    char host_hdr[300];
 
     if (sim_url_parse(ch->ws_url, ch->identity, &u) != 0) {
         ch->state = SIM_CONNECTING;
@@ -608,24 +563,8 @@ int sim__charger_connect(struct sim_charger *ch)
         conn_lost(ch, ch->ca_file ? "TLS: cannot load the CA file" : "cannot create client");
         return 0;
     }
-    if ((u.tls && u.port == 443) || (!u.tls && u.port == 80))
-        snprintf(host_hdr, sizeof host_hdr, "%s", u.host);
-    else
-        snprintf(host_hdr, sizeof host_hdr, "%s:%d", u.host, u.port);
-
-    memset(&ci, 0, sizeof ci);
-    ci.context = ch->rt->ctx;
-    ci.vhost = vh;
-    ci.address = u.host;
-    ci.port = u.port;
-    ci.path = u.path;
-    ci.host = host_hdr;
-    ci.origin = host_hdr;
-    ci.protocol = ch->version->subprotocol;
-    ci.local_protocol_name = "ocpp-client";
-    ci.ssl_connection = u.tls ? LCCSCF_USE_SSL : 0;
-    ci.opaque_user_data = &ch->ws;
-    ci.pwsi = &ch->ws.wsi;
+    struct sim__ws_dial d = {ch->rt->ctx, vh, u.tls, u.host, u.port, u.path,
+                             ch->version->subprotocol, &sim_no_idle_check, NULL};
     char ping[16];
     sim__setting_get(ch, OCPP_CFG_WEBSOCKET_PING_INTERVAL, ping, sizeof ping);
     int ping_s = atoi(ping);
@@ -634,24 +573,17 @@ int sim__charger_connect(struct sim_charger *ch)
          * nothing comes back (lws: per connection) */
         ch->ping->secs_since_valid_ping = (uint16_t)(ping_s > 30000 ? 30000 : ping_s);
         ch->ping->secs_since_valid_hangup = (uint16_t)(ping_s > 30000 ? 65000 : 2 * ping_s + 5);
-        ci.retry_and_idle_policy = ch->ping;
-    } else {
-        ci.retry_and_idle_policy = &sim_no_idle_check;
+        d.policy = ch->ping;
     }
-
     if (ch->rt->n_sources)      /* spread over the source addresses (--source-addresses) */
-        ci.iface = ch->rt->sources[ch->rt->next_source++ % ch->rt->n_sources];
+        d.iface = ch->rt->sources[ch->rt->next_source++ % ch->rt->n_sources];
     ch->state = SIM_CONNECTING;
     set_conn_error(ch, NULL);
-    ch->ws.alive = 1;
     ch->connect_at = uv_now(ch->rt->loop);
     ch->rt->m.connect_attempts++;
-    struct lws *w = lws_client_connect_via_info(&ci);
-    if (!w) {
-        /* CONNECTION_ERROR may already have run conn_lost (state moved on): do not
-         * count the failure twice (NOTES-deps). */
-        ch->ws.wsi = NULL;
-        ch->ws.alive = 0;
+    if (sim__ws_dial(&ch->ws, &d) != 0) {
+        /* lws may have run CONNECTION_ERROR already, inside the connect call: then
+         * conn_lost has run (the state moved on) and the failure is not counted twice. */
         if (ch->state == SIM_CONNECTING)
             conn_lost(ch, "connect: cannot start the connection");
         charger_maybe_free(ch);

@@ -354,8 +354,7 @@ static enum sim__next dispatch_call(struct sim_charger *ch, const struct ocpp_fr
     if (ch->rt->ev.csms_call &&
         ch->rt->ev.csms_call(ch, f->action, f->id, f->payload, ch->rt->ev_arg)) {
         /* the owner answered in the charger's place */
-    } else if (a >= 0 && handlers[a].handle &&
-               ch->version->actions[a].direction != OCPP_CP_TO_CSMS) {
+    } else if (a >= 0 && handlers[a].handle) {   /* rows only for CSMS-to-CP actions */
         next = handle(ch, a, f);
     } else {
         /* Not implemented yet: say so, never stay silent (the CSMS would otherwise

@@ -58,7 +58,8 @@ struct lws_context *sim_lws_context_new(uv_loop_t *loop)
                    LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.foreign_loops = foreign;
     info.port = CONTEXT_PORT_NO_LISTEN;
-    info.timeout_secs = 10;          /* bounds the wait for the 101 (NOTES-deps) */
+    info.timeout_secs = 10;          /* bounds the wait for the 101: a CSMS that never
+                                      * answers the handshake gives only WSI_DESTROY */
     info.pt_serv_buf_size = 16384;
     info.max_http_header_data = SIM_LWS_HEADER_SPACE;   /* allocated per request parsed */
     info.token_limits = &token_limits;

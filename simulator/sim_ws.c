@@ -1,8 +1,13 @@
 #include "sim_ws.h"
 
+#include <errno.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include "cf_log.h"
 
 #define RX_KEEP_MAX 4096               /* a bigger reassembly buffer is not kept */
 
@@ -73,6 +78,84 @@ int sim__ws_queued(const struct sim__ws *ws)
     for (const struct sim__ws_out *o = ws->tx_head; o; o = o->next)
         n++;
     return n;
+}
+
+int sim__ws_dial(struct sim__ws *ws, const struct sim__ws_dial *d)
+{
+    struct lws_client_connect_info ci;
+    char host_hdr[300];
+
+    if ((d->tls && d->port == 443) || (!d->tls && d->port == 80))
+        snprintf(host_hdr, sizeof host_hdr, "%s", d->host);
+    else
+        snprintf(host_hdr, sizeof host_hdr, "%s:%d", d->host, d->port);
+    memset(&ci, 0, sizeof ci);
+    ci.context = d->ctx;
+    ci.vhost = d->vh;
+    ci.address = d->host;
+    ci.port = d->port;
+    ci.path = d->path;
+    ci.host = host_hdr;
+    ci.origin = host_hdr;
+    ci.protocol = d->subprotocol;
+    ci.local_protocol_name = "ocpp-client";
+    ci.ssl_connection = d->tls ? LCCSCF_USE_SSL : 0;
+    ci.opaque_user_data = ws;
+    ci.pwsi = &ws->wsi;
+    ci.retry_and_idle_policy = d->policy;
+    ci.iface = d->iface;
+    ws->alive = 1;
+    if (!lws_client_connect_via_info(&ci)) {
+        ws->wsi = NULL;
+        ws->alive = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Turns the text libwebsockets gives for a failed connect into a precise reason. */
+void sim__ws_connect_error(struct lws *wsi, const char *in, const char *identity, char *out,
+                           size_t n)
+{
+    unsigned int status = wsi ? lws_http_client_http_response(wsi) : 0;
+    int fd = wsi ? (int)lws_get_socket_fd(wsi) : -1, soerr = 0;
+    socklen_t slen = sizeof(soerr);
+
+    /* lws 4.1 says only "closed before established" for a failed TCP connect: the
+     * socket's pending error says what happened. */
+    if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) == 0 && soerr)
+        CF_CLOG_DEBUG(identity, "connect: socket error %d", soerr);
+    if (soerr == ECONNREFUSED)
+        snprintf(out, n, "connect: connection refused");
+    else if (soerr == ETIMEDOUT)
+        snprintf(out, n, "connect: timed out");
+    else if (soerr == EHOSTUNREACH || soerr == ENETUNREACH)
+        snprintf(out, n, "connect: %s", strerror(soerr));
+    else if (status && status != 101)
+        snprintf(out, n, "websocket handshake: HTTP %u", status);
+    else if (in && strstr(in, "refused"))
+        snprintf(out, n, "connect: connection refused");
+    else if (in && (strstr(in, "timed out") || strstr(in, "timeout")))
+        snprintf(out, n, "connect: timed out");
+    else if (in && (strstr(in, "resolve") || strstr(in, "DNS") || strstr(in, "getaddrinfo")))
+        snprintf(out, n, "connect: cannot resolve host");
+    else
+        snprintf(out, n, "connect: %s", in && *in ? in : "failed");
+}
+
+int sim__ws_basic_auth(struct lws *wsi, unsigned char **p, unsigned char *end,
+                       const char *user, const char *password)
+{
+    char cred[256], b64[400], hdr[420];
+    int n = snprintf(cred, sizeof cred, "%s:%s", user, password);
+
+    if (n < 0 || n >= (int)sizeof cred || lws_b64_encode_string(cred, n, b64, sizeof b64) < 0)
+        return -1;
+    snprintf(hdr, sizeof hdr, "Basic %s", b64);
+    if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, (unsigned char *)hdr,
+                                     (int)strlen(hdr), p, end))
+        return -1;
+    return 0;
 }
 
 static void receive(struct sim__ws *ws, struct lws *wsi, const void *in, size_t len)

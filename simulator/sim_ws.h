@@ -58,6 +58,34 @@ extern const struct lws_protocols sim_client_protocols[];
 
 void sim__ws_init(struct sim__ws *ws, const struct sim__ws_events *ev, void *owner);
 
+/* Where and how to connect (strings borrowed for the call). */
+struct sim__ws_dial {
+    struct lws_context *ctx;
+    struct lws_vhost *vh;
+    int tls;
+    const char *host;
+    int port;
+    const char *path;                  /* "/<base>/<identity>" */
+    const char *subprotocol;
+    const lws_retry_bo_t *policy;      /* ping / idle policy (lws keeps the pointer) */
+    const char *iface;                 /* local source address, or NULL */
+};
+
+/* Starts connecting: ws->wsi is set (its events follow), 0. -1 when lws could not
+ * start the connection (ws->alive is 0 again); lws may have run connect_failed inside
+ * the call already. */
+int sim__ws_dial(struct sim__ws *ws, const struct sim__ws_dial *d);
+
+/* The precise reason of a failed connect, from lws's text (in, may be NULL), the HTTP
+ * status and the socket's pending error, into out[n]; identity for the debug log. */
+void sim__ws_connect_error(struct lws *wsi, const char *in, const char *identity, char *out,
+                           size_t n);
+
+/* Adds "Authorization: Basic base64(user:password)" to the handshake in [*p, end):
+ * 0, or -1 (too long, no room). */
+int sim__ws_basic_auth(struct lws *wsi, unsigned char **p, unsigned char *end,
+                       const char *user, const char *password);
+
 /* Sends a text frame (text taken). On an open websocket with nothing waiting before
  * it, it is written at once: asking for WRITEABLE first costs two changes of the
  * socket's poll set per frame, and lws's libuv glue re-registers the fd with epoll at
