@@ -8,11 +8,11 @@
 #include "sim_station.h"
 
 /* Starts the generator of sessions (borrowed: the template's "sessions"). */
-void sim_autogen_start(struct sim_charger *ch, json_t *sessions);
-int sim_autogen_set(struct sim_charger *ch, int on);      /* -1: the charger has none */
+void sim__autogen_start(struct sim_charger *ch, json_t *sessions);
+int sim__autogen_set(struct sim_charger *ch, int on);      /* -1: the charger has none */
 /* A session ended or the charger came back: the next generated session is planned. */
-void sim_autogen_rearm(struct sim_charger *ch);
+void sim__autogen_rearm(struct sim_charger *ch);
 /* Stops it (its timer closes; hooks->handle_closed). */
-void sim_autogen_stop(struct sim_charger *ch);
+void sim__autogen_stop(struct sim_charger *ch);
 
 #endif

@@ -279,7 +279,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         }
         ch->security_pending = NULL;
         ch->quiet = !ch->live_said;        /* a plain boot: nothing to say */
-        sim_tx_send_statuses(ch, -1);
+        sim__tx_send_statuses(ch, -1);
         ch->quiet = 0;
         if (ch->live_said)
             sim__touch(ch);
@@ -348,7 +348,7 @@ void sim__power(struct sim_charger *ch, int on)
 
 static void idle_now(struct sim_charger *ch)
 {
-    if (ch->reset_when_idle && sim_tx_count(ch, -1) == 0) {
+    if (ch->reset_when_idle && sim__tx_count(ch, -1) == 0) {
         ch->reset_when_idle = 0;
         CF_CLOG_INFO(ch->identity, "idle: the scheduled reset reboots now");
         sim__reboot(ch, OCPP_BOOT_REMOTE_RESET);
@@ -372,7 +372,7 @@ static void setting_changed(struct sim_charger *ch, enum ocpp_config_id id)
     if (id == OCPP_CFG_HEARTBEAT_INTERVAL && ch->state == SIM_ACCEPTED)
         uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
     if (id == OCPP_CFG_METER_SAMPLE_INTERVAL)
-        sim_tx_rearm(ch);
+        sim__tx_rearm(ch);
 }
 
 static void handle_closed(struct sim_charger *ch)
@@ -657,7 +657,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
         sim__setting_set(ch, OCPP_CFG_WEBSOCKET_PING_INTERVAL, v);
     }
     if (json_object_get(cfg->behavior, "sessions"))
-        sim_autogen_start(ch, json_object_get(cfg->behavior, "sessions"));
+        sim__autogen_start(ch, json_object_get(cfg->behavior, "sessions"));
     if (delay)                         /* the job's connect_rate gives it a later turn */
         timer_arm(ch, delay, reconnect_cb);
     else
@@ -668,8 +668,8 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
 static void charger_free(struct sim_charger *ch)
 {
     clear_session(ch, 0);
-    sim_tx_free(ch);
-    sim_profile_free(ch);
+    sim__tx_free(ch);
+    sim__profile_free(ch);
     json_decref(ch->local_list);
     sim__settings_free(ch);
     free(ch->identity);
@@ -721,8 +721,8 @@ void sim_charger_stop(struct sim_charger *ch)
     clear_session(ch, 0);
     uv_timer_stop(&ch->timer);
     uv_close((uv_handle_t *)&ch->timer, timer_closed);
-    sim_progress_stop_all(ch);
-    sim_autogen_stop(ch);
+    sim__progress_stop_all(ch);
+    sim__autogen_stop(ch);
     if (ch->meter) {
         uv_timer_stop(&ch->meter->timer);
         uv_timer_stop(&ch->meter->res_timer);

@@ -39,7 +39,7 @@ static int cmd_start(struct cmd_ctx *c)
     const char *tag = json_string_value(json_object_get(c->args, "id_tag"));
     const char *type = json_string_value(json_object_get(c->args, "id_type"));
     json_t *v = json_object_get(c->args, "connector_id");
-    int t = sim_tx_free_target(c->ch, v ? (int)json_integer_value(v) : 0,
+    int t = sim__tx_free_target(c->ch, v ? (int)json_integer_value(v) : 0,
                                tag ? tag : "CHARGEFLEET");
 
     if (t < 0)
@@ -48,7 +48,7 @@ static int cmd_start(struct cmd_ctx *c)
                                : "no connector is free for a session");
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     sim__targets(c->ch, all);
-    int how = sim_tx_start_local(c->ch, t, tag ? tag : "CHARGEFLEET",
+    int how = sim__tx_start_local(c->ch, t, tag ? tag : "CHARGEFLEET",
                                  type ? type : "ISO14443");
     if (how < 0)
         return fail(c, "%s", "the CSMS is away and the local authorization list does not "
@@ -70,7 +70,7 @@ static int cmd_stop(struct cmd_ctx *c)
         struct sim_tx *tx = m->conn[i].tx;
         if (!tx || (t >= 0 && i != t) || (id && strcmp(tx->id, id) != 0))
             continue;
-        sim_tx_end(c->ch, i, OCPP_CAUSE_LOCAL_STOP);
+        sim__tx_end(c->ch, i, OCPP_CAUSE_LOCAL_STOP);
         stopped++;
     }
     if (!stopped)
@@ -105,12 +105,12 @@ static int cmd_fault(struct cmd_ctx *c, int on)
             continue;
         int was = (c->ch->faulted >> i) & 1;
         if (on) {
-            sim_tx_end(c->ch, i, OCPP_CAUSE_FAULT);
+            sim__tx_end(c->ch, i, OCPP_CAUSE_FAULT);
             c->ch->faulted |= UINT64_C(1) << i;
         } else {
             c->ch->faulted &= ~(UINT64_C(1) << i);
         }
-        sim__send_status(c->ch, i, sim_tx_status(c->ch, i));
+        sim__send_status(c->ch, i, sim__tx_status(c->ch, i));
         if (was != on && c->ch->version->notify_problem && all[i].evse_id > 0) {
             char ts[25];
             cf_now_rfc3339(ts);
@@ -150,7 +150,7 @@ static int cmd_set_config(struct cmd_ctx *c)
  * waiting to reconnect (not accepted yet, or offline) connects now. */
 static int cmd_restart(struct cmd_ctx *c)
 {
-    sim_tx_end_all(c->ch, OCPP_CAUSE_HARD_RESET);
+    sim__tx_end_all(c->ch, OCPP_CAUSE_HARD_RESET);
     sim__reboot(c->ch, OCPP_BOOT_POWER_UP);
     if (c->ch->state == SIM_IDLE)
         sim_charger_retry(c->ch);
@@ -195,7 +195,7 @@ static int cmd_proxy(struct cmd_ctx *c)
 /* The session generator (template "sessions") on or off. */
 static int cmd_generator(struct cmd_ctx *c, int on)
 {
-    if (sim_autogen_set(c->ch, on) != 0)
+    if (sim__autogen_set(c->ch, on) != 0)
         return fail(c, "%s", "this charger has no session generator (template \"sessions\")");
     c->result = json_pack("{s:s}", "generator", on ? "running" : "stopped");
     return 0;
@@ -226,14 +226,14 @@ static int cmd_car(struct cmd_ctx *c, const char *(*act)(struct sim_charger *, i
     const char *why = act(c->ch, t, arg);
     if (why)
         return fail(c, "%s", why);
-    c->result = json_pack("{s:s,s:i}", "status", done, "connector_id", sim_unit_id(c->ch, t));
+    c->result = json_pack("{s:s,s:i}", "status", done, "connector_id", sim__unit_id(c->ch, t));
     return 0;
 }
 
-static int cmd_plug(struct cmd_ctx *c) { return cmd_car(c, sim_tx_cable, 1, "plugged"); }
-static int cmd_unplug(struct cmd_ctx *c) { return cmd_car(c, sim_tx_cable, 0, "unplugged"); }
-static int cmd_ev_suspend(struct cmd_ctx *c) { return cmd_car(c, sim_tx_ev_pause, 1, "suspended"); }
-static int cmd_ev_resume(struct cmd_ctx *c) { return cmd_car(c, sim_tx_ev_pause, 0, "resumed"); }
+static int cmd_plug(struct cmd_ctx *c) { return cmd_car(c, sim__tx_cable, 1, "plugged"); }
+static int cmd_unplug(struct cmd_ctx *c) { return cmd_car(c, sim__tx_cable, 0, "unplugged"); }
+static int cmd_ev_suspend(struct cmd_ctx *c) { return cmd_car(c, sim__tx_ev_pause, 1, "suspended"); }
+static int cmd_ev_resume(struct cmd_ctx *c) { return cmd_car(c, sim__tx_ev_pause, 0, "resumed"); }
 
 /* The charger's power: off ends its sessions (PowerLoss) and closes its websocket for
  * good; on connects and boots again. */
@@ -242,7 +242,7 @@ static int cmd_power(struct cmd_ctx *c, int on)
     if (on == !c->ch->off)
         return fail(c, "%s", on ? "the charger is running" : "the charger is off already");
     if (!on)
-        sim_tx_end_all(c->ch, OCPP_CAUSE_POWER_LOSS);
+        sim__tx_end_all(c->ch, OCPP_CAUSE_POWER_LOSS);
     sim__power(c->ch, on);
     c->result = json_pack("{s:s}", "status", on ? "starting" : "off");
     return 0;

@@ -134,7 +134,7 @@ static enum sim__next csms_reset(struct sim_charger *ch, json_t *payload,
 
     if (q->evse_id != 0)
         return sim__reply_status(r, "Rejected");
-    if (q->kind == OCPP_RESET_SOFT && ch->version->soft_reset_waits && sim_tx_count(ch, -1)) {
+    if (q->kind == OCPP_RESET_SOFT && ch->version->soft_reset_waits && sim__tx_count(ch, -1)) {
         /* 2.0.1 OnIdle: Scheduled, the reboot comes when the last session has ended */
         ch->reset_when_idle = 1;
         CF_CLOG_INFO(ch->identity, "reset scheduled: once the sessions have ended");
@@ -142,7 +142,7 @@ static enum sim__next csms_reset(struct sim_charger *ch, json_t *payload,
     }
     CF_CLOG_INFO(ch->identity, "%s reset requested by the CSMS: rebooting",
                  q->kind == OCPP_RESET_HARD ? "hard" : "soft");
-    sim_tx_end_all(ch, q->kind == OCPP_RESET_HARD ? OCPP_CAUSE_HARD_RESET
+    sim__tx_end_all(ch, q->kind == OCPP_RESET_HARD ? OCPP_CAUSE_HARD_RESET
                                                   : OCPP_CAUSE_SOFT_RESET);
     sim__reply_status(r, "Accepted");
     return SIM__NEXT_REBOOT;
@@ -169,13 +169,13 @@ static enum sim__next csms_trigger(struct sim_charger *ch, json_t *payload,
     case OCPP_TRIGGER_METER_VALUES:
     case OCPP_TRIGGER_TX_EVENT: {
         int t = q->evse_id == 0 ? -1 : sim__find_target(ch, q->evse_id, q->connector_id);
-        int sessions = q->what == OCPP_TRIGGER_TX_EVENT ? sim_tx_count(ch, t) : 1;
+        int sessions = q->what == OCPP_TRIGGER_TX_EVENT ? sim__tx_count(ch, t) : 1;
         if ((q->evse_id != 0 && t < 0) || sessions == 0)   /* no such EVSE, no session */
             return sim__reply_status(r, "Rejected");
         if (q->what == OCPP_TRIGGER_STATUS)
-            sim_tx_send_statuses(ch, t);
+            sim__tx_send_statuses(ch, t);
         else
-            sim_tx_triggered(ch, t, q->what == OCPP_TRIGGER_TX_EVENT);
+            sim__tx_triggered(ch, t, q->what == OCPP_TRIGGER_TX_EVENT);
         return sim__reply_status(r, "Accepted");
     }
     case OCPP_TRIGGER_FIRMWARE_STATUS:
@@ -201,7 +201,7 @@ static enum sim__next csms_availability(struct sim_charger *ch, json_t *payload,
         return sim__reply_status(r, "Rejected");
     uint64_t bits = t < 0 ? ~UINT64_C(0) : UINT64_C(1) << t, busy = 0;
     for (int i = 0; i < SIM_MAX_TARGETS; i++)
-        busy |= (bits >> i & 1) && sim_tx_busy(ch, i) ? UINT64_C(1) << i : 0;
+        busy |= (bits >> i & 1) && sim__tx_busy(ch, i) ? UINT64_C(1) << i : 0;
     if (q->operative) {
         ch->unavailable &= ~bits;
         ch->unavailable_pending &= ~bits;
@@ -211,7 +211,7 @@ static enum sim__next csms_availability(struct sim_charger *ch, json_t *payload,
     }
     for (int i = 0; i < SIM_MAX_TARGETS; i++) {
         if ((bits >> i & 1) && !(busy >> i & 1))
-            sim_tx_send_statuses(ch, i);
+            sim__tx_send_statuses(ch, i);
     }
     return sim__reply_status(r, !q->operative && busy ? "Scheduled" : "Accepted");
 }
@@ -224,10 +224,10 @@ static enum sim__next csms_unlock(struct sim_charger *ch, json_t *payload,
     const struct ocpp_unit_req *q = &req->unit;
     int t = q->evse_id > 0 ? sim__find_target(ch, q->evse_id, q->connector_id) : -1;
 
-    if (t >= 0 && sim_tx_busy(ch, t) && ch->version->unlock_busy)
+    if (t >= 0 && sim__tx_busy(ch, t) && ch->version->unlock_busy)
         return sim__reply_status(r, ch->version->unlock_busy);
     if (t >= 0)                /* 1.6: unlocking ends the session */
-        sim_tx_end(ch, t, OCPP_CAUSE_UNLOCK);
+        sim__tx_end(ch, t, OCPP_CAUSE_UNLOCK);
     return sim__reply_status(r, t < 0 ? ch->version->unlock_unknown : "Unlocked");
 }
 
@@ -305,18 +305,18 @@ static const struct {
     [OCPP_ACTION_GET_CONFIG] = {NULL, csms_config_get},
     [OCPP_ACTION_SET_CONFIG] = {NULL, csms_config_set},
     [OCPP_ACTION_GET_BASE_REPORT] = {parse_report, csms_base_report},
-    [OCPP_ACTION_SET_CHARGING_PROFILE] = {parse_set_profile, sim_profile_csms_set},
-    [OCPP_ACTION_CLEAR_CHARGING_PROFILE] = {parse_clear_profile, sim_profile_csms_clear},
-    [OCPP_ACTION_GET_COMPOSITE_SCHEDULE] = {parse_composite, sim_profile_csms_composite},
-    [OCPP_ACTION_GET_CHARGING_PROFILES] = {parse_get_profiles, sim_profile_csms_get},
-    [OCPP_ACTION_RESERVE_NOW] = {parse_reserve, sim_reserve_csms_reserve},
-    [OCPP_ACTION_CANCEL_RESERVATION] = {NULL, sim_reserve_csms_cancel},
-    [OCPP_ACTION_SEND_LOCAL_LIST] = {parse_local_list, sim_local_csms_send},
-    [OCPP_ACTION_GET_LOCAL_LIST_VERSION] = {NULL, sim_local_csms_version},
-    [OCPP_ACTION_UPDATE_FIRMWARE] = {parse_firmware, sim_progress_csms_firmware},
-    [OCPP_ACTION_GET_DIAGNOSTICS] = {parse_diagnostics, sim_progress_csms_diagnostics},
-    [OCPP_ACTION_REMOTE_START] = {parse_remote_start, sim_tx_csms_remote_start},
-    [OCPP_ACTION_REMOTE_STOP] = {parse_remote_stop, sim_tx_csms_remote_stop},
+    [OCPP_ACTION_SET_CHARGING_PROFILE] = {parse_set_profile, sim__profile_csms_set},
+    [OCPP_ACTION_CLEAR_CHARGING_PROFILE] = {parse_clear_profile, sim__profile_csms_clear},
+    [OCPP_ACTION_GET_COMPOSITE_SCHEDULE] = {parse_composite, sim__profile_csms_composite},
+    [OCPP_ACTION_GET_CHARGING_PROFILES] = {parse_get_profiles, sim__profile_csms_get},
+    [OCPP_ACTION_RESERVE_NOW] = {parse_reserve, sim__reserve_csms_reserve},
+    [OCPP_ACTION_CANCEL_RESERVATION] = {NULL, sim__reserve_csms_cancel},
+    [OCPP_ACTION_SEND_LOCAL_LIST] = {parse_local_list, sim__local_csms_send},
+    [OCPP_ACTION_GET_LOCAL_LIST_VERSION] = {NULL, sim__local_csms_version},
+    [OCPP_ACTION_UPDATE_FIRMWARE] = {parse_firmware, sim__progress_csms_firmware},
+    [OCPP_ACTION_GET_DIAGNOSTICS] = {parse_diagnostics, sim__progress_csms_diagnostics},
+    [OCPP_ACTION_REMOTE_START] = {parse_remote_start, sim__tx_csms_remote_start},
+    [OCPP_ACTION_REMOTE_STOP] = {parse_remote_stop, sim__tx_csms_remote_stop},
 };
 
 /* Runs the handler of a known action: parse (its CallError), act, reply. The CALLs the

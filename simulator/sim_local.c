@@ -7,7 +7,7 @@
 
 #include "cf_log.h"
 
-enum sim__next sim_local_csms_send(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__local_csms_send(struct sim_charger *ch, json_t *payload,
                                    const union sim__request *req, struct sim__reply *r)
 {
     const struct ocpp_local_list l = req->local;
@@ -36,14 +36,14 @@ enum sim__next sim_local_csms_send(struct sim_charger *ch, json_t *payload,
     return sim__reply_status(r, "Accepted");
 }
 
-enum sim__next sim_local_csms_version(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__local_csms_version(struct sim_charger *ch, json_t *payload,
                                       const union sim__request *req, struct sim__reply *r)
 {
     r->result = ch->version->local_version_answer(ch->local_version);
     return SIM__NEXT_NONE;
 }
 
-int sim_local_status(const struct sim_charger *ch, const char *id_tag)
+int sim__local_status(const struct sim_charger *ch, const char *id_tag)
 {
     const char *st = json_string_value(json_object_get(ch->local_list, id_tag));
     return !st ? -1 : strcmp(st, "Accepted") == 0;

@@ -14,7 +14,7 @@
 
 #define MAX_PROFILES 64
 
-double sim_wall_now(void)
+double sim__wall_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -22,7 +22,7 @@ double sim_wall_now(void)
 }
 
 /* The id profiles use for status target t: 1.6 connectorId, 2.0.1 evseId. */
-int sim_unit_id(const struct sim_charger *ch, int t)
+int sim__unit_id(const struct sim_charger *ch, int t)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim__targets(ch, all);
@@ -43,7 +43,7 @@ static int gather(const struct sim_charger *ch, const struct ocpp_profile **out)
     return n;
 }
 
-double sim_profile_limit_w(const struct sim_charger *ch, int t, const struct sim_tx *tx)
+double sim__profile_limit_w(const struct sim_charger *ch, int t, const struct sim_tx *tx)
 {
     const struct ocpp_profile *ps[MAX_PROFILES];
     int n = gather(ch, ps);
@@ -51,8 +51,8 @@ double sim_profile_limit_w(const struct sim_charger *ch, int t, const struct sim
 
     if (n == 0)
         return -1;
-    return ocpp_composite_w(ps, n, sim_unit_id(ch, t), tx ? tx->id : NULL,
-                            tx ? tx->started_at : 0, sim_wall_now(), &s);
+    return ocpp_composite_w(ps, n, sim__unit_id(ch, t), tx ? tx->id : NULL,
+                            tx ? tx->started_at : 0, sim__wall_now(), &s);
 }
 
 static void drop_where(struct sim_charger *ch, int (*match)(const struct ocpp_profile *p,
@@ -103,10 +103,10 @@ static const char *refusal(struct sim_charger *ch, const struct ocpp_profile *p)
         return "no such connector";
     if (p->purpose == OCPP_PURPOSE_MAX && p->evse_id != 0)
         return "a charge point maximum profile applies to connector 0 only";
-    if (p->purpose == OCPP_PURPOSE_TX && (p->evse_id == 0 || !sim_tx_busy(ch, t)))
+    if (p->purpose == OCPP_PURPOSE_TX && (p->evse_id == 0 || !sim__tx_busy(ch, t)))
         return "a TxProfile needs a session on its connector";
     if (p->purpose == OCPP_PURPOSE_TX && p->tx_id[0] &&
-        strcmp(p->tx_id, sim_tx_id(ch, t)) != 0)
+        strcmp(p->tx_id, sim__tx_id(ch, t)) != 0)
         return "a TxProfile for another transaction";
     if (p->kind == OCPP_KIND_RECURRING && !p->start)
         return "a recurring profile needs startSchedule";
@@ -124,7 +124,7 @@ static const char *refusal(struct sim_charger *ch, const struct ocpp_profile *p)
 }
 
 /* Installs p (copied) unless refused; returns the refusal or NULL. */
-const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p,
+const char *sim__profile_install(struct sim_charger *ch, const struct ocpp_profile *p,
                                 json_t *raw)
 {
     const char *why = refusal(ch, p);
@@ -146,29 +146,29 @@ const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profil
     ch->profiles = sp;
     CF_CLOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
                 p->id, (int)p->purpose, p->stack_level, p->evse_id);
-    sim_tx_limits_changed(ch);
+    sim__tx_limits_changed(ch);
     sim__touch(ch);
     return NULL;
 }
 
-void sim_profile_session_ended(struct sim_charger *ch, int t)
+void sim__profile_session_ended(struct sim_charger *ch, int t)
 {
-    int unit = sim_unit_id(ch, t), removed = 0;
+    int unit = sim__unit_id(ch, t), removed = 0;
     drop_where(ch, tx_profile_of, &unit, &removed);
 }
 
-enum sim__next sim_profile_csms_set(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__profile_csms_set(struct sim_charger *ch, json_t *payload,
                                     const union sim__request *req, struct sim__reply *r)
 {
     const struct ocpp_profile *p = &req->profile;
-    const char *why = sim_profile_install(ch, p, ch->version->set_profile_object(payload));
+    const char *why = sim__profile_install(ch, p, ch->version->set_profile_object(payload));
 
     if (why)
         CF_CLOG_INFO(ch->identity, "SetChargingProfile %d rejected: %s", p->id, why);
     return sim__reply_status(r, why ? "Rejected" : "Accepted");
 }
 
-enum sim__next sim_profile_csms_clear(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__profile_csms_clear(struct sim_charger *ch, json_t *payload,
                                       const union sim__request *req, struct sim__reply *r)
 {
     struct ocpp_profile_filter flt = req->filter;
@@ -176,13 +176,13 @@ enum sim__next sim_profile_csms_clear(struct sim_charger *ch, json_t *payload,
 
     drop_where(ch, matches_filter, &flt, &removed);
     if (removed) {
-        sim_tx_limits_changed(ch);
+        sim__tx_limits_changed(ch);
         sim__touch(ch);
     }
     return sim__reply_status(r, removed ? "Accepted" : "Unknown");
 }
 
-enum sim__next sim_profile_csms_composite(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__profile_csms_composite(struct sim_charger *ch, json_t *payload,
                                           const union sim__request *req,
                                           struct sim__reply *r)
 {
@@ -195,9 +195,9 @@ enum sim__next sim_profile_csms_composite(struct sim_charger *ch, json_t *payloa
     int t = evse > 0 ? sim__find_target(ch, evse, 0) : -1;
     if (evse > 0 && t < 0)
         return sim__reply_status(r, "Rejected");
-    const struct sim_tx *tx = t >= 0 ? sim_tx_of(ch, t) : NULL;
+    const struct sim_tx *tx = t >= 0 ? sim__tx_of(ch, t) : NULL;
     struct ocpp_supply s = supply_of(ch);
-    double now = sim_wall_now();
+    double now = sim__wall_now();
     double max_w = evse > 0 ? ch->max_power_w : ch->max_power_w * ch->connectors;
     int n = ocpp_composite_schedule(ps, gather(ch, ps), evse, tx ? tx->id : NULL,
                                     tx ? tx->started_at : 0, now, duration, amps, max_w, &s,
@@ -209,7 +209,7 @@ enum sim__next sim_profile_csms_composite(struct sim_charger *ch, json_t *payloa
 
 /* GetChargingProfiles (2.0.1): Accepted and one ReportChargingProfiles per EVSE with
  * matching profiles (tbc on all but the last), or NoProfiles. */
-enum sim__next sim_profile_csms_get(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__profile_csms_get(struct sim_charger *ch, json_t *payload,
                                     const union sim__request *req, struct sim__reply *r)
 {
     struct ocpp_profile_filter flt = req->get_profiles.filter;
@@ -243,7 +243,7 @@ enum sim__next sim_profile_csms_get(struct sim_charger *ch, json_t *payload,
     return SIM__NEXT_NONE;
 }
 
-void sim_profile_free(struct sim_charger *ch)
+void sim__profile_free(struct sim_charger *ch)
 {
     while (ch->profiles) {
         struct sim_profile *next = ch->profiles->next;

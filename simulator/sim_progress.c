@@ -69,7 +69,7 @@ static void start(struct sim_charger *ch, enum ocpp_action action, const char *c
     uv_timer_start(&p->timer, step_cb, STEP_MS, STEP_MS);
 }
 
-enum sim__next sim_progress_csms_firmware(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__progress_csms_firmware(struct sim_charger *ch, json_t *payload,
                                           const union sim__request *req,
                                           struct sim__reply *r)
 {
@@ -79,7 +79,7 @@ enum sim__next sim_progress_csms_firmware(struct sim_charger *ch, json_t *payloa
     return SIM__NEXT_NONE;
 }
 
-enum sim__next sim_progress_csms_diagnostics(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__progress_csms_diagnostics(struct sim_charger *ch, json_t *payload,
                                              const union sim__request *req,
                                              struct sim__reply *r)
 {
@@ -91,7 +91,7 @@ enum sim__next sim_progress_csms_diagnostics(struct sim_charger *ch, json_t *pay
     return SIM__NEXT_NONE;
 }
 
-void sim_progress_stop_all(struct sim_charger *ch)
+void sim__progress_stop_all(struct sim_charger *ch)
 {
     for (struct sim_progress *p = ch->progress; p; p = p->next) {
         if (!uv_is_closing((uv_handle_t *)&p->timer)) {

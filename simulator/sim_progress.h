@@ -7,13 +7,13 @@
 #include "sim_station.h"
 
 /* Handlers: UpdateFirmware, GetDiagnostics / GetLog. */
-enum sim__next sim_progress_csms_firmware(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__progress_csms_firmware(struct sim_charger *ch, json_t *payload,
                                           const union sim__request *req,
                                           struct sim__reply *r);
-enum sim__next sim_progress_csms_diagnostics(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__progress_csms_diagnostics(struct sim_charger *ch, json_t *payload,
                                              const union sim__request *req,
                                              struct sim__reply *r);
 /* Stops every progression (their timers close; hooks->handle_closed for each). */
-void sim_progress_stop_all(struct sim_charger *ch);
+void sim__progress_stop_all(struct sim_charger *ch);
 
 #endif

@@ -27,7 +27,7 @@ static void rearm(struct sim_charger *ch)
         uv_timer_stop(&ch->meter->res_timer);
         return;
     }
-    double in = next - sim_wall_now();
+    double in = next - sim__wall_now();
     uv_timer_start(&ch->meter->res_timer, expiry_cb, in > 0 ? (uint64_t)(in * 1000) + 1 : 0, 0);
 }
 
@@ -40,7 +40,7 @@ static void clear(struct sim_charger *ch, int t)
 static void expiry_cb(uv_timer_t *timer)
 {
     struct sim_charger *ch = timer->data;
-    double now = sim_wall_now();
+    double now = sim__wall_now();
 
     for (int t = 0; t < ch->meter->n; t++) {
         struct sim_conn *c = &ch->meter->conn[t];
@@ -51,7 +51,7 @@ static void expiry_cb(uv_timer_t *timer)
         if (ch->version->reservation_expired)
             sim__call(ch, OCPP_ACTION_RESERVATION_STATUS_UPDATE,
                       ch->version->reservation_expired(c->res_id));
-        sim__send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim__tx_status(ch, t));
     }
     rearm(ch);
 }
@@ -70,7 +70,7 @@ static int place(struct sim_charger *ch, int evse_id, const char **status)
             *status = "Rejected";
             return -1;
         }
-        enum ocpp_connector_status st = sim_tx_status(ch, t);
+        enum ocpp_connector_status st = sim__tx_status(ch, t);
         if (st == OCPP_CONN_AVAILABLE)
             return t;
         *status = st == OCPP_CONN_FAULTED       ? "Faulted"
@@ -79,28 +79,28 @@ static int place(struct sim_charger *ch, int evse_id, const char **status)
         return -1;
     }
     for (int t = 0; t < n; t++) {
-        if (all[t].connector_id > 0 && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+        if (all[t].connector_id > 0 && sim__tx_status(ch, t) == OCPP_CONN_AVAILABLE)
             return t;
     }
     *status = "Occupied";
     return -1;
 }
 
-enum sim__next sim_reserve_csms_reserve(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__reserve_csms_reserve(struct sim_charger *ch, json_t *payload,
                                         const union sim__request *req, struct sim__reply *rep)
 {
     const struct ocpp_reserve_req r = req->reserve;
     const char *status;
 
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     for (int t = 0; t < ch->meter->n; t++) {   /* the same id again replaces it */
         if (ch->meter->conn[t].res_active && ch->meter->conn[t].res_id == r.id) {
             clear(ch, t);
-            sim__send_status(ch, t, sim_tx_status(ch, t));
+            sim__send_status(ch, t, sim__tx_status(ch, t));
         }
     }
-    int t = r.expiry <= sim_wall_now() ? (status = "Rejected", -1) : place(ch, r.evse_id, &status);
+    int t = r.expiry <= sim__wall_now() ? (status = "Rejected", -1) : place(ch, r.evse_id, &status);
     sim__reply_status(rep, status);
     if (t < 0)
         return SIM__NEXT_NONE;
@@ -114,7 +114,7 @@ enum sim__next sim_reserve_csms_reserve(struct sim_charger *ch, json_t *payload,
     return SIM__NEXT_NONE;
 }
 
-enum sim__next sim_reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
                                        const union sim__request *req, struct sim__reply *r)
 {
     json_t *id = json_object_get(payload, "reservationId");
@@ -127,7 +127,7 @@ enum sim__next sim_reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
         if (c->res_active && c->res_id == json_integer_value(id)) {
             clear(ch, t);
             sim__reply_status(r, "Accepted");
-            sim__send_status(ch, t, sim_tx_status(ch, t));
+            sim__send_status(ch, t, sim__tx_status(ch, t));
             rearm(ch);
             return SIM__NEXT_NONE;
         }
@@ -135,7 +135,7 @@ enum sim__next sim_reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
     return sim__reply_status(r, "Rejected");
 }
 
-int sim_reservation_use(struct sim_charger *ch, int t, const char *id_tag)
+int sim__reservation_use(struct sim_charger *ch, int t, const char *id_tag)
 {
     struct sim_conn *c = &ch->meter->conn[t];
 

@@ -6,11 +6,11 @@
 #include "sim_station.h"
 
 /* Handlers: ReserveNow, CancelReservation. */
-enum sim__next sim_reserve_csms_reserve(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__reserve_csms_reserve(struct sim_charger *ch, json_t *payload,
                                         const union sim__request *req, struct sim__reply *r);
-enum sim__next sim_reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
                                        const union sim__request *req, struct sim__reply *r);
 /* A session for id_tag starts on t: its reservation is used (returns its id) or -1. */
-int sim_reservation_use(struct sim_charger *ch, int t, const char *id_tag);
+int sim__reservation_use(struct sim_charger *ch, int t, const char *id_tag);
 
 #endif

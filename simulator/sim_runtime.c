@@ -95,7 +95,7 @@ struct lws_vhost *sim__runtime_vhost(struct sim_runtime *rt, const char *ca_file
     memset(&info, 0, sizeof info);
     info.vhost_name = v->name;
     info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = sim_client_protocols;
+    info.protocols = sim__client_protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.client_ssl_ca_filepath = ca_file;
     info.client_ssl_cert_filepath = cert_file;

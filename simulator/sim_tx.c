@@ -41,7 +41,7 @@ static struct sim_conn *conn_of(struct sim_charger *ch, int t)
     return ch->meter && t >= 0 && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
 }
 
-enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
+enum ocpp_connector_status sim__tx_status(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
 
@@ -56,7 +56,7 @@ enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
     return c && c->res_active ? OCPP_CONN_RESERVED : OCPP_CONN_AVAILABLE;
 }
 
-int sim_tx_busy(const struct sim_charger *ch, int t)
+int sim__tx_busy(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
     return c && c->tx;
@@ -108,7 +108,7 @@ static enum ocpp_connector_status power_state(const struct sim_charger *ch, int 
                                              const struct sim_tx *tx, double *power)
 {
     const struct sim_conn *c = &ch->meter->conn[t];
-    double car = c->ev_paused ? 0 : car_power(ch, tx), limit = sim_profile_limit_w(ch, t, tx);
+    double car = c->ev_paused ? 0 : car_power(ch, tx), limit = sim__profile_limit_w(ch, t, tx);
 
     *power = limit >= 0 && limit < car ? limit : car;
     if (car <= 0)
@@ -170,7 +170,7 @@ static void meter_cb(uv_timer_t *timer);
 
 /* (Re)arms the sample timer at MeterValueSampleInterval / TxUpdatedInterval while a
  * session runs; 0 turns periodic samples off. */
-void sim_tx_rearm(struct sim_charger *ch)
+void sim__tx_rearm(struct sim_charger *ch)
 {
     char v[32];
     int running = 0;
@@ -221,7 +221,7 @@ static void meter_cb(uv_timer_t *timer)
     sim__touch(ch);
 }
 
-void sim_tx_limits_changed(struct sim_charger *ch)
+void sim__tx_limits_changed(struct sim_charger *ch)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         if (ch->meter->conn[t].tx && ch->meter->conn[t].status != OCPP_CONN_PREPARING)
@@ -229,18 +229,18 @@ void sim_tx_limits_changed(struct sim_charger *ch)
     }
 }
 
-const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t)
+const struct sim_tx *sim__tx_of(const struct sim_charger *ch, int t)
 {
     return ch->meter && t >= 0 && t < ch->meter->n ? ch->meter->conn[t].tx : NULL;
 }
 
-const char *sim_tx_id(const struct sim_charger *ch, int t)
+const char *sim__tx_id(const struct sim_charger *ch, int t)
 {
-    const struct sim_tx *tx = sim_tx_of(ch, t);
+    const struct sim_tx *tx = sim__tx_of(ch, t);
     return tx ? tx->id : "";
 }
 
-void sim_meter_alloc(struct sim_charger *ch)
+void sim__meter_alloc(struct sim_charger *ch)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim__targets(ch, all);
@@ -261,14 +261,14 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
                      const struct ocpp_profile *profile, json_t *profile_raw)
 {
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
     struct sim_tx *tx = calloc(1, sizeof *tx);
 
     snprintf(tx->id_tag, sizeof tx->id_tag, "%s", id_tag);
     snprintf(tx->id_type, sizeof tx->id_type, "%s", id_type);
     tx->remote_start_id = remote_start_id;
-    tx->started_at = sim_wall_now();
+    tx->started_at = sim__wall_now();
     tx->start_wh = c->energy_wh;
     if (c->auto_duration_ms) {          /* a generated session: it ends by itself */
         tx->auto_stop_ms = uv_now(ch->rt->loop) + c->auto_duration_ms;
@@ -286,14 +286,14 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
         new_tx_id(tx->id, sizeof tx->id);
     c->tx = tx;
     c->since_ms = uv_now(ch->rt->loop);
-    tx->reservation_id = sim_reservation_use(ch, t, id_tag);
+    tx->reservation_id = sim__reservation_use(ch, t, id_tag);
     c->after_session = 0;
     if (!c->plugged)                  /* plugged already: Preparing was said */
         set_status(ch, t, OCPP_CONN_PREPARING);
     if (profile) {
         struct ocpp_profile p = *profile;
         snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
-        const char *why = sim_profile_install(ch, &p, profile_raw);
+        const char *why = sim__profile_install(ch, &p, profile_raw);
         if (why)
             CF_CLOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
     }
@@ -302,8 +302,8 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     set_status(ch, t, c->status);
     CF_CLOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
                 id_tag, c->power_w / 1000);
-    sim_tx_rearm(ch);
-    sim_autogen_rearm(ch);
+    sim__tx_rearm(ch);
+    sim__autogen_rearm(ch);
 }
 
 /* The session of connector t is over: Finishing (1.6), then Available again once the
@@ -315,7 +315,7 @@ static void tx_close(struct sim_charger *ch, int t)
     free(c->tx);
     c->tx = NULL;
     c->power_w = 0;
-    sim_profile_session_ended(ch, t);
+    sim__profile_session_ended(ch, t);
     if (ch->unavailable_pending & (UINT64_C(1) << t)) {
         ch->unavailable_pending &= ~(UINT64_C(1) << t);
         ch->unavailable |= UINT64_C(1) << t;
@@ -323,19 +323,19 @@ static void tx_close(struct sim_charger *ch, int t)
     c->ev_paused = 0;
     if (c->plugged) {               /* the car stays until it is unplugged */
         c->after_session = 1;
-        sim__send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim__tx_status(ch, t));
     } else {
         if (ch->version->reports_finishing)
             sim__send_status(ch, t, OCPP_CONN_FINISHING);
-        sim__send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim__tx_status(ch, t));
     }
-    sim_tx_rearm(ch);
+    sim__tx_rearm(ch);
     ch->hooks->idle(ch);
 }
 
 /* Ends the session of connector t: the last meter reading goes with the stop message;
  * the connector is Finishing, then Available again once the car is unplugged. */
-void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
+void sim__tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
 {
     struct sim_conn *c = conn_of(ch, t);
 
@@ -355,19 +355,19 @@ void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
     tx_close(ch, t);
 }
 
-void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
+void sim__tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++)
-        sim_tx_end(ch, t, cause);
+        sim__tx_end(ch, t, cause);
 }
 
-int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
+int sim__tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim__targets(ch, all);
 
     for (int t = evse_id > 0 ? sim__find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
-        enum ocpp_connector_status st = sim_tx_status(ch, t);
+        enum ocpp_connector_status st = sim__tx_status(ch, t);
         /* 1.6 connector 0 is the charge point itself; a reserved connector takes only
          * its reservation's id */
         if (all[t].connector_id > 0 &&
@@ -388,13 +388,13 @@ static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
 }
 
 /* Sends Authorize for id_tag; the session starts on connector t when the CSMS answers
- * Accepted (sim_tx_answer). A remote start has its remote_start_id (>= 0 in 2.0.1). */
+ * Accepted (tx_answer, through the CALL's callback). A remote start has its remote_start_id (>= 0 in 2.0.1). */
 static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
                                  const char *id_type, int remote, int remote_start_id,
                                  const struct ocpp_profile *profile, json_t *profile_raw)
 {
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
     snprintf(c->auth_tag, sizeof c->auth_tag, "%s", id_tag);
     snprintf(c->auth_type, sizeof c->auth_type, "%s", id_type);
@@ -410,11 +410,11 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
                  0, tx_call_done, ch);
 }
 
-enum sim__next sim_tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
                                         const union sim__request *req, struct sim__reply *rep)
 {
     const struct ocpp_remote_start *r = &req->remote_start;
-    int t = sim_tx_free_target(ch, r->evse_id, r->id_tag);
+    int t = sim__tx_free_target(ch, r->evse_id, r->id_tag);
 
     if (t < 0 || (r->has_profile && r->profile.purpose != OCPP_PURPOSE_TX))
         return sim__reply_status(rep, "Rejected");
@@ -428,9 +428,9 @@ enum sim__next sim_tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
 }
 
 
-int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
+int sim__tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
 {
-    int listed = sim_local_status(ch, id_tag);
+    int listed = sim__local_status(ch, id_tag);
     int online = ch->state == SIM_ACCEPTED;
 
     if ((!online && setting_true(ch, OCPP_CFG_LOCAL_AUTHORIZE_OFFLINE) && listed == 1) ||
@@ -444,13 +444,13 @@ int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const 
     return 0;
 }
 
-enum sim__next sim_tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
+enum sim__next sim__tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
                                        const union sim__request *req, struct sim__reply *r)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         struct sim_tx *tx = ch->meter->conn[t].tx;
         if (tx && tx->id[0] && strcmp(tx->id, req->tx_id) == 0) {
-            sim_tx_end(ch, t, OCPP_CAUSE_REMOTE_STOP);
+            sim__tx_end(ch, t, OCPP_CAUSE_REMOTE_STOP);
             return sim__reply_status(r, "Accepted");
         }
     }
@@ -479,7 +479,7 @@ static void tx_answer(struct sim_charger *ch, enum ocpp_action action, int t, un
     if (action == OCPP_ACTION_AUTHORIZE) {
         if (c->tx || !c->auth_tag[0])
             return;
-        if (a.accepted && sim_tx_free_target(ch, sim_unit_id(ch, t), c->auth_tag) == t)
+        if (a.accepted && sim__tx_free_target(ch, sim__unit_id(ch, t), c->auth_tag) == t)
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
                      c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
                      c->auth_profile, c->auth_profile_raw);
@@ -504,14 +504,14 @@ static void tx_answer(struct sim_charger *ch, enum ocpp_action action, int t, un
         }
         snprintf(c->tx->id, sizeof c->tx->id, "%s", a.tx_id);
         if (c->tx->stop_pending) {
-            sim_tx_end(ch, t, c->tx->stop_cause);
+            sim__tx_end(ch, t, c->tx->stop_cause);
             return;
         }
     }
     if (!a.accepted) {
         CF_CLOG_INFO(ch->identity, "id %s not accepted by the CSMS: stopping the session",
                     c->tx->id_tag);
-        sim_tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
+        sim__tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
     }
 }
 
@@ -524,18 +524,18 @@ static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a)
                   a->outcome == SIM_CALL_RESULT ? a->payload : NULL);
 }
 
-void sim_tx_send_statuses(struct sim_charger *ch, int only)
+void sim__tx_send_statuses(struct sim_charger *ch, int only)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     int n = sim__targets(ch, all);
 
     for (int i = 0; i < n; i++) {
         if (only < 0 || i == only)
-            sim__send_status(ch, i, sim_tx_status(ch, i));
+            sim__send_status(ch, i, sim__tx_status(ch, i));
     }
 }
 
-void sim_tx_free(struct sim_charger *ch)
+void sim__tx_free(struct sim_charger *ch)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         free(ch->meter->conn[t].tx);
@@ -546,7 +546,7 @@ void sim_tx_free(struct sim_charger *ch)
     ch->meter = NULL;
 }
 
-int sim_tx_count(const struct sim_charger *ch, int t)
+int sim__tx_count(const struct sim_charger *ch, int t)
 {
     int n = 0;
     for (int i = 0; ch->meter && i < ch->meter->n; i++)
@@ -556,7 +556,7 @@ int sim_tx_count(const struct sim_charger *ch, int t)
 
 /* TriggerMessage: MeterValues of target t (every connector when t < 0), or a
  * TransactionEvent Updated (triggerReason Trigger) of its sessions. */
-void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
+void sim__tx_triggered(struct sim_charger *ch, int t, int tx_event)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     struct sim_conn idle = {0};
@@ -585,12 +585,12 @@ void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
 
 /* The car side of connector t (REST plug / unplug / ev-suspend / ev-resume). Returns
  * NULL or why not. */
-const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
+const char *sim__tx_cable(struct sim_charger *ch, int t, int plug)
 {
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
-    enum ocpp_connector_status st = sim_tx_status(ch, t);
+    enum ocpp_connector_status st = sim__tx_status(ch, t);
 
     if (plug) {
         if (c->plugged || c->tx)
@@ -599,14 +599,14 @@ const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
             return "the connector is not available";
         c->plugged = 1;
         c->after_session = 0;
-        sim__send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim__tx_status(ch, t));
         return NULL;
     }
     if (!c->plugged && !c->tx)
         return "no cable is plugged in";
     c->plugged = 0;
     if (c->tx && setting_true(ch, OCPP_CFG_STOP_ON_EV_DISCONNECT)) {
-        sim_tx_end(ch, t, OCPP_CAUSE_EV_DISCONNECTED);   /* the session ends with it */
+        sim__tx_end(ch, t, OCPP_CAUSE_EV_DISCONNECTED);   /* the session ends with it */
         return NULL;
     }
     if (c->tx) {          /* StopTransactionOnEVSideDisconnect false: suspended, no car */
@@ -615,11 +615,11 @@ const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
         return NULL;
     }
     c->after_session = 0;
-    sim__send_status(ch, t, sim_tx_status(ch, t));
+    sim__send_status(ch, t, sim__tx_status(ch, t));
     return NULL;
 }
 
-const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause)
+const char *sim__tx_ev_pause(struct sim_charger *ch, int t, int pause)
 {
     struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
 
@@ -630,7 +630,7 @@ const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause)
     return NULL;
 }
 
-double sim_tx_energy_now(const struct sim_charger *ch, int t)
+double sim__tx_energy_now(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = &ch->meter->conn[t];
     return c->energy_wh + c->power_w * (double)(uv_now(ch->rt->loop) - c->since_ms) / 3.6e6;

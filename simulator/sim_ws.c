@@ -284,7 +284,7 @@ static int client_cb(struct lws *wsi, enum lws_callback_reasons reason, void *us
     }
 }
 
-const struct lws_protocols sim_client_protocols[] = {
+const struct lws_protocols sim__client_protocols[] = {
     /* 1 KiB rx chunks (frames are reassembled): halves the memory per connection */
     {"ocpp-client", client_cb, 0, 1024, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},

@@ -54,7 +54,7 @@ struct sim__ws {
 };
 
 /* The client protocol every charger's vhost offers (sim_runtime.c). */
-extern const struct lws_protocols sim_client_protocols[];
+extern const struct lws_protocols sim__client_protocols[];
 
 void sim__ws_init(struct sim__ws *ws, const struct sim__ws_events *ev, void *owner);
 

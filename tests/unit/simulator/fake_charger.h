@@ -60,7 +60,7 @@ static const struct sim__rpc_ops fake_rpc_ops = {fake_can_send, fake_send};
 static void fake_setting_changed(struct sim_charger *ch, enum ocpp_config_id id)
 {
     if (id == OCPP_CFG_METER_SAMPLE_INTERVAL)
-        sim_tx_rearm(ch);
+        sim__tx_rearm(ch);
 }
 
 static void fake_handle_closed(struct sim_charger *ch)
@@ -123,8 +123,8 @@ static int fake_free(struct fake *fk)
         abort();
     sim__rpc_reset(&ch->rpc, 0);
     sim__ws_reset(&ch->ws);
-    sim_tx_free(ch);
-    sim_profile_free(ch);
+    sim__tx_free(ch);
+    sim__profile_free(ch);
     json_decref(ch->local_list);
     sim__settings_free(ch);
     free(ch->identity);

@@ -59,12 +59,12 @@ static void remote_start_16_authorize_first(void **state)
     fake_in(fk, "[2,\"rs\",\"RemoteStartTransaction\",{\"connectorId\":1,\"idTag\":\"TAG1\"}]");
     assert_int_equal(fake_type(fake_out(fk, 0)), 3);          /* the answer first */
     assert_string_equal(answer_status(fk, 0), "Accepted");
-    assert_string_equal(sim_tx_id(&fk->ch, 1), "");           /* no session yet */
+    assert_string_equal(sim__tx_id(&fk->ch, 1), "");           /* no session yet */
     csms_answers_all(fk, seen, sizeof seen);
     assert_string_equal(seen, "Authorize,StatusNotification,StartTransaction,"
                               "StatusNotification");
-    assert_int_equal(sim_tx_count(&fk->ch, -1), 1);
-    assert_string_equal(sim_tx_id(&fk->ch, 1), "42");         /* from StartTransaction.conf */
+    assert_int_equal(sim__tx_count(&fk->ch, -1), 1);
+    assert_string_equal(sim__tx_id(&fk->ch, 1), "42");         /* from StartTransaction.conf */
 
     int before = fake_out_count(fk);
     fake_in(fk, "[2,\"st\",\"RemoteStopTransaction\",{\"transactionId\":42}]");
@@ -72,7 +72,7 @@ static void remote_start_16_authorize_first(void **state)
     seen[0] = '\0';
     csms_answers_all(fk, seen, sizeof seen);
     assert_string_equal(seen, "StopTransaction,StatusNotification,StatusNotification");
-    assert_int_equal(sim_tx_count(&fk->ch, -1), 0);
+    assert_int_equal(sim__tx_count(&fk->ch, -1), 0);
     assert_int_equal(fake_free(fk), 0);
 }
 
@@ -87,7 +87,7 @@ static void authorize_refused_no_session(void **state)
     snprintf(id, sizeof id, "%s", fk->ch.rpc.out_id);
     assert_int_equal(fk->ch.rpc.out->action, OCPP_ACTION_AUTHORIZE);
     fake_in(fk, "[3,\"%s\",{\"idTagInfo\":{\"status\":\"Blocked\"}}]", id);
-    assert_int_equal(sim_tx_count(&fk->ch, -1), 0);
+    assert_int_equal(sim__tx_count(&fk->ch, -1), 0);
     assert_true(sim__rpc_idle(&fk->ch.rpc));
     assert_int_equal(fake_free(fk), 0);
 }
@@ -112,7 +112,7 @@ static void remote_start_201_transaction_events(void **state)
     char tx_id[40];
     snprintf(tx_id, sizeof tx_id, "%s", json_string_value(json_object_get(info,
                                                                           "transactionId")));
-    assert_string_equal(sim_tx_id(&fk->ch, 0), tx_id);      /* the charger names it */
+    assert_string_equal(sim__tx_id(&fk->ch, 0), tx_id);      /* the charger names it */
 
     int before = fake_out_count(fk);
     fake_in(fk, "[2,\"st\",\"RequestStopTransaction\",{\"transactionId\":\"%s\"}]", tx_id);
@@ -124,7 +124,7 @@ static void remote_start_201_transaction_events(void **state)
     assert_non_null(ended);
     assert_string_equal(json_string_value(json_object_get(fake_payload(ended), "eventType")),
                         "Ended");
-    assert_int_equal(sim_tx_count(&fk->ch, -1), 0);
+    assert_int_equal(sim__tx_count(&fk->ch, -1), 0);
     fake_in(fk, "[2,\"s2\",\"RequestStopTransaction\",{\"transactionId\":\"%s\"}]", tx_id);
     assert_string_equal(answer_status(fk, fake_out_count(fk) - 1), "Rejected");
     assert_int_equal(fake_free(fk), 0);
