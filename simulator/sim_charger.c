@@ -1,11 +1,10 @@
 /* One simulated charge point's lifecycle (sim_charger.h): state + embedded timers + one
  * websocket on the loop. The CALL queue (sim_rpc.c), the websocket (sim_ws.c), the
- * station's services (sim_station.c) and the CSMS's calls (sim_dispatch.c) are floors
- * below; this file owns their events. Version differences come only through
- * ch->version (protocol/ocpp_version.h). */
+ * station's services (sim_station.c), the boot (sim_boot.c) and the CSMS's calls
+ * (sim_dispatch.c) are floors below; this file owns their events. Version differences
+ * come only through ch->version (protocol/ocpp_version.h). */
 #include "sim_charger.h"
 
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "cf_log.h"
 #include "sim_autogen.h"
+#include "sim_boot.h"
 #include "sim_dispatch.h"
 #include "sim_profile.h"
 #include "sim_progress.h"
@@ -21,42 +21,6 @@
 static void charger_maybe_free(struct sim_charger *ch);
 static void conn_lost(struct sim_charger *ch, const char *reason);
 static void close_if_drained(struct sim_charger *ch);
-static void heartbeat_cb(uv_timer_t *t);
-
-static uint32_t rand_u32(void)
-{
-    uint32_t v = 0;
-    RAND_bytes((unsigned char *)&v, sizeof v);
-    return v;
-}
-
-/* Exponential backoff with jitter: base * 2^(attempt-1), capped, then a random point in
- * [delay/2, delay] so a CSMS restart does not see every charger at the same instant. */
-static uint64_t backoff_ms(const struct sim_charger *ch)
-{
-    const struct sim_runtime_opts *o = &ch->rt->opts;
-    uint64_t lo = (uint64_t)(ch->backoff_min_ms ? ch->backoff_min_ms : o->backoff_min_ms);
-    uint64_t hi = (uint64_t)(ch->backoff_max_ms ? ch->backoff_max_ms : o->backoff_max_ms);
-    uint64_t d = lo;
-    for (int i = 1; i < ch->attempts && d < hi; i++)
-        d *= 2;
-    if (d > hi)
-        d = hi;
-    return d / 2 + (d / 2 ? rand_u32() % (d / 2 + 1) : 0);
-}
-
-static void set_error(struct sim_charger *ch, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_error(struct sim_charger *ch, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[200];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    free(ch->last_error);
-    ch->last_error = strdup(buf);
-    va_end(ap);
-}
 
 /* The precise reason of a failing connection attempt (NULL fmt: none); kept off the
  * charger's struct until there is one. */
@@ -119,213 +83,6 @@ void sim__charger_call_expired(struct sim_charger *ch)
     close_if_drained(ch);
 }
 
-static void boot_done(struct sim_call *c, const struct sim_call_answer *a);
-
-static void send_boot(struct sim_charger *ch)
-{
-    struct ocpp_station_info info = {
-        .vendor = ch->vendor, .model = ch->model, .serial = ch->serial,
-        .firmware = ch->firmware, .connectors = ch->connectors,
-    };
-    sim__call_cb(ch, OCPP_ACTION_BOOT_NOTIFICATION,
-                 ch->version->boot_request(&info, ch->boot_reason), -1, 0, boot_done, ch);
-}
-
-/* The provision deadline passed: the step FAILED (said once, with the last error). The
- * charger is not stopped: it goes on trying, as a real one does, and is READY if the
- * CSMS accepts it later. */
-static void fail(struct sim_charger *ch)
-{
-    char reason[256];
-    snprintf(reason, sizeof reason, "%s (gave up after %d s)",
-             ch->last_error ? ch->last_error : "no BootNotification accepted",
-             ch->rt->opts.provision_timeout_s);
-    CF_CLOG_WARN(ch->identity, "provisioning failed: %s; still trying", reason);
-    ch->deadline = 0;
-    ch->step_failed = 1;
-    if (ch->rt->ev.failed)
-        ch->rt->ev.failed(ch, reason, ch->rt->ev_arg);
-}
-
-static int past_deadline(const struct sim_charger *ch)
-{
-    return !ch->provisioned && ch->deadline && uv_now(ch->rt->loop) >= ch->deadline;
-}
-
-/* Arms the main timer, clamped to the provision deadline so a charger that keeps
- * failing is declared FAILED on time. */
-static void timer_arm(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb)
-{
-    ch->retry_at = uv_now(ch->rt->loop) + delay_ms;
-    if (!ch->provisioned && ch->deadline) {
-        uint64_t now = uv_now(ch->rt->loop);
-        uint64_t left = ch->deadline > now ? ch->deadline - now : 0;
-        if (delay_ms > left)
-            delay_ms = left;
-    }
-    uv_timer_start(&ch->timer, cb, delay_ms, 0);
-}
-
-/* Tells the owner, while the charger is not accepted, why it waits (wait_what or the
- * last error) and that it tries again in delay_ms. */
-static void say_waiting(struct sim_charger *ch, uint64_t delay_ms)
-{
-    if (ch->provisioned || !ch->rt->ev.waiting)
-        return;
-    char why[300], in[24];
-    if (delay_ms >= 10000 || delay_ms % 1000 == 0)
-        snprintf(in, sizeof in, "%llu s", (unsigned long long)(delay_ms + 500) / 1000);
-    else
-        snprintf(in, sizeof in, "%.1f s", (double)delay_ms / 1000);
-    snprintf(why, sizeof why, "%s (retry in %s)",
-             ch->wait_what ? ch->wait_what : ch->last_error ? ch->last_error : "not accepted",
-             in);
-    ch->rt->ev.waiting(ch, why, ch->rt->ev_arg);
-}
-
-/* A timer armed by timer_arm ended: past the provision deadline the step FAILED, and a
- * wait that was clamped to the deadline goes on for what is left of it (cb again, and
- * the owner hears it again: `failed` said something else). Returns 1 when the charger
- * acts now. */
-static int timer_due(struct sim_charger *ch, uv_timer_cb cb)
-{
-    int failed_now = past_deadline(ch);
-    if (failed_now)
-        fail(ch);
-    uint64_t now = uv_now(ch->rt->loop);
-    if (ch->state == SIM_STOPPING)
-        return 0;
-    if (ch->retry_at > now) {
-        uv_timer_start(&ch->timer, cb, ch->retry_at - now, 0);
-        if (failed_now)
-            say_waiting(ch, ch->retry_at - now);
-        return 0;
-    }
-    ch->retry_at = 0;
-    return 1;
-}
-
-/* Waits delay_ms after `what` (a static string; NULL: the last error), then cb tries
- * again; the owner hears why (say_waiting). */
-static void retry_later(struct sim_charger *ch, uint64_t delay_ms, uv_timer_cb cb,
-                        const char *what)
-{
-    timer_arm(ch, delay_ms, cb);
-    ch->wait_what = what;
-    say_waiting(ch, delay_ms);
-}
-
-static void heartbeat_cb(uv_timer_t *t)
-{
-    struct sim_charger *ch = t->data;
-    if (ch->state != SIM_ACCEPTED)
-        return;
-    sim__call(ch, OCPP_ACTION_HEARTBEAT, ch->version->heartbeat_request());
-    uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
-}
-
-static void reconnect_cb(uv_timer_t *t)
-{
-    struct sim_charger *ch = t->data;
-    if (ch->state != SIM_IDLE || ch->off || !timer_due(ch, reconnect_cb))
-        return;
-    sim__runtime_want_connect(ch->rt, ch);
-}
-
-static void reboot_cb(uv_timer_t *t)
-{
-    struct sim_charger *ch = t->data;
-    if (ch->state != SIM_BOOTING || !timer_due(ch, reboot_cb))
-        return;
-    send_boot(ch);
-}
-
-static void on_boot_result(struct sim_charger *ch, json_t *payload)
-{
-    struct ocpp_boot_result r;
-    char reason[160];
-    if (ch->version->boot_result(payload, &r, reason, sizeof reason) != 0) {
-        ch->rt->m.boots_errors++;
-        set_error(ch, "%s", reason);
-        CF_CLOG_WARN(ch->identity, "%s", reason);
-        retry_later(ch, backoff_ms(ch) + 1000, reboot_cb, NULL);
-        return;
-    }
-    switch (r.status) {
-    case OCPP_BOOT_ACCEPTED: {
-        int first = !ch->provisioned;
-        uint64_t now = uv_now(ch->rt->loop);
-        ch->boot_ms = now > ch->connect_at ? (int)(now - ch->connect_at) : 0;
-        ch->rt->m.boots_accepted++;
-        sim_metrics_boot_latency(&ch->rt->m, (uint64_t)ch->boot_ms);
-        ch->state = SIM_ACCEPTED;
-        ch->provisioned = 1;
-        ch->boot_reason = OCPP_BOOT_POWER_UP;   /* a later reconnect is a power-up */
-        ch->deadline = 0;
-        free(ch->last_error);
-        ch->last_error = NULL;
-        ch->heartbeat_s = r.interval > 0 ? r.interval : ch->rt->opts.default_heartbeat_s;
-        CF_CLOG_DEBUG(ch->identity, "BootNotification accepted, heartbeat every %d s",
-                     ch->heartbeat_s);
-        if (ch->rt->ev.ready)
-            ch->rt->ev.ready(ch, first, ch->rt->ev_arg);
-        if (ch->state != SIM_ACCEPTED)
-            return; /* the owner stopped it */
-        if (ch->security_pending && ch->version->security_event) {
-            char ts[25];
-            cf_now_rfc3339(ts);
-            sim__call(ch, OCPP_ACTION_SECURITY_EVENT,
-                      ch->version->security_event(ch->security_pending, ts));
-        }
-        ch->security_pending = NULL;
-        ch->quiet = !ch->live_said;        /* a plain boot: nothing to say */
-        sim__tx_send_statuses(ch, -1);
-        ch->quiet = 0;
-        if (ch->live_said)
-            sim__touch(ch);
-        uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
-        return;
-    }
-    case OCPP_BOOT_PENDING:
-        ch->rt->m.boots_pending++;
-        set_error(ch, "BootNotification Pending at CSMS (never Accepted)");
-        retry_later(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb,
-                    "BootNotification Pending at CSMS");
-        return;
-    case OCPP_BOOT_REJECTED:
-        ch->rt->m.boots_rejected++;
-        set_error(ch, "BootNotification Rejected by CSMS");
-        retry_later(ch, (uint64_t)(r.interval > 0 ? r.interval : 1) * 1000, reboot_cb, NULL);
-        return;
-    }
-}
-
-/* The BootNotification completed: accepted, to be retried, or (no answer) the
- * connection goes and the charger reconnects and boots again. */
-static void boot_done(struct sim_call *c, const struct sim_call_answer *a)
-{
-    struct sim_charger *ch = c->data;
-
-    switch (a->outcome) {
-    case SIM_CALL_RESULT:
-        on_boot_result(ch, a->payload);
-        return;
-    case SIM_CALL_ERROR:
-        ch->rt->m.boots_errors++;
-        set_error(ch, "BootNotification answered CallError %s: %s", a->error_code,
-                  a->error_description);
-        retry_later(ch, backoff_ms(ch) + 1000, reboot_cb, NULL);
-        return;
-    case SIM_CALL_TIMEOUT:
-        set_error(ch, "BootNotification: no response from CSMS within %llu s",
-                  (unsigned long long)(ch->rpc.timeout_ms / 1000));
-        sim__ws_close(&ch->ws);      /* reconnect and boot again */
-        return;
-    case SIM_CALL_DROPPED:
-        return;
-    }
-}
-
 void sim__power(struct sim_charger *ch, int on)
 {
     if (!on) {
@@ -370,7 +127,7 @@ void sim__reboot(struct sim_charger *ch, enum ocpp_boot_reason why)
 static void setting_changed(struct sim_charger *ch, enum ocpp_config_id id)
 {
     if (id == OCPP_CFG_HEARTBEAT_INTERVAL && ch->state == SIM_ACCEPTED)
-        uv_timer_start(&ch->timer, heartbeat_cb, (uint64_t)ch->heartbeat_s * 1000, 0);
+        sim__boot_heartbeat_restart(ch);
     if (id == OCPP_CFG_METER_SAMPLE_INTERVAL)
         sim__tx_rearm(ch);
 }
@@ -400,7 +157,7 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
             rt->ev.connection(ch, 0, rt->ev_arg);
     }
     if (reason && was != SIM_STOPPING)
-        set_error(ch, "%s", reason);
+        sim__set_error(ch, "%s", reason);
     clear_session(ch, 1);
     ch->ws.want_close = 0;
     ch->ws.open = 0;
@@ -416,13 +173,13 @@ static void conn_lost(struct sim_charger *ch, const char *reason)
         sim__touch(ch);
         return;
     }
-    uint64_t delay = backoff_ms(ch);
+    uint64_t delay = sim__boot_backoff_ms(ch);
     if (ch->live_said)
         sim__touch(ch);            /* else the connected column says it */
     sim__log_event(ch, was == SIM_CONNECTING ? "connect_failed" : "disconnected",
                   "%s; reconnect in %llu ms (attempt %d)", reason ? reason : "closed",
                   (unsigned long long)delay, ch->attempts);
-    retry_later(ch, delay, reconnect_cb, NULL);
+    sim__boot_reconnect_later(ch, delay);
 }
 
 /* ---- the websocket's events ---- */
@@ -475,7 +232,7 @@ static int ws_established(void *owner)
     if (ch->rt->ev.connection)
         ch->rt->ev.connection(ch, 1, ch->rt->ev_arg);
     if (ch->state == SIM_BOOTING)
-        send_boot(ch);
+        sim__boot_send(ch);
     return 0;
 }
 
@@ -493,7 +250,7 @@ static void ws_message(void *owner, const char *buf, size_t len)
         break;
     case SIM__NEXT_BOOT:
         ch->boot_reason = OCPP_BOOT_TRIGGERED;
-        send_boot(ch);
+        sim__boot_send(ch);
         break;
     case SIM__NEXT_DRAINED:
         close_if_drained(ch);
@@ -634,7 +391,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     ch->step_failed = cfg->step_failed;
     sim__ws_init(&ch->ws, &ws_events, ch);
     int call_timeout_s = ch->call_timeout_s ? ch->call_timeout_s : rt->opts.call_timeout_s;
-    sim__rpc_init(&ch->rpc, rt->loop, &rpc_ops, ch, rand_u32(),
+    sim__rpc_init(&ch->rpc, rt->loop, &rpc_ops, ch, sim__rand_u32(),
                   (uint64_t)call_timeout_s * 1000, ch->version->actions, ch->identity);
     uint64_t delay = cfg->start_delay_ms > 0 ? (uint64_t)cfg->start_delay_ms : 0;
     /* the provision timeout runs from its turn to connect */
@@ -659,7 +416,7 @@ struct sim_charger *sim_charger_start(struct sim_runtime *rt, const struct sim_c
     if (json_object_get(cfg->behavior, "sessions"))
         sim__autogen_start(ch, json_object_get(cfg->behavior, "sessions"));
     if (delay)                         /* the job's connect_rate gives it a later turn */
-        timer_arm(ch, delay, reconnect_cb);
+        sim__boot_first_connect_in(ch, delay);
     else
         sim__runtime_want_connect(rt, ch);
     return ch;
@@ -742,26 +499,6 @@ void sim_charger_stop(struct sim_charger *ch)
     }
 }
 
-int sim_charger_boot_ms(const struct sim_charger *ch)
-{
-    return ch->boot_ms;
-}
-
-void *sim_charger_owner(const struct sim_charger *ch)
-{
-    return ch->owner;
-}
-
-const char *sim_charger_identity(const struct sim_charger *ch)
-{
-    return ch->identity;
-}
-
-const char *sim_charger_last_error(const struct sim_charger *ch)
-{
-    return ch->last_error ? ch->last_error : "";
-}
-
 const char *sim_charger_retry(struct sim_charger *ch)
 {
     if (ch->off || ch->state == SIM_STOPPING || ch->state == SIM_ACCEPTED)
@@ -777,7 +514,7 @@ const char *sim_charger_retry(struct sim_charger *ch)
         if (!ch->rpc.out) {           /* waiting to boot again: now */
             uv_timer_stop(&ch->timer);
             ch->retry_at = 0;
-            send_boot(ch);
+            sim__boot_send(ch);
         }
         return "booting";
     }

@@ -1,9 +1,9 @@
-/* Private to simulator/: one charge point's lifecycle (sim_charger.c): connect (paced by
- * the runtime) → BootNotification → Accepted: StatusNotification for every connector,
- * then Heartbeat at the CSMS's interval; Pending / Rejected: boot again after the
- * interval; connection lost: reconnect with exponential backoff and jitter. The top of
- * a charger: it owns the websocket's and the CALL queue's events, passes CSMS calls to
- * the dispatch and does what the handler says should follow. */
+/* Private to simulator/: one charge point's lifecycle (sim_charger.c): start, connect
+ * (paced by the runtime), the websocket's events, boot (sim_boot.c) once it is up,
+ * connection lost: reconnect with exponential backoff and jitter; switched off / on,
+ * reboot, stop, freed late. The top of a charger: it owns the websocket's and the CALL
+ * queue's events, passes the CSMS's frames to the dispatch and does what the handler
+ * says should follow. */
 #ifndef SIM_CHARGER_H
 #define SIM_CHARGER_H
 

@@ -11,20 +11,6 @@
 #include "sim_station.h"
 #include "sim_tx.h"
 
-enum sim__next sim__reply_status(struct sim__reply *r, const char *status)
-{
-    r->result = ocpp_status_payload(status);
-    return SIM__NEXT_NONE;
-}
-
-enum sim__next sim__reply_error(struct sim__reply *r, enum ocpp_error e, const char *reason)
-{
-    r->result = NULL;
-    r->error = e;
-    snprintf(r->reason, sizeof r->reason, "%s", reason);
-    return SIM__NEXT_NONE;
-}
-
 /* ---- the version's parsers, one shape: the request into *q ---- */
 
 typedef enum ocpp_error (*parse_fn)(const struct ocpp_version *v, json_t *p,
@@ -370,7 +356,7 @@ static enum sim__next dispatch_call(struct sim_charger *ch, const struct ocpp_fr
 /* A CALLRESULT / CALLERROR: the outstanding CALL (out) completes (sim_rpc.c routes it
  * to the CALL's callback by message id). */
 static enum sim__next dispatch_answer(struct sim_charger *ch, const struct sim_call *out,
-                                      const struct ocpp_frame *f)
+                                      const struct ocpp_frame *f, uint64_t parsed_ns)
 {
     if (!out) {
         CF_CLOG_WARN(ch->identity, "response to unknown message id %s dropped", f->id);
@@ -382,7 +368,7 @@ static enum sim__next dispatch_answer(struct sim_charger *ch, const struct sim_c
                      ocpp_action_name(ch->version, out->action), f->error_code,
                      f->error_description);
     }
-    sim__rpc_answer(&ch->rpc, f);
+    sim__rpc_answer(&ch->rpc, f, parsed_ns);
     return SIM__NEXT_DRAINED;
 }
 
@@ -394,6 +380,7 @@ enum sim__next sim__dispatch_message(struct sim_charger *ch, const char *buf, si
 
     CF_CLOG_DEBUG(ch->identity, "<- %.*s", (int)len, buf);
     enum ocpp_error e = ocpp_frame_parse(buf, len, &f, reason, sizeof reason);
+    uint64_t parsed_ns = e == OCPP_ERR_NONE && f.type != OCPP_CALL ? uv_hrtime() : 0;
     const struct sim_call *out = e == OCPP_ERR_NONE && f.type != OCPP_CALL
                                      ? sim__rpc_outstanding(&ch->rpc, f.id) : NULL;
     sim__log_frame(ch, "in", e != OCPP_ERR_NONE ? NULL : f.type == OCPP_CALL ? f.action
@@ -411,7 +398,7 @@ enum sim__next sim__dispatch_message(struct sim_charger *ch, const char *buf, si
         break;
     case OCPP_CALLRESULT:
     case OCPP_CALLERROR:
-        next = dispatch_answer(ch, out, &f);
+        next = dispatch_answer(ch, out, &f, parsed_ns);
         break;
     }
     ocpp_frame_clear(&f);

@@ -8,6 +8,7 @@
 #ifndef SIM_DISPATCH_H
 #define SIM_DISPATCH_H
 
+#include <stdio.h>
 #include <jansson.h>
 
 #include "ocpp_frame.h"
@@ -59,8 +60,20 @@ typedef enum sim__next (*sim__handler)(struct sim_charger *ch, json_t *payload,
                                        const union sim__request *req, struct sim__reply *r);
 
 /* A reply of status {"status": s} / a CallError. Return SIM__NEXT_NONE. */
-enum sim__next sim__reply_status(struct sim__reply *r, const char *status);
-enum sim__next sim__reply_error(struct sim__reply *r, enum ocpp_error e, const char *reason);
+static inline enum sim__next sim__reply_status(struct sim__reply *r, const char *status)
+{
+    r->result = ocpp_status_payload(status);
+    return SIM__NEXT_NONE;
+}
+
+static inline enum sim__next sim__reply_error(struct sim__reply *r, enum ocpp_error e,
+                                              const char *reason)
+{
+    r->result = NULL;
+    r->error = e;
+    snprintf(r->reason, sizeof r->reason, "%s", reason);
+    return SIM__NEXT_NONE;
+}
 
 /* One whole text message from the CSMS (buf[len], NUL-terminated): a CALL is answered
  * (NotImplemented when the charge point does not take it, a CallError when the frame

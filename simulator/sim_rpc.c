@@ -120,12 +120,12 @@ struct sim_call *sim__rpc_outstanding(const struct sim__rpc *r, const char *id)
     return r->out && !strcmp(id, r->out_id) ? r->out : NULL;
 }
 
-int sim__rpc_answer(struct sim__rpc *r, const struct ocpp_frame *f)
+int sim__rpc_answer(struct sim__rpc *r, const struct ocpp_frame *f, uint64_t parsed_ns)
 {
     if (!r->out_id[0] || strcmp(f->id, r->out_id) != 0)
         return -1;
     struct sim_call *c = r->out;
-    c->answered_ns = uv_hrtime();
+    c->answered_ns = parsed_ns;
     r->deadline_ms = 0;
     r->out = NULL;
     r->out_id[0] = '\0';

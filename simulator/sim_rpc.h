@@ -56,7 +56,8 @@ struct sim_call {
     uint64_t sent_ns;              /* its frame handed to the transport (last attempt);
                                     * the transport writes it to the socket at once
                                     * when nothing waits before it, else at WRITEABLE */
-    uint64_t answered_ns;          /* its answer frame parsed; 0 without one */
+    uint64_t answered_ns;          /* its answer frame parsed (right after
+                                    * ocpp_frame_parse, before the log); 0 without one */
 };
 
 struct sim__rpc_ops {
@@ -103,9 +104,10 @@ void sim__rpc_pump(struct sim__rpc *r);
 /* The outstanding CALL if id is its message id, else NULL. */
 struct sim_call *sim__rpc_outstanding(const struct sim__rpc *r, const char *id);
 
-/* A CALLRESULT or CALLERROR frame f arrived: its CALL completes (cb), the next one
- * goes. Returns 0, or -1 when f answers no outstanding CALL (nothing changes). */
-int sim__rpc_answer(struct sim__rpc *r, const struct ocpp_frame *f);
+/* A CALLRESULT or CALLERROR frame f arrived, parsed at parsed_ns (uv_hrtime): its CALL
+ * completes (cb, answered_ns = parsed_ns), the next one goes. Returns 0, or -1 when f
+ * answers no outstanding CALL (nothing changes). */
+int sim__rpc_answer(struct sim__rpc *r, const struct ocpp_frame *f, uint64_t parsed_ns);
 
 /* The outstanding CALL's deadline passed: a session message goes again (first) until
  * its attempts are spent, any other completes with SIM_CALL_TIMEOUT; then the next one

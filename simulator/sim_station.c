@@ -1,11 +1,30 @@
 #include "sim_station.h"
 
+#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cf_log.h"
+
+uint32_t sim__rand_u32(void)
+{
+    uint32_t v = 0;
+    RAND_bytes((unsigned char *)&v, sizeof v);
+    return v;
+}
+
+void sim__set_error(struct sim_charger *ch, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[200];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    free(ch->last_error);
+    ch->last_error = strdup(buf);
+    va_end(ap);
+}
 
 void sim__log_event(struct sim_charger *ch, const char *event, const char *fmt, ...)
 {
@@ -80,6 +99,28 @@ void sim__answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e
 void sim_charger_answer(struct sim_charger *ch, const char *id, json_t *payload)
 {
     sim__answer(ch, id, payload);
+}
+
+/* ---- the public accessors (sim_runtime.h) ---- */
+
+int sim_charger_boot_ms(const struct sim_charger *ch)
+{
+    return ch->boot_ms;
+}
+
+void *sim_charger_owner(const struct sim_charger *ch)
+{
+    return ch->owner;
+}
+
+const char *sim_charger_identity(const struct sim_charger *ch)
+{
+    return ch->identity;
+}
+
+const char *sim_charger_last_error(const struct sim_charger *ch)
+{
+    return ch->last_error ? ch->last_error : "";
 }
 
 int sim__targets(const struct sim_charger *ch, struct ocpp_status_target *all)

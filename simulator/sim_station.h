@@ -153,6 +153,12 @@ struct sim_charger {
     int was_connected;                 /* a websocket was up before (reconnects) */
 };
 
+/* 32 random bits (OpenSSL): message id prefixes, backoff jitter. */
+uint32_t sim__rand_u32(void);
+/* The last connection / boot error (printf format): what the owner hears when the
+ * charger waits or fails. */
+void sim__set_error(struct sim_charger *ch, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Logs a connection event (printf format) through the owner's log callback. */
 void sim__log_event(struct sim_charger *ch, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -93,6 +93,33 @@ static void result_for_unknown_id_ignored(void **state)
     assert_int_equal(fake_free(fk), 0);
 }
 
+static uint64_t seen_sent, seen_answered;
+static enum sim_call_outcome seen_outcome;
+
+static void times_cb(struct sim_call *c, const struct sim_call_answer *a)
+{
+    seen_outcome = a->outcome;
+    seen_sent = c->sent_ns;
+    seen_answered = c->answered_ns;
+}
+
+/* The answer frame reaches the CALL's callback with the time it was parsed. */
+static void answer_reaches_callback_with_time(void **state)
+{
+    struct fake *fk = fake_new(&ocpp_v16, 1);
+
+    sim__call_cb(&fk->ch, OCPP_ACTION_HEARTBEAT, ocpp_empty_payload(), -1, 0, times_cb, NULL);
+    char id[OCPP_MSGID_MAX + 1];
+    snprintf(id, sizeof id, "%s", fake_out(fk, 0)->id);
+    uint64_t before = uv_hrtime();
+    fake_in(fk, "[4,\"%s\",\"InternalError\",\"busy\",{}]", id);
+    uint64_t after = uv_hrtime();
+    assert_int_equal(seen_outcome, SIM_CALL_ERROR);
+    assert_true(seen_sent > 0 && seen_sent <= before);
+    assert_true(seen_answered >= before && seen_answered <= after);
+    assert_int_equal(fake_free(fk), 0);
+}
+
 /* TriggerMessage: the answer is written before the Heartbeat it triggers. */
 static void answer_before_its_calls(void **state)
 {
@@ -153,6 +180,7 @@ int main(void)
         cmocka_unit_test(unknown_action_not_implemented),
         cmocka_unit_test(bad_payload_spec_code),
         cmocka_unit_test(result_for_unknown_id_ignored),
+        cmocka_unit_test(answer_reaches_callback_with_time),
         cmocka_unit_test(answer_before_its_calls),
         cmocka_unit_test(handler_returns_next),
         cmocka_unit_test(configuration_rows),

@@ -103,7 +103,7 @@ static int answer(struct sim__rpc *r, const char *fmt, const char *id)
     snprintf(buf, sizeof buf, fmt, id);
     assert_int_equal(ocpp_frame_parse(buf, strlen(buf), &f, reason, sizeof reason),
                      OCPP_ERR_NONE);
-    int rc = sim__rpc_answer(r, &f);
+    int rc = sim__rpc_answer(r, &f, uv_hrtime());
     ocpp_frame_clear(&f);
     return rc;
 }
