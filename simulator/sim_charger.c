@@ -138,7 +138,8 @@ static void handle_closed(struct sim_charger *ch)
     charger_maybe_free(ch);
 }
 
-static const struct sim__hooks charger_hooks = {setting_changed, handle_closed, idle_now};
+static const struct sim__hooks charger_hooks = {setting_changed, handle_closed, idle_now,
+                                                sim__autogen_rearm};
 
 /* A connection attempt or session ended (error, close, or destroy): runs once per
  * attempt, then schedules the reconnect unless the charger is stopping. */

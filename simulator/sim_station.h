@@ -93,6 +93,8 @@ struct sim__hooks {
     void (*handle_closed)(struct sim_charger *ch);
     /* A session ended: what waits for the charger to be idle happens now. */
     void (*idle)(struct sim_charger *ch);
+    /* A session started: the session generator plans its next one. */
+    void (*session_started)(struct sim_charger *ch);
 };
 
 struct sim_charger {

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cf_log.h"
-#include "sim_autogen.h"
 #include "sim_local.h"
 #include "sim_profile.h"
 #include "sim_reserve.h"
@@ -303,7 +302,7 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     CF_CLOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
                 id_tag, c->power_w / 1000);
     sim__tx_rearm(ch);
-    sim__autogen_rearm(ch);
+    ch->hooks->session_started(ch);
 }
 
 /* The session of connector t is over: Finishing (1.6), then Available again once the
