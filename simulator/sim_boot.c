@@ -186,7 +186,7 @@ static void on_boot_result(struct sim_charger *ch, json_t *payload)
         }
         ch->security_pending = NULL;
         ch->quiet = !ch->live_said;        /* a plain boot: nothing to say */
-        sim__tx_send_statuses(ch, -1);
+        sim__send_statuses(ch, -1);
         ch->quiet = 0;
         if (ch->live_said)
             sim__touch(ch);

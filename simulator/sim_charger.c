@@ -139,7 +139,7 @@ static void handle_closed(struct sim_charger *ch)
 }
 
 static const struct sim__hooks charger_hooks = {setting_changed, handle_closed, idle_now,
-                                                sim__autogen_rearm};
+                                                sim__autogen_rearm, sim__tx_limits_changed};
 
 /* A connection attempt or session ended (error, close, or destroy): runs once per
  * attempt, then schedules the reconnect unless the charger is stopping. */

@@ -110,7 +110,7 @@ static int cmd_fault(struct cmd_ctx *c, int on)
         } else {
             c->ch->faulted &= ~(UINT64_C(1) << i);
         }
-        sim__send_status(c->ch, i, sim__tx_status(c->ch, i));
+        sim__send_status(c->ch, i, sim__conn_status(c->ch, i));
         if (was != on && c->ch->version->notify_problem && all[i].evse_id > 0) {
             char ts[25];
             cf_now_rfc3339(ts);

@@ -159,7 +159,7 @@ static enum sim__next csms_trigger(struct sim_charger *ch, json_t *payload,
         if ((q->evse_id != 0 && t < 0) || sessions == 0)   /* no such EVSE, no session */
             return sim__reply_status(r, "Rejected");
         if (q->what == OCPP_TRIGGER_STATUS)
-            sim__tx_send_statuses(ch, t);
+            sim__send_statuses(ch, t);
         else
             sim__tx_triggered(ch, t, q->what == OCPP_TRIGGER_TX_EVENT);
         return sim__reply_status(r, "Accepted");
@@ -187,7 +187,7 @@ static enum sim__next csms_availability(struct sim_charger *ch, json_t *payload,
         return sim__reply_status(r, "Rejected");
     uint64_t bits = t < 0 ? ~UINT64_C(0) : UINT64_C(1) << t, busy = 0;
     for (int i = 0; i < SIM_MAX_TARGETS; i++)
-        busy |= (bits >> i & 1) && sim__tx_busy(ch, i) ? UINT64_C(1) << i : 0;
+        busy |= (bits >> i & 1) && sim__conn_busy(ch, i) ? UINT64_C(1) << i : 0;
     if (q->operative) {
         ch->unavailable &= ~bits;
         ch->unavailable_pending &= ~bits;
@@ -197,7 +197,7 @@ static enum sim__next csms_availability(struct sim_charger *ch, json_t *payload,
     }
     for (int i = 0; i < SIM_MAX_TARGETS; i++) {
         if ((bits >> i & 1) && !(busy >> i & 1))
-            sim__tx_send_statuses(ch, i);
+            sim__send_statuses(ch, i);
     }
     return sim__reply_status(r, !q->operative && busy ? "Scheduled" : "Accepted");
 }
@@ -210,7 +210,7 @@ static enum sim__next csms_unlock(struct sim_charger *ch, json_t *payload,
     const struct ocpp_unit_req *q = &req->unit;
     int t = q->evse_id > 0 ? sim__find_target(ch, q->evse_id, q->connector_id) : -1;
 
-    if (t >= 0 && sim__tx_busy(ch, t) && ch->version->unlock_busy)
+    if (t >= 0 && sim__conn_busy(ch, t) && ch->version->unlock_busy)
         return sim__reply_status(r, ch->version->unlock_busy);
     if (t >= 0)                /* 1.6: unlocking ends the session */
         sim__tx_end(ch, t, OCPP_CAUSE_UNLOCK);

@@ -43,7 +43,7 @@ static json_t *connector(const struct sim_charger *ch, int t)
     const struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
     double energy = c ? sim__tx_energy_now(ch, t) : 0;
     json_t *o = json_pack("{s:i,s:s,s:f}", "connector_id", sim__unit_id(ch, t), "status",
-                          status_name(sim__tx_status(ch, t)), "energy_wh", energy);
+                          status_name(sim__conn_status(ch, t)), "energy_wh", energy);
 
     if (c && c->tx) {
         char at[25];

@@ -10,16 +10,9 @@
 #include <time.h>
 
 #include "cf_log.h"
-#include "sim_tx.h"
 
 #define MAX_PROFILES 64
 
-double sim__wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The id profiles use for status target t: 1.6 connectorId, 2.0.1 evseId. */
 int sim__unit_id(const struct sim_charger *ch, int t)
@@ -103,10 +96,10 @@ static const char *refusal(struct sim_charger *ch, const struct ocpp_profile *p)
         return "no such connector";
     if (p->purpose == OCPP_PURPOSE_MAX && p->evse_id != 0)
         return "a charge point maximum profile applies to connector 0 only";
-    if (p->purpose == OCPP_PURPOSE_TX && (p->evse_id == 0 || !sim__tx_busy(ch, t)))
+    if (p->purpose == OCPP_PURPOSE_TX && (p->evse_id == 0 || !sim__conn_busy(ch, t)))
         return "a TxProfile needs a session on its connector";
     if (p->purpose == OCPP_PURPOSE_TX && p->tx_id[0] &&
-        strcmp(p->tx_id, sim__tx_id(ch, t)) != 0)
+        strcmp(p->tx_id, sim__conn_tx_id(ch, t)) != 0)
         return "a TxProfile for another transaction";
     if (p->kind == OCPP_KIND_RECURRING && !p->start)
         return "a recurring profile needs startSchedule";
@@ -146,7 +139,7 @@ const char *sim__profile_install(struct sim_charger *ch, const struct ocpp_profi
     ch->profiles = sp;
     CF_CLOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
                 p->id, (int)p->purpose, p->stack_level, p->evse_id);
-    sim__tx_limits_changed(ch);
+    ch->hooks->limits_changed(ch);
     sim__touch(ch);
     return NULL;
 }
@@ -176,7 +169,7 @@ enum sim__next sim__profile_csms_clear(struct sim_charger *ch, json_t *payload,
 
     drop_where(ch, matches_filter, &flt, &removed);
     if (removed) {
-        sim__tx_limits_changed(ch);
+        ch->hooks->limits_changed(ch);
         sim__touch(ch);
     }
     return sim__reply_status(r, removed ? "Accepted" : "Unknown");
@@ -195,7 +188,7 @@ enum sim__next sim__profile_csms_composite(struct sim_charger *ch, json_t *paylo
     int t = evse > 0 ? sim__find_target(ch, evse, 0) : -1;
     if (evse > 0 && t < 0)
         return sim__reply_status(r, "Rejected");
-    const struct sim_tx *tx = t >= 0 ? sim__tx_of(ch, t) : NULL;
+    const struct sim_tx *tx = t >= 0 ? sim__conn_tx(ch, t) : NULL;
     struct ocpp_supply s = supply_of(ch);
     double now = sim__wall_now();
     double max_w = evse > 0 ? ch->max_power_w : ch->max_power_w * ch->connectors;

@@ -6,7 +6,6 @@
 #include "sim_dispatch.h"
 #include "sim_station.h"
 
-double sim__wall_now(void);                 /* unix seconds */
 /* The 1.6 connectorId / 2.0.1 evseId of status target t. */
 int sim__unit_id(const struct sim_charger *ch, int t);
 /* The composite limit on connector t's session now, W; -1 when none. */

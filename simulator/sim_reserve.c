@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include "cf_log.h"
-#include "sim_profile.h"
-#include "sim_tx.h"
 
 static void expiry_cb(uv_timer_t *timer);
 
@@ -51,7 +49,7 @@ static void expiry_cb(uv_timer_t *timer)
         if (ch->version->reservation_expired)
             sim__call(ch, OCPP_ACTION_RESERVATION_STATUS_UPDATE,
                       ch->version->reservation_expired(c->res_id));
-        sim__send_status(ch, t, sim__tx_status(ch, t));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
     }
     rearm(ch);
 }
@@ -70,7 +68,7 @@ static int place(struct sim_charger *ch, int evse_id, const char **status)
             *status = "Rejected";
             return -1;
         }
-        enum ocpp_connector_status st = sim__tx_status(ch, t);
+        enum ocpp_connector_status st = sim__conn_status(ch, t);
         if (st == OCPP_CONN_AVAILABLE)
             return t;
         *status = st == OCPP_CONN_FAULTED       ? "Faulted"
@@ -79,7 +77,7 @@ static int place(struct sim_charger *ch, int evse_id, const char **status)
         return -1;
     }
     for (int t = 0; t < n; t++) {
-        if (all[t].connector_id > 0 && sim__tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+        if (all[t].connector_id > 0 && sim__conn_status(ch, t) == OCPP_CONN_AVAILABLE)
             return t;
     }
     *status = "Occupied";
@@ -97,7 +95,7 @@ enum sim__next sim__reserve_csms_reserve(struct sim_charger *ch, json_t *payload
     for (int t = 0; t < ch->meter->n; t++) {   /* the same id again replaces it */
         if (ch->meter->conn[t].res_active && ch->meter->conn[t].res_id == r.id) {
             clear(ch, t);
-            sim__send_status(ch, t, sim__tx_status(ch, t));
+            sim__send_status(ch, t, sim__conn_status(ch, t));
         }
     }
     int t = r.expiry <= sim__wall_now() ? (status = "Rejected", -1) : place(ch, r.evse_id, &status);
@@ -127,7 +125,7 @@ enum sim__next sim__reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
         if (c->res_active && c->res_id == json_integer_value(id)) {
             clear(ch, t);
             sim__reply_status(r, "Accepted");
-            sim__send_status(ch, t, sim__tx_status(ch, t));
+            sim__send_status(ch, t, sim__conn_status(ch, t));
             rearm(ch);
             return SIM__NEXT_NONE;
         }

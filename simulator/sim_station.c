@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cf_log.h"
 
@@ -123,6 +124,67 @@ const char *sim_charger_last_error(const struct sim_charger *ch)
     return ch->last_error ? ch->last_error : "";
 }
 
+/* ---- connectors and their status ---- */
+
+double sim__wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const struct sim_conn *conn_at(const struct sim_charger *ch, int t)
+{
+    return ch->meter && t >= 0 && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
+}
+
+enum ocpp_connector_status sim__conn_status(const struct sim_charger *ch, int t)
+{
+    const struct sim_conn *c = conn_at(ch, t);
+
+    if (ch->faulted & (UINT64_C(1) << t))
+        return OCPP_CONN_FAULTED;
+    if (c && c->tx)
+        return c->status;
+    if (ch->unavailable & (UINT64_C(1) << t))
+        return OCPP_CONN_UNAVAILABLE;
+    if (c && c->plugged)           /* a cable in, no session: before one, or after it */
+        return c->after_session ? OCPP_CONN_FINISHING : OCPP_CONN_PREPARING;
+    return c && c->res_active ? OCPP_CONN_RESERVED : OCPP_CONN_AVAILABLE;
+}
+
+int sim__conn_busy(const struct sim_charger *ch, int t)
+{
+    const struct sim_conn *c = conn_at(ch, t);
+    return c && c->tx;
+}
+
+const struct sim_tx *sim__conn_tx(const struct sim_charger *ch, int t)
+{
+    return ch->meter && t >= 0 && t < ch->meter->n ? ch->meter->conn[t].tx : NULL;
+}
+
+const char *sim__conn_tx_id(const struct sim_charger *ch, int t)
+{
+    const struct sim_tx *tx = sim__conn_tx(ch, t);
+    return tx ? tx->id : "";
+}
+
+/* The connectors' state, with the two timers of sessions and reservations (closed by
+ * sim_charger_stop). */
+void sim__meter_alloc(struct sim_charger *ch)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim__targets(ch, all);
+
+    ch->meter = calloc(1, sizeof *ch->meter + (size_t)n * sizeof(struct sim_conn));
+    ch->meter->n = n;
+    uv_timer_init(ch->rt->loop, &ch->meter->timer);
+    uv_timer_init(ch->rt->loop, &ch->meter->res_timer);
+    ch->meter->timer.data = ch->meter->res_timer.data = ch;
+    ch->handles_open += 2;
+}
+
 int sim__targets(const struct sim_charger *ch, struct ocpp_status_target *all)
 {
     return ch->version->status_targets(ch->connectors, all, SIM_MAX_TARGETS);
@@ -152,6 +214,17 @@ void sim__send_status(struct sim_charger *ch, int t, enum ocpp_connector_status 
     cf_now_rfc3339(ts);
     sim__call(ch, OCPP_ACTION_STATUS_NOTIFICATION, ch->version->status_request(&all[t], st, ts));
     sim__touch(ch);
+}
+
+void sim__send_statuses(struct sim_charger *ch, int only)
+{
+    struct ocpp_status_target all[SIM_MAX_TARGETS];
+    int n = sim__targets(ch, all);
+
+    for (int i = 0; i < n; i++) {
+        if (only < 0 || i == only)
+            sim__send_status(ch, i, sim__conn_status(ch, i));
+    }
 }
 
 /* ---- settings: the charger's values behind the version's GetConfiguration /

@@ -95,6 +95,8 @@ struct sim__hooks {
     void (*idle)(struct sim_charger *ch);
     /* A session started: the session generator plans its next one. */
     void (*session_started)(struct sim_charger *ch);
+    /* The charging profiles changed: every session takes its new power now. */
+    void (*limits_changed)(struct sim_charger *ch);
 };
 
 struct sim_charger {
@@ -186,6 +188,22 @@ static inline void sim__call(struct sim_charger *ch, enum ocpp_action action, js
 void sim__answer(struct sim_charger *ch, const char *id, json_t *payload);
 void sim__answer_error(struct sim_charger *ch, const char *id, enum ocpp_error e,
                        const char *desc);
+
+double sim__wall_now(void);                 /* unix seconds */
+
+/* Allocates ch->meter (the connectors' meters and sessions) on first need. */
+void sim__meter_alloc(struct sim_charger *ch);
+
+/* Connector (status target) t now: its status (Faulted, its session's, Unavailable,
+ * Preparing / Finishing with a cable in, Reserved, Available), whether a session runs
+ * and which (NULL / "" when none). */
+enum ocpp_connector_status sim__conn_status(const struct sim_charger *ch, int t);
+int sim__conn_busy(const struct sim_charger *ch, int t);
+const struct sim_tx *sim__conn_tx(const struct sim_charger *ch, int t);
+const char *sim__conn_tx_id(const struct sim_charger *ch, int t);
+/* StatusNotification for target `only`, or every target when only < 0, with the status
+ * sim__conn_status gives. */
+void sim__send_statuses(struct sim_charger *ch, int only);
 
 /* The charger's status targets into all[SIM_MAX_TARGETS]; returns the count. */
 int sim__targets(const struct sim_charger *ch, struct ocpp_status_target *all);

@@ -40,26 +40,7 @@ static struct sim_conn *conn_of(struct sim_charger *ch, int t)
     return ch->meter && t >= 0 && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
 }
 
-enum ocpp_connector_status sim__tx_status(const struct sim_charger *ch, int t)
-{
-    const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
 
-    if (ch->faulted & (UINT64_C(1) << t))
-        return OCPP_CONN_FAULTED;
-    if (c && c->tx)
-        return c->status;
-    if (ch->unavailable & (UINT64_C(1) << t))
-        return OCPP_CONN_UNAVAILABLE;
-    if (c && c->plugged)           /* a cable in, no session: before one, or after it */
-        return c->after_session ? OCPP_CONN_FINISHING : OCPP_CONN_PREPARING;
-    return c && c->res_active ? OCPP_CONN_RESERVED : OCPP_CONN_AVAILABLE;
-}
-
-int sim__tx_busy(const struct sim_charger *ch, int t)
-{
-    const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
-    return c && c->tx;
-}
 
 static void set_status(struct sim_charger *ch, int t, enum ocpp_connector_status st)
 {
@@ -228,29 +209,7 @@ void sim__tx_limits_changed(struct sim_charger *ch)
     }
 }
 
-const struct sim_tx *sim__tx_of(const struct sim_charger *ch, int t)
-{
-    return ch->meter && t >= 0 && t < ch->meter->n ? ch->meter->conn[t].tx : NULL;
-}
 
-const char *sim__tx_id(const struct sim_charger *ch, int t)
-{
-    const struct sim_tx *tx = sim__tx_of(ch, t);
-    return tx ? tx->id : "";
-}
-
-void sim__meter_alloc(struct sim_charger *ch)
-{
-    struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim__targets(ch, all);
-
-    ch->meter = calloc(1, sizeof *ch->meter + (size_t)n * sizeof(struct sim_conn));
-    ch->meter->n = n;
-    uv_timer_init(ch->rt->loop, &ch->meter->timer);
-    uv_timer_init(ch->rt->loop, &ch->meter->res_timer);
-    ch->meter->timer.data = ch->meter->res_timer.data = ch;
-    ch->handles_open += 2;
-}
 
 /* Starts a session on connector t: the cable is plugged (Preparing), the transaction
  * starts (with its TxProfile, when the remote start brought one), energy flows
@@ -322,11 +281,11 @@ static void tx_close(struct sim_charger *ch, int t)
     c->ev_paused = 0;
     if (c->plugged) {               /* the car stays until it is unplugged */
         c->after_session = 1;
-        sim__send_status(ch, t, sim__tx_status(ch, t));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
     } else {
         if (ch->version->reports_finishing)
             sim__send_status(ch, t, OCPP_CONN_FINISHING);
-        sim__send_status(ch, t, sim__tx_status(ch, t));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
     }
     sim__tx_rearm(ch);
     ch->hooks->idle(ch);
@@ -366,7 +325,7 @@ int sim__tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
     int n = sim__targets(ch, all);
 
     for (int t = evse_id > 0 ? sim__find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
-        enum ocpp_connector_status st = sim__tx_status(ch, t);
+        enum ocpp_connector_status st = sim__conn_status(ch, t);
         /* 1.6 connector 0 is the charge point itself; a reserved connector takes only
          * its reservation's id */
         if (all[t].connector_id > 0 &&
@@ -523,16 +482,6 @@ static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a)
                   a->outcome == SIM_CALL_RESULT ? a->payload : NULL);
 }
 
-void sim__tx_send_statuses(struct sim_charger *ch, int only)
-{
-    struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim__targets(ch, all);
-
-    for (int i = 0; i < n; i++) {
-        if (only < 0 || i == only)
-            sim__send_status(ch, i, sim__tx_status(ch, i));
-    }
-}
 
 void sim__tx_free(struct sim_charger *ch)
 {
@@ -589,7 +538,7 @@ const char *sim__tx_cable(struct sim_charger *ch, int t, int plug)
     if (!ch->meter)
         sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
-    enum ocpp_connector_status st = sim__tx_status(ch, t);
+    enum ocpp_connector_status st = sim__conn_status(ch, t);
 
     if (plug) {
         if (c->plugged || c->tx)
@@ -598,7 +547,7 @@ const char *sim__tx_cable(struct sim_charger *ch, int t, int plug)
             return "the connector is not available";
         c->plugged = 1;
         c->after_session = 0;
-        sim__send_status(ch, t, sim__tx_status(ch, t));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
         return NULL;
     }
     if (!c->plugged && !c->tx)
@@ -614,7 +563,7 @@ const char *sim__tx_cable(struct sim_charger *ch, int t, int plug)
         return NULL;
     }
     c->after_session = 0;
-    sim__send_status(ch, t, sim__tx_status(ch, t));
+    sim__send_status(ch, t, sim__conn_status(ch, t));
     return NULL;
 }
 

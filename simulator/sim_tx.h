@@ -5,16 +5,10 @@
 #include "sim_dispatch.h"
 #include "sim_station.h"
 
-enum ocpp_connector_status sim__tx_status(const struct sim_charger *ch, int t);
-int sim__tx_busy(const struct sim_charger *ch, int t);
-/* StatusNotification for target `only`, or every target when only < 0: what its session
- * makes it, else Available, or Unavailable when the CSMS made it Inoperative. */
-void sim__tx_send_statuses(struct sim_charger *ch, int only);
 /* The connector (1.6 connectorId / 2.0.1 evseId; 0 = the first free) that can start a
  * session for id_tag now (available, or reserved for id_tag), as a status target index,
  * or -1. */
 int sim__tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag);
-void sim__meter_alloc(struct sim_charger *ch);
 /* A session started at the charger (REST): Authorize, then the session on Accepted;
  * or at once from the local list (offline with LocalAuthorizeOffline, or with
  * LocalPreAuthorize). Returns 0 authorizing, 1 started, -1 refused (offline and the
@@ -41,10 +35,8 @@ void sim__tx_triggered(struct sim_charger *ch, int t, int tx_event);
 void sim__tx_rearm(struct sim_charger *ch);
 /* The charging profiles changed: every session takes its new power now. */
 void sim__tx_limits_changed(struct sim_charger *ch);
-const struct sim_tx *sim__tx_of(const struct sim_charger *ch, int t);
 /* Connector t's register now (the energy since the last sample included). */
 double sim__tx_energy_now(const struct sim_charger *ch, int t);
-const char *sim__tx_id(const struct sim_charger *ch, int t);   /* "" when none */
 /* Frees the sessions and the meter (its timers are closed). */
 void sim__tx_free(struct sim_charger *ch);
 

@@ -73,7 +73,7 @@ static void fake_idle(struct sim_charger *ch)
 }
 
 static const struct sim__hooks fake_hooks = {fake_setting_changed, fake_handle_closed,
-                                             fake_idle, fake_idle};
+                                             fake_idle, fake_idle, sim__tx_limits_changed};
 
 /* An accepted charger of version v with `connectors` connectors. */
 static struct fake *fake_new(const struct ocpp_version *v, int connectors)

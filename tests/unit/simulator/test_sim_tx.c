@@ -59,12 +59,12 @@ static void remote_start_16_authorize_first(void **state)
     fake_in(fk, "[2,\"rs\",\"RemoteStartTransaction\",{\"connectorId\":1,\"idTag\":\"TAG1\"}]");
     assert_int_equal(fake_type(fake_out(fk, 0)), 3);          /* the answer first */
     assert_string_equal(answer_status(fk, 0), "Accepted");
-    assert_string_equal(sim__tx_id(&fk->ch, 1), "");           /* no session yet */
+    assert_string_equal(sim__conn_tx_id(&fk->ch, 1), "");           /* no session yet */
     csms_answers_all(fk, seen, sizeof seen);
     assert_string_equal(seen, "Authorize,StatusNotification,StartTransaction,"
                               "StatusNotification");
     assert_int_equal(sim__tx_count(&fk->ch, -1), 1);
-    assert_string_equal(sim__tx_id(&fk->ch, 1), "42");         /* from StartTransaction.conf */
+    assert_string_equal(sim__conn_tx_id(&fk->ch, 1), "42");         /* from StartTransaction.conf */
 
     int before = fake_out_count(fk);
     fake_in(fk, "[2,\"st\",\"RemoteStopTransaction\",{\"transactionId\":42}]");
@@ -112,7 +112,7 @@ static void remote_start_201_transaction_events(void **state)
     char tx_id[40];
     snprintf(tx_id, sizeof tx_id, "%s", json_string_value(json_object_get(info,
                                                                           "transactionId")));
-    assert_string_equal(sim__tx_id(&fk->ch, 0), tx_id);      /* the charger names it */
+    assert_string_equal(sim__conn_tx_id(&fk->ch, 0), tx_id);      /* the charger names it */
 
     int before = fake_out_count(fk);
     fake_in(fk, "[2,\"st\",\"RequestStopTransaction\",{\"transactionId\":\"%s\"}]", tx_id);
