@@ -127,7 +127,7 @@ static void check_proxy(json_t *args, json_t *versions, json_t *errors)
     for (size_t i = 0; i < json_array_size(versions); i++) {
         const char *name = json_string_value(json_array_get(versions, i));
         const struct ocpp_version *v = ocpp_version_by_name(name);
-        const struct ocpp_action *a = v ? ocpp_version_action(v, action) : NULL;
+        const struct ocpp_action_def *a = v ? ocpp_version_action(v, action) : NULL;
         char why[256];
         if (!v)
             continue;

@@ -76,7 +76,7 @@ struct session {
 static struct csms *g_csms;   /* the lws protocol callbacks reach it through the vhost */
 
 /* Sends an answer (text is taken), at once when nothing waits before it, as a charger
- * does (sim_charger.c tx_push says why); otherwise it waits for WRITEABLE. -1: the
+ * does (sim_ws.h sim__ws_send says why); otherwise it waits for WRITEABLE. -1: the
  * connection is to be closed. */
 static int send_text(struct lws *wsi, struct session *s, char *text)
 {

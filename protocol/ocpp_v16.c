@@ -6,40 +6,6 @@
 
 #include "ocpp_version.h"
 
-#define V16_ACTIONS(X)                                  \
-    X(Authorize, OCPP_CP_TO_CSMS)                       \
-    X(BootNotification, OCPP_CP_TO_CSMS)                \
-    X(DataTransfer, OCPP_BOTH)                          \
-    X(DiagnosticsStatusNotification, OCPP_CP_TO_CSMS)   \
-    X(FirmwareStatusNotification, OCPP_CP_TO_CSMS)      \
-    X(Heartbeat, OCPP_CP_TO_CSMS)                       \
-    X(MeterValues, OCPP_CP_TO_CSMS)                     \
-    X(StartTransaction, OCPP_CP_TO_CSMS)                \
-    X(StatusNotification, OCPP_CP_TO_CSMS)              \
-    X(StopTransaction, OCPP_CP_TO_CSMS)                 \
-    X(CancelReservation, OCPP_CSMS_TO_CP)               \
-    X(ChangeAvailability, OCPP_CSMS_TO_CP)              \
-    X(ChangeConfiguration, OCPP_CSMS_TO_CP)             \
-    X(ClearCache, OCPP_CSMS_TO_CP)                      \
-    X(ClearChargingProfile, OCPP_CSMS_TO_CP)            \
-    X(GetCompositeSchedule, OCPP_CSMS_TO_CP)            \
-    X(GetConfiguration, OCPP_CSMS_TO_CP)                \
-    X(GetDiagnostics, OCPP_CSMS_TO_CP)                  \
-    X(GetLocalListVersion, OCPP_CSMS_TO_CP)             \
-    X(RemoteStartTransaction, OCPP_CSMS_TO_CP)          \
-    X(RemoteStopTransaction, OCPP_CSMS_TO_CP)           \
-    X(ReserveNow, OCPP_CSMS_TO_CP)                      \
-    X(Reset, OCPP_CSMS_TO_CP)                           \
-    X(SendLocalList, OCPP_CSMS_TO_CP)                   \
-    X(SetChargingProfile, OCPP_CSMS_TO_CP)              \
-    X(TriggerMessage, OCPP_CSMS_TO_CP)                  \
-    X(UnlockConnector, OCPP_CSMS_TO_CP)                 \
-    X(UpdateFirmware, OCPP_CSMS_TO_CP)
-
-#define X(name, dir) {#name, dir},
-static const struct ocpp_action actions[] = {V16_ACTIONS(X)};
-#undef X
-
 /* 1.6 has neither RpcFrameworkError nor MessageTypeNotSupported: the nearest codes. */
 static const char *const error_names[OCPP_ERR__COUNT] = {
     [OCPP_ERR_NONE] = "",
@@ -281,7 +247,7 @@ static const char *stop_reason(enum ocpp_tx_cause c)
     return "Other";
 }
 
-static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
+static enum ocpp_action tx_request(const struct ocpp_tx *t, json_t **payload)
 {
     json_int_t wh = t->meter ? (json_int_t)floor(t->meter->energy_wh) : 0;
     json_int_t id = t->tx_id ? strtoll(t->tx_id, NULL, 10) : 0;
@@ -293,13 +259,13 @@ static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
                              t->timestamp);
         if (t->reservation_id >= 0)
             json_object_set_new(*payload, "reservationId", json_integer(t->reservation_id));
-        return "StartTransaction";
+        return OCPP_ACTION_START_TRANSACTION;
     case OCPP_TX_UPDATED:
         *payload = json_pack("{s:i,s:I,s:o}", "connectorId", t->where.connector_id,
                              "transactionId", id, "meterValue",
                              ocpp_meter_values(t->meter, ocpp_meter_context(t->event),
                                                t->timestamp, 0));
-        return "MeterValues";
+        return OCPP_ACTION_METER_VALUES;
     case OCPP_TX_ENDED:
         *payload = json_pack("{s:I,s:I,s:s,s:s}", "transactionId", id, "meterStop", wh,
                              "timestamp", t->timestamp, "reason", stop_reason(t->cause));
@@ -309,24 +275,25 @@ static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
             json_object_set_new(*payload, "transactionData",
                                 ocpp_meter_values(t->meter, ocpp_meter_context(t->event),
                                                   t->timestamp, 0));
-        return "StopTransaction";
+        return OCPP_ACTION_STOP_TRANSACTION;
     }
-    return NULL;
+    return OCPP_ACTION_METER_VALUES;
 }
 
 /* Authorize.conf / StartTransaction.conf {idTagInfo, transactionId} /
  * StopTransaction.conf {idTagInfo?} / MeterValues.conf {} */
-static int tx_answer(const char *action, json_t *payload, struct ocpp_tx_answer *out,
+static int tx_answer(enum ocpp_action action, json_t *payload, struct ocpp_tx_answer *out,
                      char *reason, size_t len)
 {
     memset(out, 0, sizeof *out);
     out->accepted = 1;
-    if (strcmp(action, "MeterValues") == 0)
+    if (action == OCPP_ACTION_METER_VALUES)
         return 0;
     if (ocpp_id_info_read(json_object_get(payload, "idTagInfo"),
-                          strcmp(action, "StopTransaction") != 0, &out->accepted) != 0)
-        return snprintf(reason, len, "%s response: idTagInfo.status missing", action), -1;
-    if (strcmp(action, "StartTransaction") == 0) {
+                          action != OCPP_ACTION_STOP_TRANSACTION, &out->accepted) != 0)
+        return snprintf(reason, len, "%s response: idTagInfo.status missing",
+                        ocpp_actions_v16[action].name), -1;
+    if (action == OCPP_ACTION_START_TRANSACTION) {
         json_t *id = json_object_get(payload, "transactionId");
         if (!json_is_integer(id))
             return snprintf(reason, len, "StartTransaction response: transactionId missing or "
@@ -505,8 +472,7 @@ const struct ocpp_version ocpp_v16 = {
     .schemas = ocpp_schema_ocpp1_6,
     .subprotocol = OCPP_SUBPROTOCOL_16,
     .error_names = error_names,
-    .actions = actions,
-    .n_actions = (int)(sizeof(actions) / sizeof(actions[0])),
+    .actions = ocpp_actions_v16,
     .boot_request = boot_request,
     .boot_result = ocpp_boot_result_parse,
     .heartbeat_request = ocpp_empty_payload,
@@ -517,8 +483,6 @@ const struct ocpp_version ocpp_v16 = {
     .availability_parse = availability_parse,
     .unlock_parse = unlock_parse,
     .unlock_unknown = "NotSupported",
-    .config_get_action = "GetConfiguration",
-    .config_set_action = "ChangeConfiguration",
     .config_get = config_get,
     .config_set = config_set,
     .tx_request = tx_request,
@@ -527,12 +491,8 @@ const struct ocpp_version ocpp_v16 = {
     .tx_answer = tx_answer,
     .authorize_request = authorize_request,
     .meter_request = meter_request,
-    .remote_start_action = "RemoteStartTransaction",
-    .remote_stop_action = "RemoteStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
-    .diagnostics_action = "GetDiagnostics",
-    .diagnostics_status_action = "DiagnosticsStatusNotification",
     .firmware_parse = firmware_parse,
     .firmware_answer = ocpp_empty_payload,
     .diagnostics_parse = diagnostics_parse,

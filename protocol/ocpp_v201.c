@@ -4,76 +4,6 @@
 
 #include "ocpp_version.h"
 
-#define V201_ACTIONS(X)                                 \
-    X(Authorize, OCPP_CP_TO_CSMS)                       \
-    X(BootNotification, OCPP_CP_TO_CSMS)                \
-    X(ClearedChargingLimit, OCPP_CP_TO_CSMS)            \
-    X(DataTransfer, OCPP_BOTH)                          \
-    X(FirmwareStatusNotification, OCPP_CP_TO_CSMS)      \
-    X(Get15118EVCertificate, OCPP_CP_TO_CSMS)           \
-    X(GetCertificateStatus, OCPP_CP_TO_CSMS)            \
-    X(Heartbeat, OCPP_CP_TO_CSMS)                       \
-    X(LogStatusNotification, OCPP_CP_TO_CSMS)           \
-    X(MeterValues, OCPP_CP_TO_CSMS)                     \
-    X(NotifyChargingLimit, OCPP_CP_TO_CSMS)             \
-    X(NotifyCustomerInformation, OCPP_CP_TO_CSMS)       \
-    X(NotifyDisplayMessages, OCPP_CP_TO_CSMS)           \
-    X(NotifyEVChargingNeeds, OCPP_CP_TO_CSMS)           \
-    X(NotifyEVChargingSchedule, OCPP_CP_TO_CSMS)        \
-    X(NotifyEvent, OCPP_CP_TO_CSMS)                     \
-    X(NotifyMonitoringReport, OCPP_CP_TO_CSMS)          \
-    X(NotifyReport, OCPP_CP_TO_CSMS)                    \
-    X(PublishFirmwareStatusNotification, OCPP_CP_TO_CSMS) \
-    X(ReportChargingProfiles, OCPP_CP_TO_CSMS)          \
-    X(ReservationStatusUpdate, OCPP_CP_TO_CSMS)         \
-    X(SecurityEventNotification, OCPP_CP_TO_CSMS)       \
-    X(SignCertificate, OCPP_CP_TO_CSMS)                 \
-    X(StatusNotification, OCPP_CP_TO_CSMS)              \
-    X(TransactionEvent, OCPP_CP_TO_CSMS)                \
-    X(CancelReservation, OCPP_CSMS_TO_CP)               \
-    X(CertificateSigned, OCPP_CSMS_TO_CP)               \
-    X(ChangeAvailability, OCPP_CSMS_TO_CP)              \
-    X(ClearCache, OCPP_CSMS_TO_CP)                      \
-    X(ClearChargingProfile, OCPP_CSMS_TO_CP)            \
-    X(ClearDisplayMessage, OCPP_CSMS_TO_CP)             \
-    X(ClearVariableMonitoring, OCPP_CSMS_TO_CP)         \
-    X(CostUpdated, OCPP_CSMS_TO_CP)                     \
-    X(CustomerInformation, OCPP_CSMS_TO_CP)             \
-    X(DeleteCertificate, OCPP_CSMS_TO_CP)               \
-    X(GetBaseReport, OCPP_CSMS_TO_CP)                   \
-    X(GetChargingProfiles, OCPP_CSMS_TO_CP)             \
-    X(GetCompositeSchedule, OCPP_CSMS_TO_CP)            \
-    X(GetDisplayMessages, OCPP_CSMS_TO_CP)              \
-    X(GetInstalledCertificateIds, OCPP_CSMS_TO_CP)      \
-    X(GetLocalListVersion, OCPP_CSMS_TO_CP)             \
-    X(GetLog, OCPP_CSMS_TO_CP)                          \
-    X(GetMonitoringReport, OCPP_CSMS_TO_CP)             \
-    X(GetReport, OCPP_CSMS_TO_CP)                       \
-    X(GetTransactionStatus, OCPP_CSMS_TO_CP)            \
-    X(GetVariables, OCPP_CSMS_TO_CP)                    \
-    X(InstallCertificate, OCPP_CSMS_TO_CP)              \
-    X(PublishFirmware, OCPP_CSMS_TO_CP)                 \
-    X(RequestStartTransaction, OCPP_CSMS_TO_CP)         \
-    X(RequestStopTransaction, OCPP_CSMS_TO_CP)          \
-    X(ReserveNow, OCPP_CSMS_TO_CP)                      \
-    X(Reset, OCPP_CSMS_TO_CP)                           \
-    X(SendLocalList, OCPP_CSMS_TO_CP)                   \
-    X(SetChargingProfile, OCPP_CSMS_TO_CP)              \
-    X(SetDisplayMessage, OCPP_CSMS_TO_CP)               \
-    X(SetMonitoringBase, OCPP_CSMS_TO_CP)               \
-    X(SetMonitoringLevel, OCPP_CSMS_TO_CP)              \
-    X(SetNetworkProfile, OCPP_CSMS_TO_CP)               \
-    X(SetVariableMonitoring, OCPP_CSMS_TO_CP)           \
-    X(SetVariables, OCPP_CSMS_TO_CP)                    \
-    X(TriggerMessage, OCPP_CSMS_TO_CP)                  \
-    X(UnlockConnector, OCPP_CSMS_TO_CP)                 \
-    X(UnpublishFirmware, OCPP_CSMS_TO_CP)               \
-    X(UpdateFirmware, OCPP_CSMS_TO_CP)
-
-#define X(name, dir) {#name, dir},
-static const struct ocpp_action actions[] = {V201_ACTIONS(X)};
-#undef X
-
 static const char *const error_names[OCPP_ERR__COUNT] = {
     [OCPP_ERR_NONE] = "",
     [OCPP_ERR_NOT_IMPLEMENTED] = "NotImplemented",
@@ -417,7 +347,7 @@ static json_t *id_token(const char *id_tag, const char *id_type)
                      id_type && *id_type ? id_type : "ISO14443");
 }
 
-static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
+static enum ocpp_action tx_request(const struct ocpp_tx *t, json_t **payload)
 {
     static const char *const types[] = {"Started", "Updated", "Ended"};
     json_t *info = json_pack("{s:o,s:s}", "transactionId", ocpp_str_max(t->tx_id, 36),
@@ -445,17 +375,18 @@ static const char *tx_request(const struct ocpp_tx *t, json_t **payload)
                             ocpp_meter_values(t->meter, ocpp_meter_context(t->event),
                                               t->timestamp, 1));
     *payload = p;
-    return "TransactionEvent";
+    return OCPP_ACTION_TRANSACTION_EVENT;
 }
 
 /* Authorize response {idTokenInfo}; TransactionEvent response {idTokenInfo?} */
-static int tx_answer(const char *action, json_t *payload, struct ocpp_tx_answer *out,
+static int tx_answer(enum ocpp_action action, json_t *payload, struct ocpp_tx_answer *out,
                      char *reason, size_t len)
 {
     memset(out, 0, sizeof *out);
     if (ocpp_id_info_read(json_object_get(payload, "idTokenInfo"),
-                          strcmp(action, "Authorize") == 0, &out->accepted) != 0)
-        return snprintf(reason, len, "%s response: idTokenInfo.status missing", action), -1;
+                          action == OCPP_ACTION_AUTHORIZE, &out->accepted) != 0)
+        return snprintf(reason, len, "%s response: idTokenInfo.status missing",
+                        ocpp_actions_v201[action].name), -1;
     return 0;
 }
 
@@ -773,8 +704,7 @@ const struct ocpp_version ocpp_v201 = {
     .schemas = ocpp_schema_ocpp2_0_1,
     .subprotocol = OCPP_SUBPROTOCOL_201,
     .error_names = error_names,
-    .actions = actions,
-    .n_actions = (int)(sizeof(actions) / sizeof(actions[0])),
+    .actions = ocpp_actions_v201,
     .boot_request = boot_request,
     .boot_result = ocpp_boot_result_parse,
     .heartbeat_request = ocpp_empty_payload,
@@ -787,8 +717,6 @@ const struct ocpp_version ocpp_v201 = {
     .unlock_unknown = "UnknownConnector",
     .unlock_busy = "OngoingAuthorizedTransaction",
     .soft_reset_waits = 1,
-    .config_get_action = "GetVariables",
-    .config_set_action = "SetVariables",
     .config_get = config_get,
     .config_set = config_set,
     .tx_request = tx_request,
@@ -797,12 +725,8 @@ const struct ocpp_version ocpp_v201 = {
     .tx_answer = tx_answer,
     .authorize_request = authorize_request,
     .meter_request = meter_request,
-    .remote_start_action = "RequestStartTransaction",
-    .remote_stop_action = "RequestStopTransaction",
     .remote_start_parse = remote_start_parse,
     .remote_stop_parse = remote_stop_parse,
-    .diagnostics_action = "GetLog",
-    .diagnostics_status_action = "LogStatusNotification",
     .firmware_parse = firmware_parse,
     .firmware_answer = firmware_answer,
     .diagnostics_parse = diagnostics_parse,

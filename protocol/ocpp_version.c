@@ -23,13 +23,20 @@ const struct ocpp_version *ocpp_version_by_subprotocol(const char *subprotocol)
     return NULL;
 }
 
-const struct ocpp_action *ocpp_version_action(const struct ocpp_version *v, const char *name)
+int ocpp_action_by_name(const struct ocpp_version *v, const char *name)
 {
-    for (int i = 0; name && i < v->n_actions; i++) {
-        if (strcmp(v->actions[i].name, name) == 0)
-            return &v->actions[i];
+    for (int i = 0; name && i < OCPP_ACTION__COUNT; i++) {
+        if (v->actions[i].name && strcmp(v->actions[i].name, name) == 0)
+            return i;
     }
-    return NULL;
+    return -1;
+}
+
+const struct ocpp_action_def *ocpp_version_action(const struct ocpp_version *v,
+                                                  const char *name)
+{
+    int a = ocpp_action_by_name(v, name);
+    return a < 0 ? NULL : &v->actions[a];
 }
 
 const char *ocpp_error_name(const struct ocpp_version *v, enum ocpp_error e)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "ocpp_actions.h"
 #include "ocpp_config.h"
 #include "ocpp_profile.h"
 #include "ocpp_wire.h"
@@ -200,25 +201,13 @@ struct ocpp_local_list {
     json_t *entries;
 };
 
-/* Direction of an action, from the charge point's point of view. */
-enum ocpp_direction {
-    OCPP_CP_TO_CSMS,
-    OCPP_CSMS_TO_CP,
-    OCPP_BOTH,                   /* DataTransfer */
-};
-
-struct ocpp_action {
-    const char *name;
-    enum ocpp_direction direction;
-};
-
 struct ocpp_version {
     const char *name;            /* "OCPP1.6" or "OCPP2.0.1": the API's spelling */
     const char *schemas;         /* the official JSON schemas (embedded protocol/schemas) */
     const char *subprotocol;     /* OCPP_SUBPROTOCOL_16 / _201 */
     const char *const *error_names;      /* [OCPP_ERR__COUNT], the spec's spelling */
-    const struct ocpp_action *actions;   /* every action the version defines */
-    int n_actions;
+    /* [OCPP_ACTION__COUNT]: the version's name of each action (NULL: not defined). */
+    const struct ocpp_action_def *actions;
 
     /* BootNotification.req payload (1.6: chargePointVendor/Model, chargePointSerialNumber,
      * firmwareVersion; 2.0.1: reason PowerUp, chargingStation{...}). */
@@ -251,30 +240,30 @@ struct ocpp_version {
     int soft_reset_waits;        /* 2.0.1 OnIdle waits for the sessions (Scheduled); 1.6
                                   * Soft ends them and reboots */
 
-    /* Configuration: the actions that read / change it (1.6 GetConfiguration /
-     * ChangeConfiguration, 2.0.1 GetVariables / SetVariables) and their answers, built
+    /* Configuration: the answers to OCPP_ACTION_GET_CONFIG / _SET_CONFIG (1.6
+     * GetConfiguration / ChangeConfiguration, 2.0.1 GetVariables / SetVariables), built
      * from the values behind a. NULL with *e and reason[len] when the request is
      * malformed (answer a CallError). */
-    const char *config_get_action, *config_set_action;
     json_t *(*config_get)(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
                           char *reason, size_t len);
     json_t *(*config_set)(json_t *req, const struct ocpp_config_access *a, enum ocpp_error *e,
                           char *reason, size_t len);
 
-    /* Transactions. tx_request builds the message for t and returns its action name.
+    /* Transactions. tx_request builds the message for t and returns its action.
      * tx_answer reads the CSMS's answer (borrowed payload) to Authorize or to a
-     * transaction message of `action`: 0, or -1 with reason[len]. */
-    const char *(*tx_request)(const struct ocpp_tx *t, json_t **payload);
+     * transaction message `action`: 0, or -1 with reason[len]. */
+    enum ocpp_action (*tx_request)(const struct ocpp_tx *t, json_t **payload);
     int tx_id_by_charger;        /* 2.0.1 names transactions itself; 1.6 the CSMS does */
     int reports_finishing;       /* 1.6 says Finishing; 2.0.1 goes Occupied -> Available */
-    int (*tx_answer)(const char *action, json_t *payload, struct ocpp_tx_answer *out,
+    int (*tx_answer)(enum ocpp_action action, json_t *payload, struct ocpp_tx_answer *out,
                      char *reason, size_t len);
     json_t *(*authorize_request)(const char *id_tag, const char *id_type);
     /* MeterValues of status target t (1.6 with the session's transactionId, if any). */
     json_t *(*meter_request)(const struct ocpp_status_target *t, const char *tx_id,
                              const struct ocpp_meter *m, const char *context,
                              const char *timestamp);
-    const char *remote_start_action, *remote_stop_action;
+    /* OCPP_ACTION_REMOTE_START / _STOP (1.6 RemoteStart/StopTransaction, 2.0.1
+     * RequestStart/StopTransaction). */
     enum ocpp_error (*remote_start_parse)(json_t *payload, struct ocpp_remote_start *out,
                                           char *reason, size_t len);
     /* The transaction a remote stop names, as text, into tx_id[n]. */
@@ -295,10 +284,10 @@ struct ocpp_version {
     json_t *(*local_version_answer)(int version);
 
     /* Firmware and diagnostics, as status progressions: UpdateFirmware (same name in
-     * both) and the diagnostics call (1.6 GetDiagnostics, 2.0.1 GetLog) with its status
-     * notification (DiagnosticsStatusNotification / LogStatusNotification). The parsers
-     * give the 2.0.1 requestId (-1 in 1.6); the answers are the Accepted ones. */
-    const char *diagnostics_action, *diagnostics_status_action;
+     * both) and OCPP_ACTION_GET_DIAGNOSTICS (1.6 GetDiagnostics, 2.0.1 GetLog) with
+     * OCPP_ACTION_DIAGNOSTICS_STATUS (DiagnosticsStatusNotification /
+     * LogStatusNotification). The parsers give the 2.0.1 requestId (-1 in 1.6); the
+     * answers are the Accepted ones. */
     enum ocpp_error (*firmware_parse)(json_t *payload, int *request_id, char *reason,
                                       size_t len);
     json_t *(*firmware_answer)(void);
@@ -355,8 +344,17 @@ extern const struct ocpp_version ocpp_v201;
 const struct ocpp_version *ocpp_version_by_name(const char *name);
 const struct ocpp_version *ocpp_version_by_subprotocol(const char *subprotocol);
 
-/* The action entry of `name` in v, or NULL when the version does not define it. */
-const struct ocpp_action *ocpp_version_action(const struct ocpp_version *v, const char *name);
+/* The action v calls `name`, or -1 when v defines no such message (name NULL too).
+ * A scan of the list: once per frame at most. */
+int ocpp_action_by_name(const struct ocpp_version *v, const char *name);
+/* v's name of a (a static string), or NULL when v does not define it. */
+static inline const char *ocpp_action_name(const struct ocpp_version *v, enum ocpp_action a)
+{
+    return (unsigned)a < OCPP_ACTION__COUNT ? v->actions[a].name : NULL;
+}
+/* The entry of `name` in v's column, or NULL when the version does not define it. */
+const struct ocpp_action_def *ocpp_version_action(const struct ocpp_version *v,
+                                                  const char *name);
 
 /* The spec's spelling of an error kind in this version. */
 const char *ocpp_error_name(const struct ocpp_version *v, enum ocpp_error e);

@@ -299,7 +299,7 @@ static int conformance(struct agent *a, const char *raw, size_t len, json_t **ev
     }
     int rc = 0;
     if (f.type == OCPP_CALL) {
-        const struct ocpp_action *act = ocpp_version_action(a->v, f.action);
+        const struct ocpp_action_def *act = ocpp_version_action(a->v, f.action);
         *ev = json_pack("{s:s,s:s,s:s,s:O}", "kind", "call", "action", f.action, "id", f.id,
                         "payload", f.payload);
         if (!act || act->direction == OCPP_CP_TO_CSMS) {

@@ -3,7 +3,9 @@
  * pool, charge for a random time in [min, max] seconds, and leave (the session stops,
  * reason Local). Arrivals find no free connector: they leave. It runs while the charger
  * is online, from its start until a stop-generator command. */
-#include "sim_internal.h"
+#include "sim_autogen.h"
+
+#include "sim_tx.h"
 
 #include <math.h>
 #include <openssl/rand.h>
@@ -41,7 +43,7 @@ static void schedule_arrival(struct sim_autogen *g)
 static void tick(uv_timer_t *t);
 
 /* The timer goes off at the next arrival or the next session to end. */
-void sim_autogen_rearm(struct sim_charger *ch)
+void sim__autogen_rearm(struct sim_charger *ch)
 {
     struct sim_autogen *g = ch->autogen;
     if (!g || uv_is_closing((uv_handle_t *)&g->timer))
@@ -53,7 +55,7 @@ void sim_autogen_rearm(struct sim_charger *ch)
         if (tx && tx->auto_stop_ms && (!next || tx->auto_stop_ms < next))
             next = tx->auto_stop_ms;
         if (tx && tx->auto_stop_wh > 0 && c->power_w > 0) {   /* when it has had enough */
-            double left = tx->auto_stop_wh - sim_tx_energy_now(ch, i);
+            double left = tx->auto_stop_wh - sim__tx_energy_now(ch, i);
             uint64_t at = now + (left > 0 ? (uint64_t)(left / c->power_w * 3.6e6) + 1 : 0);
             if (!next || at < next)
                 next = at;
@@ -74,8 +76,8 @@ static void tick(uv_timer_t *t)
     for (int i = 0; ch->meter && i < ch->meter->n; i++) {
         const struct sim_tx *tx = ch->meter->conn[i].tx;
         if (tx && ((tx->auto_stop_ms && tx->auto_stop_ms <= now) ||
-                   (tx->auto_stop_wh > 0 && sim_tx_energy_now(ch, i) >= tx->auto_stop_wh)))
-            sim_tx_end(ch, i, OCPP_CAUSE_LOCAL_STOP);     /* the driver leaves */
+                   (tx->auto_stop_wh > 0 && sim__tx_energy_now(ch, i) >= tx->auto_stop_wh)))
+            sim__tx_end(ch, i, OCPP_CAUSE_LOCAL_STOP);     /* the driver leaves */
     }
     if (g->running && g->next_arrival <= now) {
         char tag[24];
@@ -85,23 +87,23 @@ static void tick(uv_timer_t *t)
                                                                          (size_t)(unit() * n) % n)));
         else
             snprintf(tag, sizeof tag, "CF%08X", (unsigned)(unit() * 4294967295.0));
-        int c = ch->state == SIM_ACCEPTED ? sim_tx_free_target(ch, 0, tag) : -1;
+        int c = ch->state == SIM_ACCEPTED ? sim__tx_free_target(ch, 0, tag) : -1;
         if (c >= 0) {
             struct sim_conn *conn;
             if (!ch->meter)
-                sim_meter_alloc(ch);
+                sim__meter_alloc(ch);
             conn = &ch->meter->conn[c];
             conn->auto_duration_ms = (uint64_t)(g->dmin + unit() * (g->dmax - g->dmin)) * 1000;
             conn->auto_energy_wh = g->emax > 0 ? g->emin + unit() * (g->emax - g->emin) : 0;
             g->started++;
-            sim_tx_start_local(ch, c, tag, "ISO14443");
+            sim__tx_start_local(ch, c, tag, "ISO14443");
         }
         schedule_arrival(g);
     }
-    sim_autogen_rearm(ch);
+    sim__autogen_rearm(ch);
 }
 
-void sim_autogen_start(struct sim_charger *ch, json_t *sessions)
+void sim__autogen_start(struct sim_charger *ch, json_t *sessions)
 {
     struct sim_autogen *g = calloc(1, sizeof *g);
     json_t *d = json_object_get(sessions, "duration_s");
@@ -123,10 +125,10 @@ void sim_autogen_start(struct sim_charger *ch, json_t *sessions)
     uv_timer_init(ch->rt->loop, &g->timer);
     ch->handles_open++;
     ch->autogen = g;
-    sim_autogen_set(ch, 1);
+    sim__autogen_set(ch, 1);
 }
 
-int sim_autogen_set(struct sim_charger *ch, int on)
+int sim__autogen_set(struct sim_charger *ch, int on)
 {
     struct sim_autogen *g = ch->autogen;
     if (!g)
@@ -134,7 +136,7 @@ int sim_autogen_set(struct sim_charger *ch, int on)
     if (on && !g->running)
         schedule_arrival(g);
     g->running = on;
-    sim_autogen_rearm(ch);
+    sim__autogen_rearm(ch);
     return 0;
 }
 
@@ -144,10 +146,10 @@ static void closed(uv_handle_t *h)
     struct sim_charger *ch = g->ch;
     json_decref(g->tags);
     free(g);
-    sim_handle_closed(ch);
+    ch->hooks->handle_closed(ch);
 }
 
-void sim_autogen_stop(struct sim_charger *ch)
+void sim__autogen_stop(struct sim_charger *ch)
 {
     struct sim_autogen *g = ch->autogen;
     if (!g)

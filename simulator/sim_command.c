@@ -1,13 +1,16 @@
 /* Commands a user gives a charge point over REST (POST /ocpp/commands/{command}): what
  * a driver, a car or an operator does at the charger. Each is carried out at once on
  * the loop; its OCPP messages follow in order (queued while the CSMS is away). */
-#include "sim_internal.h"
+#include "sim_charger.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "cf_log.h"
 #include "ocpp_schema.h"
+#include "sim_autogen.h"
+#include "sim_profile.h"
+#include "sim_tx.h"
 
 struct cmd_ctx {
     struct sim_charger *ch;
@@ -28,7 +31,7 @@ static int fail(struct cmd_ctx *c, const char *fmt, const char *a)
 static int target_arg(struct cmd_ctx *c)
 {
     json_t *v = json_object_get(c->args, "connector_id");
-    return v ? sim_find_target(c->ch, (int)json_integer_value(v), 0) : -2;
+    return v ? sim__find_target(c->ch, (int)json_integer_value(v), 0) : -2;
 }
 
 static int cmd_start(struct cmd_ctx *c)
@@ -36,7 +39,7 @@ static int cmd_start(struct cmd_ctx *c)
     const char *tag = json_string_value(json_object_get(c->args, "id_tag"));
     const char *type = json_string_value(json_object_get(c->args, "id_type"));
     json_t *v = json_object_get(c->args, "connector_id");
-    int t = sim_tx_free_target(c->ch, v ? (int)json_integer_value(v) : 0,
+    int t = sim__tx_free_target(c->ch, v ? (int)json_integer_value(v) : 0,
                                tag ? tag : "CHARGEFLEET");
 
     if (t < 0)
@@ -44,8 +47,8 @@ static int cmd_start(struct cmd_ctx *c)
                                  "(in a session, unavailable or faulted)"
                                : "no connector is free for a session");
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    sim_targets(c->ch, all);
-    int how = sim_tx_start_local(c->ch, t, tag ? tag : "CHARGEFLEET",
+    sim__targets(c->ch, all);
+    int how = sim__tx_start_local(c->ch, t, tag ? tag : "CHARGEFLEET",
                                  type ? type : "ISO14443");
     if (how < 0)
         return fail(c, "%s", "the CSMS is away and the local authorization list does not "
@@ -67,7 +70,7 @@ static int cmd_stop(struct cmd_ctx *c)
         struct sim_tx *tx = m->conn[i].tx;
         if (!tx || (t >= 0 && i != t) || (id && strcmp(tx->id, id) != 0))
             continue;
-        sim_tx_end(c->ch, i, OCPP_CAUSE_LOCAL_STOP);
+        sim__tx_end(c->ch, i, OCPP_CAUSE_LOCAL_STOP);
         stopped++;
     }
     if (!stopped)
@@ -83,8 +86,8 @@ static int cmd_authorize(struct cmd_ctx *c)
 
     if (!tag)
         return fail(c, "%s", "id_tag: required");
-    sim_call(c->ch, "Authorize", c->ch->version->authorize_request(tag, type ? type : "ISO14443"),
-             -1, 0);
+    sim__call(c->ch, OCPP_ACTION_AUTHORIZE,
+              c->ch->version->authorize_request(tag, type ? type : "ISO14443"));
     c->result = json_pack("{s:s}", "sent", "Authorize");
     return 0;
 }
@@ -93,7 +96,7 @@ static int cmd_authorize(struct cmd_ctx *c)
 static int cmd_fault(struct cmd_ctx *c, int on)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(c->ch, all), t = target_arg(c);
+    int n = sim__targets(c->ch, all), t = target_arg(c);
 
     if (t == -1)
         return fail(c, "%s", "connector_id: the charger has no such connector");
@@ -102,17 +105,17 @@ static int cmd_fault(struct cmd_ctx *c, int on)
             continue;
         int was = (c->ch->faulted >> i) & 1;
         if (on) {
-            sim_tx_end(c->ch, i, OCPP_CAUSE_FAULT);
+            sim__tx_end(c->ch, i, OCPP_CAUSE_FAULT);
             c->ch->faulted |= UINT64_C(1) << i;
         } else {
             c->ch->faulted &= ~(UINT64_C(1) << i);
         }
-        sim_send_status(c->ch, i, sim_tx_status(c->ch, i));
+        sim__send_status(c->ch, i, sim__conn_status(c->ch, i));
         if (was != on && c->ch->version->notify_problem && all[i].evse_id > 0) {
             char ts[25];
             cf_now_rfc3339(ts);
-            sim_call(c->ch, "NotifyEvent", c->ch->version->notify_problem(
-                         (int)++c->ch->event_seq, ts, &all[i], on), -1, 0);
+            sim__call(c->ch, OCPP_ACTION_NOTIFY_EVENT, c->ch->version->notify_problem(
+                          (int)++c->ch->event_seq, ts, &all[i], on));
         }
     }
     c->result = json_pack("{s:s}", "status", on ? "Faulted" : "cleared");
@@ -135,7 +138,7 @@ static int cmd_set_config(struct cmd_ctx *c)
         if (!(k->key16 && !strcmp(k->key16, key)) && !(k->variable && !strcmp(k->variable, key)) &&
             strcmp(both, key) != 0)
             continue;
-        if (sim_setting_change(c->ch, (enum ocpp_config_id)id, value) != 0)
+        if (sim__setting_change(c->ch, (enum ocpp_config_id)id, value) != 0)
             return fail(c, "value: not accepted for %s (read-only, or not a valid value)", key);
         c->result = json_pack("{s:s,s:s}", "key", key, "value", value);
         return 0;
@@ -147,8 +150,8 @@ static int cmd_set_config(struct cmd_ctx *c)
  * waiting to reconnect (not accepted yet, or offline) connects now. */
 static int cmd_restart(struct cmd_ctx *c)
 {
-    sim_tx_end_all(c->ch, OCPP_CAUSE_HARD_RESET);
-    sim_reboot(c->ch, OCPP_BOOT_POWER_UP);
+    sim__tx_end_all(c->ch, OCPP_CAUSE_HARD_RESET);
+    sim__reboot(c->ch, OCPP_BOOT_POWER_UP);
     if (c->ch->state == SIM_IDLE)
         sim_charger_retry(c->ch);
     c->result = json_pack("{s:s}", "status", "restarting");
@@ -172,7 +175,7 @@ static int cmd_proxy(struct cmd_ctx *c)
 {
     const char *action = json_string_value(json_object_get(c->args, "action"));
     json_t *payload = json_object_get(c->args, "payload");
-    const struct ocpp_action *a = ocpp_version_action(c->ch->version, action);
+    const struct ocpp_action_def *a = ocpp_version_action(c->ch->version, action);
 
     if (!a)
         return fail(c, "action: %.60s is not a message of this charger's OCPP version",
@@ -184,7 +187,7 @@ static int cmd_proxy(struct cmd_ctx *c)
     char why[256];
     if (ocpp_schema_check(c->ch->version, a->name, 1, payload, why, sizeof why) != 0)
         return fail(c, "not sent: %s (the OCPP schema of the message)", why);
-    sim_call(c->ch, a->name, json_incref(payload), -1, 0);
+    sim__call(c->ch, a->id, json_incref(payload));
     c->result = json_pack("{s:s}", "sent", a->name);
     return 0;
 }
@@ -192,7 +195,7 @@ static int cmd_proxy(struct cmd_ctx *c)
 /* The session generator (template "sessions") on or off. */
 static int cmd_generator(struct cmd_ctx *c, int on)
 {
-    if (sim_autogen_set(c->ch, on) != 0)
+    if (sim__autogen_set(c->ch, on) != 0)
         return fail(c, "%s", "this charger has no session generator (template \"sessions\")");
     c->result = json_pack("{s:s}", "generator", on ? "running" : "stopped");
     return 0;
@@ -206,7 +209,7 @@ static int car_target(struct cmd_ctx *c)
     int t = target_arg(c);
     if (t == -2) {
         struct ocpp_status_target all[SIM_MAX_TARGETS];
-        int n = sim_targets(c->ch, all);
+        int n = sim__targets(c->ch, all);
         for (t = 0; t < n && all[t].connector_id == 0; t++)
             ;
         t = t < n ? t : -1;
@@ -223,14 +226,14 @@ static int cmd_car(struct cmd_ctx *c, const char *(*act)(struct sim_charger *, i
     const char *why = act(c->ch, t, arg);
     if (why)
         return fail(c, "%s", why);
-    c->result = json_pack("{s:s,s:i}", "status", done, "connector_id", sim_unit_id(c->ch, t));
+    c->result = json_pack("{s:s,s:i}", "status", done, "connector_id", sim__unit_id(c->ch, t));
     return 0;
 }
 
-static int cmd_plug(struct cmd_ctx *c) { return cmd_car(c, sim_tx_cable, 1, "plugged"); }
-static int cmd_unplug(struct cmd_ctx *c) { return cmd_car(c, sim_tx_cable, 0, "unplugged"); }
-static int cmd_ev_suspend(struct cmd_ctx *c) { return cmd_car(c, sim_tx_ev_pause, 1, "suspended"); }
-static int cmd_ev_resume(struct cmd_ctx *c) { return cmd_car(c, sim_tx_ev_pause, 0, "resumed"); }
+static int cmd_plug(struct cmd_ctx *c) { return cmd_car(c, sim__tx_cable, 1, "plugged"); }
+static int cmd_unplug(struct cmd_ctx *c) { return cmd_car(c, sim__tx_cable, 0, "unplugged"); }
+static int cmd_ev_suspend(struct cmd_ctx *c) { return cmd_car(c, sim__tx_ev_pause, 1, "suspended"); }
+static int cmd_ev_resume(struct cmd_ctx *c) { return cmd_car(c, sim__tx_ev_pause, 0, "resumed"); }
 
 /* The charger's power: off ends its sessions (PowerLoss) and closes its websocket for
  * good; on connects and boots again. */
@@ -239,8 +242,8 @@ static int cmd_power(struct cmd_ctx *c, int on)
     if (on == !c->ch->off)
         return fail(c, "%s", on ? "the charger is running" : "the charger is off already");
     if (!on)
-        sim_tx_end_all(c->ch, OCPP_CAUSE_POWER_LOSS);
-    sim_power(c->ch, on);
+        sim__tx_end_all(c->ch, OCPP_CAUSE_POWER_LOSS);
+    sim__power(c->ch, on);
     c->result = json_pack("{s:s}", "status", on ? "starting" : "off");
     return 0;
 }

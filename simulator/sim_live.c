@@ -1,7 +1,11 @@
 /* A charger's live state as JSON (GET /ocpp/chargers/{charger_id} shows what the runtime
  * last wrote): its connection, each connector with its session and energy (brought up
  * to now), its charging profiles, its configuration and message queue. */
-#include "sim_internal.h"
+#include "sim_live.h"
+
+#include "sim_profile.h"
+#include "sim_station.h"
+#include "sim_tx.h"
 
 #include <stdio.h>
 
@@ -37,9 +41,9 @@ static const char *connection_name(enum sim_state st)
 static json_t *connector(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
-    double energy = c ? sim_tx_energy_now(ch, t) : 0;
-    json_t *o = json_pack("{s:i,s:s,s:f}", "connector_id", sim_unit_id(ch, t), "status",
-                          status_name(sim_tx_status(ch, t)), "energy_wh", energy);
+    double energy = c ? sim__tx_energy_now(ch, t) : 0;
+    json_t *o = json_pack("{s:i,s:s,s:f}", "connector_id", sim__unit_id(ch, t), "status",
+                          status_name(sim__conn_status(ch, t)), "energy_wh", energy);
 
     if (c && c->tx) {
         char at[25];
@@ -67,7 +71,7 @@ json_t *sim_charger_live(const struct sim_charger *ch)
     static const char *const purposes[] = {"ChargePointMaxProfile", "TxDefaultProfile",
                                            "TxProfile"};
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
     json_t *conns = json_array(), *profiles = json_array(), *config = json_object();
 
     for (int t = 0; t < n; t++) {
@@ -88,7 +92,7 @@ json_t *sim_charger_live(const struct sim_charger *ch)
     json_t *live = json_pack("{s:s,s:b,s:i,s:o,s:i}", "connection", connection_name(ch->state),
                              "booted", ch->state == SIM_ACCEPTED, "heartbeat_interval",
                              ch->heartbeat_s, "connectors", conns, "queued_messages",
-                             ch->queued);
+                             ch->rpc.queued);
     /* what is usually empty is left out */
     if (json_array_size(profiles))
         json_object_set(live, "charging_profiles", profiles);
@@ -96,8 +100,8 @@ json_t *sim_charger_live(const struct sim_charger *ch)
         json_object_set(live, "configuration_changed", config);
     if (ch->local_version)
         json_object_set_new(live, "local_list_version", json_integer(ch->local_version));
-    if (ch->dropped)
-        json_object_set_new(live, "dropped_messages", json_integer((json_int_t)ch->dropped));
+    if (ch->rpc.dropped)
+        json_object_set_new(live, "dropped_messages", json_integer((json_int_t)ch->rpc.dropped));
     json_decref(profiles);
     json_decref(config);
     if (ch->last_error)
@@ -108,10 +112,3 @@ json_t *sim_charger_live(const struct sim_charger *ch)
 /* Nothing is said while the charger only boots (the owner shows the boot state from
  * what it knows: connected, every connector Available): a fleet booting writes no live
  * states. Once something changed, every change is said. */
-void sim_touch(struct sim_charger *ch)
-{
-    if (!ch->rt->ev.changed || ch->state == SIM_STOPPING || ch->quiet)
-        return;
-    ch->live_said = 1;
-    ch->rt->ev.changed(ch, ch->rt->ev_arg);
-}

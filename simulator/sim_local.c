@@ -1,27 +1,21 @@
 /* The local authorization list (SendLocalList / GetLocalListVersion): ids the charge
  * point may authorize by itself — while the CSMS is away (LocalAuthorizeOffline), or
  * without waiting for Authorize (LocalPreAuthorize). */
-#include "sim_internal.h"
+#include "sim_local.h"
 
 #include <string.h>
 
 #include "cf_log.h"
 
-void sim_local_csms_send(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__local_csms_send(struct sim_charger *ch, json_t *payload,
+                                   const union sim__request *req, struct sim__reply *r)
 {
-    struct ocpp_local_list l;
-    char reason[160];
-    enum ocpp_error e = ch->version->local_list_parse(f->payload, &l, reason, sizeof reason);
+    const struct ocpp_local_list l = req->local;
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     /* a difference must be newer than the list it changes */
     if (!l.full && l.version <= ch->local_version) {
         json_decref(l.entries);
-        sim_answer(ch, f->id, ocpp_status_payload("VersionMismatch"));
-        return;
+        return sim__reply_status(r, "VersionMismatch");
     }
     if (l.full || !ch->local_list) {
         json_decref(ch->local_list);
@@ -39,15 +33,17 @@ void sim_local_csms_send(struct sim_charger *ch, struct ocpp_frame *f)
     ch->local_version = l.version;
     CF_CLOG_INFO(ch->identity, "local authorization list version %d: %zu ids", l.version,
                 json_object_size(ch->local_list));
-    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+    return sim__reply_status(r, "Accepted");
 }
 
-void sim_local_csms_version(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__local_csms_version(struct sim_charger *ch, json_t *payload,
+                                      const union sim__request *req, struct sim__reply *r)
 {
-    sim_answer(ch, f->id, ch->version->local_version_answer(ch->local_version));
+    r->result = ch->version->local_version_answer(ch->local_version);
+    return SIM__NEXT_NONE;
 }
 
-int sim_local_status(const struct sim_charger *ch, const char *id_tag)
+int sim__local_status(const struct sim_charger *ch, const char *id_tag)
 {
     const char *st = json_string_value(json_object_get(ch->local_list, id_tag));
     return !st ? -1 : strcmp(st, "Accepted") == 0;

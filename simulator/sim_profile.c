@@ -2,7 +2,7 @@
  * (SetChargingProfile, RemoteStart's TxProfile), cleared by ClearChargingProfile or at
  * the end of their session, their composite schedule (GetCompositeSchedule), and the
  * limit they put on a session's power right now (sim_tx.c asks). */
-#include "sim_internal.h"
+#include "sim_profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +13,12 @@
 
 #define MAX_PROFILES 64
 
-double sim_wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The id profiles use for status target t: 1.6 connectorId, 2.0.1 evseId. */
-int sim_unit_id(const struct sim_charger *ch, int t)
+int sim__unit_id(const struct sim_charger *ch, int t)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
     return t < 0 || t >= n ? -1 : all[t].evse_id ? all[t].evse_id : all[t].connector_id;
 }
 
@@ -42,7 +36,7 @@ static int gather(const struct sim_charger *ch, const struct ocpp_profile **out)
     return n;
 }
 
-double sim_profile_limit_w(const struct sim_charger *ch, int t, const struct sim_tx *tx)
+double sim__profile_limit_w(const struct sim_charger *ch, int t, const struct sim_tx *tx)
 {
     const struct ocpp_profile *ps[MAX_PROFILES];
     int n = gather(ch, ps);
@@ -50,8 +44,8 @@ double sim_profile_limit_w(const struct sim_charger *ch, int t, const struct sim
 
     if (n == 0)
         return -1;
-    return ocpp_composite_w(ps, n, sim_unit_id(ch, t), tx ? tx->id : NULL,
-                            tx ? tx->started_at : 0, sim_wall_now(), &s);
+    return ocpp_composite_w(ps, n, sim__unit_id(ch, t), tx ? tx->id : NULL,
+                            tx ? tx->started_at : 0, sim__wall_now(), &s);
 }
 
 static void drop_where(struct sim_charger *ch, int (*match)(const struct ocpp_profile *p,
@@ -96,16 +90,16 @@ static int tx_profile_of(const struct ocpp_profile *p, const void *arg)
 /* Why the charger refuses a well-formed profile, or NULL. */
 static const char *refusal(struct sim_charger *ch, const struct ocpp_profile *p)
 {
-    int t = p->evse_id > 0 ? sim_find_target(ch, p->evse_id, 0) : -1;
+    int t = p->evse_id > 0 ? sim__find_target(ch, p->evse_id, 0) : -1;
 
     if (p->evse_id > 0 && t < 0)
         return "no such connector";
     if (p->purpose == OCPP_PURPOSE_MAX && p->evse_id != 0)
         return "a charge point maximum profile applies to connector 0 only";
-    if (p->purpose == OCPP_PURPOSE_TX && (p->evse_id == 0 || !sim_tx_busy(ch, t)))
+    if (p->purpose == OCPP_PURPOSE_TX && (p->evse_id == 0 || !sim__conn_busy(ch, t)))
         return "a TxProfile needs a session on its connector";
     if (p->purpose == OCPP_PURPOSE_TX && p->tx_id[0] &&
-        strcmp(p->tx_id, sim_tx_id(ch, t)) != 0)
+        strcmp(p->tx_id, sim__conn_tx_id(ch, t)) != 0)
         return "a TxProfile for another transaction";
     if (p->kind == OCPP_KIND_RECURRING && !p->start)
         return "a recurring profile needs startSchedule";
@@ -123,7 +117,7 @@ static const char *refusal(struct sim_charger *ch, const struct ocpp_profile *p)
 }
 
 /* Installs p (copied) unless refused; returns the refusal or NULL. */
-const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profile *p,
+const char *sim__profile_install(struct sim_charger *ch, const struct ocpp_profile *p,
                                 json_t *raw)
 {
     const char *why = refusal(ch, p);
@@ -145,98 +139,77 @@ const char *sim_profile_install(struct sim_charger *ch, const struct ocpp_profil
     ch->profiles = sp;
     CF_CLOG_INFO(ch->identity, "charging profile %d installed (purpose %d, level %d, unit %d)",
                 p->id, (int)p->purpose, p->stack_level, p->evse_id);
-    sim_tx_limits_changed(ch);
-    sim_touch(ch);
+    ch->hooks->limits_changed(ch);
+    sim__touch(ch);
     return NULL;
 }
 
-void sim_profile_session_ended(struct sim_charger *ch, int t)
+void sim__profile_session_ended(struct sim_charger *ch, int t)
 {
-    int unit = sim_unit_id(ch, t), removed = 0;
+    int unit = sim__unit_id(ch, t), removed = 0;
     drop_where(ch, tx_profile_of, &unit, &removed);
 }
 
-void sim_profile_csms_set(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__profile_csms_set(struct sim_charger *ch, json_t *payload,
+                                    const union sim__request *req, struct sim__reply *r)
 {
-    struct ocpp_profile p;
-    char reason[160];
-    enum ocpp_error e = ch->version->set_profile_parse(f->payload, &p, reason, sizeof reason);
+    const struct ocpp_profile *p = &req->profile;
+    const char *why = sim__profile_install(ch, p, ch->version->set_profile_object(payload));
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
-    const char *why = sim_profile_install(ch, &p, ch->version->set_profile_object(f->payload));
     if (why)
-        CF_CLOG_INFO(ch->identity, "SetChargingProfile %d rejected: %s", p.id, why);
-    sim_answer(ch, f->id, ocpp_status_payload(why ? "Rejected" : "Accepted"));
+        CF_CLOG_INFO(ch->identity, "SetChargingProfile %d rejected: %s", p->id, why);
+    return sim__reply_status(r, why ? "Rejected" : "Accepted");
 }
 
-void sim_profile_csms_clear(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__profile_csms_clear(struct sim_charger *ch, json_t *payload,
+                                      const union sim__request *req, struct sim__reply *r)
 {
-    struct ocpp_profile_filter flt;
-    char reason[160];
+    struct ocpp_profile_filter flt = req->filter;
     int removed = 0;
-    enum ocpp_error e = ch->version->clear_profile_parse(f->payload, &flt, reason,
-                                                         sizeof reason);
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     drop_where(ch, matches_filter, &flt, &removed);
-    sim_answer(ch, f->id, ocpp_status_payload(removed ? "Accepted" : "Unknown"));
     if (removed) {
-        sim_tx_limits_changed(ch);
-        sim_touch(ch);
+        ch->hooks->limits_changed(ch);
+        sim__touch(ch);
     }
+    return sim__reply_status(r, removed ? "Accepted" : "Unknown");
 }
 
-void sim_profile_csms_composite(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__profile_csms_composite(struct sim_charger *ch, json_t *payload,
+                                          const union sim__request *req,
+                                          struct sim__reply *r)
 {
     const struct ocpp_profile *ps[MAX_PROFILES];
     struct ocpp_period out[OCPP_MAX_PERIODS];
-    int evse, duration, amps;
-    char reason[160], start[25];
-    enum ocpp_error e = ch->version->composite_parse(f->payload, &evse, &duration, &amps,
-                                                     reason, sizeof reason);
+    int evse = req->composite.evse_id, duration = req->composite.duration;
+    int amps = req->composite.amps;
+    char start[25];
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
-    int t = evse > 0 ? sim_find_target(ch, evse, 0) : -1;
-    if (evse > 0 && t < 0) {
-        sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
-        return;
-    }
-    const struct sim_tx *tx = t >= 0 ? sim_tx_of(ch, t) : NULL;
+    int t = evse > 0 ? sim__find_target(ch, evse, 0) : -1;
+    if (evse > 0 && t < 0)
+        return sim__reply_status(r, "Rejected");
+    const struct sim_tx *tx = t >= 0 ? sim__conn_tx(ch, t) : NULL;
     struct ocpp_supply s = supply_of(ch);
-    double now = sim_wall_now();
+    double now = sim__wall_now();
     double max_w = evse > 0 ? ch->max_power_w : ch->max_power_w * ch->connectors;
     int n = ocpp_composite_schedule(ps, gather(ch, ps), evse, tx ? tx->id : NULL,
                                     tx ? tx->started_at : 0, now, duration, amps, max_w, &s,
                                     out, OCPP_MAX_PERIODS);
     ocpp_time_format(now, start);
-    sim_answer(ch, f->id, ch->version->composite_answer(evse, start, duration, amps, out, n));
+    r->result = ch->version->composite_answer(evse, start, duration, amps, out, n);
+    return SIM__NEXT_NONE;
 }
 
 /* GetChargingProfiles (2.0.1): Accepted and one ReportChargingProfiles per EVSE with
  * matching profiles (tbc on all but the last), or NoProfiles. */
-void sim_profile_csms_get(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__profile_csms_get(struct sim_charger *ch, json_t *payload,
+                                    const union sim__request *req, struct sim__reply *r)
 {
-    struct ocpp_profile_filter flt;
-    json_t *ids, *by_evse = json_object();
-    int request_id;
-    char reason[160], key[16];
-    enum ocpp_error e = ch->version->get_profiles_parse(f->payload, &request_id, &flt, &ids,
-                                                        reason, sizeof reason);
+    struct ocpp_profile_filter flt = req->get_profiles.filter;
+    json_t *ids = req->get_profiles.ids, *by_evse = json_object();
+    int request_id = req->get_profiles.request_id;
+    char key[16];
 
-    if (e != OCPP_ERR_NONE) {
-        json_decref(by_evse);
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     for (const struct sim_profile *sp = ch->profiles; sp; sp = sp->next) {
         int wanted = !ids;
         size_t i;
@@ -251,19 +224,19 @@ void sim_profile_csms_get(struct sim_charger *ch, struct ocpp_frame *f)
         json_array_append(list, sp->raw);
     }
     size_t left = json_object_size(by_evse);
-    sim_answer(ch, f->id, ocpp_status_payload(left ? "Accepted" : "NoProfiles"));
+    sim__reply_status(r, left ? "Accepted" : "NoProfiles");
     const char *k;
     json_t *list;
     json_object_foreach(by_evse, k, list) {
         left--;
-        sim_call(ch, "ReportChargingProfiles",
-                 ch->version->report_profiles(request_id, atoi(k), json_incref(list), left > 0),
-                 -1, 0);
+        sim__call(ch, OCPP_ACTION_REPORT_CHARGING_PROFILES,
+                  ch->version->report_profiles(request_id, atoi(k), json_incref(list), left > 0));
     }
     json_decref(by_evse);
+    return SIM__NEXT_NONE;
 }
 
-void sim_profile_free(struct sim_charger *ch)
+void sim__profile_free(struct sim_charger *ch)
 {
     while (ch->profiles) {
         struct sim_profile *next = ch->profiles->next;

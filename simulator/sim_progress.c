@@ -3,7 +3,7 @@
  * Downloaded, Installing, Installed (FirmwareStatusNotification); GetDiagnostics /
  * GetLog → Uploading, Uploaded (DiagnosticsStatusNotification / LogStatusNotification).
  * Nothing is downloaded or uploaded. */
-#include "sim_internal.h"
+#include "sim_progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@ struct sim_progress {
     uv_timer_t timer;                  /* first: the close callback finds the struct */
     struct sim_progress *next;         /* ch->progress */
     struct sim_charger *ch;
-    const char *action;                /* the notification, a static string */
+    enum ocpp_action action;           /* the notification */
     const char *const *steps;          /* statuses, NULL-terminated */
     int i, request_id;
 };
@@ -38,21 +38,21 @@ static void progress_closed(uv_handle_t *h)
         }
     }
     free(p);
-    sim_handle_closed(ch);
+    ch->hooks->handle_closed(ch);
 }
 
 static void step_cb(uv_timer_t *t)
 {
     struct sim_progress *p = (struct sim_progress *)t;
 
-    sim_call(p->ch, p->action, ocpp_progress_payload(p->steps[p->i], p->request_id), -1, 0);
+    sim__call(p->ch, p->action, ocpp_progress_payload(p->steps[p->i], p->request_id));
     if (p->steps[++p->i])
         return;                       /* the repeating timer goes on */
     uv_timer_stop(t);
     uv_close((uv_handle_t *)t, progress_closed);
 }
 
-static void start(struct sim_charger *ch, const char *action, const char *const *steps,
+static void start(struct sim_charger *ch, enum ocpp_action action, const char *const *steps,
                   int request_id)
 {
     struct sim_progress *p = calloc(1, sizeof *p);
@@ -69,39 +69,29 @@ static void start(struct sim_charger *ch, const char *action, const char *const 
     uv_timer_start(&p->timer, step_cb, STEP_MS, STEP_MS);
 }
 
-void sim_progress_csms_firmware(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__progress_csms_firmware(struct sim_charger *ch, json_t *payload,
+                                          const union sim__request *req,
+                                          struct sim__reply *r)
 {
-    int request_id;
-    char reason[160];
-    enum ocpp_error e = ch->version->firmware_parse(f->payload, &request_id, reason,
-                                                    sizeof reason);
-
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
-    sim_answer(ch, f->id, ch->version->firmware_answer());
+    r->result = ch->version->firmware_answer();
     CF_CLOG_INFO(ch->identity, "firmware update requested (simulated)");
-    start(ch, "FirmwareStatusNotification", firmware_steps, request_id);
+    start(ch, OCPP_ACTION_FIRMWARE_STATUS, firmware_steps, req->request_id);
+    return SIM__NEXT_NONE;
 }
 
-void sim_progress_csms_diagnostics(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__progress_csms_diagnostics(struct sim_charger *ch, json_t *payload,
+                                             const union sim__request *req,
+                                             struct sim__reply *r)
 {
-    int request_id;
-    char reason[160], name[96];
-    enum ocpp_error e = ch->version->diagnostics_parse(f->payload, &request_id, reason,
-                                                       sizeof reason);
+    char name[96];
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     snprintf(name, sizeof name, "%.60s-diagnostics.log", ch->identity);
-    sim_answer(ch, f->id, ch->version->diagnostics_answer(name));
-    start(ch, ch->version->diagnostics_status_action, upload_steps, request_id);
+    r->result = ch->version->diagnostics_answer(name);
+    start(ch, OCPP_ACTION_DIAGNOSTICS_STATUS, upload_steps, req->request_id);
+    return SIM__NEXT_NONE;
 }
 
-void sim_progress_stop_all(struct sim_charger *ch)
+void sim__progress_stop_all(struct sim_charger *ch)
 {
     for (struct sim_progress *p = ch->progress; p; p = p->next) {
         if (!uv_is_closing((uv_handle_t *)&p->timer)) {

@@ -2,7 +2,7 @@
  * (CancelReservation) or used by that id's session; meanwhile the connector is Reserved
  * and takes no other session. On expiry it is Available again (2.0.1 also sends
  * ReservationStatusUpdate Expired). */
-#include "sim_internal.h"
+#include "sim_reserve.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static void rearm(struct sim_charger *ch)
         uv_timer_stop(&ch->meter->res_timer);
         return;
     }
-    double in = next - sim_wall_now();
+    double in = next - sim__wall_now();
     uv_timer_start(&ch->meter->res_timer, expiry_cb, in > 0 ? (uint64_t)(in * 1000) + 1 : 0, 0);
 }
 
@@ -38,7 +38,7 @@ static void clear(struct sim_charger *ch, int t)
 static void expiry_cb(uv_timer_t *timer)
 {
     struct sim_charger *ch = timer->data;
-    double now = sim_wall_now();
+    double now = sim__wall_now();
 
     for (int t = 0; t < ch->meter->n; t++) {
         struct sim_conn *c = &ch->meter->conn[t];
@@ -47,9 +47,9 @@ static void expiry_cb(uv_timer_t *timer)
         CF_CLOG_INFO(ch->identity, "reservation %d expired", c->res_id);
         clear(ch, t);
         if (ch->version->reservation_expired)
-            sim_call(ch, "ReservationStatusUpdate", ch->version->reservation_expired(c->res_id),
-                     -1, 0);
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+            sim__call(ch, OCPP_ACTION_RESERVATION_STATUS_UPDATE,
+                      ch->version->reservation_expired(c->res_id));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
     }
     rearm(ch);
 }
@@ -59,16 +59,16 @@ static void expiry_cb(uv_timer_t *timer)
 static int place(struct sim_charger *ch, int evse_id, const char **status)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
 
     *status = "Accepted";
     if (evse_id > 0) {
-        int t = sim_find_target(ch, evse_id, 0);
+        int t = sim__find_target(ch, evse_id, 0);
         if (t < 0) {
             *status = "Rejected";
             return -1;
         }
-        enum ocpp_connector_status st = sim_tx_status(ch, t);
+        enum ocpp_connector_status st = sim__conn_status(ch, t);
         if (st == OCPP_CONN_AVAILABLE)
             return t;
         *status = st == OCPP_CONN_FAULTED       ? "Faulted"
@@ -77,68 +77,63 @@ static int place(struct sim_charger *ch, int evse_id, const char **status)
         return -1;
     }
     for (int t = 0; t < n; t++) {
-        if (all[t].connector_id > 0 && sim_tx_status(ch, t) == OCPP_CONN_AVAILABLE)
+        if (all[t].connector_id > 0 && sim__conn_status(ch, t) == OCPP_CONN_AVAILABLE)
             return t;
     }
     *status = "Occupied";
     return -1;
 }
 
-void sim_reserve_csms_reserve(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__reserve_csms_reserve(struct sim_charger *ch, json_t *payload,
+                                        const union sim__request *req, struct sim__reply *rep)
 {
-    struct ocpp_reserve_req r;
-    char reason[160];
+    const struct ocpp_reserve_req r = req->reserve;
     const char *status;
-    enum ocpp_error e = ch->version->reserve_parse(f->payload, &r, reason, sizeof reason);
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     for (int t = 0; t < ch->meter->n; t++) {   /* the same id again replaces it */
         if (ch->meter->conn[t].res_active && ch->meter->conn[t].res_id == r.id) {
             clear(ch, t);
-            sim_send_status(ch, t, sim_tx_status(ch, t));
+            sim__send_status(ch, t, sim__conn_status(ch, t));
         }
     }
-    int t = r.expiry <= sim_wall_now() ? (status = "Rejected", -1) : place(ch, r.evse_id, &status);
-    sim_answer(ch, f->id, ocpp_status_payload(status));
+    int t = r.expiry <= sim__wall_now() ? (status = "Rejected", -1) : place(ch, r.evse_id, &status);
+    sim__reply_status(rep, status);
     if (t < 0)
-        return;
+        return SIM__NEXT_NONE;
     struct sim_conn *c = &ch->meter->conn[t];
     c->res_active = 1;
     c->res_id = r.id;
     c->res_expiry = r.expiry;
     snprintf(c->res_tag, sizeof c->res_tag, "%s", r.id_tag);
-    sim_send_status(ch, t, OCPP_CONN_RESERVED);
+    sim__send_status(ch, t, OCPP_CONN_RESERVED);
     rearm(ch);
+    return SIM__NEXT_NONE;
 }
 
-void sim_reserve_csms_cancel(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__reserve_csms_cancel(struct sim_charger *ch, json_t *payload,
+                                       const union sim__request *req, struct sim__reply *r)
 {
-    json_t *id = json_object_get(f->payload, "reservationId");
+    json_t *id = json_object_get(payload, "reservationId");
 
-    if (!json_is_integer(id)) {
-        sim_answer_error(ch, f->id, id ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT,
-                         "reservationId: an integer");
-        return;
-    }
+    if (!json_is_integer(id))
+        return sim__reply_error(r, id ? OCPP_ERR_TYPE_CONSTRAINT : OCPP_ERR_OCCURRENCE_CONSTRAINT,
+                                "reservationId: an integer");
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         struct sim_conn *c = &ch->meter->conn[t];
         if (c->res_active && c->res_id == json_integer_value(id)) {
             clear(ch, t);
-            sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
-            sim_send_status(ch, t, sim_tx_status(ch, t));
+            sim__reply_status(r, "Accepted");
+            sim__send_status(ch, t, sim__conn_status(ch, t));
             rearm(ch);
-            return;
+            return SIM__NEXT_NONE;
         }
     }
-    sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
+    return sim__reply_status(r, "Rejected");
 }
 
-int sim_reservation_use(struct sim_charger *ch, int t, const char *id_tag)
+int sim__reservation_use(struct sim_charger *ch, int t, const char *id_tag)
 {
     struct sim_conn *c = &ch->meter->conn[t];
 

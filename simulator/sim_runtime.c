@@ -1,4 +1,6 @@
-#include "sim_internal.h"
+#include "sim_runtime.h"
+
+#include "sim_charger.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -56,7 +58,8 @@ struct lws_context *sim_lws_context_new(uv_loop_t *loop)
                    LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.foreign_loops = foreign;
     info.port = CONTEXT_PORT_NO_LISTEN;
-    info.timeout_secs = 10;          /* bounds the wait for the 101 (NOTES-deps) */
+    info.timeout_secs = 10;          /* bounds the wait for the 101: a CSMS that never
+                                      * answers the handshake gives only WSI_DESTROY */
     info.pt_serv_buf_size = 16384;
     info.max_http_header_data = SIM_LWS_HEADER_SPACE;   /* allocated per request parsed */
     info.token_limits = &token_limits;
@@ -74,7 +77,7 @@ static int same(const char *a, const char *b)
 
 /* One client vhost per (CA file, client certificate, key): in libwebsockets these are
  * vhost properties. The key is given from memory: no key file is ever written. */
-struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
+struct lws_vhost *sim__runtime_vhost(struct sim_runtime *rt, const char *ca_file,
                                    const char *cert_file, const struct sim_key *key)
 {
     for (struct sim_vhost *v = rt->vhosts; v; v = v->next)
@@ -92,7 +95,7 @@ struct lws_vhost *sim_runtime_vhost(struct sim_runtime *rt, const char *ca_file,
     memset(&info, 0, sizeof info);
     info.vhost_name = v->name;
     info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = sim_client_protocols;
+    info.protocols = sim__client_protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.client_ssl_ca_filepath = ca_file;
     info.client_ssl_cert_filepath = cert_file;
@@ -162,9 +165,9 @@ static void remove_stale_pem_dirs(void)
  * distinct content, named by its SHA-256, 0600 in a private directory (0700,
  * /tmp/chargefleet-tls-<pid>-XXXXXX) removed with the runtime; those of killed
  * processes are removed when the next one makes its own. Only CA and client
- * certificates: private keys never go to a file (sim_runtime_key). Returns the path
+ * certificates: private keys never go to a file (sim__runtime_key). Returns the path
  * (owned by the runtime), or NULL. */
-const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
+const char *sim__runtime_pem_file(struct sim_runtime *rt, const char *pem)
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
     char hex[2 * SHA256_DIGEST_LENGTH + 1], path[PATH_MAX];
@@ -202,7 +205,7 @@ const char *sim_runtime_pem_file(struct sim_runtime *rt, const char *pem)
     return p->path;
 }
 
-const struct sim_key *sim_runtime_key(struct sim_runtime *rt, const char *pem)
+const struct sim_key *sim__runtime_key(struct sim_runtime *rt, const char *pem)
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
 
@@ -267,18 +270,18 @@ static void pump_cb(uv_idle_t *h)
     struct sim_runtime *rt = h->data;
     int limited = 0;
     while (rt->wait_head && rt->connecting < rt->opts.max_connecting &&
-           sim_may_send(rt) && !(limited = !rate_take(rt))) {
+           sim__may_send(rt) && !(limited = !rate_take(rt))) {
         struct sim_charger *ch = rt->wait_head;
         rt->wait_head = ch->wait_next;
         if (!rt->wait_head)
             rt->wait_tail = NULL;
         ch->wait_next = NULL;
         rt->connecting++;
-        if (sim_charger_connect(ch) != 0)
+        if (sim__charger_connect(ch) != 0)
             rt->connecting--;
     }
     if (limited || !rt->wait_head || rt->connecting >= rt->opts.max_connecting ||
-        !sim_may_send(rt)) {
+        !sim__may_send(rt)) {
         uv_idle_stop(h);
         rt->pump_active = 0;
     }
@@ -295,7 +298,7 @@ static void pump_kick(struct sim_runtime *rt)
 
 /* Connects are paced: at most max_connecting handshakes in flight (each holds ~5 kB of
  * headers in lws), the rest wait in FIFO order. */
-void sim_runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch)
+void sim__runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch)
 {
     ch->state = SIM_QUEUED;
     ch->wait_next = NULL;
@@ -307,13 +310,13 @@ void sim_runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch)
     pump_kick(rt);
 }
 
-void sim_runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch)
+void sim__runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch)
 {
     rt->connecting--;
     pump_kick(rt);
 }
 
-void sim_runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch)
+void sim__runtime_unlink(struct sim_runtime *rt, struct sim_charger *ch)
 {
     if (ch->state == SIM_QUEUED) {
         struct sim_charger **pp = &rt->wait_head, *prev = NULL;
@@ -347,8 +350,8 @@ static void deadlines_cb(uv_timer_t *t)
     uint64_t now = uv_now(rt->loop);
     for (struct sim_charger *ch = rt->all, *next; ch; ch = next) {
         next = ch->next;
-        if (ch->out_deadline && ch->out_deadline <= now)
-            sim_call_expired(ch);
+        if (ch->rpc.deadline_ms && ch->rpc.deadline_ms <= now)
+            sim__charger_call_expired(ch);
     }
 }
 
@@ -375,7 +378,7 @@ struct sim_runtime *sim_runtime_new(uv_loop_t *loop, struct lws_context *ctx,
     rt->opts.source_addresses = NULL;   /* copied above */
     uv_idle_init(loop, &rt->pump);
     rt->pump.data = rt;
-    if (!sim_runtime_vhost(rt, NULL, NULL, NULL)) {
+    if (!sim__runtime_vhost(rt, NULL, NULL, NULL)) {
         rt->handles = 1;
         uv_close((uv_handle_t *)&rt->pump, pump_closed);
         return NULL;
@@ -472,10 +475,9 @@ json_t *sim_runtime_metrics(const struct sim_runtime *rt)
 
     for (const struct sim_charger *ch = rt->all; ch; ch = ch->next) {
         by_state[ch->state]++;
-        calls += ch->queued;
-        dropped += (json_int_t)ch->dropped;
-        for (const struct sim_out *o = ch->tx_head; o; o = o->next)
-            out_frames++;
+        calls += ch->rpc.queued;
+        dropped += (json_int_t)ch->rpc.dropped;
+        out_frames += sim__ws_queued(&ch->ws);
     }
     json_t *m = sim_metrics_json(&rt->m), *states = json_object();
     for (int i = 0; i <= SIM_STOPPING; i++)

@@ -90,10 +90,11 @@ struct sim_charger_cfg {
 
 void sim_runtime_opts_default(struct sim_runtime_opts *o);
 
-/* No idle check by libwebsockets: its default (ping after 300 s quiet, hang up at
- * 310 s) re-sorts a per-connection timer into one list on every frame received — at
- * 10,000 connections that walk was 30 % of serve's CPU while booting. Connections
- * use it unless the charger's WebSocketPingInterval asks for pings. */
+/* The retry / idle policy of every charger connection unless its WebSocketPingInterval
+ * asks for pings: no idle check by libwebsockets. Its default (ping after 300 s quiet,
+ * hang up at 310 s) re-sorts a per-connection timer into one list on every frame
+ * received, a cost that grows with the number of connections (BENCHMARKS.md).
+ * Owned by the simulator; lws keeps the pointer. */
 extern const lws_retry_bo_t sim_no_idle_check;
 
 /* The context's header limits, for every HTTP request or handshake it parses: all of

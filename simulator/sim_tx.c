@@ -3,7 +3,7 @@
  * power x time; the power is what the connector offers and the car takes (a car tapers
  * above 80 % state of charge and stops when full). Version differences come only
  * through ch->version (protocol/ocpp_version.h). */
-#include "sim_internal.h"
+#include "sim_tx.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "cf_log.h"
+#include "sim_local.h"
+#include "sim_profile.h"
+#include "sim_reserve.h"
 
 #define AC_VOLTS 230.0
 #define AC_PHASES 3
@@ -37,26 +40,7 @@ static struct sim_conn *conn_of(struct sim_charger *ch, int t)
     return ch->meter && t >= 0 && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
 }
 
-enum ocpp_connector_status sim_tx_status(const struct sim_charger *ch, int t)
-{
-    const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
 
-    if (ch->faulted & (UINT64_C(1) << t))
-        return OCPP_CONN_FAULTED;
-    if (c && c->tx)
-        return c->status;
-    if (ch->unavailable & (UINT64_C(1) << t))
-        return OCPP_CONN_UNAVAILABLE;
-    if (c && c->plugged)           /* a cable in, no session: before one, or after it */
-        return c->after_session ? OCPP_CONN_FINISHING : OCPP_CONN_PREPARING;
-    return c && c->res_active ? OCPP_CONN_RESERVED : OCPP_CONN_AVAILABLE;
-}
-
-int sim_tx_busy(const struct sim_charger *ch, int t)
-{
-    const struct sim_conn *c = conn_of((struct sim_charger *)ch, t);
-    return c && c->tx;
-}
 
 static void set_status(struct sim_charger *ch, int t, enum ocpp_connector_status st)
 {
@@ -64,7 +48,7 @@ static void set_status(struct sim_charger *ch, int t, enum ocpp_connector_status
 
     if (c)
         c->status = st;
-    sim_send_status(ch, t, st);
+    sim__send_status(ch, t, st);
 }
 
 /* The power the car takes now: its maximum, tapered above 80 % state of charge, 0 when
@@ -104,7 +88,7 @@ static enum ocpp_connector_status power_state(const struct sim_charger *ch, int 
                                              const struct sim_tx *tx, double *power)
 {
     const struct sim_conn *c = &ch->meter->conn[t];
-    double car = c->ev_paused ? 0 : car_power(ch, tx), limit = sim_profile_limit_w(ch, t, tx);
+    double car = c->ev_paused ? 0 : car_power(ch, tx), limit = sim__profile_limit_w(ch, t, tx);
 
     *power = limit >= 0 && limit < car ? limit : car;
     if (car <= 0)
@@ -118,7 +102,7 @@ static void reading(const struct sim_charger *ch, const struct sim_conn *c,
     char list[512];
     unsigned bits = OCPP_MEAS_ENERGY;
 
-    sim_setting_get(ch, OCPP_CFG_METER_SAMPLED_DATA, list, sizeof list);
+    sim__setting_get(ch, OCPP_CFG_METER_SAMPLED_DATA, list, sizeof list);
     ocpp_measurands_parse(list, &bits);
     memset(m, 0, sizeof *m);
     m->energy_wh = c->energy_wh;
@@ -136,6 +120,8 @@ static void reading(const struct sim_charger *ch, const struct sim_conn *c,
     }
 }
 
+static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a);
+
 /* Queues the transaction message `ev` of connector t (its meter read now). */
 static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
                        enum ocpp_tx_cause cause)
@@ -146,7 +132,7 @@ static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
     char ts[25];
     json_t *payload = NULL;
 
-    sim_targets(ch, all);
+    sim__targets(ch, all);
     reading(ch, c, &m);
     cf_now_rfc3339(ts);
     struct ocpp_tx msg = {
@@ -156,15 +142,15 @@ static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
         .reservation_id = ev == OCPP_TX_STARTED ? c->tx->reservation_id : -1,
         .offline = ch->state != SIM_ACCEPTED, .timestamp = ts, .meter = &m,
     };
-    const char *action = ch->version->tx_request(&msg, &payload);
-    sim_call(ch, action, payload, t, c->tx->serial);
+    enum ocpp_action action = ch->version->tx_request(&msg, &payload);
+    sim__call_cb(ch, action, payload, t, c->tx->serial, tx_call_done, ch);
 }
 
 static void meter_cb(uv_timer_t *timer);
 
 /* (Re)arms the sample timer at MeterValueSampleInterval / TxUpdatedInterval while a
  * session runs; 0 turns periodic samples off. */
-void sim_tx_rearm(struct sim_charger *ch)
+void sim__tx_rearm(struct sim_charger *ch)
 {
     char v[32];
     int running = 0;
@@ -173,7 +159,7 @@ void sim_tx_rearm(struct sim_charger *ch)
         return;
     for (int t = 0; t < ch->meter->n; t++)
         running |= ch->meter->conn[t].tx != NULL;
-    sim_setting_get(ch, OCPP_CFG_METER_SAMPLE_INTERVAL, v, sizeof v);
+    sim__setting_get(ch, OCPP_CFG_METER_SAMPLE_INTERVAL, v, sizeof v);
     int s = atoi(v);
     if (running && s > 0 && ch->state != SIM_STOPPING)
         uv_timer_start(&ch->meter->timer, meter_cb, (uint64_t)s * 1000, (uint64_t)s * 1000);
@@ -212,10 +198,10 @@ static void meter_cb(uv_timer_t *timer)
         if (ch->state == SIM_ACCEPTED && c->tx->id[0])
             tx_message(ch, t, OCPP_TX_UPDATED, OCPP_CAUSE_PERIODIC);
     }
-    sim_touch(ch);
+    sim__touch(ch);
 }
 
-void sim_tx_limits_changed(struct sim_charger *ch)
+void sim__tx_limits_changed(struct sim_charger *ch)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         if (ch->meter->conn[t].tx && ch->meter->conn[t].status != OCPP_CONN_PREPARING)
@@ -223,29 +209,7 @@ void sim_tx_limits_changed(struct sim_charger *ch)
     }
 }
 
-const struct sim_tx *sim_tx_of(const struct sim_charger *ch, int t)
-{
-    return ch->meter && t >= 0 && t < ch->meter->n ? ch->meter->conn[t].tx : NULL;
-}
 
-const char *sim_tx_id(const struct sim_charger *ch, int t)
-{
-    const struct sim_tx *tx = sim_tx_of(ch, t);
-    return tx ? tx->id : "";
-}
-
-void sim_meter_alloc(struct sim_charger *ch)
-{
-    struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
-
-    ch->meter = calloc(1, sizeof *ch->meter + (size_t)n * sizeof(struct sim_conn));
-    ch->meter->n = n;
-    uv_timer_init(ch->rt->loop, &ch->meter->timer);
-    uv_timer_init(ch->rt->loop, &ch->meter->res_timer);
-    ch->meter->timer.data = ch->meter->res_timer.data = ch;
-    ch->handles_open += 2;
-}
 
 /* Starts a session on connector t: the cable is plugged (Preparing), the transaction
  * starts (with its TxProfile, when the remote start brought one), energy flows
@@ -255,14 +219,14 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
                      const struct ocpp_profile *profile, json_t *profile_raw)
 {
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
     struct sim_tx *tx = calloc(1, sizeof *tx);
 
     snprintf(tx->id_tag, sizeof tx->id_tag, "%s", id_tag);
     snprintf(tx->id_type, sizeof tx->id_type, "%s", id_type);
     tx->remote_start_id = remote_start_id;
-    tx->started_at = sim_wall_now();
+    tx->started_at = sim__wall_now();
     tx->start_wh = c->energy_wh;
     if (c->auto_duration_ms) {          /* a generated session: it ends by itself */
         tx->auto_stop_ms = uv_now(ch->rt->loop) + c->auto_duration_ms;
@@ -280,14 +244,14 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
         new_tx_id(tx->id, sizeof tx->id);
     c->tx = tx;
     c->since_ms = uv_now(ch->rt->loop);
-    tx->reservation_id = sim_reservation_use(ch, t, id_tag);
+    tx->reservation_id = sim__reservation_use(ch, t, id_tag);
     c->after_session = 0;
     if (!c->plugged)                  /* plugged already: Preparing was said */
         set_status(ch, t, OCPP_CONN_PREPARING);
     if (profile) {
         struct ocpp_profile p = *profile;
         snprintf(p.tx_id, sizeof p.tx_id, "%s", tx->id);     /* "" in 1.6: this session */
-        const char *why = sim_profile_install(ch, &p, profile_raw);
+        const char *why = sim__profile_install(ch, &p, profile_raw);
         if (why)
             CF_CLOG_WARN(ch->identity, "the remote start's charging profile: %s", why);
     }
@@ -296,8 +260,8 @@ static void tx_begin(struct sim_charger *ch, int t, const char *id_tag, const ch
     set_status(ch, t, c->status);
     CF_CLOG_INFO(ch->identity, "session started on connector %d for %s (%.1f kW)", t,
                 id_tag, c->power_w / 1000);
-    sim_tx_rearm(ch);
-    sim_autogen_rearm(ch);
+    sim__tx_rearm(ch);
+    ch->hooks->session_started(ch);
 }
 
 /* The session of connector t is over: Finishing (1.6), then Available again once the
@@ -309,7 +273,7 @@ static void tx_close(struct sim_charger *ch, int t)
     free(c->tx);
     c->tx = NULL;
     c->power_w = 0;
-    sim_profile_session_ended(ch, t);
+    sim__profile_session_ended(ch, t);
     if (ch->unavailable_pending & (UINT64_C(1) << t)) {
         ch->unavailable_pending &= ~(UINT64_C(1) << t);
         ch->unavailable |= UINT64_C(1) << t;
@@ -317,19 +281,19 @@ static void tx_close(struct sim_charger *ch, int t)
     c->ev_paused = 0;
     if (c->plugged) {               /* the car stays until it is unplugged */
         c->after_session = 1;
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
     } else {
         if (ch->version->reports_finishing)
-            sim_send_status(ch, t, OCPP_CONN_FINISHING);
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+            sim__send_status(ch, t, OCPP_CONN_FINISHING);
+        sim__send_status(ch, t, sim__conn_status(ch, t));
     }
-    sim_tx_rearm(ch);
-    sim_idle_now(ch);
+    sim__tx_rearm(ch);
+    ch->hooks->idle(ch);
 }
 
 /* Ends the session of connector t: the last meter reading goes with the stop message;
  * the connector is Finishing, then Available again once the car is unplugged. */
-void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
+void sim__tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
 {
     struct sim_conn *c = conn_of(ch, t);
 
@@ -349,19 +313,19 @@ void sim_tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause)
     tx_close(ch, t);
 }
 
-void sim_tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
+void sim__tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++)
-        sim_tx_end(ch, t, cause);
+        sim__tx_end(ch, t, cause);
 }
 
-int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
+int sim__tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
 
-    for (int t = evse_id > 0 ? sim_find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
-        enum ocpp_connector_status st = sim_tx_status(ch, t);
+    for (int t = evse_id > 0 ? sim__find_target(ch, evse_id, 0) : 0; t >= 0 && t < n; t++) {
+        enum ocpp_connector_status st = sim__conn_status(ch, t);
         /* 1.6 connector 0 is the charge point itself; a reserved connector takes only
          * its reservation's id */
         if (all[t].connector_id > 0 &&
@@ -377,18 +341,18 @@ int sim_tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
 static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
 {
     char v[16];
-    sim_setting_get(ch, id, v, sizeof v);
+    sim__setting_get(ch, id, v, sizeof v);
     return strcmp(v, "true") == 0;
 }
 
 /* Sends Authorize for id_tag; the session starts on connector t when the CSMS answers
- * Accepted (sim_tx_answer). A remote start has its remote_start_id (>= 0 in 2.0.1). */
+ * Accepted (tx_answer, through the CALL's callback). A remote start has its remote_start_id (>= 0 in 2.0.1). */
 static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
                                  const char *id_type, int remote, int remote_start_id,
                                  const struct ocpp_profile *profile, json_t *profile_raw)
 {
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
     snprintf(c->auth_tag, sizeof c->auth_tag, "%s", id_tag);
     snprintf(c->auth_type, sizeof c->auth_type, "%s", id_type);
@@ -400,39 +364,31 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
         *c->auth_profile = *profile;
     json_decref(c->auth_profile_raw);
     c->auth_profile_raw = profile ? json_incref(profile_raw) : NULL;
-    sim_call(ch, "Authorize", ch->version->authorize_request(id_tag, id_type), t, 0);
+    sim__call_cb(ch, OCPP_ACTION_AUTHORIZE, ch->version->authorize_request(id_tag, id_type), t,
+                 0, tx_call_done, ch);
 }
 
-void sim_tx_remote_start(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
+                                        const union sim__request *req, struct sim__reply *rep)
 {
-    struct ocpp_remote_start r;
-    char reason[160];
-    enum ocpp_error e = ch->version->remote_start_parse(f->payload, &r, reason, sizeof reason);
+    const struct ocpp_remote_start *r = &req->remote_start;
+    int t = sim__tx_free_target(ch, r->evse_id, r->id_tag);
 
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
-    int t = sim_tx_free_target(ch, r.evse_id, r.id_tag);
-    if (t < 0 || (r.has_profile && r.profile.purpose != OCPP_PURPOSE_TX)) {
-        sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
-        return;
-    }
-    sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
+    if (t < 0 || (r->has_profile && r->profile.purpose != OCPP_PURPOSE_TX))
+        return sim__reply_status(rep, "Rejected");
     if (setting_true(ch, OCPP_CFG_AUTHORIZE_REMOTE))   /* ask the CSMS first */
-        authorize_then_start(ch, t, r.id_tag, r.id_type, 1, r.remote_start_id,
-                             r.has_profile ? &r.profile : NULL,
-                             r.profile_raw);
+        authorize_then_start(ch, t, r->id_tag, r->id_type, 1, r->remote_start_id,
+                             r->has_profile ? &r->profile : NULL, r->profile_raw);
     else
-        tx_begin(ch, t, r.id_tag, r.id_type, r.remote_start_id, OCPP_CAUSE_REMOTE_START,
-                 r.has_profile ? &r.profile : NULL,
-                 r.profile_raw);
+        tx_begin(ch, t, r->id_tag, r->id_type, r->remote_start_id, OCPP_CAUSE_REMOTE_START,
+                 r->has_profile ? &r->profile : NULL, r->profile_raw);
+    return sim__reply_status(rep, "Accepted");
 }
 
 
-int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
+int sim__tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type)
 {
-    int listed = sim_local_status(ch, id_tag);
+    int listed = sim__local_status(ch, id_tag);
     int online = ch->state == SIM_ACCEPTED;
 
     if ((!online && setting_true(ch, OCPP_CFG_LOCAL_AUTHORIZE_OFFLINE) && listed == 1) ||
@@ -446,31 +402,23 @@ int sim_tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const 
     return 0;
 }
 
-void sim_tx_remote_stop(struct sim_charger *ch, struct ocpp_frame *f)
+enum sim__next sim__tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
+                                       const union sim__request *req, struct sim__reply *r)
 {
-    char id[40], reason[160];
-    enum ocpp_error e = ch->version->remote_stop_parse(f->payload, id, sizeof id, reason,
-                                                       sizeof reason);
-
-    if (e != OCPP_ERR_NONE) {
-        sim_answer_error(ch, f->id, e, reason);
-        return;
-    }
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         struct sim_tx *tx = ch->meter->conn[t].tx;
-        if (tx && tx->id[0] && strcmp(tx->id, id) == 0) {
-            sim_answer(ch, f->id, ocpp_status_payload("Accepted"));
-            sim_tx_end(ch, t, OCPP_CAUSE_REMOTE_STOP);
-            return;
+        if (tx && tx->id[0] && strcmp(tx->id, req->tx_id) == 0) {
+            sim__tx_end(ch, t, OCPP_CAUSE_REMOTE_STOP);
+            return sim__reply_status(r, "Accepted");
         }
     }
-    sim_answer(ch, f->id, ocpp_status_payload("Rejected"));
+    return sim__reply_status(r, "Rejected");
 }
 
 /* The CSMS answered Authorize (serial 0) or a message of connector t's session
- * `serial` (answers about an ended session change nothing). */
-void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned serial,
-                   json_t *payload)
+ * `serial` (answers about an ended session change nothing); payload NULL: a CallError. */
+static void tx_answer(struct sim_charger *ch, enum ocpp_action action, int t, unsigned serial,
+                      json_t *payload)
 {
     struct sim_conn *c = conn_of(ch, t);
     struct ocpp_tx_answer a;
@@ -479,17 +427,17 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
     if (!c)
         return;
     if (!payload) {                             /* answered with a CallError */
-        a.accepted = strcmp(action, "Authorize") != 0;
+        a.accepted = action != OCPP_ACTION_AUTHORIZE;
         a.tx_id[0] = '\0';
     } else if (ch->version->tx_answer(action, payload, &a, reason, sizeof reason) != 0) {
         CF_CLOG_WARN(ch->identity, "%s", reason);
         a.accepted = 0;
         a.tx_id[0] = '\0';
     }
-    if (strcmp(action, "Authorize") == 0) {
+    if (action == OCPP_ACTION_AUTHORIZE) {
         if (c->tx || !c->auth_tag[0])
             return;
-        if (a.accepted && sim_tx_free_target(ch, sim_unit_id(ch, t), c->auth_tag) == t)
+        if (a.accepted && sim__tx_free_target(ch, sim__unit_id(ch, t), c->auth_tag) == t)
             tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
                      c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
                      c->auth_profile, c->auth_profile_raw);
@@ -514,18 +462,28 @@ void sim_tx_answer(struct sim_charger *ch, const char *action, int t, unsigned s
         }
         snprintf(c->tx->id, sizeof c->tx->id, "%s", a.tx_id);
         if (c->tx->stop_pending) {
-            sim_tx_end(ch, t, c->tx->stop_cause);
+            sim__tx_end(ch, t, c->tx->stop_cause);
             return;
         }
     }
     if (!a.accepted) {
         CF_CLOG_INFO(ch->identity, "id %s not accepted by the CSMS: stopping the session",
                     c->tx->id_tag);
-        sim_tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
+        sim__tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
     }
 }
 
-void sim_tx_free(struct sim_charger *ch)
+/* Authorize or a session message completed: its answer counts; a timeout or a drop
+ * changes nothing (a session message was sent again first: sim_rpc.c). */
+static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a)
+{
+    if (a->outcome == SIM_CALL_RESULT || a->outcome == SIM_CALL_ERROR)
+        tx_answer(c->data, c->action, c->conn, c->serial,
+                  a->outcome == SIM_CALL_RESULT ? a->payload : NULL);
+}
+
+
+void sim__tx_free(struct sim_charger *ch)
 {
     for (int t = 0; ch->meter && t < ch->meter->n; t++) {
         free(ch->meter->conn[t].tx);
@@ -536,7 +494,7 @@ void sim_tx_free(struct sim_charger *ch)
     ch->meter = NULL;
 }
 
-int sim_tx_count(const struct sim_charger *ch, int t)
+int sim__tx_count(const struct sim_charger *ch, int t)
 {
     int n = 0;
     for (int i = 0; ch->meter && i < ch->meter->n; i++)
@@ -546,11 +504,11 @@ int sim_tx_count(const struct sim_charger *ch, int t)
 
 /* TriggerMessage: MeterValues of target t (every connector when t < 0), or a
  * TransactionEvent Updated (triggerReason Trigger) of its sessions. */
-void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
+void sim__tx_triggered(struct sim_charger *ch, int t, int tx_event)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
     struct sim_conn idle = {0};
-    int n = sim_targets(ch, all);
+    int n = sim__targets(ch, all);
     char ts[25];
 
     cf_now_rfc3339(ts);
@@ -567,20 +525,20 @@ void sim_tx_triggered(struct sim_charger *ch, int t, int tx_event)
         }
         struct ocpp_meter m;
         reading(ch, c, &m);
-        sim_call(ch, "MeterValues", ch->version->meter_request(&all[i], c->tx ? c->tx->id : NULL,
-                                                              &m, "Trigger", ts),
-                 -1, 0);
+        sim__call(ch, OCPP_ACTION_METER_VALUES,
+                  ch->version->meter_request(&all[i], c->tx ? c->tx->id : NULL, &m, "Trigger",
+                                             ts));
     }
 }
 
 /* The car side of connector t (REST plug / unplug / ev-suspend / ev-resume). Returns
  * NULL or why not. */
-const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
+const char *sim__tx_cable(struct sim_charger *ch, int t, int plug)
 {
     if (!ch->meter)
-        sim_meter_alloc(ch);
+        sim__meter_alloc(ch);
     struct sim_conn *c = &ch->meter->conn[t];
-    enum ocpp_connector_status st = sim_tx_status(ch, t);
+    enum ocpp_connector_status st = sim__conn_status(ch, t);
 
     if (plug) {
         if (c->plugged || c->tx)
@@ -589,14 +547,14 @@ const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
             return "the connector is not available";
         c->plugged = 1;
         c->after_session = 0;
-        sim_send_status(ch, t, sim_tx_status(ch, t));
+        sim__send_status(ch, t, sim__conn_status(ch, t));
         return NULL;
     }
     if (!c->plugged && !c->tx)
         return "no cable is plugged in";
     c->plugged = 0;
     if (c->tx && setting_true(ch, OCPP_CFG_STOP_ON_EV_DISCONNECT)) {
-        sim_tx_end(ch, t, OCPP_CAUSE_EV_DISCONNECTED);   /* the session ends with it */
+        sim__tx_end(ch, t, OCPP_CAUSE_EV_DISCONNECTED);   /* the session ends with it */
         return NULL;
     }
     if (c->tx) {          /* StopTransactionOnEVSideDisconnect false: suspended, no car */
@@ -605,11 +563,11 @@ const char *sim_tx_cable(struct sim_charger *ch, int t, int plug)
         return NULL;
     }
     c->after_session = 0;
-    sim_send_status(ch, t, sim_tx_status(ch, t));
+    sim__send_status(ch, t, sim__conn_status(ch, t));
     return NULL;
 }
 
-const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause)
+const char *sim__tx_ev_pause(struct sim_charger *ch, int t, int pause)
 {
     struct sim_conn *c = ch->meter && t < ch->meter->n ? &ch->meter->conn[t] : NULL;
 
@@ -620,7 +578,7 @@ const char *sim_tx_ev_pause(struct sim_charger *ch, int t, int pause)
     return NULL;
 }
 
-double sim_tx_energy_now(const struct sim_charger *ch, int t)
+double sim__tx_energy_now(const struct sim_charger *ch, int t)
 {
     const struct sim_conn *c = &ch->meter->conn[t];
     return c->energy_wh + c->power_w * (double)(uv_now(ch->rt->loop) - c->since_ms) / 3.6e6;

@@ -77,16 +77,16 @@ static void our_messages(void **state)
                                  .seq_no = e, .remote_start_id = 3, .offline = 1,
                                  .reservation_id = 7, .timestamp = TS, .meter = &m};
             json_t *p = NULL;
-            const char *action = v->tx_request(&tx, &p);
+            const char *action = ocpp_action_name(v, v->tx_request(&tx, &p));
             assert_valid(v, action, 1, p);
         }
-        assert_valid(v, v->diagnostics_status_action, 1, ocpp_progress_payload("Uploaded", k ? 4 : -1));
+        assert_valid(v, ocpp_action_name(v, OCPP_ACTION_DIAGNOSTICS_STATUS), 1, ocpp_progress_payload("Uploaded", k ? 4 : -1));
         assert_valid(v, "FirmwareStatusNotification", 1,
                      ocpp_progress_payload("Installed", k ? 4 : -1));
         struct ocpp_period per[2] = {{0, 11000, 0}, {300, 16.5, 3}};
         assert_valid(v, "GetCompositeSchedule", 0, v->composite_answer(1, TS, 600, 0, per, 2));
         assert_valid(v, "GetLocalListVersion", 0, v->local_version_answer(3));
-        assert_valid(v, v->diagnostics_action, 0, v->diagnostics_answer("x.log"));
+        assert_valid(v, ocpp_action_name(v, OCPP_ACTION_GET_DIAGNOSTICS), 0, v->diagnostics_answer("x.log"));
         assert_valid(v, "UpdateFirmware", 0, v->firmware_answer());
     }
     assert_valid(&ocpp_v201, "SecurityEventNotification", 1,

@@ -179,13 +179,13 @@ static void transactions(void **state)
     json_t *p = NULL;
     (void)state;
 
-    assert_string_equal(ocpp_v16.tx_request(&t, &p), "StartTransaction");
+    assert_int_equal(ocpp_v16.tx_request(&t, &p), OCPP_ACTION_START_TRANSACTION);
     assert_int_equal(json_integer_value(json_object_get(p, "meterStart")), 99);
     assert_int_equal(json_integer_value(json_object_get(p, "connectorId")), 2);
     json_decref(p);
     t.event = OCPP_TX_ENDED;
     t.cause = OCPP_CAUSE_HARD_RESET;
-    assert_string_equal(ocpp_v16.tx_request(&t, &p), "StopTransaction");
+    assert_int_equal(ocpp_v16.tx_request(&t, &p), OCPP_ACTION_STOP_TRANSACTION);
     assert_int_equal(json_integer_value(json_object_get(p, "transactionId")), 17);
     assert_string_equal(json_string_value(json_object_get(p, "reason")), "HardReset");
     assert_non_null(json_object_get(p, "transactionData"));
@@ -194,7 +194,7 @@ static void transactions(void **state)
     t.where = (struct ocpp_status_target){1, 1};
     t.tx_id = "a1b2";
     t.seq_no = 3;
-    assert_string_equal(ocpp_v201.tx_request(&t, &p), "TransactionEvent");
+    assert_int_equal(ocpp_v201.tx_request(&t, &p), OCPP_ACTION_TRANSACTION_EVENT);
     assert_string_equal(json_string_value(json_object_get(p, "eventType")), "Ended");
     assert_string_equal(json_string_value(json_object_get(p, "triggerReason")), "ResetCommand");
     json_t *info = json_object_get(p, "transactionInfo");
@@ -207,13 +207,13 @@ static void transactions(void **state)
     struct ocpp_tx_answer a;
     char reason[128];
     p = json_pack("{s:{s:s},s:i}", "idTagInfo", "status", "Blocked", "transactionId", 9);
-    assert_int_equal(ocpp_v16.tx_answer("StartTransaction", p, &a, reason, sizeof reason), 0);
+    assert_int_equal(ocpp_v16.tx_answer(OCPP_ACTION_START_TRANSACTION, p, &a, reason, sizeof reason), 0);
     assert_false(a.accepted);
     assert_string_equal(a.tx_id, "9");
     json_decref(p);
     p = json_object();
-    assert_int_equal(ocpp_v16.tx_answer("StartTransaction", p, &a, reason, sizeof reason), -1);
-    assert_int_equal(ocpp_v201.tx_answer("TransactionEvent", p, &a, reason, sizeof reason), 0);
+    assert_int_equal(ocpp_v16.tx_answer(OCPP_ACTION_START_TRANSACTION, p, &a, reason, sizeof reason), -1);
+    assert_int_equal(ocpp_v201.tx_answer(OCPP_ACTION_TRANSACTION_EVENT, p, &a, reason, sizeof reason), 0);
     assert_true(a.accepted);
     json_decref(p);
 }

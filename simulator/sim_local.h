@@ -1,0 +1,16 @@
+/* Private to simulator/: the local authorization list (sim_local.c). */
+#ifndef SIM_LOCAL_H
+#define SIM_LOCAL_H
+
+#include "sim_dispatch.h"
+#include "sim_station.h"
+
+/* Handlers: SendLocalList, GetLocalListVersion. */
+enum sim__next sim__local_csms_send(struct sim_charger *ch, json_t *payload,
+                                   const union sim__request *req, struct sim__reply *r);
+enum sim__next sim__local_csms_version(struct sim_charger *ch, json_t *payload,
+                                      const union sim__request *req, struct sim__reply *r);
+/* 1 the list accepts id_tag, 0 it lists it otherwise, -1 it does not list it. */
+int sim__local_status(const struct sim_charger *ch, const char *id_tag);
+
+#endif
