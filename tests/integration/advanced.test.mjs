@@ -39,6 +39,28 @@ test('1.6: a reserved connector takes only its id; the session uses the reservat
   assert.deepEqual(peer.failures, []);
 });
 
+// A CSMS's call is answered before any CALL its handling queued: the CSMS learns the
+// outcome first (its own ReserveNow answer, then the StatusNotifications it caused).
+test('1.6: ReserveNow with a reservation id in use: answered first, then the statuses it caused', async () => {
+  const c = peer.client('V16');
+  assert.deepEqual(await c.call('ReserveNow', { connectorId: 1, expiryDate: inSeconds(600), idTag: 'ORD1', reservationId: 31 }), { status: 'Accepted' });
+  await until(() => lastStatus('V16') === 'Reserved', { what: 'Reserved' });
+  const from = peer.raw.get('V16').length;
+  // the same id again replaces it: Available (the old one cleared), then Reserved
+  const answer = await peer.rawCall('V16', 'ReserveNow', { connectorId: 1, expiryDate: inSeconds(600), idTag: 'ORD2', reservationId: 31 });
+  assert.deepEqual(answer[2], { status: 'Accepted' });
+  await until(() => peer.raw.get('V16').slice(from).filter(m => m[0] === 2 && m[2] === 'StatusNotification').length >= 2,
+    { what: 'Available and Reserved after the replacement' });
+  const frames = peer.raw.get('V16').slice(from);
+  const statuses = frames.filter(m => m[0] === 2 && m[2] === 'StatusNotification');
+  assert.deepEqual(statuses.map(m => m[3].status), ['Available', 'Reserved']);
+  assert.ok(frames.indexOf(answer) < frames.indexOf(statuses[0]),
+    `the answer came after the StatusNotification: ${JSON.stringify(frames.map(m => m[2] ?? m[0]))}`);
+  assert.deepEqual(await c.call('CancelReservation', { reservationId: 31 }), { status: 'Accepted' });
+  await until(() => lastStatus('V16') === 'Available', { what: 'Available after cancel' });
+  assert.deepEqual(peer.failures, []);
+});
+
 test('2.0.1: a reservation expires: ReservationStatusUpdate Expired, Available again', async () => {
   const c = peer.client('V201');
   const m = mark('V201');
