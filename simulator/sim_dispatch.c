@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cf_log.h"
+#include "ocpp_frame.h"
 #include "sim_local.h"
 #include "sim_profile.h"
 #include "sim_progress.h"

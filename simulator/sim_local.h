@@ -2,7 +2,7 @@
 #ifndef SIM_LOCAL_H
 #define SIM_LOCAL_H
 
-#include "sim_dispatch.h"
+#include "sim_handler.h"
 #include "sim_station.h"
 
 /* Handlers: SendLocalList, GetLocalListVersion. */

@@ -3,7 +3,7 @@
 #ifndef SIM_PROFILE_H
 #define SIM_PROFILE_H
 
-#include "sim_dispatch.h"
+#include "sim_handler.h"
 #include "sim_station.h"
 
 /* The 1.6 connectorId / 2.0.1 evseId of status target t. */

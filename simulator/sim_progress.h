@@ -3,7 +3,7 @@
 #ifndef SIM_PROGRESS_H
 #define SIM_PROGRESS_H
 
-#include "sim_dispatch.h"
+#include "sim_handler.h"
 #include "sim_station.h"
 
 /* Handlers: UpdateFirmware, GetDiagnostics / GetLog. */

@@ -2,7 +2,7 @@
 #ifndef SIM_RESERVE_H
 #define SIM_RESERVE_H
 
-#include "sim_dispatch.h"
+#include "sim_handler.h"
 #include "sim_station.h"
 
 /* Handlers: ReserveNow, CancelReservation. */

@@ -2,7 +2,7 @@
 #ifndef SIM_TX_H
 #define SIM_TX_H
 
-#include "sim_dispatch.h"
+#include "sim_handler.h"
 #include "sim_station.h"
 
 /* The connector (1.6 connectorId / 2.0.1 evseId; 0 = the first free) that can start a
