@@ -1,5 +1,5 @@
 #include "ocpp_config.h"
-#include "ocpp_version.h"
+#include "ocpp_meter.h"
 
 #include <stdlib.h>
 #include <string.h>

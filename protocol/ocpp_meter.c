@@ -1,10 +1,8 @@
-/* Meter values: the measurands a charger measures and the meterValue array both
- * versions share (they differ only in how a value and its unit are written). */
+#include "ocpp_meter.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "ocpp_version.h"
 
 static const struct {
     const char *name;

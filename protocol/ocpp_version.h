@@ -10,6 +10,7 @@
 
 #include "ocpp_actions.h"
 #include "ocpp_config.h"
+#include "ocpp_meter.h"
 #include "ocpp_profile.h"
 #include "ocpp_wire.h"
 
@@ -108,27 +109,6 @@ struct ocpp_unit_req {
 };
 
 /* ---- transactions ---- */
-
-/* What a meter sample reports (MeterValuesSampledData / TxUpdatedMeasurands). */
-enum ocpp_measurand {
-    OCPP_MEAS_ENERGY = 1,        /* Energy.Active.Import.Register, Wh */
-    OCPP_MEAS_POWER = 2,         /* Power.Active.Import, W */
-    OCPP_MEAS_CURRENT = 4,       /* Current.Import, A (per phase on AC) */
-    OCPP_MEAS_VOLTAGE = 8,       /* Voltage, V */
-    OCPP_MEAS_SOC = 16,          /* SoC, percent (DC only) */
-};
-
-/* One reading of a connector's meter. */
-struct ocpp_meter {
-    double energy_wh, power_w, current_a, voltage_v;
-    int phases;                  /* AC phases (current reported per phase); 0 = DC */
-    int soc;                     /* percent; < 0 when the charger cannot know it (AC) */
-    unsigned measurands;         /* OCPP_MEAS_* bits to report */
-};
-
-/* Reads a comma-separated measurand list into OCPP_MEAS_* bits. Returns 0, or -1 when
- * it names a measurand this charger does not measure (or is empty). */
-int ocpp_measurands_parse(const char *csv, unsigned *out);
 
 enum ocpp_tx_event { OCPP_TX_STARTED, OCPP_TX_UPDATED, OCPP_TX_ENDED };
 
@@ -370,11 +350,6 @@ json_t *ocpp_boot_response_payload(enum ocpp_boot_status st, int interval, const
 json_t *ocpp_current_time_payload(const char *now);
 /* {"status": status}: the answer of most CSMS-initiated calls in both versions. */
 json_t *ocpp_status_payload(const char *status);
-/* The meterValue array of both versions: [{timestamp, sampledValue: [...]}], each
- * sampled value with context and measurand; 1.6 writes value as a string and `unit`,
- * 2.0.1 a number and `unitOfMeasure`. */
-json_t *ocpp_meter_values(const struct ocpp_meter *m, const char *context,
-                          const char *timestamp, int v201);
 /* The ReadingContext of a transaction message's meter values. */
 const char *ocpp_meter_context(enum ocpp_tx_event ev);
 /* Reads an idTagInfo (1.6) / idTokenInfo (2.0.1) {status}: *accepted is 1 for Accepted
