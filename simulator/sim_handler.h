@@ -50,9 +50,12 @@ union sim__request {
 };
 
 /* Carries out one CSMS call (payload borrowed; req filled by the row's parser when it
- * has one) and fills *r. */
-typedef enum sim__next (*sim__handler)(struct sim_charger *ch, json_t *payload,
+ * has one) and fills *r. A feature header declares its handlers with the function type
+ * (`sim__handler_fn sim__tx_csms_remote_start;`), so the compiler holds each definition
+ * to this one signature. */
+typedef enum sim__next sim__handler_fn(struct sim_charger *ch, json_t *payload,
                                        const union sim__request *req, struct sim__reply *r);
+typedef sim__handler_fn *sim__handler;
 
 /* A reply of status {"status": s} / a CallError. Return SIM__NEXT_NONE. */
 static inline enum sim__next sim__reply_status(struct sim__reply *r, const char *status)

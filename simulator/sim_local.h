@@ -6,10 +6,8 @@
 #include "sim_station.h"
 
 /* Handlers: SendLocalList, GetLocalListVersion. */
-enum sim__next sim__local_csms_send(struct sim_charger *ch, json_t *payload,
-                                   const union sim__request *req, struct sim__reply *r);
-enum sim__next sim__local_csms_version(struct sim_charger *ch, json_t *payload,
-                                      const union sim__request *req, struct sim__reply *r);
+sim__handler_fn sim__local_csms_send;
+sim__handler_fn sim__local_csms_version;
 /* 1 the list accepts id_tag, 0 it lists it otherwise, -1 it does not list it. */
 int sim__local_status(const struct sim_charger *ch, const char *id_tag);
 

@@ -18,15 +18,10 @@ const char *sim__profile_install(struct sim_charger *ch, const struct ocpp_profi
 void sim__profile_session_ended(struct sim_charger *ch, int t);
 /* Handlers: SetChargingProfile, ClearChargingProfile, GetCompositeSchedule,
  * GetChargingProfiles. */
-enum sim__next sim__profile_csms_set(struct sim_charger *ch, json_t *payload,
-                                    const union sim__request *req, struct sim__reply *r);
-enum sim__next sim__profile_csms_clear(struct sim_charger *ch, json_t *payload,
-                                      const union sim__request *req, struct sim__reply *r);
-enum sim__next sim__profile_csms_composite(struct sim_charger *ch, json_t *payload,
-                                          const union sim__request *req,
-                                          struct sim__reply *r);
-enum sim__next sim__profile_csms_get(struct sim_charger *ch, json_t *payload,
-                                    const union sim__request *req, struct sim__reply *r);
+sim__handler_fn sim__profile_csms_set;
+sim__handler_fn sim__profile_csms_clear;
+sim__handler_fn sim__profile_csms_composite;
+sim__handler_fn sim__profile_csms_get;
 void sim__profile_free(struct sim_charger *ch);
 
 #endif

@@ -7,12 +7,8 @@
 #include "sim_station.h"
 
 /* Handlers: UpdateFirmware, GetDiagnostics / GetLog. */
-enum sim__next sim__progress_csms_firmware(struct sim_charger *ch, json_t *payload,
-                                          const union sim__request *req,
-                                          struct sim__reply *r);
-enum sim__next sim__progress_csms_diagnostics(struct sim_charger *ch, json_t *payload,
-                                             const union sim__request *req,
-                                             struct sim__reply *r);
+sim__handler_fn sim__progress_csms_firmware;
+sim__handler_fn sim__progress_csms_diagnostics;
 /* Stops every progression (their timers close; hooks->handle_closed for each). */
 void sim__progress_stop_all(struct sim_charger *ch);
 

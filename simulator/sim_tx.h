@@ -15,10 +15,8 @@ int sim__tx_free_target(struct sim_charger *ch, int evse_id, const char *id_tag)
  * local list does not accept the id). */
 int sim__tx_start_local(struct sim_charger *ch, int t, const char *id_tag, const char *id_type);
 /* Handlers: RemoteStart / RequestStartTransaction, RemoteStop / RequestStopTransaction. */
-enum sim__next sim__tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
-                                        const union sim__request *req, struct sim__reply *r);
-enum sim__next sim__tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
-                                       const union sim__request *req, struct sim__reply *r);
+sim__handler_fn sim__tx_csms_remote_start;
+sim__handler_fn sim__tx_csms_remote_stop;
 /* Ends connector t's session (if any) / every session. */
 void sim__tx_end(struct sim_charger *ch, int t, enum ocpp_tx_cause cause);
 void sim__tx_end_all(struct sim_charger *ch, enum ocpp_tx_cause cause);
