@@ -17,41 +17,26 @@
 typedef enum ocpp_error (*parse_fn)(const struct ocpp_version *v, json_t *p,
                                     union sim__request *q, char *reason, size_t len);
 
-static enum ocpp_error parse_reset(const struct ocpp_version *v, json_t *p,
-                                   union sim__request *q, char *reason, size_t len)
-{
-    return v->reset_parse(p, &q->reset, reason, len);
-}
-
-static enum ocpp_error parse_trigger(const struct ocpp_version *v, json_t *p,
-                                     union sim__request *q, char *reason, size_t len)
-{
-    return v->trigger_parse(p, &q->trigger, reason, len);
-}
-
-static enum ocpp_error parse_availability(const struct ocpp_version *v, json_t *p,
-                                          union sim__request *q, char *reason, size_t len)
-{
-    return v->availability_parse(p, &q->unit, reason, len);
-}
-
-static enum ocpp_error parse_unlock(const struct ocpp_version *v, json_t *p,
-                                    union sim__request *q, char *reason, size_t len)
-{
-    return v->unlock_parse(p, &q->unit, reason, len);
-}
-
-static enum ocpp_error parse_set_profile(const struct ocpp_version *v, json_t *p,
-                                         union sim__request *q, char *reason, size_t len)
-{
-    return v->set_profile_parse(p, &q->profile, reason, len);
-}
-
-static enum ocpp_error parse_clear_profile(const struct ocpp_version *v, json_t *p,
-                                           union sim__request *q, char *reason, size_t len)
-{
-    return v->clear_profile_parse(p, &q->filter, reason, len);
-}
+/* parse_<name>: the version's <name>_parse, whose request is the union's `member`. The
+ * parsers with other shapes follow, written out. */
+#define PARSE_INTO(name, member)                                                         \
+    static enum ocpp_error parse_##name(const struct ocpp_version *v, json_t *p,         \
+                                        union sim__request *q, char *reason, size_t len) \
+    {                                                                                    \
+        return v->name##_parse(p, &q->member, reason, len);                              \
+    }
+PARSE_INTO(reset, reset)
+PARSE_INTO(trigger, trigger)
+PARSE_INTO(availability, unit)
+PARSE_INTO(unlock, unit)
+PARSE_INTO(set_profile, profile)
+PARSE_INTO(clear_profile, filter)
+PARSE_INTO(reserve, reserve)
+PARSE_INTO(local_list, local)
+PARSE_INTO(firmware, request_id)
+PARSE_INTO(diagnostics, request_id)
+PARSE_INTO(remote_start, remote_start)
+#undef PARSE_INTO
 
 static enum ocpp_error parse_composite(const struct ocpp_version *v, json_t *p,
                                        union sim__request *q, char *reason, size_t len)
@@ -71,36 +56,6 @@ static enum ocpp_error parse_report(const struct ocpp_version *v, json_t *p,
                                     union sim__request *q, char *reason, size_t len)
 {
     return v->report_parse(p, &q->report.request_id, &q->report.base, reason, len);
-}
-
-static enum ocpp_error parse_reserve(const struct ocpp_version *v, json_t *p,
-                                     union sim__request *q, char *reason, size_t len)
-{
-    return v->reserve_parse(p, &q->reserve, reason, len);
-}
-
-static enum ocpp_error parse_local_list(const struct ocpp_version *v, json_t *p,
-                                        union sim__request *q, char *reason, size_t len)
-{
-    return v->local_list_parse(p, &q->local, reason, len);
-}
-
-static enum ocpp_error parse_firmware(const struct ocpp_version *v, json_t *p,
-                                      union sim__request *q, char *reason, size_t len)
-{
-    return v->firmware_parse(p, &q->request_id, reason, len);
-}
-
-static enum ocpp_error parse_diagnostics(const struct ocpp_version *v, json_t *p,
-                                         union sim__request *q, char *reason, size_t len)
-{
-    return v->diagnostics_parse(p, &q->request_id, reason, len);
-}
-
-static enum ocpp_error parse_remote_start(const struct ocpp_version *v, json_t *p,
-                                          union sim__request *q, char *reason, size_t len)
-{
-    return v->remote_start_parse(p, &q->remote_start, reason, len);
 }
 
 static enum ocpp_error parse_remote_stop(const struct ocpp_version *v, json_t *p,
