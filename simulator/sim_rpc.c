@@ -9,14 +9,8 @@ void sim__rpc_init(struct sim__rpc *r, uv_loop_t *loop, const struct sim__rpc_op
                    void *arg, uint32_t msgid_prefix, uint64_t timeout_ms,
                    const struct ocpp_action_def *names, const char *identity)
 {
-    memset(r, 0, sizeof *r);
-    r->ops = ops;
-    r->arg = arg;
-    r->loop = loop;
-    r->timeout_ms = timeout_ms;
-    r->msgid_prefix = msgid_prefix;
-    r->names = names;
-    r->identity = identity;
+    *r = (struct sim__rpc){.ops = ops, .arg = arg, .loop = loop, .timeout_ms = timeout_ms,
+                           .msgid_prefix = msgid_prefix, .names = names, .identity = identity};
 }
 
 static const char *name_of(const struct sim__rpc *r, enum ocpp_action a)
@@ -77,16 +71,8 @@ struct sim_call *sim__rpc_call(struct sim__rpc *r, enum ocpp_action action, json
                                int conn, unsigned serial, sim_call_cb cb, void *data)
 {
     struct sim_call *c = malloc(sizeof *c);
-    c->next = NULL;
-    c->action = action;
-    c->payload = payload;
-    c->cb = cb;
-    c->data = data;
-    c->conn = conn;
-    c->serial = serial;
-    c->attempts = 0;
-    c->due_ns = uv_hrtime();
-    c->sent_ns = c->answered_ns = 0;
+    *c = (struct sim_call){.action = action, .payload = payload, .cb = cb, .data = data,
+                           .conn = conn, .serial = serial, .due_ns = uv_hrtime()};
     if (r->queued >= SIM_QUEUE_MAX && r->head) {   /* bounded: the oldest goes */
         struct sim_call *old = pop_head(r);
         r->dropped++;
@@ -122,9 +108,9 @@ struct sim_call *sim__rpc_outstanding(const struct sim__rpc *r, const char *id)
 
 int sim__rpc_answer(struct sim__rpc *r, const struct ocpp_frame *f, uint64_t parsed_ns)
 {
-    if (!r->out_id[0] || strcmp(f->id, r->out_id) != 0)
+    struct sim_call *c = sim__rpc_outstanding(r, f->id);
+    if (!c)
         return -1;
-    struct sim_call *c = r->out;
     c->answered_ns = parsed_ns;
     r->deadline_ms = 0;
     r->out = NULL;
