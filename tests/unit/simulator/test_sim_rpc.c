@@ -241,6 +241,9 @@ static void timeouts(void **state)
     for (int i = 1; i <= SIM_CALL_ATTEMPTS; i++)
         assert_int_equal(e->fake.actions[i], OCPP_ACTION_TRANSACTION_EVENT);
     assert_true(sim__rpc_idle(&e->rpc));
+    /* sent is its last attempt's: after the Heartbeat's timeout and two of its own (a
+     * first send alone is one timeout after due) */
+    assert_true(e->heard.sent[1] - e->heard.due[1] >= 2 * e->rpc.timeout_ms * 1000000);
 }
 
 /* A lost connection keeps the session messages (the unanswered one first) and drops
@@ -259,11 +262,19 @@ static void reset_keeps_session_messages(void **state)
     assert_int_equal(e->heard.action[0], OCPP_ACTION_HEARTBEAT);
     assert_int_equal(e->rpc.queued, 2);
     e->fake.open = 1;
+    uint64_t reconnected = uv_hrtime();
     sim__rpc_pump(&e->rpc);
     assert_int_equal(e->fake.n, 2);
     assert_int_equal(e->fake.actions[1], OCPP_ACTION_TRANSACTION_EVENT);   /* again, first */
     answer(&e->rpc, "[3,\"%s\",{}]", e->fake.ids[1]);
     assert_int_equal(e->fake.actions[2], OCPP_ACTION_METER_VALUES);
+    /* its times: due when first queued, sent when sent again on the new connection */
+    assert_int_equal(e->heard.n, 2);
+    assert_int_equal(e->heard.action[1], OCPP_ACTION_TRANSACTION_EVENT);
+    assert_int_equal(e->heard.outcome[1], SIM_CALL_RESULT);
+    assert_true(e->heard.due[1] < reconnected);
+    assert_true(e->heard.sent[1] >= reconnected);
+    assert_true(e->heard.answered[1] >= e->heard.sent[1]);
 }
 
 /* The queue is bounded: the oldest waiting CALL is dropped (and said so). */
@@ -280,6 +291,23 @@ static void bounded(void **state)
     assert_int_equal(e->heard.outcome[0], SIM_CALL_DROPPED);
 }
 
+/* The bound drops the oldest waiting CALL, not the newest. */
+static void bounded_drops_oldest(void **state)
+{
+    struct env *e = *state;
+
+    e->fake.open = 0;
+    queue(e, OCPP_ACTION_STATUS_NOTIFICATION, 0);
+    for (int i = 1; i < SIM_QUEUE_MAX; i++)
+        queue(e, OCPP_ACTION_HEARTBEAT, 0);
+    queue(e, OCPP_ACTION_AUTHORIZE, 0);           /* one over the bound */
+    assert_int_equal(e->heard.n, 1);
+    assert_int_equal(e->heard.outcome[0], SIM_CALL_DROPPED);
+    assert_int_equal(e->heard.action[0], OCPP_ACTION_STATUS_NOTIFICATION);
+    assert_int_equal(e->rpc.queued, SIM_QUEUE_MAX);
+    assert_int_equal(e->rpc.tail->action, OCPP_ACTION_AUTHORIZE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +318,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(timeouts, setup, teardown),
         cmocka_unit_test_setup_teardown(reset_keeps_session_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounded_drops_oldest, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
