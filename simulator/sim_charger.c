@@ -481,12 +481,7 @@ void sim_charger_stop(struct sim_charger *ch)
     uv_close((uv_handle_t *)&ch->timer, timer_closed);
     sim__progress_stop_all(ch);
     sim__autogen_stop(ch);
-    if (ch->meter) {
-        uv_timer_stop(&ch->meter->timer);
-        uv_timer_stop(&ch->meter->res_timer);
-        uv_close((uv_handle_t *)&ch->meter->timer, timer_closed);
-        uv_close((uv_handle_t *)&ch->meter->res_timer, timer_closed);
-    }
+    sim__meter_close(ch);
     if (ch->ws.wsi) {
         if (was == SIM_BOOTING || was == SIM_ACCEPTED) {
             if (ch->rt->stopping_all) {

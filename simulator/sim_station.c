@@ -171,7 +171,7 @@ const char *sim__conn_tx_id(const struct sim_charger *ch, int t)
 }
 
 /* The connectors' state, with the two timers of sessions and reservations (closed by
- * sim_charger_stop). */
+ * sim__meter_close). */
 void sim__meter_alloc(struct sim_charger *ch)
 {
     struct ocpp_status_target all[SIM_MAX_TARGETS];
@@ -183,6 +183,22 @@ void sim__meter_alloc(struct sim_charger *ch)
     uv_timer_init(ch->rt->loop, &ch->meter->res_timer);
     ch->meter->timer.data = ch->meter->res_timer.data = ch;
     ch->handles_open += 2;
+}
+
+static void meter_timer_closed(uv_handle_t *h)
+{
+    struct sim_charger *ch = h->data;
+    ch->hooks->handle_closed(ch);
+}
+
+void sim__meter_close(struct sim_charger *ch)
+{
+    if (!ch->meter)
+        return;
+    uv_timer_stop(&ch->meter->timer);
+    uv_timer_stop(&ch->meter->res_timer);
+    uv_close((uv_handle_t *)&ch->meter->timer, meter_timer_closed);
+    uv_close((uv_handle_t *)&ch->meter->res_timer, meter_timer_closed);
 }
 
 int sim__targets(const struct sim_charger *ch, struct ocpp_status_target *all)

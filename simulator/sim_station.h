@@ -193,6 +193,9 @@ double sim__wall_now(void);                 /* unix seconds */
 
 /* Allocates ch->meter (the connectors' meters and sessions) on first need. */
 void sim__meter_alloc(struct sim_charger *ch);
+/* The charger stops: the meter's timers (if it has one) close, hooks->handle_closed
+ * for each; the meter itself goes with sim__tx_free once they are closed. */
+void sim__meter_close(struct sim_charger *ch);
 
 /* Connector (status target) t now: its status (Faulted, its session's, Unavailable,
  * Preparing / Finishing with a cable in, Reserved, Available), whether a session runs

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_autogen.h"
 #include "sim_dispatch.h"
 #include "sim_profile.h"
+#include "sim_progress.h"
 #include "sim_station.h"
 #include "sim_tx.h"
 
@@ -102,22 +104,15 @@ static struct fake *fake_new(const struct ocpp_version *v, int connectors)
     return fk;
 }
 
-static void fake_closed(uv_handle_t *h)
-{
-    fake_handle_closed(h->data);
-}
-
-/* Frees the charger as sim_charger_stop would (its timers closed, freed in the last
- * close callback) and returns uv_loop_close(): 0 unless a handle was left open. */
+/* Frees the charger as sim_charger_stop would (its timers closed by the same calls,
+ * freed once the last is closed) and returns uv_loop_close(): 0 unless a handle was
+ * left open. */
 static int fake_free(struct fake *fk)
 {
     struct sim_charger *ch = &fk->ch;
-    if (ch->meter) {
-        uv_timer_stop(&ch->meter->timer);
-        uv_timer_stop(&ch->meter->res_timer);
-        uv_close((uv_handle_t *)&ch->meter->timer, fake_closed);
-        uv_close((uv_handle_t *)&ch->meter->res_timer, fake_closed);
-    }
+    sim__progress_stop_all(ch);
+    sim__autogen_stop(ch);
+    sim__meter_close(ch);
     uv_run(&fk->loop, UV_RUN_DEFAULT);
     if (ch->handles_open != 0)
         abort();
