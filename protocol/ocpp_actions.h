@@ -3,8 +3,9 @@
  * direction from the charge point's point of view. Actions the two versions name
  * differently but mean the same (GetConfiguration / GetVariables, ...) are one row, so
  * code that acts on a message switches on the id and never on a version's spelling.
- * The list expands into enum ocpp_action, each version's name column (ocpp_actions.c)
- * and the simulator's handler table (simulator/sim_dispatch.c). A new action is one row
+ * The list expands into enum ocpp_action and each version's name column
+ * (ocpp_actions.c); the simulator's handler table (simulator/sim_dispatch.c) is indexed
+ * by the enum, a row for each action a charge point answers. A new action is one row
  * here; its JSON schemas are found by name (protocol/schemas, "urn:<name>.req"). Pure. */
 #ifndef OCPP_ACTIONS_H
 #define OCPP_ACTIONS_H
