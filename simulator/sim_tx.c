@@ -120,7 +120,7 @@ static void reading(const struct sim_charger *ch, const struct sim_conn *c,
     }
 }
 
-static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a);
+static void tx_call_done(struct sim_call *call, const struct sim_call_answer *ans);
 
 /* Queues the transaction message `ev` of connector t (its meter read now). */
 static void tx_message(struct sim_charger *ch, int t, enum ocpp_tx_event ev,
@@ -345,8 +345,11 @@ static int setting_true(const struct sim_charger *ch, enum ocpp_config_id id)
     return strcmp(v, "true") == 0;
 }
 
+static void authorize_done(struct sim_call *call, const struct sim_call_answer *ans);
+
 /* Sends Authorize for id_tag; the session starts on connector t when the CSMS answers
- * Accepted (tx_answer, through the CALL's callback). A remote start has its remote_start_id (>= 0 in 2.0.1). */
+ * Accepted (authorize_done, the CALL's callback). A remote start has its
+ * remote_start_id (>= 0 in 2.0.1). */
 static void authorize_then_start(struct sim_charger *ch, int t, const char *id_tag,
                                  const char *id_type, int remote, int remote_start_id,
                                  const struct ocpp_profile *profile, json_t *profile_raw)
@@ -365,7 +368,7 @@ static void authorize_then_start(struct sim_charger *ch, int t, const char *id_t
     json_decref(c->auth_profile_raw);
     c->auth_profile_raw = profile ? json_incref(profile_raw) : NULL;
     sim__call_cb(ch, OCPP_ACTION_AUTHORIZE, ch->version->authorize_request(id_tag, id_type), t,
-                 0, tx_call_done, ch);
+                 0, authorize_done, ch);
 }
 
 enum sim__next sim__tx_csms_remote_start(struct sim_charger *ch, json_t *payload,
@@ -415,44 +418,66 @@ enum sim__next sim__tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
     return sim__reply_status(r, "Rejected");
 }
 
-/* The CSMS answered Authorize (serial 0) or a message of connector t's session
- * `serial` (answers about an ended session change nothing); payload NULL: a CallError. */
-static void tx_answer(struct sim_charger *ch, enum ocpp_action action, int t, unsigned serial,
-                      json_t *payload)
+/* The CSMS's answer to call into *a: its payload (RESULT), or, for a CallError
+ * (payload NULL), error_accepts (a session message stands, an Authorize is refused). */
+static void read_answer(struct sim_charger *ch, const struct sim_call *call, json_t *payload,
+                        int error_accepts, struct ocpp_tx_answer *a)
 {
-    struct sim_conn *c = conn_of(ch, t);
-    struct ocpp_tx_answer a;
     char reason[160];
 
-    if (!c)
-        return;
     if (!payload) {                             /* answered with a CallError */
-        a.accepted = action != OCPP_ACTION_AUTHORIZE;
-        a.tx_id[0] = '\0';
-    } else if (ch->version->tx_answer(action, payload, &a, reason, sizeof reason) != 0) {
+        a->accepted = error_accepts;
+        a->tx_id[0] = '\0';
+    } else if (ch->version->tx_answer(call->action, payload, a, reason, sizeof reason) != 0) {
         CF_CLOG_WARN(ch->identity, "%s", reason);
-        a.accepted = 0;
-        a.tx_id[0] = '\0';
+        a->accepted = 0;
+        a->tx_id[0] = '\0';
     }
-    if (action == OCPP_ACTION_AUTHORIZE) {
-        if (c->tx || !c->auth_tag[0])
-            return;
-        if (a.accepted && sim__tx_free_target(ch, sim__unit_id(ch, t), c->auth_tag) == t)
-            tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
-                     c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
-                     c->auth_profile, c->auth_profile_raw);
-        else {
-            CF_CLOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
-            c->auto_duration_ms = 0;
-        }
-        free(c->auth_profile);
-        c->auth_profile = NULL;
-        json_decref(c->auth_profile_raw);
-        c->auth_profile_raw = NULL;
-        c->auth_tag[0] = '\0';
+}
+
+/* Authorize completed: on Accepted the session starts on its connector (call->conn) if
+ * that can still take it; a timeout or a drop changes nothing. */
+static void authorize_done(struct sim_call *call, const struct sim_call_answer *ans)
+{
+    struct sim_charger *ch = call->data;
+    struct sim_conn *c = conn_of(ch, call->conn);
+    struct ocpp_tx_answer a;
+    int t = call->conn;
+
+    if (!c || (ans->outcome != SIM_CALL_RESULT && ans->outcome != SIM_CALL_ERROR))
         return;
+    read_answer(ch, call, ans->outcome == SIM_CALL_RESULT ? ans->payload : NULL, 0, &a);
+    if (c->tx || !c->auth_tag[0])
+        return;
+    if (a.accepted && sim__tx_free_target(ch, sim__unit_id(ch, t), c->auth_tag) == t)
+        tx_begin(ch, t, c->auth_tag, c->auth_type, c->auth_remote_start_id,
+                 c->auth_remote ? OCPP_CAUSE_REMOTE_START : OCPP_CAUSE_AUTHORIZED,
+                 c->auth_profile, c->auth_profile_raw);
+    else {
+        CF_CLOG_INFO(ch->identity, "id %s not authorized: no session", c->auth_tag);
+        c->auto_duration_ms = 0;
     }
-    if (!c->tx || c->tx->serial != serial)
+    free(c->auth_profile);
+    c->auth_profile = NULL;
+    json_decref(c->auth_profile_raw);
+    c->auth_profile_raw = NULL;
+    c->auth_tag[0] = '\0';
+}
+
+/* A message of connector call->conn's session call->serial completed: its answer
+ * counts (answers about an ended session change nothing); a timeout or a drop changes
+ * nothing (a session message was sent again first: sim_rpc.c). */
+static void tx_call_done(struct sim_call *call, const struct sim_call_answer *ans)
+{
+    struct sim_charger *ch = call->data;
+    struct sim_conn *c = conn_of(ch, call->conn);
+    struct ocpp_tx_answer a;
+    int t = call->conn;
+
+    if (!c || (ans->outcome != SIM_CALL_RESULT && ans->outcome != SIM_CALL_ERROR))
+        return;
+    read_answer(ch, call, ans->outcome == SIM_CALL_RESULT ? ans->payload : NULL, 1, &a);
+    if (!c->tx || c->tx->serial != call->serial)
         return;
     if (!c->tx->id[0]) {                     /* 1.6 StartTransaction.conf */
         if (!a.tx_id[0]) {   /* refused (CallError): no transaction exists to stop */
@@ -472,16 +497,6 @@ static void tx_answer(struct sim_charger *ch, enum ocpp_action action, int t, un
         sim__tx_end(ch, t, OCPP_CAUSE_DEAUTHORIZED);
     }
 }
-
-/* Authorize or a session message completed: its answer counts; a timeout or a drop
- * changes nothing (a session message was sent again first: sim_rpc.c). */
-static void tx_call_done(struct sim_call *c, const struct sim_call_answer *a)
-{
-    if (a->outcome == SIM_CALL_RESULT || a->outcome == SIM_CALL_ERROR)
-        tx_answer(c->data, c->action, c->conn, c->serial,
-                  a->outcome == SIM_CALL_RESULT ? a->payload : NULL);
-}
-
 
 void sim__tx_free(struct sim_charger *ch)
 {
