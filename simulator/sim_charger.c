@@ -21,6 +21,7 @@
 static void charger_maybe_free(struct sim_charger *ch);
 static void conn_lost(struct sim_charger *ch, const char *reason);
 static void close_if_drained(struct sim_charger *ch);
+static void charger_connect(struct sim_charger *ch);
 
 /* The precise reason of a failing connection attempt (NULL fmt: none); kept off the
  * charger's struct until there is one. */
@@ -77,7 +78,7 @@ static void close_if_drained(struct sim_charger *ch)
     sim__ws_close(&ch->ws);
 }
 
-void sim__charger_call_expired(struct sim_charger *ch)
+static void call_expired(struct sim_charger *ch)
 {
     sim__rpc_expire(&ch->rpc);
     close_if_drained(ch);
@@ -138,8 +139,10 @@ static void handle_closed(struct sim_charger *ch)
     charger_maybe_free(ch);
 }
 
-static const struct sim__hooks charger_hooks = {setting_changed, handle_closed, idle_now,
-                                                sim__autogen_rearm, sim__tx_limits_changed};
+static const struct sim__hooks charger_hooks = {
+    setting_changed, handle_closed, idle_now, sim__autogen_rearm, sim__tx_limits_changed,
+    charger_connect, call_expired,
+};
 
 /* A connection attempt or session ended (error, close, or destroy): runs once per
  * attempt, then schedules the reconnect unless the charger is stopping. */
@@ -304,14 +307,14 @@ static const struct sim__ws_events ws_events = {
     ws_drained,     ws_may_write,         ws_connect_failed, ws_closed,   ws_destroyed,
 };
 
-int sim__charger_connect(struct sim_charger *ch)
+static void charger_connect(struct sim_charger *ch)
 {
     struct sim_url u;
 
     if (sim_url_parse(ch->ws_url, ch->identity, &u) != 0) {
         ch->state = SIM_CONNECTING;
         conn_lost(ch, "bad ws_url");
-        return 0;
+        return;
     }
     struct lws_vhost *vh = u.tls ? sim__runtime_vhost(ch->rt, ch->ca_file, ch->cert_file,
                                                      ch->key)
@@ -319,7 +322,7 @@ int sim__charger_connect(struct sim_charger *ch)
     if (!vh) {
         ch->state = SIM_CONNECTING;
         conn_lost(ch, ch->ca_file ? "TLS: cannot load the CA file" : "cannot create client");
-        return 0;
+        return;
     }
     struct sim__ws_dial d = {ch->rt->ctx, vh, u.tls, u.host, u.port, u.path,
                              ch->version->subprotocol, &sim_no_idle_check, NULL};
@@ -346,7 +349,6 @@ int sim__charger_connect(struct sim_charger *ch)
             conn_lost(ch, "connect: cannot start the connection");
         charger_maybe_free(ch);
     }
-    return 0;
 }
 
 static char *dup_or_null(const char *s)

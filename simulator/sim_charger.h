@@ -9,11 +9,6 @@
 
 #include "sim_station.h"
 
-/* The runtime's pump gives ch its turn to connect. Returns 0. */
-int sim__charger_connect(struct sim_charger *ch);
-/* The outstanding CALL was not answered by its deadline (the runtime's sweep: no timer
- * per charger). */
-void sim__charger_call_expired(struct sim_charger *ch);
 /* Closes the websocket once every queued frame and CALL is through, then reconnects and
  * boots again with `why` (a Reset, a REST restart). */
 void sim__reboot(struct sim_charger *ch, enum ocpp_boot_reason why);

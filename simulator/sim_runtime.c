@@ -1,6 +1,6 @@
 #include "sim_runtime.h"
 
-#include "sim_charger.h"
+#include "sim_station.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -276,9 +276,8 @@ static void pump_cb(uv_idle_t *h)
         if (!rt->wait_head)
             rt->wait_tail = NULL;
         ch->wait_next = NULL;
-        rt->connecting++;
-        if (sim__charger_connect(ch) != 0)
-            rt->connecting--;
+        rt->connecting++;   /* given back by sim__runtime_connect_done */
+        ch->hooks->connect(ch);
     }
     if (limited || !rt->wait_head || rt->connecting >= rt->opts.max_connecting ||
         !sim__may_send(rt)) {
@@ -351,7 +350,7 @@ static void deadlines_cb(uv_timer_t *t)
     for (struct sim_charger *ch = rt->all, *next; ch; ch = next) {
         next = ch->next;
         if (ch->rpc.deadline_ms && ch->rpc.deadline_ms <= now)
-            sim__charger_call_expired(ch);
+            ch->hooks->call_expired(ch);
     }
 }
 

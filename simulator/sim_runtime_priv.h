@@ -83,7 +83,7 @@ const char *sim__runtime_pem_file(struct sim_runtime *rt, const char *pem);
  * NULL (unreadable: logged). */
 const struct sim_key *sim__runtime_key(struct sim_runtime *rt, const char *pem);
 /* ch waits for a connect slot (paced: max_connecting, connect_rate); the pump calls
- * sim__charger_connect in its turn. */
+ * ch->hooks->connect in its turn. */
 void sim__runtime_want_connect(struct sim_runtime *rt, struct sim_charger *ch);
 /* ch's handshake ended (up or failed): its slot is free. */
 void sim__runtime_connect_done(struct sim_runtime *rt, struct sim_charger *ch);

@@ -85,7 +85,8 @@ struct sim_setting {                   /* a configuration value the CSMS changed
     char value[];
 };
 
-/* What the lower floors tell the lifecycle (sim_charger.c sets them). */
+/* What the lower floors (and the runtime's pump and sweep) tell the lifecycle
+ * (sim_charger.c sets them). */
 struct sim__hooks {
     /* A setting changed (sim__setting_set): it takes effect (HeartbeatInterval, ...). */
     void (*setting_changed)(struct sim_charger *ch, enum ocpp_config_id id);
@@ -97,6 +98,11 @@ struct sim__hooks {
     void (*session_started)(struct sim_charger *ch);
     /* The charging profiles changed: every session takes its new power now. */
     void (*limits_changed)(struct sim_charger *ch);
+    /* The runtime's pump gives the charger its turn to connect. */
+    void (*connect)(struct sim_charger *ch);
+    /* The outstanding CALL was not answered by its deadline (the runtime's sweep: no
+     * timer per charger). */
+    void (*call_expired)(struct sim_charger *ch);
 };
 
 struct sim_charger {

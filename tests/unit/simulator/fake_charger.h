@@ -74,8 +74,10 @@ static void fake_idle(struct sim_charger *ch)
 {
 }
 
+/* No runtime pump or sweep runs here: connect and call_expired are never called. */
 static const struct sim__hooks fake_hooks = {fake_setting_changed, fake_handle_closed,
-                                             fake_idle, fake_idle, sim__tx_limits_changed};
+                                             fake_idle, fake_idle, sim__tx_limits_changed,
+                                             NULL, NULL};
 
 /* An accepted charger of version v with `connectors` connectors. */
 static struct fake *fake_new(const struct ocpp_version *v, int connectors)
