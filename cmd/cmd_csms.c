@@ -484,7 +484,7 @@ int cmd_csms(int argc, char **argv)
     fflush(stdout);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     /* On a foreign loop lws may still hold its context after the loop drained: a
-     * second destroy completes it (as serve does, main.c). */
+     * second destroy completes it (as serve and worker do, cmd_runtime.c run_loop). */
     lws_context_destroy(c.ctx);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     stats_cb(&c.stats);
