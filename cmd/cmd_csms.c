@@ -108,32 +108,37 @@ static int send_text(struct lws *wsi, struct session *s, char *text)
 
 /* What a charger sends besides boots and heartbeats, answered so that sessions run
  * (every id token is Accepted): a sink for load with sessions. NULL: not known here. */
-static json_t *session_answer(struct csms *c, const struct session *s, const char *action,
+static json_t *session_answer(struct csms *c, const struct session *s, int action,
                               json_t *payload)
 {
-    static const char *const empty[] = {
-        "StatusNotification", "MeterValues", "StopTransaction", "NotifyEvent",
-        "SecurityEventNotification", "FirmwareStatusNotification",
-        "DiagnosticsStatusNotification", "LogStatusNotification", "NotifyReport",
-        "ReportChargingProfiles", "ReservationStatusUpdate", NULL,
-    };
     int v201 = strcmp(s->v->subprotocol, OCPP_SUBPROTOCOL_201) == 0;
 
-    for (const char *const *e = empty; *e; e++)
-        if (strcmp(action, *e) == 0)
-            return json_object();
-    if (strcmp(action, "Authorize") == 0)
+    switch (action) {
+    case OCPP_ACTION_STATUS_NOTIFICATION:
+    case OCPP_ACTION_METER_VALUES:
+    case OCPP_ACTION_STOP_TRANSACTION:
+    case OCPP_ACTION_NOTIFY_EVENT:
+    case OCPP_ACTION_SECURITY_EVENT:
+    case OCPP_ACTION_FIRMWARE_STATUS:
+    case OCPP_ACTION_DIAGNOSTICS_STATUS:
+    case OCPP_ACTION_NOTIFY_REPORT:
+    case OCPP_ACTION_REPORT_CHARGING_PROFILES:
+    case OCPP_ACTION_RESERVATION_STATUS_UPDATE:
+        return json_object();
+    case OCPP_ACTION_AUTHORIZE:
         return json_pack("{s:{s:s}}", v201 ? "idTokenInfo" : "idTagInfo", "status", "Accepted");
-    if (strcmp(action, "StartTransaction") == 0)
+    case OCPP_ACTION_START_TRANSACTION:
         return json_pack("{s:I,s:{s:s}}", "transactionId", (json_int_t)++c->transactions,
                          "idTagInfo", "status", "Accepted");
-    if (strcmp(action, "TransactionEvent") == 0)
+    case OCPP_ACTION_TRANSACTION_EVENT:
         return json_object_get(payload, "idToken")
                    ? json_pack("{s:{s:s}}", "idTokenInfo", "status", "Accepted")
                    : json_object();
-    if (strcmp(action, "DataTransfer") == 0)
+    case OCPP_ACTION_DATA_TRANSFER:
         return json_pack("{s:s}", "status", "Accepted");
-    return NULL;
+    default:
+        return NULL;
+    }
 }
 
 /* Answers one complete frame; -1: close the connection. */
@@ -156,13 +161,14 @@ static int handle(struct csms *c, struct lws *wsi, struct session *s)
         return 0;
     }
     cf_now_rfc3339(now);
-    if (strcmp(f.action, "BootNotification") == 0) {
+    int action = ocpp_action_by_name(s->v, f.action);
+    if (action == OCPP_ACTION_BOOT_NOTIFICATION) {
         c->boots++;
         res = s->v->boot_response(c->boot_status, c->interval, now);
-    } else if (strcmp(f.action, "Heartbeat") == 0) {
+    } else if (action == OCPP_ACTION_HEARTBEAT) {
         res = s->v->heartbeat_response(now);
     } else {
-        res = session_answer(c, s, f.action, f.payload);
+        res = session_answer(c, s, action, f.payload);
     }
     char *text = res ? ocpp_frame_result(f.id, res)
                      : ocpp_frame_error(f.id, ocpp_error_name(s->v, OCPP_ERR_NOT_IMPLEMENTED),
