@@ -146,10 +146,10 @@ static int run_loop(struct cmd__app *a, const struct cmd__cfg *c, const char *co
     if (c->max_connecting)
         ro.sim.max_connecting = c->max_connecting;
     /* serve (unless it runs none) and its workers share --connect-rate evenly */
-    int runners = with_api ? c->workers + (ro.capacity > 0) : 1;
-    if (c->connect_rate && runners > 0)
-        ro.sim.connect_rate = (double)c->connect_rate / runners;
-    if (with_api && runners == 0)
+    a->runners = with_api ? c->workers + (ro.capacity > 0) : 1;
+    if (c->connect_rate && a->runners > 0)
+        ro.sim.connect_rate = (double)c->connect_rate / a->runners;
+    if (with_api && a->runners == 0)
         CF_LOG_WARN("main", "--own-capacity 0 and no --workers: chargers wait for `chargefleet "
                     "worker` processes on this database");
     a->rt = orch_runtime_new(&a->loop, a->db, a->ctx, &ro);
