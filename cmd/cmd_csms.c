@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libwebsockets.h>
@@ -14,6 +13,7 @@
 
 #include "cf_log.h"
 #include "cf_net.h"
+#include "cmd_proc.h"
 #include "ocpp_frame.h"
 #include "ocpp_version.h"
 #include "sim_runtime.h"
@@ -278,21 +278,10 @@ static void on_signal(uv_signal_t *sig, int signum)
     stop(sig->data);
 }
 
-/* serve's built-in CSMS: stdin is a pipe from serve; EOF (serve stopped, or died)
- * stops this one. */
-static void parent_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
+/* serve's built-in CSMS stops when serve goes away (cmd__watch_parent). */
+static void parent_gone(void *arg)
 {
-    static char scratch[64];
-    (void)h;
-    (void)size;
-    *buf = uv_buf_init(scratch, sizeof scratch);
-}
-
-static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
-{
-    (void)buf;
-    if (n < 0)
-        stop(st->data);
+    stop(arg);
 }
 
 int cmd_csms(int argc, char **argv)
@@ -311,7 +300,6 @@ int cmd_csms(int argc, char **argv)
     struct csms c;
     struct listen_at at[MAX_LISTEN];
     int nat = 0, nproc = 1, o;
-    struct rlimit rl;
 
     memset(&c, 0, sizeof(c));
     c.boot_status = OCPP_BOOT_ACCEPTED;
@@ -408,11 +396,7 @@ int cmd_csms(int argc, char **argv)
         if (cf_net_probe_listen(at[i].host, at[i].port, "choose another with --listen "
                                 "HOST:PORT, or CSMS_PORT=9001 ./scripts/run") != 0)
             return 1;
-    /* every charger is a socket: take the whole open-files allowance */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    cmd__raise_nofile();   /* every charger is a socket */
     /* Processes: listen address i goes to process i % nproc; the first process is
      * this one, the others are forked children that end with it. */
     int me = 0;
@@ -480,11 +464,10 @@ int cmd_csms(int argc, char **argv)
     uv_signal_start(&c.sigterm, on_signal, SIGTERM);
     uv_timer_init(&c.loop, &c.stats);
     uv_timer_start(&c.stats, stats_cb, 5000, 5000);
-    if (c.watch_parent && uv_pipe_init(&c.loop, &c.parent, 0) == 0) {
-        c.parent.data = &c;
-        c.parent_open = 1;
-        if (uv_pipe_open(&c.parent, 0) != 0 ||
-            uv_read_start((uv_stream_t *)&c.parent, parent_alloc, parent_read) != 0)
+    if (c.watch_parent) {
+        int w = cmd__watch_parent(&c.loop, &c.parent, parent_gone, &c);
+        c.parent_open = w >= 0;
+        if (w > 0)
             CF_LOG_WARN("csms", "cannot watch stdin: this CSMS will not stop with serve");
     }
     fflush(stdout);
