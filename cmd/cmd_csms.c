@@ -284,7 +284,32 @@ static void parent_gone(void *arg)
     stop(arg);
 }
 
-int cmd_csms(int argc, char **argv)
+/* One --listen HOST:PORT into at[*nat]: 0, or -1 after saying what is wrong. */
+static int add_listen(const char *arg, struct listen_at *at, int *nat)
+{
+    const char *colon = strrchr(arg, ':');
+    char *end;
+    long p = colon ? strtol(colon + 1, &end, 10) : 0;
+
+    if (!colon || colon == arg || *end || p < 1 || p > 65535 ||
+        (size_t)(colon - arg) >= sizeof(at[0].host)) {
+        fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT, got '%s'\n", arg);
+        return -1;
+    }
+    if (*nat == MAX_LISTEN) {
+        fprintf(stderr, "chargefleet csms: at most %d --listen\n", MAX_LISTEN);
+        return -1;
+    }
+    snprintf(at[*nat].host, sizeof(at[*nat].host), "%.*s", (int)(colon - arg), arg);
+    at[(*nat)++].port = (int)p;
+    return 0;
+}
+
+/* The options into c (with its defaults), the --listen addresses into at[*nat] and the
+ * process count into *nproc. -1 when the command goes on; else the exit status: 0 after
+ * --help, 2 after saying what is wrong on stderr. */
+static int csms_options(int argc, char **argv, struct csms *c, struct listen_at *at, int *nat,
+                        int *nproc)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -297,33 +322,17 @@ int cmd_csms(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct csms c;
-    struct listen_at at[MAX_LISTEN];
-    int nat = 0, nproc = 1, o;
+    int o;
 
-    memset(&c, 0, sizeof(c));
-    c.boot_status = OCPP_BOOT_ACCEPTED;
-    c.interval = 300;
+    c->boot_status = OCPP_BOOT_ACCEPTED;
+    c->interval = 300;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case 'l': {
-            const char *colon = strrchr(optarg, ':');
-            char *end;
-            long p = colon ? strtol(colon + 1, &end, 10) : 0;
-            if (!colon || colon == optarg || *end || p < 1 || p > 65535 ||
-                (size_t)(colon - optarg) >= sizeof(at[0].host)) {
-                fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT, got '%s'\n", optarg);
+        case 'l':
+            if (add_listen(optarg, at, nat) != 0)
                 return 2;
-            }
-            if (nat == MAX_LISTEN) {
-                fprintf(stderr, "chargefleet csms: at most %d --listen\n", MAX_LISTEN);
-                return 2;
-            }
-            snprintf(at[nat].host, sizeof(at[nat].host), "%.*s", (int)(colon - optarg), optarg);
-            at[nat++].port = (int)p;
             break;
-        }
         case 'p': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -331,16 +340,16 @@ int cmd_csms(int argc, char **argv)
                 fprintf(stderr, "chargefleet csms: --processes wants 1..%d\n", MAX_LISTEN);
                 return 2;
             }
-            nproc = (int)v;
+            *nproc = (int)v;
             break;
         }
         case 'b':
             if (strcmp(optarg, "Accepted") == 0)
-                c.boot_status = OCPP_BOOT_ACCEPTED;
+                c->boot_status = OCPP_BOOT_ACCEPTED;
             else if (strcmp(optarg, "Pending") == 0)
-                c.boot_status = OCPP_BOOT_PENDING;
+                c->boot_status = OCPP_BOOT_PENDING;
             else if (strcmp(optarg, "Rejected") == 0)
-                c.boot_status = OCPP_BOOT_REJECTED;
+                c->boot_status = OCPP_BOOT_REJECTED;
             else {
                 fprintf(stderr, "chargefleet csms: --boot-status is Accepted, Pending or Rejected\n");
                 return 2;
@@ -353,7 +362,7 @@ int cmd_csms(int argc, char **argv)
                 fprintf(stderr, "chargefleet csms: --heartbeat-interval wants 0..86400\n");
                 return 2;
             }
-            c.interval = (int)v;
+            c->interval = (int)v;
             break;
         }
         case 'v':
@@ -363,7 +372,7 @@ int cmd_csms(int argc, char **argv)
             }
             break;
         case 's':
-            c.watch_parent = 1;
+            c->watch_parent = 1;
             break;
         case 'f':
             if (cf_log_set_format(optarg) != 0) {
@@ -383,10 +392,52 @@ int cmd_csms(int argc, char **argv)
         fprintf(stderr, "chargefleet csms: unexpected argument '%s'\n%s", argv[optind], USAGE);
         return 2;
     }
-    if (nat == 0) {
+    if (*nat == 0) {
         snprintf(at[0].host, sizeof(at[0].host), "127.0.0.1");
-        at[nat++].port = 9000;
+        at[(*nat)++].port = 9000;
     }
+    return -1;
+}
+
+/* The vhosts of process me of nproc: listen address i is process i % nproc's. 0, or -1
+ * after saying which address could not be listened on. */
+static int listen_vhosts(struct csms *c, struct listen_at *at, int nat, int me, int nproc)
+{
+    struct lws_context_creation_info info;
+
+    for (int i = me; i < nat; i += nproc) {
+        snprintf(at[i].vhost, sizeof at[i].vhost, "csms%d", i);
+        memset(&info, 0, sizeof(info));
+        info.vhost_name = at[i].vhost;
+        info.port = at[i].port;
+        info.iface = at[i].host;
+        info.protocols = protocols;
+        info.keepalive_timeout = 60;
+        info.retry_and_idle_policy = &sim_no_idle_check;   /* see sim_runtime.h */
+        if (!lws_create_vhost(c->ctx, &info)) {
+            CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", at[i].host, at[i].port);
+            return -1;
+        }
+        /* standalone: a line on stdout whatever the level (scripts wait for it); under
+         * serve a log line in serve's level and format */
+        if (c->watch_parent)
+            CF_LOG_INFO("csms", "listening on ws://%s:%d", at[i].host, at[i].port);
+        else
+            printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host,
+                   at[i].port, me + 1, (int)getpid());
+    }
+    return 0;
+}
+
+int cmd_csms(int argc, char **argv)
+{
+    struct csms c;
+    struct listen_at at[MAX_LISTEN];
+    int nat = 0, nproc = 1, rc;
+
+    memset(&c, 0, sizeof(c));
+    if ((rc = csms_options(argc, argv, &c, at, &nat, &nproc)) >= 0)
+        return rc;
     if (nproc > nat) {
         fprintf(stderr, "chargefleet csms: --processes %d needs at least %d --listen addresses "
                         "(a port is held by one process)\n", nproc, nproc);
@@ -431,31 +482,13 @@ int cmd_csms(int argc, char **argv)
                              "(is package libwebsockets-evlib-uv installed?)");
         return 1;
     }
-    for (int i = me; i < nat; i += nproc) {
-        snprintf(at[i].vhost, sizeof at[i].vhost, "csms%d", i);
-        memset(&info, 0, sizeof(info));
-        info.vhost_name = at[i].vhost;
-        info.port = at[i].port;
-        info.iface = at[i].host;
-        info.protocols = protocols;
-        info.keepalive_timeout = 60;
-        info.retry_and_idle_policy = &sim_no_idle_check;   /* see sim_runtime.h */
-        if (!lws_create_vhost(c.ctx, &info)) {
-            CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", at[i].host, at[i].port);
-            for (int k = 0; k < c.nchildren; k++)
-                kill(c.children[k], SIGTERM);
-            lws_context_destroy(c.ctx);
-            uv_run(&c.loop, UV_RUN_DEFAULT);
-            uv_loop_close(&c.loop);
-            return 1;
-        }
-        /* standalone: a line on stdout whatever the level (scripts wait for it); under
-         * serve a log line in serve's level and format */
-        if (c.watch_parent)
-            CF_LOG_INFO("csms", "listening on ws://%s:%d", at[i].host, at[i].port);
-        else
-            printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host,
-                   at[i].port, me + 1, (int)getpid());
+    if (listen_vhosts(&c, at, nat, me, nproc) != 0) {
+        for (int k = 0; k < c.nchildren; k++)
+            kill(c.children[k], SIGTERM);
+        lws_context_destroy(c.ctx);
+        uv_run(&c.loop, UV_RUN_DEFAULT);
+        uv_loop_close(&c.loop);
+        return 1;
     }
     c.sigint.data = c.sigterm.data = c.stats.data = &c;
     uv_signal_init(&c.loop, &c.sigint);
@@ -477,7 +510,7 @@ int cmd_csms(int argc, char **argv)
     lws_context_destroy(c.ctx);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     stats_cb(&c.stats);
-    int rc = uv_loop_close(&c.loop) == 0 ? 0 : 1;
+    rc = uv_loop_close(&c.loop) == 0 ? 0 : 1;
     for (int k = 0; k < c.nchildren; k++) {      /* the others end with this one */
         int st;
         if (waitpid(c.children[k], &st, 0) == c.children[k] &&
