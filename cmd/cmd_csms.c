@@ -13,6 +13,7 @@
 
 #include "cf_log.h"
 #include "cf_net.h"
+#include "cmd_options.h"
 #include "cmd_proc.h"
 #include "ocpp_frame.h"
 #include "ocpp_version.h"
@@ -287,12 +288,10 @@ static void parent_gone(void *arg)
 /* One --listen HOST:PORT into at[*nat]: 0, or -1 after saying what is wrong. */
 static int add_listen(const char *arg, struct listen_at *at, int *nat)
 {
-    const char *colon = strrchr(arg, ':');
-    char *end;
-    long p = colon ? strtol(colon + 1, &end, 10) : 0;
+    struct listen_at l;
 
-    if (!colon || colon == arg || *end || p < 1 || p > 65535 ||
-        (size_t)(colon - arg) >= sizeof(at[0].host)) {
+    memset(&l, 0, sizeof l);
+    if (cmd__parse_listen(arg, l.host, sizeof l.host, &l.port) != 0) {
         fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT, got '%s'\n", arg);
         return -1;
     }
@@ -300,8 +299,7 @@ static int add_listen(const char *arg, struct listen_at *at, int *nat)
         fprintf(stderr, "chargefleet csms: at most %d --listen\n", MAX_LISTEN);
         return -1;
     }
-    snprintf(at[*nat].host, sizeof(at[*nat].host), "%.*s", (int)(colon - arg), arg);
-    at[(*nat)++].port = (int)p;
+    at[(*nat)++] = l;
     return 0;
 }
 

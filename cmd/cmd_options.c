@@ -106,7 +106,7 @@ void cmd__cfg_free(struct cmd__cfg *c)
     c->n_sources = 0;
 }
 
-static int parse_listen(const char *s, char *host, size_t n, int *port)
+int cmd__parse_listen(const char *s, char *host, size_t n, int *port)
 {
     const char *colon = strrchr(s, ':');
     char *end;
@@ -430,7 +430,7 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
         case 0:
             break;          /* one of int_options[] */
         case O_LISTEN:
-            if (parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
+            if (cmd__parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
                 fprintf(stderr, "chargefleet: --listen wants HOST:PORT, got '%s'\n", optarg);
                 rc = 2;
             }
