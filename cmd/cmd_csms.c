@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libwebsockets.h>
@@ -14,6 +13,8 @@
 
 #include "cf_log.h"
 #include "cf_net.h"
+#include "cmd_options.h"
+#include "cmd_proc.h"
 #include "ocpp_frame.h"
 #include "ocpp_version.h"
 #include "sim_runtime.h"
@@ -108,32 +109,37 @@ static int send_text(struct lws *wsi, struct session *s, char *text)
 
 /* What a charger sends besides boots and heartbeats, answered so that sessions run
  * (every id token is Accepted): a sink for load with sessions. NULL: not known here. */
-static json_t *session_answer(struct csms *c, const struct session *s, const char *action,
+static json_t *session_answer(struct csms *c, const struct session *s, int action,
                               json_t *payload)
 {
-    static const char *const empty[] = {
-        "StatusNotification", "MeterValues", "StopTransaction", "NotifyEvent",
-        "SecurityEventNotification", "FirmwareStatusNotification",
-        "DiagnosticsStatusNotification", "LogStatusNotification", "NotifyReport",
-        "ReportChargingProfiles", "ReservationStatusUpdate", NULL,
-    };
     int v201 = strcmp(s->v->subprotocol, OCPP_SUBPROTOCOL_201) == 0;
 
-    for (const char *const *e = empty; *e; e++)
-        if (strcmp(action, *e) == 0)
-            return json_object();
-    if (strcmp(action, "Authorize") == 0)
+    switch (action) {
+    case OCPP_ACTION_STATUS_NOTIFICATION:
+    case OCPP_ACTION_METER_VALUES:
+    case OCPP_ACTION_STOP_TRANSACTION:
+    case OCPP_ACTION_NOTIFY_EVENT:
+    case OCPP_ACTION_SECURITY_EVENT:
+    case OCPP_ACTION_FIRMWARE_STATUS:
+    case OCPP_ACTION_DIAGNOSTICS_STATUS:
+    case OCPP_ACTION_NOTIFY_REPORT:
+    case OCPP_ACTION_REPORT_CHARGING_PROFILES:
+    case OCPP_ACTION_RESERVATION_STATUS_UPDATE:
+        return json_object();
+    case OCPP_ACTION_AUTHORIZE:
         return json_pack("{s:{s:s}}", v201 ? "idTokenInfo" : "idTagInfo", "status", "Accepted");
-    if (strcmp(action, "StartTransaction") == 0)
+    case OCPP_ACTION_START_TRANSACTION:
         return json_pack("{s:I,s:{s:s}}", "transactionId", (json_int_t)++c->transactions,
                          "idTagInfo", "status", "Accepted");
-    if (strcmp(action, "TransactionEvent") == 0)
+    case OCPP_ACTION_TRANSACTION_EVENT:
         return json_object_get(payload, "idToken")
                    ? json_pack("{s:{s:s}}", "idTokenInfo", "status", "Accepted")
                    : json_object();
-    if (strcmp(action, "DataTransfer") == 0)
+    case OCPP_ACTION_DATA_TRANSFER:
         return json_pack("{s:s}", "status", "Accepted");
-    return NULL;
+    default:
+        return NULL;
+    }
 }
 
 /* Answers one complete frame; -1: close the connection. */
@@ -156,13 +162,14 @@ static int handle(struct csms *c, struct lws *wsi, struct session *s)
         return 0;
     }
     cf_now_rfc3339(now);
-    if (strcmp(f.action, "BootNotification") == 0) {
+    int action = ocpp_action_by_name(s->v, f.action);
+    if (action == OCPP_ACTION_BOOT_NOTIFICATION) {
         c->boots++;
         res = s->v->boot_response(c->boot_status, c->interval, now);
-    } else if (strcmp(f.action, "Heartbeat") == 0) {
+    } else if (action == OCPP_ACTION_HEARTBEAT) {
         res = s->v->heartbeat_response(now);
     } else {
-        res = session_answer(c, s, f.action, f.payload);
+        res = session_answer(c, s, action, f.payload);
     }
     char *text = res ? ocpp_frame_result(f.id, res)
                      : ocpp_frame_error(f.id, ocpp_error_name(s->v, OCPP_ERR_NOT_IMPLEMENTED),
@@ -272,24 +279,35 @@ static void on_signal(uv_signal_t *sig, int signum)
     stop(sig->data);
 }
 
-/* serve's built-in CSMS: stdin is a pipe from serve; EOF (serve stopped, or died)
- * stops this one. */
-static void parent_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
+/* serve's built-in CSMS stops when serve goes away (cmd__watch_parent). */
+static void parent_gone(void *arg)
 {
-    static char scratch[64];
-    (void)h;
-    (void)size;
-    *buf = uv_buf_init(scratch, sizeof scratch);
+    stop(arg);
 }
 
-static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+/* One --listen HOST:PORT into at[*nat]: 0, or -1 after saying what is wrong. */
+static int add_listen(const char *arg, struct listen_at *at, int *nat)
 {
-    (void)buf;
-    if (n < 0)
-        stop(st->data);
+    struct listen_at l;
+
+    memset(&l, 0, sizeof l);
+    if (cmd__parse_listen(arg, l.host, sizeof l.host, &l.port) != 0) {
+        fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT, got '%s'\n", arg);
+        return -1;
+    }
+    if (*nat == MAX_LISTEN) {
+        fprintf(stderr, "chargefleet csms: at most %d --listen\n", MAX_LISTEN);
+        return -1;
+    }
+    at[(*nat)++] = l;
+    return 0;
 }
 
-int cmd_csms(int argc, char **argv)
+/* The options into c (with its defaults), the --listen addresses into at[*nat] and the
+ * process count into *nproc. -1 when the command goes on; else the exit status: 0 after
+ * --help, 2 after saying what is wrong on stderr. */
+static int csms_options(int argc, char **argv, struct csms *c, struct listen_at *at, int *nat,
+                        int *nproc)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -302,34 +320,17 @@ int cmd_csms(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct csms c;
-    struct listen_at at[MAX_LISTEN];
-    int nat = 0, nproc = 1, o;
-    struct rlimit rl;
+    int o;
 
-    memset(&c, 0, sizeof(c));
-    c.boot_status = OCPP_BOOT_ACCEPTED;
-    c.interval = 300;
+    c->boot_status = OCPP_BOOT_ACCEPTED;
+    c->interval = 300;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case 'l': {
-            const char *colon = strrchr(optarg, ':');
-            char *end;
-            long p = colon ? strtol(colon + 1, &end, 10) : 0;
-            if (!colon || colon == optarg || *end || p < 1 || p > 65535 ||
-                (size_t)(colon - optarg) >= sizeof(at[0].host)) {
-                fprintf(stderr, "chargefleet csms: --listen wants HOST:PORT, got '%s'\n", optarg);
+        case 'l':
+            if (add_listen(optarg, at, nat) != 0)
                 return 2;
-            }
-            if (nat == MAX_LISTEN) {
-                fprintf(stderr, "chargefleet csms: at most %d --listen\n", MAX_LISTEN);
-                return 2;
-            }
-            snprintf(at[nat].host, sizeof(at[nat].host), "%.*s", (int)(colon - optarg), optarg);
-            at[nat++].port = (int)p;
             break;
-        }
         case 'p': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -337,16 +338,16 @@ int cmd_csms(int argc, char **argv)
                 fprintf(stderr, "chargefleet csms: --processes wants 1..%d\n", MAX_LISTEN);
                 return 2;
             }
-            nproc = (int)v;
+            *nproc = (int)v;
             break;
         }
         case 'b':
             if (strcmp(optarg, "Accepted") == 0)
-                c.boot_status = OCPP_BOOT_ACCEPTED;
+                c->boot_status = OCPP_BOOT_ACCEPTED;
             else if (strcmp(optarg, "Pending") == 0)
-                c.boot_status = OCPP_BOOT_PENDING;
+                c->boot_status = OCPP_BOOT_PENDING;
             else if (strcmp(optarg, "Rejected") == 0)
-                c.boot_status = OCPP_BOOT_REJECTED;
+                c->boot_status = OCPP_BOOT_REJECTED;
             else {
                 fprintf(stderr, "chargefleet csms: --boot-status is Accepted, Pending or Rejected\n");
                 return 2;
@@ -359,7 +360,7 @@ int cmd_csms(int argc, char **argv)
                 fprintf(stderr, "chargefleet csms: --heartbeat-interval wants 0..86400\n");
                 return 2;
             }
-            c.interval = (int)v;
+            c->interval = (int)v;
             break;
         }
         case 'v':
@@ -369,7 +370,7 @@ int cmd_csms(int argc, char **argv)
             }
             break;
         case 's':
-            c.watch_parent = 1;
+            c->watch_parent = 1;
             break;
         case 'f':
             if (cf_log_set_format(optarg) != 0) {
@@ -389,10 +390,52 @@ int cmd_csms(int argc, char **argv)
         fprintf(stderr, "chargefleet csms: unexpected argument '%s'\n%s", argv[optind], USAGE);
         return 2;
     }
-    if (nat == 0) {
+    if (*nat == 0) {
         snprintf(at[0].host, sizeof(at[0].host), "127.0.0.1");
-        at[nat++].port = 9000;
+        at[(*nat)++].port = 9000;
     }
+    return -1;
+}
+
+/* The vhosts of process me of nproc: listen address i is process i % nproc's. 0, or -1
+ * after saying which address could not be listened on. */
+static int listen_vhosts(struct csms *c, struct listen_at *at, int nat, int me, int nproc)
+{
+    struct lws_context_creation_info info;
+
+    for (int i = me; i < nat; i += nproc) {
+        snprintf(at[i].vhost, sizeof at[i].vhost, "csms%d", i);
+        memset(&info, 0, sizeof(info));
+        info.vhost_name = at[i].vhost;
+        info.port = at[i].port;
+        info.iface = at[i].host;
+        info.protocols = protocols;
+        info.keepalive_timeout = 60;
+        info.retry_and_idle_policy = &sim_no_idle_check;   /* see sim_runtime.h */
+        if (!lws_create_vhost(c->ctx, &info)) {
+            CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", at[i].host, at[i].port);
+            return -1;
+        }
+        /* standalone: a line on stdout whatever the level (scripts wait for it); under
+         * serve a log line in serve's level and format */
+        if (c->watch_parent)
+            CF_LOG_INFO("csms", "listening on ws://%s:%d", at[i].host, at[i].port);
+        else
+            printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host,
+                   at[i].port, me + 1, (int)getpid());
+    }
+    return 0;
+}
+
+int cmd_csms(int argc, char **argv)
+{
+    struct csms c;
+    struct listen_at at[MAX_LISTEN];
+    int nat = 0, nproc = 1, rc;
+
+    memset(&c, 0, sizeof(c));
+    if ((rc = csms_options(argc, argv, &c, at, &nat, &nproc)) >= 0)
+        return rc;
     if (nproc > nat) {
         fprintf(stderr, "chargefleet csms: --processes %d needs at least %d --listen addresses "
                         "(a port is held by one process)\n", nproc, nproc);
@@ -402,11 +445,7 @@ int cmd_csms(int argc, char **argv)
         if (cf_net_probe_listen(at[i].host, at[i].port, "choose another with --listen "
                                 "HOST:PORT, or CSMS_PORT=9001 ./scripts/run") != 0)
             return 1;
-    /* every charger is a socket: take the whole open-files allowance */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    cmd__raise_nofile();   /* every charger is a socket */
     /* Processes: listen address i goes to process i % nproc; the first process is
      * this one, the others are forked children that end with it. */
     int me = 0;
@@ -441,31 +480,13 @@ int cmd_csms(int argc, char **argv)
                              "(is package libwebsockets-evlib-uv installed?)");
         return 1;
     }
-    for (int i = me; i < nat; i += nproc) {
-        snprintf(at[i].vhost, sizeof at[i].vhost, "csms%d", i);
-        memset(&info, 0, sizeof(info));
-        info.vhost_name = at[i].vhost;
-        info.port = at[i].port;
-        info.iface = at[i].host;
-        info.protocols = protocols;
-        info.keepalive_timeout = 60;
-        info.retry_and_idle_policy = &sim_no_idle_check;   /* see sim_runtime.h */
-        if (!lws_create_vhost(c.ctx, &info)) {
-            CF_LOG_ERROR("csms", "cannot listen on %s:%d (in use?)", at[i].host, at[i].port);
-            for (int k = 0; k < c.nchildren; k++)
-                kill(c.children[k], SIGTERM);
-            lws_context_destroy(c.ctx);
-            uv_run(&c.loop, UV_RUN_DEFAULT);
-            uv_loop_close(&c.loop);
-            return 1;
-        }
-        /* standalone: a line on stdout whatever the level (scripts wait for it); under
-         * serve a log line in serve's level and format */
-        if (c.watch_parent)
-            CF_LOG_INFO("csms", "listening on ws://%s:%d", at[i].host, at[i].port);
-        else
-            printf("csms: listening on ws://%s:%d (process %d, pid %d)\n", at[i].host,
-                   at[i].port, me + 1, (int)getpid());
+    if (listen_vhosts(&c, at, nat, me, nproc) != 0) {
+        for (int k = 0; k < c.nchildren; k++)
+            kill(c.children[k], SIGTERM);
+        lws_context_destroy(c.ctx);
+        uv_run(&c.loop, UV_RUN_DEFAULT);
+        uv_loop_close(&c.loop);
+        return 1;
     }
     c.sigint.data = c.sigterm.data = c.stats.data = &c;
     uv_signal_init(&c.loop, &c.sigint);
@@ -474,21 +495,20 @@ int cmd_csms(int argc, char **argv)
     uv_signal_start(&c.sigterm, on_signal, SIGTERM);
     uv_timer_init(&c.loop, &c.stats);
     uv_timer_start(&c.stats, stats_cb, 5000, 5000);
-    if (c.watch_parent && uv_pipe_init(&c.loop, &c.parent, 0) == 0) {
-        c.parent.data = &c;
-        c.parent_open = 1;
-        if (uv_pipe_open(&c.parent, 0) != 0 ||
-            uv_read_start((uv_stream_t *)&c.parent, parent_alloc, parent_read) != 0)
+    if (c.watch_parent) {
+        int w = cmd__watch_parent(&c.loop, &c.parent, parent_gone, &c);
+        c.parent_open = w >= 0;
+        if (w > 0)
             CF_LOG_WARN("csms", "cannot watch stdin: this CSMS will not stop with serve");
     }
     fflush(stdout);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     /* On a foreign loop lws may still hold its context after the loop drained: a
-     * second destroy completes it (as serve does, main.c). */
+     * second destroy completes it (as serve and worker do, cmd_runtime.c run_loop). */
     lws_context_destroy(c.ctx);
     uv_run(&c.loop, UV_RUN_DEFAULT);
     stats_cb(&c.stats);
-    int rc = uv_loop_close(&c.loop) == 0 ? 0 : 1;
+    rc = uv_loop_close(&c.loop) == 0 ? 0 : 1;
     for (int k = 0; k < c.nchildren; k++) {      /* the others end with this one */
         int st;
         if (waitpid(c.children[k], &st, 0) == c.children[k] &&

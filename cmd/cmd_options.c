@@ -106,7 +106,7 @@ void cmd__cfg_free(struct cmd__cfg *c)
     c->n_sources = 0;
 }
 
-static int parse_listen(const char *s, char *host, size_t n, int *port)
+int cmd__parse_listen(const char *s, char *host, size_t n, int *port)
 {
     const char *colon = strrchr(s, ':');
     char *end;
@@ -184,6 +184,44 @@ static const struct option opts[] = {
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
+
+/* The options that are one int of struct cmd__cfg in a range, as cmd__parse_int reads
+ * them (its message names the option: "--" and the name in opts[]). */
+static const struct int_option {
+    int o;
+    long min, max;
+    size_t field;               /* offsetof(struct cmd__cfg, an int) */
+} int_options[] = {
+    {O_TIMEOUT, 1, 86400, offsetof(struct cmd__cfg, provision_timeout)},
+    {O_HTTP_HEADER_TIMEOUT, 1, 3600, offsetof(struct cmd__cfg, http_header_timeout)},
+    {O_HTTP_BODY_TIMEOUT, 1, 3600, offsetof(struct cmd__cfg, http_body_timeout)},
+    {O_HTTP_MAXCONN, 1, 1000000, offsetof(struct cmd__cfg, http_max_connections)},
+    {O_LEASE, 3, 3600, offsetof(struct cmd__cfg, lease_s)},
+    {O_CAPACITY, 1, 10000000, offsetof(struct cmd__cfg, capacity)},
+    {O_OWNCAP, 0, 10000000, offsetof(struct cmd__cfg, own_capacity)},
+    {O_RATE, 0, 10000000, offsetof(struct cmd__cfg, connect_rate)},
+    {O_MAXCONN, 1, 100000, offsetof(struct cmd__cfg, max_connecting)},
+    {O_RETENTION, 1, 24 * 365, offsetof(struct cmd__cfg, log_retention_h)},
+};
+
+/* Reads an int_options[] option into its field: 0, or 2 after saying what is wrong. */
+static int parse_int_option(int o, const char *name, const char *v, struct cmd__cfg *c)
+{
+    char flag[64];
+    long x;
+
+    for (size_t i = 0; i < sizeof int_options / sizeof int_options[0]; i++) {
+        const struct int_option *io = &int_options[i];
+        if (io->o != o)
+            continue;
+        snprintf(flag, sizeof flag, "--%s", name);
+        if (cmd__parse_int(flag, v, io->min, io->max, &x) != 0)
+            return 2;
+        *(int *)((char *)c + io->field) = (int)x;
+        return 0;
+    }
+    return -1;
+}
 
 static int serve_only(int o)
 {
@@ -378,15 +416,21 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
     /* "+": no permuting, so a->from[] still names each argument's source */
     while ((o = getopt_long(a->argc, a->argv, "+:", opts, &idx)) != -1) {
         const char *from = a->from[optind - 1];
-        int rc = 0;
+        int rc;
         if (!serve && serve_only(o)) {
             fprintf(stderr, "chargefleet worker: --%s is an option of serve only\n",
                     opts[idx].name);
             return 2;
         }
-        switch (o) {
+        if (o == O_CAPACITY)
+            c->capacity_given = 1;
+        /* rc: 0 or 2 once the option is read (or wrong), -1 while it is not */
+        rc = parse_int_option(o, opts[idx].name, optarg, c);
+        switch (rc >= 0 ? 0 : o) {
+        case 0:
+            break;          /* one of int_options[] */
         case O_LISTEN:
-            if (parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
+            if (cmd__parse_listen(optarg, c->host, sizeof(c->host), &c->port) != 0) {
                 fprintf(stderr, "chargefleet: --listen wants HOST:PORT, got '%s'\n", optarg);
                 rc = 2;
             }
@@ -412,38 +456,9 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
             break;
         case O_CA_DIR: c->ca_dir = optarg; break;
         case O_WS_HOSTS: c->ws_hosts = optarg; break;
-        case O_TIMEOUT:
-            rc = cmd__parse_int("--provision-timeout", optarg, 1, 86400, &v) ? 2 : 0;
-            c->provision_timeout = (int)v;
-            break;
         case O_MAXBODY:
             rc = cmd__parse_int("--max-body", optarg, 1024, 1L << 30, &v) ? 2 : 0;
             c->max_body = v;
-            break;
-        case O_HTTP_HEADER_TIMEOUT:
-            rc = cmd__parse_int("--http-header-timeout", optarg, 1, 3600, &v) ? 2 : 0;
-            c->http_header_timeout = (int)v;
-            break;
-        case O_HTTP_BODY_TIMEOUT:
-            rc = cmd__parse_int("--http-body-timeout", optarg, 1, 3600, &v) ? 2 : 0;
-            c->http_body_timeout = (int)v;
-            break;
-        case O_HTTP_MAXCONN:
-            rc = cmd__parse_int("--http-max-connections", optarg, 1, 1000000, &v) ? 2 : 0;
-            c->http_max_connections = (int)v;
-            break;
-        case O_LEASE:
-            rc = cmd__parse_int("--lease-seconds", optarg, 3, 3600, &v) ? 2 : 0;
-            c->lease_s = (int)v;
-            break;
-        case O_CAPACITY:
-            rc = cmd__parse_int("--capacity", optarg, 1, 10000000, &v) ? 2 : 0;
-            c->capacity = (int)v;
-            c->capacity_given = 1;
-            break;
-        case O_OWNCAP:
-            rc = cmd__parse_int("--own-capacity", optarg, 0, 10000000, &v) ? 2 : 0;
-            c->own_capacity = (int)v;
             break;
         case O_WORKERS:
             if (strcmp(optarg, "auto") == 0)
@@ -456,14 +471,6 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
             cmd__cfg_free(c);
             rc = parse_sources(optarg, c) != 0 ? 2 : 0;
             c->sources_arg = optarg;
-            break;
-        case O_RATE:
-            rc = cmd__parse_int("--connect-rate", optarg, 0, 10000000, &v) ? 2 : 0;
-            c->connect_rate = (int)v;
-            break;
-        case O_MAXCONN:
-            rc = cmd__parse_int("--max-connecting", optarg, 1, 100000, &v) ? 2 : 0;
-            c->max_connecting = (int)v;
             break;
         case O_PARENT:
             c->stdin_parent = 1;
@@ -478,10 +485,6 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
                 rc = 2;
             }
             break;
-        case O_RETENTION:
-            rc = cmd__parse_int("--log-retention", optarg, 1, 24 * 365, &v) ? 2 : 0;
-            c->log_retention_h = (int)v;
-            break;
         case O_CONFIG:
             break;          /* read first, by gather_args */
         case O_HELP:
@@ -493,7 +496,7 @@ static int parse_common(struct cmd__args *a, struct cmd__cfg *c,
                     cmd->name);
             return 2;
         }
-        if (rc) {
+        if (rc > 0) {
             if (from)
                 fprintf(stderr, "chargefleet: (that value came from %s)\n", from);
             return rc;

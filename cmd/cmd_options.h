@@ -101,6 +101,10 @@ void cmd__cfg_free(struct cmd__cfg *c);
 /* Frees the gathered arguments and zeroes a. */
 void cmd__args_free(struct cmd__args *a);
 
+/* "HOST:PORT" (the last ':' splits; PORT 1..65535) into host[n] and *port: 0, or -1
+ * (nothing said: the caller names the option). */
+int cmd__parse_listen(const char *s, char *host, size_t n, int *port);
+
 /* v as an integer in min..max into *out: 0, or -1 after saying so for flag on stderr. */
 int cmd__parse_int(const char *flag, const char *v, long min, long max, long *out);
 

@@ -144,7 +144,16 @@ static void list_cases(const struct run_plan *p)
                p->cases[i].name);
 }
 
-int cmd_run(int argc, char **argv)
+/* What the command line asks of a run. */
+struct run_args {
+    const char *file, *suite, *csms, *junit, *json_out, *only;
+    int list;
+    struct run_opts ro;
+};
+
+/* The command line into r. -1 when the run goes on; else the exit status: 0 after
+ * --help or --print-suite, 2 after saying what is wrong on stderr. */
+static int run_options(int argc, char **argv, struct run_args *r)
 {
     enum { O_SUITE = 1, O_CSMS, O_JUNIT, O_JSON, O_ONLY, O_TIMEOUT, O_ASK, O_LIST, O_PRINT,
            O_LOG, O_HELP };
@@ -162,31 +171,28 @@ int cmd_run(int argc, char **argv)
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *suite = NULL, *csms = NULL, *junit = NULL, *json_out = NULL, *only = NULL,
-               *file = NULL;
-    struct run_opts ro = {.timeout_s = 30};
-    int o, list = 0;
+    int o;
     char *end;
 
     cf_log_set_level("error");
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case O_SUITE: suite = optarg; break;
-        case O_CSMS: csms = optarg; break;
-        case O_JUNIT: junit = optarg; break;
-        case O_JSON: json_out = optarg; break;
-        case O_ONLY: only = optarg; break;
+        case O_SUITE: r->suite = optarg; break;
+        case O_CSMS: r->csms = optarg; break;
+        case O_JUNIT: r->junit = optarg; break;
+        case O_JSON: r->json_out = optarg; break;
+        case O_ONLY: r->only = optarg; break;
         case O_TIMEOUT:
-            ro.timeout_s = strtod(optarg, &end);
-            if (*end || end == optarg || ro.timeout_s <= 0 || ro.timeout_s > 86400) {
+            r->ro.timeout_s = strtod(optarg, &end);
+            if (*end || end == optarg || r->ro.timeout_s <= 0 || r->ro.timeout_s > 86400) {
                 fprintf(stderr, "chargefleet run: --timeout wants seconds above 0 (at most "
                         "86400), not '%s'\n", optarg);
                 return 2;
             }
             break;
-        case O_ASK: ro.ask_cmd = optarg; break;
-        case O_LIST: list = 1; break;
+        case O_ASK: r->ro.ask_cmd = optarg; break;
+        case O_LIST: r->list = 1; break;
         case O_PRINT: {
             const char *t = run_suite_text(optarg);
             if (!t) {
@@ -208,21 +214,29 @@ int cmd_run(int argc, char **argv)
         }
     }
     if (optind < argc)
-        file = argv[optind++];
+        r->file = argv[optind++];
     if (optind < argc) {
         fprintf(stderr, "chargefleet run: one scenario file only ('%s' is one too many)\n%s",
                 argv[optind], USAGE);
         return 2;
     }
-    if (!file && !suite) {
+    if (!r->file && !r->suite) {
         fprintf(stderr, "chargefleet run: give a scenario FILE, --suite NAME, or both\n%s", USAGE);
         return 2;
     }
-    if (csms && strncmp(csms, "ws://", 5) && strncmp(csms, "wss://", 6)) {
-        fprintf(stderr, "chargefleet run: --csms must be a ws:// or wss:// URL, not '%s'\n", csms);
+    if (r->csms && strncmp(r->csms, "ws://", 5) && strncmp(r->csms, "wss://", 6)) {
+        fprintf(stderr, "chargefleet run: --csms must be a ws:// or wss:// URL, not '%s'\n",
+                r->csms);
         return 2;
     }
+    return -1;
+}
 
+/* The scenario file (if any) and the suite into plan: 0, or 2 after saying what is wrong
+ * in the file (its line, or the field) on stderr. */
+static int load_plan(const struct run_args *r, struct run_plan *plan)
+{
+    const char *file = r->file;
     json_t *doc = NULL;
     if (file) {
         json_error_t je;
@@ -236,32 +250,45 @@ int cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    struct run_plan plan;
     char err[600];
-    if (run_plan_load(&plan, doc, file ? file : "", suite, only, err, sizeof err) < 0) {
+    if (run_plan_load(plan, doc, file ? file : "", r->suite, r->only, err, sizeof err) < 0) {
         fprintf(stderr, "chargefleet run: %s%s%s\n", file && strncmp(err, "--", 2) ? file : "",
                 file && strncmp(err, "--", 2) ? ": " : "", err);
         json_decref(doc);
         return 2;
     }
     json_decref(doc);
-    if (list) {
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_args ra = {.ro = {.timeout_s = 30}};
+    struct run_plan plan;
+    int rc;
+
+    cf_log_set_level("error");
+    if ((rc = run_options(argc, argv, &ra)) >= 0)
+        return rc;
+    if (load_plan(&ra, &plan) != 0)
+        return 2;
+    if (ra.list) {
         list_cases(&plan);
         run_plan_free(&plan);
         return 0;
     }
     json_t *groups = json_array();
-    if (expand_groups(file ? file : suite, plan.groups, csms, groups) < 0) {
+    if (expand_groups(ra.file ? ra.file : ra.suite, plan.groups, ra.csms, groups) < 0) {
         json_decref(groups);
         run_plan_free(&plan);
         return 2;
     }
 
     char name[300];
-    const char *base = file ? strrchr(file, '/') : NULL;
-    snprintf(name, sizeof name, "%s%s%s", suite ? suite : "", suite && file ? "+" : "",
-             file ? (base ? base + 1 : file) : "");
-    ro.tty = isatty(STDOUT_FILENO);
+    const char *base = ra.file ? strrchr(ra.file, '/') : NULL;
+    snprintf(name, sizeof name, "%s%s%s", ra.suite ? ra.suite : "",
+             ra.suite && ra.file ? "+" : "", ra.file ? (base ? base + 1 : ra.file) : "");
+    ra.ro.tty = isatty(STDOUT_FILENO);
 
     struct run_app a;
     memset(&a, 0, sizeof a);
@@ -278,19 +305,21 @@ int cmd_run(int argc, char **argv)
     }
     printf("chargefleet run: %d case%s, %zu charger group%s%s%s\n", plan.ncases,
            plan.ncases == 1 ? "" : "s", json_array_size(groups),
-           json_array_size(groups) == 1 ? "" : "s", csms ? ", CSMS " : "", csms ? csms : "");
+           json_array_size(groups) == 1 ? "" : "s", ra.csms ? ", CSMS " : "",
+           ra.csms ? ra.csms : "");
     fflush(stdout);
-    a.engine = run_engine_new(&a.loop, a.ctx, &plan, groups, &ro, on_done, &a);
+    a.engine = run_engine_new(&a.loop, a.ctx, &plan, groups, &ra.ro, on_done, &a);
     run_engine_start(a.engine);
     uv_run(&a.loop, UV_RUN_DEFAULT);
     lws_context_destroy(a.ctx);        /* on a foreign loop the second destroy ends it */
     uv_run(&a.loop, UV_RUN_DEFAULT);
 
     const struct run_result *r;
-    int n = run_engine_results(a.engine, &r), rc = 0;
+    int n = run_engine_results(a.engine, &r);
     double secs = run_engine_seconds(a.engine);
     struct run_summary s;
     run_summarize(r, n, &s);
+    rc = 0;
     run_report_print(stdout, r, n, secs, run_engine_load(a.engine));
     if (s.fail || s.error)
         rc = 1;
@@ -298,12 +327,13 @@ int cmd_run(int argc, char **argv)
         printf("no case applied to these chargers\n");
         rc = 1;
     }
-    if (junit && run_report_junit(junit, name, r, n, secs) < 0) {
-        fprintf(stderr, "chargefleet run: --junit %s: %s\n", junit, strerror(errno));
+    if (ra.junit && run_report_junit(ra.junit, name, r, n, secs) < 0) {
+        fprintf(stderr, "chargefleet run: --junit %s: %s\n", ra.junit, strerror(errno));
         rc = rc ? rc : 1;
     }
-    if (json_out && run_report_json(json_out, name, csms, run_engine_load(a.engine), r, n, secs) < 0) {
-        fprintf(stderr, "chargefleet run: --json %s: %s\n", json_out, strerror(errno));
+    if (ra.json_out &&
+        run_report_json(ra.json_out, name, ra.csms, run_engine_load(a.engine), r, n, secs) < 0) {
+        fprintf(stderr, "chargefleet run: --json %s: %s\n", ra.json_out, strerror(errno));
         rc = rc ? rc : 1;
     }
     fflush(stdout);

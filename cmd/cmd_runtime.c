@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cf_log.h"
+#include "cmd_proc.h"
 #include "db.h"
 #include "orch_migrate.h"
 #include "orch_pg.h"
@@ -17,19 +17,6 @@
 #include "orch_secret.h"
 #include "orch_sweep.h"
 #include "sim_runtime.h"
-
-/* The open-files limit bounds the sockets (chargers) one process holds. */
-static int raise_nofile(void)
-{
-    struct rlimit rl;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return 1024;
-    rl.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        getrlimit(RLIMIT_NOFILE, &rl);
-    return rl.rlim_cur > 1000000 ? 1000000 : (int)rl.rlim_cur;
-}
 
 /* ---- shutdown: stop chargers (clean close, leases released), then the rest ---- */
 
@@ -94,19 +81,13 @@ static void on_level_signal(uv_signal_t *s, int signum)
         a->role->signal(a, signum);
 }
 
-/* A worker started by serve --workers: its stdin is a pipe from serve, which closes
- * when serve goes away (even killed): then stop cleanly, leases released. */
-static void parent_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf)
+/* A worker started by serve --workers stops cleanly, leases released, when serve goes
+ * away (cmd__watch_parent). */
+static void parent_gone(void *arg)
 {
-    static char scratch[64];
-    *buf = uv_buf_init(scratch, sizeof scratch);
-}
+    struct cmd__app *a = arg;
 
-static void parent_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
-{
-    struct cmd__app *a = st->data;
-
-    if (n >= 0 || a->stopping)
+    if (a->stopping)
         return;
     CF_LOG_INFO("main", "serve went away: stopping chargers");
     cmd__stop_app(a);
@@ -146,10 +127,10 @@ static int run_loop(struct cmd__app *a, const struct cmd__cfg *c, const char *co
     if (c->max_connecting)
         ro.sim.max_connecting = c->max_connecting;
     /* serve (unless it runs none) and its workers share --connect-rate evenly */
-    int runners = with_api ? c->workers + (ro.capacity > 0) : 1;
-    if (c->connect_rate && runners > 0)
-        ro.sim.connect_rate = (double)c->connect_rate / runners;
-    if (with_api && runners == 0)
+    a->runners = with_api ? c->workers + (ro.capacity > 0) : 1;
+    if (c->connect_rate && a->runners > 0)
+        ro.sim.connect_rate = (double)c->connect_rate / a->runners;
+    if (with_api && a->runners == 0)
         CF_LOG_WARN("main", "--own-capacity 0 and no --workers: chargers wait for `chargefleet "
                     "worker` processes on this database");
     a->rt = orch_runtime_new(&a->loop, a->db, a->ctx, &ro);
@@ -157,11 +138,10 @@ static int run_loop(struct cmd__app *a, const struct cmd__cfg *c, const char *co
         rc = 1;
         goto fail;
     }
-    if (c->stdin_parent && uv_pipe_init(&a->loop, &a->parent, 0) == 0) {
-        a->parent.data = a;
-        a->parent_open = 1;
-        if (uv_pipe_open(&a->parent, 0) != 0 ||
-            uv_read_start((uv_stream_t *)&a->parent, parent_alloc, parent_read) != 0)
+    if (c->stdin_parent) {
+        int w = cmd__watch_parent(&a->loop, &a->parent, parent_gone, a);
+        a->parent_open = w >= 0;
+        if (w > 0)
             CF_LOG_WARN("main", "cannot watch stdin: this worker will not stop with serve");
     }
     if (a->role->start && a->role->start(a, c, conninfo) != 0) {
@@ -211,7 +191,7 @@ int cmd__runtime_main(int argc, char **argv, const struct cmd__role *role, void 
     c.workers_auto = serve && c.workers < 0;
     if (c.workers < 0)
         c.workers = serve ? (int)uv_available_parallelism() : 0;
-    nofile = raise_nofile();
+    nofile = cmd__raise_nofile();
     if (!c.capacity)
         c.capacity = nofile > 400 ? nofile - 200 : 200;
     if (c.db && !*c.db)

@@ -24,6 +24,8 @@ struct cmd__app {
     int parent_open;
     int stopping;
     int unclean;                    /* children that did not exit 0 when stopped: exit 1 */
+    int runners;                    /* runtimes sharing --connect-rate: serve's own (unless
+                                     * --own-capacity 0) and its local workers; worker: 1 */
     const struct cmd__role *role;
     void *extra;                    /* the role's own state (serve: struct serve) */
 };

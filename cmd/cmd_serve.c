@@ -222,7 +222,7 @@ static void kick_runtime(void *arg)
 /* serve --workers N|auto: the local worker processes, watched (killed when silent
  * past their lease: docs/fencing.md); a failure to start them is logged, serve goes on. */
 static void start_workers(struct cmd__app *a, struct serve *s, const struct cmd__cfg *c,
-                          const char *conninfo, int runners)
+                          const char *conninfo)
 {
     char exe[4096];
     size_t exe_len = sizeof exe;
@@ -251,7 +251,7 @@ static void start_workers(struct cmd__app *a, struct serve *s, const struct cmd_
         args[n++] = c->sources_arg;
     }
     if (c->connect_rate) {
-        int share = c->connect_rate / runners;
+        int share = c->connect_rate / a->runners;
         snprintf(rate, sizeof rate, "%d", share > 0 ? share : 1);
         args[n++] = "--connect-rate";
         args[n++] = rate;
@@ -332,11 +332,9 @@ static int start_api(struct cmd__app *a, struct serve *s, const struct cmd__cfg 
 static int serve_start(struct cmd__app *a, const struct cmd__cfg *c, const char *conninfo)
 {
     struct serve *s = a->extra;
-    int own = c->own_capacity >= 0 ? c->own_capacity : c->capacity;
-    int runners = c->workers + (own > 0);   /* as run_loop counts them */
 
     if (c->workers > 0)
-        start_workers(a, s, c, conninfo, runners);
+        start_workers(a, s, c, conninfo);
     if (c->builtin_url[0])
         start_builtin_csms(a, s, c);
     return start_api(a, s, c, conninfo);
