@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api_handlers.h"
 #include "fleet_schema.h"
 #include "fleet_vctx.h"
 #include "cf_log.h"
+#include "cf_time.h"
 #include "cf_version.h"
 #include "orch_fleet.h"
 #include "orch_tenants.h"
@@ -396,13 +396,6 @@ static void proceed(struct op *op)
  * a revoked token is refused within that time. The cache is bounded. */
 #define TOKEN_CACHE_MAX 10000
 
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* The tenant is known: a read-only token may only read; then the route's work. */
 static void admit(struct op *op, const char *tenant, int read_only)
 {
@@ -434,7 +427,7 @@ static void token_checked(enum orch_status st, const char *json, const char *det
         json_object_set_new(tenants, op->token_a,
                             json_pack("{s:O,s:O,s:I}", "tenant", json_object_get(doc, "tenant"),
                                       "read_only", json_object_get(doc, "read_only"), "until",
-                                      (json_int_t)(now_ms() + ORCH_TOKEN_RECHECK_SECONDS * 1000)));
+                                      (json_int_t)(cf_mono_ms() + ORCH_TOKEN_RECHECK_SECONDS * 1000)));
         admit(op, json_string_value(json_object_get(doc, "tenant")),
               json_is_true(json_object_get(doc, "read_only")));
     }
@@ -459,7 +452,7 @@ static void authenticate(struct op *op)
     /* op->token_a holds the hash until the lookup answers */
     orch_sha256_hex(token, op->token_a);
     json_t *seen = json_object_get(a->token_tenants, op->token_a);
-    if (seen && json_integer_value(json_object_get(seen, "until")) > now_ms()) {
+    if (seen && json_integer_value(json_object_get(seen, "until")) > cf_mono_ms()) {
         admit(op, json_string_value(json_object_get(seen, "tenant")),
               json_is_true(json_object_get(seen, "read_only")));
         return;

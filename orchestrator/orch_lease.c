@@ -13,7 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <uv.h>
+
+#include "cf_time.h"
 
 #define RENEW_MS 1000       /* one renewal a second */
 #define SLICE_MS 100        /* how often a wait looks at the stop flag */
@@ -53,11 +54,6 @@ struct orch_lease {
     PGconn *pg;                 /* the thread's own */
 };
 
-static int64_t now_ms(void)
-{
-    return (int64_t)(uv_hrtime() / 1000000);   /* the loop reads valid_until with it too */
-}
-
 int orch_lease_db_down(const char *e)
 {
     static const char *const down[] = {
@@ -84,7 +80,7 @@ static int wait_fd(struct orch_lease *l, int fd, short events, int64_t deadline)
     for (;;) {
         if (atomic_load(&l->stopping))
             return -1;
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - cf_mono_ms();
         if (left <= 0)
             return -1;
         struct pollfd p = {.fd = fd, .events = events};
@@ -200,12 +196,12 @@ fail:
  * connections with the same words as an administrator's terminate). */
 static void attempt(struct orch_lease *l, int *last_failure_down)
 {
-    int64_t deadline = now_ms() + l->attempt_ms;
+    int64_t deadline = cf_mono_ms() + l->attempt_ms;
     for (int tries = 0; tries < 2; tries++) {
         int had_conn = l->pg != NULL;
         if (!l->pg && connect_db(l, deadline) != 0)
             break;
-        int64_t sent = now_ms();
+        int64_t sent = cf_mono_ms();
         int lapsed = renew(l, deadline);
         if (lapsed < 0) {
             if (had_conn && !atomic_load(&l->stopping))
@@ -236,11 +232,11 @@ static void *run(void *arg)
     struct orch_lease *l = arg;
     int last_failure_down = 0;
     while (!atomic_load(&l->stopping)) {
-        int64_t next = now_ms() + RENEW_MS;
+        int64_t next = cf_mono_ms() + RENEW_MS;
         attempt(l, &last_failure_down);
         pthread_mutex_lock(&l->mu);
-        while (!atomic_load(&l->stopping) && now_ms() < next) {
-            int64_t at = next;     /* uv_hrtime is CLOCK_MONOTONIC: the condition's clock */
+        while (!atomic_load(&l->stopping) && cf_mono_ms() < next) {
+            int64_t at = next;     /* cf_mono_ms is CLOCK_MONOTONIC: the condition's clock */
             struct timespec ts = {.tv_sec = at / 1000, .tv_nsec = (at % 1000) * 1000000};
             pthread_cond_timedwait(&l->wake, &l->mu, &ts);
         }
