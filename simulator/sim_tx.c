@@ -418,13 +418,20 @@ enum sim__next sim__tx_csms_remote_stop(struct sim_charger *ch, json_t *payload,
     return sim__reply_status(r, "Rejected");
 }
 
-/* The CSMS's answer to call into *a: its payload (RESULT), or, for a CallError
- * (payload NULL), error_accepts (a session message stands, an Authorize is refused). */
-static void read_answer(struct sim_charger *ch, const struct sim_call *call, json_t *payload,
-                        int error_accepts, struct ocpp_tx_answer *a)
+/* The connector a completed call is about, with the CSMS's answer in *a: its payload
+ * (RESULT), or for a CallError error_accepts (a session message stands, an Authorize is
+ * refused). NULL when there is no answer to read (a timeout, a drop) or no connector. */
+static struct sim_conn *read_answer(const struct sim_call *call,
+                                    const struct sim_call_answer *ans, int error_accepts,
+                                    struct ocpp_tx_answer *a)
 {
+    struct sim_charger *ch = call->data;
+    struct sim_conn *c = conn_of(ch, call->conn);
     char reason[160];
 
+    if (!c || (ans->outcome != SIM_CALL_RESULT && ans->outcome != SIM_CALL_ERROR))
+        return NULL;
+    json_t *payload = ans->outcome == SIM_CALL_RESULT ? ans->payload : NULL;
     if (!payload) {                             /* answered with a CallError */
         a->accepted = error_accepts;
         a->tx_id[0] = '\0';
@@ -433,6 +440,7 @@ static void read_answer(struct sim_charger *ch, const struct sim_call *call, jso
         a->accepted = 0;
         a->tx_id[0] = '\0';
     }
+    return c;
 }
 
 /* Authorize completed: on Accepted the session starts on its connector (call->conn) if
@@ -440,13 +448,12 @@ static void read_answer(struct sim_charger *ch, const struct sim_call *call, jso
 static void authorize_done(struct sim_call *call, const struct sim_call_answer *ans)
 {
     struct sim_charger *ch = call->data;
-    struct sim_conn *c = conn_of(ch, call->conn);
     struct ocpp_tx_answer a;
+    struct sim_conn *c = read_answer(call, ans, 0, &a);
     int t = call->conn;
 
-    if (!c || (ans->outcome != SIM_CALL_RESULT && ans->outcome != SIM_CALL_ERROR))
+    if (!c)
         return;
-    read_answer(ch, call, ans->outcome == SIM_CALL_RESULT ? ans->payload : NULL, 0, &a);
     if (c->tx || !c->auth_tag[0])
         return;
     if (a.accepted && sim__tx_free_target(ch, sim__unit_id(ch, t), c->auth_tag) == t)
@@ -470,13 +477,12 @@ static void authorize_done(struct sim_call *call, const struct sim_call_answer *
 static void tx_call_done(struct sim_call *call, const struct sim_call_answer *ans)
 {
     struct sim_charger *ch = call->data;
-    struct sim_conn *c = conn_of(ch, call->conn);
     struct ocpp_tx_answer a;
+    struct sim_conn *c = read_answer(call, ans, 1, &a);
     int t = call->conn;
 
-    if (!c || (ans->outcome != SIM_CALL_RESULT && ans->outcome != SIM_CALL_ERROR))
+    if (!c)
         return;
-    read_answer(ch, call, ans->outcome == SIM_CALL_RESULT ? ans->payload : NULL, 1, &a);
     if (!c->tx || c->tx->serial != call->serial)
         return;
     if (!c->tx->id[0]) {                     /* 1.6 StartTransaction.conf */
